@@ -1,0 +1,64 @@
+"""Turning pydantic's ValidationError into the library's own errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import CareTimelineError, describe
+
+
+def location(error: ErrorDetails, name_of: Callable[[int], str | None] | None = None) -> str:
+    """``('milestones', 2, 'end')`` -> ``milestones[2].end``."""
+    text = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def first_error(err: ValidationError) -> ErrorDetails:
+    return err.errors(include_url=False)[0]
+
+
+def allowed_text(error: ErrorDetails) -> str:
+    """pydantic's message, reworded as what is allowed."""
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "no such field"
+    if kind == "missing":
+        return "a value (it is required)"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"one of {ctx['expected']}"
+    message = error["msg"]
+    for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    return message
+
+
+def convert(
+    err: ValidationError,
+    error_type: type[CareTimelineError],
+    *,
+    field_prefix: str = "",
+) -> CareTimelineError:
+    """The first problem pydantic found, as ``error_type`` naming field, value and rule."""
+    error = first_error(err)
+    field = field_prefix + location(error)
+    value = error.get("input")
+    if error["type"] == "missing":
+        return error_type(f"{field}: missing; expected a value", field=field, allowed="a value")
+    allowed = allowed_text(error)
+    if not location(error):
+        # A rule across several fields: pydantic's message already says it all.
+        return error_type(allowed, allowed=allowed)
+    if isinstance(value, dict):
+        value = "{...}"
+    return error_type(describe(field, value, allowed), field=field, value=value, allowed=allowed)

@@ -1,0 +1,156 @@
+"""Dating: every way into a pregnancy's timeline ends in one due date.
+
+Each constructor applies one rule from the product contract and remembers the
+method and the inputs, so a plan can say how it was dated.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .errors import DatingError
+from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
+
+__all__ = ["Dating", "DatingMethod"]
+
+DatingMethod = Literal[
+    "due-date",
+    "lmp",
+    "gestational-age",
+    "conception",
+    "embryo-transfer",
+    "ultrasound",
+    "reconciled",
+]
+
+# Ranges the product contract enforces on dating inputs.
+CYCLE_LENGTH_RANGE = (20, 45)
+STANDARD_CYCLE_LENGTH = 28
+EMBRYO_AGE_RANGE = (2, 7)
+MAX_GESTATIONAL_AGE = GestationalAge.of(44, 6)
+# Conception is day 14 of a standard cycle: conceptional age + 2 weeks = GA.
+CONCEPTION_TO_DUE_DATE = DAYS_TO_DUE_DATE - 14
+
+InputValue = str | int | float
+
+
+class Dating(BaseModel):
+    """How the pregnancy was dated, and the due date that follows.
+
+    >>> Dating.from_lmp(date(2026, 8, 3), cycle_length=30).due_date
+    datetime.date(2027, 5, 12)
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    method: DatingMethod
+    due_date: date
+    inputs: dict[str, InputValue]
+    explanation: str | None = None
+    """Why this dating was chosen, where a choice was made (reconciliation)."""
+    notes: tuple[str, ...] = ()
+    """Remarks about the quality of the dating, for the plan's readers."""
+
+    @property
+    def day_zero(self) -> date:
+        """The pregnancy's day 0 (0w0d): the due date minus 280 days."""
+        return self.due_date - timedelta(days=DAYS_TO_DUE_DATE)
+
+    def gestational_age_on(self, on: date) -> GestationalAge | None:
+        """GA on a calendar day; ``None`` before day 0."""
+        return GestationalAge.between(self.due_date, _date("on", on))
+
+    def date_at(self, ga: GestationalAge | str) -> date:
+        """The calendar day on which the pregnancy reaches ``ga``."""
+        if isinstance(ga, str):
+            ga = GestationalAge.parse(ga)
+        return ga.to_date(self.due_date)
+
+    # -- constructors ---------------------------------------------------------
+
+    @classmethod
+    def from_due_date(cls, due_date: date) -> Dating:
+        """The due date is given."""
+        due = _date("due_date", due_date)
+        return cls(method="due-date", due_date=due, inputs={"due_date": due.isoformat()})
+
+    @classmethod
+    def from_lmp(cls, lmp: date, cycle_length: int = STANDARD_CYCLE_LENGTH) -> Dating:
+        """Naegele's rule, adjusted for cycle length: LMP + 280 d + (cycle − 28) d.
+
+        >>> Dating.from_lmp(date(2026, 8, 3)).due_date
+        datetime.date(2027, 5, 10)
+        """
+        start = _date("lmp", lmp)
+        cycle = _int_in("cycle_length", cycle_length, CYCLE_LENGTH_RANGE, "days")
+        due = start + timedelta(days=DAYS_TO_DUE_DATE + cycle - STANDARD_CYCLE_LENGTH)
+        return cls(
+            method="lmp", due_date=due, inputs={"lmp": start.isoformat(), "cycle_length": cycle}
+        )
+
+    @classmethod
+    def from_gestational_age(cls, ga: GestationalAge | str, *, on: date) -> Dating:
+        """A gestational age on a date: due = date + (280 − GA in days).
+
+        >>> Dating.from_gestational_age("14w3d", on=date(2026, 11, 24)).due_date
+        datetime.date(2027, 5, 22)
+        """
+        if isinstance(ga, str):
+            ga = GestationalAge.parse(ga, field="ga")
+        if not isinstance(ga, GestationalAge):
+            raise DatingError(field="ga", value=ga, allowed="a gestational age like '14w3d'")
+        if ga > MAX_GESTATIONAL_AGE:
+            raise DatingError(field="ga", value=str(ga), allowed=f"0w0d-{MAX_GESTATIONAL_AGE}")
+        day = _date("on", on)
+        due = day + timedelta(days=DAYS_TO_DUE_DATE - ga.total_days)
+        return cls(
+            method="gestational-age",
+            due_date=due,
+            inputs={"ga": str(ga), "on": day.isoformat()},
+        )
+
+    @classmethod
+    def from_conception(cls, conception: date) -> Dating:
+        """Conception + 266 days (GA = conceptional age + 2 weeks)."""
+        day = _date("conception", conception)
+        return cls(
+            method="conception",
+            due_date=day + timedelta(days=CONCEPTION_TO_DUE_DATE),
+            inputs={"conception": day.isoformat()},
+        )
+
+    @classmethod
+    def from_embryo_transfer(cls, transfer: date, *, embryo_age_days: int) -> Dating:
+        """IVF: transfer + 266 − embryo age (a day-5 blastocyst: transfer + 261).
+
+        >>> Dating.from_embryo_transfer(date(2026, 8, 20), embryo_age_days=5).due_date
+        datetime.date(2027, 5, 8)
+        """
+        day = _date("transfer", transfer)
+        age = _int_in("embryo_age", embryo_age_days, EMBRYO_AGE_RANGE, "days")
+        return cls(
+            method="embryo-transfer",
+            due_date=day + timedelta(days=CONCEPTION_TO_DUE_DATE - age),
+            inputs={"transfer": day.isoformat(), "embryo_age": age},
+        )
+
+
+def _date(field: str, value: Any) -> date:
+    # A datetime is a date subclass; taking one would silently drop its time and zone.
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise DatingError(
+            field=field, value=value, allowed="a datetime.date (no time, no timezone)"
+        )
+    return value
+
+
+def _int_in(field: str, value: Any, bounds: tuple[int, int], unit: str) -> int:
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DatingError(
+            field=field, value=value, allowed=f"a whole number of {unit}, {low}-{high}"
+        )
+    return value

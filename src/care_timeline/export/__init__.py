@@ -1,0 +1,1 @@
+"""One module per output format. Each is imported only when its format is asked for."""

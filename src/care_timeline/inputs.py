@@ -1,0 +1,195 @@
+"""Plans from text fields: what the command line and batch CSV files share.
+
+A field set is a mapping from the batch CSV's column names (the command-line
+flag names with underscores) to text. Empty or missing means unknown. Every
+fault is the library's own error naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from .dates import DateOrder, parse_date
+from .dating import Dating
+from .errors import DatingError, ProfileError
+from .gestational_age import GestationalAge
+from .profile import Profile
+
+__all__ = [
+    "DATING_FIELDS",
+    "FIELDS",
+    "PROFILE_FIELDS",
+    "FieldValue",
+    "dating_from_fields",
+    "parse_yes_no",
+    "profile_from_fields",
+]
+
+FieldValue = str | bool | int | float | Sequence[str] | None
+
+DATING_FIELDS = (
+    "due_date",
+    "lmp",
+    "cycle_length",
+    "ga",
+    "ga_on",
+    "conception",
+    "transfer",
+    "embryo_age",
+)
+PROFILE_FIELDS = (
+    "fetuses",
+    "prior_preterm_birth",
+    "short_cervix",
+    "short_cervix_on",
+    "membranes_ruptured",
+    "cerclage_placed_on",
+    "cervical_length",
+    "cervical_length_on",
+    "risk_factors",
+)
+FIELDS = ("id", *DATING_FIELDS, *PROFILE_FIELDS)
+
+# Each dating method, the field that names it, and the fields that only go with it.
+_METHODS: dict[str, tuple[str, ...]] = {
+    "due_date": (),
+    "lmp": ("cycle_length",),
+    "ga": ("ga_on",),
+    "conception": (),
+    "transfer": ("embryo_age",),
+}
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0"})
+
+
+def _text(fields: Mapping[str, FieldValue], name: str) -> str | None:
+    value = fields.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float):
+        return str(value)
+    if not isinstance(value, str):
+        raise DatingError(field=name, value=value, allowed="text")
+    value = value.strip()
+    return value or None
+
+
+def _int(
+    fields: Mapping[str, FieldValue], name: str, error: type[DatingError | ProfileError]
+) -> int | None:
+    text = _text(fields, name)
+    if text is None:
+        return None
+    try:
+        return int(text, 10)
+    except ValueError:
+        raise error(field=name, value=text, allowed="a whole number") from None
+
+
+def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) -> date | None:
+    text = _text(fields, name)
+    return None if text is None else parse_date(text, field=name, date_order=order)
+
+
+def dating_from_fields(
+    fields: Mapping[str, FieldValue], *, today: date, date_order: DateOrder | None = None
+) -> Dating:
+    """Exactly one dating method from the fields (``ga`` without ``ga_on`` means today)."""
+    given = [name for name in _METHODS if _text(fields, name) is not None]
+    if not given:
+        raise DatingError(field="dating", value="nothing", allowed="one of " + ", ".join(_METHODS))
+    if len(given) > 1:
+        raise DatingError(
+            field="dating", value=", ".join(given), allowed="exactly one dating method"
+        )
+    method = given[0]
+    for other, extras in _METHODS.items():
+        for extra in extras:
+            if other != method and _text(fields, extra) is not None:
+                raise DatingError(
+                    field=extra, value=_text(fields, extra), allowed=f"only with {other}"
+                )
+    if method == "due_date":
+        return Dating.from_due_date(_required_date(fields, "due_date", date_order))
+    if method == "lmp":
+        cycle = _int(fields, "cycle_length", DatingError)
+        lmp = _required_date(fields, "lmp", date_order)
+        return Dating.from_lmp(lmp) if cycle is None else Dating.from_lmp(lmp, cycle_length=cycle)
+    if method == "ga":
+        ga = GestationalAge.parse(_text(fields, "ga") or "", field="ga")
+        on = _date(fields, "ga_on", date_order) or today
+        return Dating.from_gestational_age(ga, on=on)
+    if method == "conception":
+        return Dating.from_conception(_required_date(fields, "conception", date_order))
+    age = _int(fields, "embryo_age", DatingError)
+    if age is None:
+        raise DatingError(field="embryo_age", value="nothing", allowed="2-7 days with transfer")
+    return Dating.from_embryo_transfer(
+        _required_date(fields, "transfer", date_order), embryo_age_days=age
+    )
+
+
+def _required_date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) -> date:
+    value = _date(fields, name, order)
+    assert value is not None  # the caller checked the field is there
+    return value
+
+
+def parse_yes_no(value: FieldValue, *, field: str) -> bool | None:
+    """``yes/no/true/false/1/0`` (any case) or empty for unknown."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ProfileError(
+        field=field, value=value, allowed="yes/no/true/false/1/0, or empty for unknown"
+    )
+
+
+def profile_from_fields(
+    fields: Mapping[str, FieldValue], *, date_order: DateOrder | None = None
+) -> Profile:
+    """The patient's profile from the fields; empty fields stay unknown."""
+    length_text = _text(fields, "cervical_length")
+    length: float | None = None
+    if length_text is not None:
+        try:
+            length = float(length_text)
+        except ValueError:
+            raise ProfileError(
+                field="cervical_length",
+                value=length_text,
+                allowed="a length in mm, like 22 or 22.5",
+            ) from None
+    raw_factors = fields.get("risk_factors")
+    if raw_factors is None:
+        factors: tuple[str, ...] = ()
+    elif isinstance(raw_factors, str):
+        factors = tuple(part.strip() for part in raw_factors.split(";") if part.strip())
+    elif isinstance(raw_factors, Sequence):
+        factors = tuple(str(part).strip() for part in raw_factors if str(part).strip())
+    else:
+        raise ProfileError(
+            field="risk_factors", value=raw_factors, allowed="names separated by ';'"
+        )
+    return Profile(
+        fetuses=_int(fields, "fetuses", ProfileError),
+        prior_preterm_birth=parse_yes_no(
+            fields.get("prior_preterm_birth"), field="prior_preterm_birth"
+        ),
+        short_cervix=parse_yes_no(fields.get("short_cervix"), field="short_cervix"),
+        short_cervix_on=_date(fields, "short_cervix_on", date_order),
+        membranes_ruptured=parse_yes_no(
+            fields.get("membranes_ruptured"), field="membranes_ruptured"
+        ),
+        cerclage_placed_on=_date(fields, "cerclage_placed_on", date_order),
+        cervical_length_mm=length,
+        cervical_length_on=_date(fields, "cervical_length_on", date_order),
+        risk_factors=factors,
+    )

@@ -1,0 +1,106 @@
+"""The result of planning: :class:`Plan` and its :class:`Milestone` items.
+
+These models are the stable JSON shape (``plan.model_dump_json()``); keys may be
+added, never renamed. ``python -m care_timeline.plan`` prints the JSON Schema
+that ships in the package as ``plan.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .dating import Dating
+from .gestational_age import GestationalAge
+from .protocol.model import Applicability, Category, MilestoneKind
+
+__all__ = ["Milestone", "Plan", "ProtocolRef", "Timing", "plan_json_schema"]
+
+Timing = Literal["past", "current", "upcoming"]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ProtocolRef(_Result):
+    """Which protocol, and which version of it, a plan was made with."""
+
+    id: str
+    version: str
+    title: str
+
+
+class Milestone(_Result):
+    """One dated item of a plan: a window, a single day or a recurring series."""
+
+    id: str
+    title: str
+    kind: MilestoneKind
+    category: Category
+    start: date
+    """First day (for a series: the first occurrence)."""
+    end: date
+    """Last day, inclusive (for a series: the last occurrence)."""
+    start_ga: GestationalAge
+    end_ga: GestationalAge
+    occurrences: tuple[date, ...]
+    """The dates of a recurring series; empty for windows and days."""
+    every_days: int | None
+    """Days between occurrences of a series; null otherwise."""
+    applicability: Applicability
+    reason: str
+    timing: Timing
+    description: str
+    basis: str
+    notes: tuple[str, ...]
+    warning_signs: bool
+    """Whether the plan's warning signs go with this milestone."""
+
+    @property
+    def is_live(self) -> bool:
+        """Whether it belongs on a calendar or a chart (anything but not-applicable)."""
+        return self.applicability != "not-applicable"
+
+
+class Plan(_Result):
+    """A dated care timeline, for discussion with a clinician."""
+
+    protocol: ProtocolRef
+    dating: Dating
+    plan_id: str | None
+    today: date
+    gestational_age_today: GestationalAge | None
+    """Null when today is before the pregnancy's day 0."""
+    milestones: tuple[Milestone, ...]
+    """Ordered by start date; equal starts keep the protocol's order."""
+    warning_signs: tuple[str, ...]
+    clinician_note: str
+
+    def milestone(self, milestone_id: str) -> Milestone:
+        """The milestone with this id (``KeyError`` if the protocol has none)."""
+        for item in self.milestones:
+            if item.id == milestone_id:
+                return item
+        raise KeyError(milestone_id)
+
+    def to_text(self) -> str:
+        """A readable table with dates, GA, applicability and reasons."""
+        from .export.text import render
+
+        return render(self)
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of ``Plan.model_dump_json()`` output."""
+    schema = Plan.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "care-timeline/plan.schema.json"
+    return schema
+
+
+if __name__ == "__main__":  # pragma: no cover - the schema file's regeneration command
+    print(json.dumps(plan_json_schema(), indent=2, sort_keys=True))

@@ -1,0 +1,228 @@
+"""plan(): dating x profile x protocol -> Plan.
+
+The engine is generic: every week number and every decision comes from the
+protocol data. This module knows only what each condition name means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .dating import Dating
+from .errors import CareTimelineError, DatingError, ProfileError
+from .gestational_age import GestationalAge
+from .plan import Milestone, Plan, ProtocolRef, Timing
+from .profile import Profile
+from .protocol import default_protocol
+from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
+
+__all__ = ["plan"]
+
+MAX_PLAN_ID_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """The profile as the rules see it, with the short-cervix decision made."""
+
+    profile: Profile
+    short_cervix: bool | None
+    short_cervix_found_on: date | None
+
+    def date_of(self, source: DateSource) -> date | None:
+        if source == "cerclage-placed-on":
+            return self.profile.cerclage_placed_on
+        return self.short_cervix_found_on
+
+
+_CONDITIONS: dict[Condition, Callable[[_Facts, date], bool]] = {
+    "multiple-fetuses": lambda f, _end: f.profile.fetuses is not None and f.profile.fetuses > 1,
+    "singleton": lambda f, _end: f.profile.fetuses == 1,
+    "membranes-ruptured": lambda f, _end: f.profile.membranes_ruptured is True,
+    "cerclage-placed": lambda f, _end: f.profile.cerclage_placed_on is not None,
+    "prior-preterm-birth": lambda f, _end: f.profile.prior_preterm_birth is True,
+    "no-prior-preterm-birth": lambda f, _end: f.profile.prior_preterm_birth is False,
+    "short-cervix": lambda f, _end: f.short_cervix is True,
+    "no-short-cervix": lambda f, _end: f.short_cervix is False,
+    "short-cervix-found-after-end": lambda f, end: (
+        f.short_cervix is True
+        and f.short_cervix_found_on is not None
+        and f.short_cervix_found_on > end
+    ),
+}
+
+
+def plan(
+    dating: Dating,
+    profile: Profile | None = None,
+    protocol: Protocol | None = None,
+    today: date | None = None,
+    plan_id: str | None = None,
+) -> Plan:
+    """Date every milestone of ``protocol`` for this pregnancy and decide what applies.
+
+    ``today`` defaults to the real today; pass it for reproducible output.
+
+    >>> from datetime import date
+    >>> p = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
+    >>> str(p.gestational_age_today), p.milestones[0].id, p.milestones[0].start
+    ('16w1d', 'cervical-change-risk', datetime.date(2026, 10, 26))
+    """
+    if not isinstance(dating, Dating):
+        raise DatingError(field="dating", value=type(dating).__name__, allowed="a Dating")
+    profile = Profile() if profile is None else profile
+    if not isinstance(profile, Profile):
+        raise ProfileError(field="profile", value=type(profile).__name__, allowed="a Profile")
+    protocol = default_protocol() if protocol is None else protocol
+    if not isinstance(protocol, Protocol):
+        raise CareTimelineError(
+            field="protocol", value=type(protocol).__name__, allowed="a Protocol"
+        )
+    today = date.today() if today is None else today
+    if isinstance(today, datetime) or not isinstance(today, date):
+        raise CareTimelineError(field="today", value=today, allowed="a datetime.date")
+    _check_plan_id(plan_id)
+    _check_profile(profile, protocol, dating)
+    facts = _facts(profile, protocol)
+    milestones = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
+    milestones.sort(key=lambda item: item.start)  # stable: equal starts keep file order
+    return Plan(
+        protocol=ProtocolRef(id=protocol.id, version=protocol.version, title=protocol.title),
+        dating=dating,
+        plan_id=plan_id,
+        today=today,
+        gestational_age_today=dating.gestational_age_on(today),
+        milestones=tuple(milestones),
+        warning_signs=protocol.warning_signs,
+        clinician_note=protocol.clinician_note,
+    )
+
+
+def _check_plan_id(plan_id: str | None) -> None:
+    if plan_id is None:
+        return
+    if (
+        not isinstance(plan_id, str)
+        or not plan_id.strip()
+        or len(plan_id) > MAX_PLAN_ID_LENGTH
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in plan_id)
+    ):
+        raise CareTimelineError(
+            field="plan_id",
+            value=plan_id,
+            allowed=f"non-empty text of at most {MAX_PLAN_ID_LENGTH} characters, no control characters",
+        )
+
+
+def _check_profile(profile: Profile, protocol: Protocol, dating: Dating) -> None:
+    known = [factor.id for factor in protocol.risk_factors]
+    for factor in profile.risk_factors:
+        if factor not in known:
+            raise ProfileError(
+                field="risk_factors", value=factor, allowed="one of " + ", ".join(known)
+            )
+    for field in ("short_cervix_on", "cervical_length_on", "cerclage_placed_on"):
+        value: date | None = getattr(profile, field)
+        if value is not None and value < dating.day_zero:
+            raise ProfileError(
+                field=field,
+                value=value.isoformat(),
+                allowed=f"a date on or after the pregnancy's day 0 ({dating.day_zero.isoformat()})",
+            )
+
+
+def _facts(profile: Profile, protocol: Protocol) -> _Facts:
+    if profile.short_cervix is not None:
+        return _Facts(profile, profile.short_cervix, profile.short_cervix_on)
+    if profile.cervical_length_mm is not None:
+        short = protocol.short_cervix.is_short(profile.cervical_length_mm)
+        return _Facts(profile, short, profile.cervical_length_on if short else None)
+    return _Facts(profile, None, None)
+
+
+def _decide(spec: MilestoneSpec, facts: _Facts, end: date) -> Rule:
+    for rule in spec.rules:
+        if all(_CONDITIONS[condition](facts, end) for condition in rule.when):
+            return rule
+    raise AssertionError("protocol validation guarantees an unconditional last rule")
+
+
+def _milestone(
+    spec: MilestoneSpec, dating: Dating, facts: _Facts, protocol: Protocol, today: date
+) -> Milestone:
+    start = dating.date_at(spec.start)
+    end = dating.date_at(spec.end_ga)
+    rule = _decide(spec, facts, end)
+    kind = spec.kind
+    if rule.becomes_day is not None:
+        day = facts.date_of(rule.becomes_day)
+        if day is not None:
+            start = end = day
+            kind = "day"
+    if rule.starts_no_earlier_than is not None:
+        later = facts.date_of(rule.starts_no_earlier_than)
+        if later is not None and later > start:
+            start = min(later, end)
+    occurrences: tuple[date, ...] = ()
+    if spec.every_days is not None:
+        occurrences = _series(start, end, spec.every_days)
+        start, end = occurrences[0], occurrences[-1]
+    return Milestone(
+        id=spec.id,
+        title=spec.title,
+        kind=kind,
+        category=spec.category,
+        start=start,
+        end=end,
+        start_ga=_ga(dating, start),
+        end_ga=_ga(dating, end),
+        occurrences=occurrences,
+        every_days=spec.every_days,
+        applicability=rule.result,
+        reason=_reason(rule, facts, protocol, dating),
+        timing=_timing(start, end, today),
+        description=spec.description,
+        basis=spec.basis,
+        notes=spec.notes,
+        warning_signs=spec.warning_signs,
+    )
+
+
+def _series(start: date, end: date, every_days: int) -> tuple[date, ...]:
+    count = (end - start).days // every_days + 1
+    return tuple(start + timedelta(days=every_days * n) for n in range(count))
+
+
+def _ga(dating: Dating, day: date) -> GestationalAge:
+    ga = dating.gestational_age_on(day)
+    if ga is None:  # guarded by _check_profile: no milestone date precedes day 0
+        raise AssertionError(f"{day} is before day 0")
+    return ga
+
+
+def _timing(start: date, end: date, today: date) -> Timing:
+    if end < today:
+        return "past"
+    if start > today:
+        return "upcoming"
+    return "current"
+
+
+def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> str:
+    def shown(day: date | None) -> str:
+        if day is None:
+            return "date not recorded"
+        return f"{day.isoformat()}, {_ga(dating, day)}"
+
+    values: dict[str, Any] = {
+        "risk_factors": "; ".join(
+            protocol.risk_factor_label(factor) for factor in facts.profile.risk_factors
+        )
+        or "none recorded",
+        "cerclage_placed_on": shown(facts.profile.cerclage_placed_on),
+        "short_cervix_found_on": shown(facts.short_cervix_found_on),
+    }
+    return rule.reason.format_map(values)

@@ -1,0 +1,73 @@
+"""What is known about the patient. Every yes/no fact is three-valued:
+``True``, ``False`` or ``None`` (unknown), and unknown is never read as "no"."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ._validation import convert
+from .errors import ProfileError
+
+__all__ = ["Profile"]
+
+MAX_FETUSES = 8
+
+
+class Profile(BaseModel):
+    """The patient's profile; every field is optional.
+
+    >>> Profile(fetuses=1, prior_preterm_birth=True).prior_preterm_birth
+    True
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    fetuses: int | None = Field(default=None, ge=1, le=MAX_FETUSES)
+    """Number of fetuses, 1-8 (1 = singleton)."""
+    membranes_ruptured: bool | None = None
+    prior_preterm_birth: bool | None = None
+    short_cervix: bool | None = None
+    short_cervix_on: date | None = None
+    """The day the short cervix was found."""
+    cervical_length_mm: float | None = Field(default=None, gt=0, le=80)
+    cervical_length_on: date | None = None
+    """The day the cervical length was measured."""
+    cerclage_placed_on: date | None = None
+    risk_factors: tuple[str, ...] = ()
+    """Ids from the protocol's list of risk factors (``weak-cervix``, ``trauma``, ...)."""
+
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise convert(err, ProfileError) from err
+
+    @field_validator("short_cervix_on", "cervical_length_on", "cerclage_placed_on", mode="before")
+    @classmethod
+    def _plain_date(cls, value: Any) -> Any:
+        from datetime import datetime
+
+        if isinstance(value, datetime):
+            raise ValueError("a date without a time")
+        return value
+
+    @field_validator("cervical_length_mm", mode="before")
+    @classmethod
+    def _length_number(cls, value: Any) -> Any:
+        # strict mode refuses an int for a float; a length of 22 mm is fine.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Profile:
+        if self.short_cervix is False and self.short_cervix_on is not None:
+            raise ValueError("short_cervix_on is set but short_cervix is False")
+        if self.cervical_length_on is not None and self.cervical_length_mm is None:
+            raise ValueError("cervical_length_on is set without cervical_length_mm")
+        if len(set(self.risk_factors)) != len(self.risk_factors):
+            raise ValueError("risk_factors holds the same factor twice")
+        return self

@@ -1,0 +1,32 @@
+"""Protocols as data: the models, loading and validation, the condition vocabulary."""
+
+from .loading import default_protocol, default_protocol_text, load_protocol, parse_protocol
+from .model import (
+    Applicability,
+    Category,
+    Condition,
+    DateSource,
+    MilestoneKind,
+    MilestoneSpec,
+    Protocol,
+    RiskFactor,
+    Rule,
+    ShortCervixRule,
+)
+
+__all__ = [
+    "Applicability",
+    "Category",
+    "Condition",
+    "DateSource",
+    "MilestoneKind",
+    "MilestoneSpec",
+    "Protocol",
+    "RiskFactor",
+    "Rule",
+    "ShortCervixRule",
+    "default_protocol",
+    "default_protocol_text",
+    "load_protocol",
+    "parse_protocol",
+]

@@ -1,0 +1,81 @@
+"""Reading protocol files (TOML) into validated :class:`Protocol` objects."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .._validation import allowed_text, location
+from ..errors import ProtocolError, describe
+from .model import Protocol
+
+DEFAULT_FILE = "cervical_insufficiency.toml"
+
+
+def default_protocol_text() -> str:
+    """The default protocol file's text: the starting point for a clinic's own."""
+    return resources.files(__package__).joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
+
+
+@cache
+def default_protocol() -> Protocol:
+    """The default protocol, "cervical-insufficiency" version 1."""
+    return parse_protocol(default_protocol_text(), source=DEFAULT_FILE)
+
+
+def load_protocol(path: str | PathLike[str]) -> Protocol:
+    """Load and validate a clinic's protocol file; any fault is a :class:`ProtocolError`
+    naming the file and, where one is at fault, the milestone."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProtocolError(f"{file}: no such file", file=None, field="protocol") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ProtocolError(f"{file}: cannot be read ({err})", field="protocol") from None
+    return parse_protocol(text, source=str(file))
+
+
+def parse_protocol(text: str, *, source: str = "<protocol>") -> Protocol:
+    """Validate protocol TOML text; ``source`` names it in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ProtocolError(f"not valid TOML ({err})", file=source) from None
+    try:
+        return Protocol.model_validate(data)
+    except ValidationError as err:
+        raise _protocol_error(err, data, source) from err
+
+
+def _protocol_error(err: ValidationError, data: dict[str, Any], source: str) -> ProtocolError:
+    error = err.errors(include_url=False)[0]
+    loc = error["loc"]
+    milestone: str | None = None
+    field = location(error)
+    if len(loc) >= 2 and loc[0] == "milestones" and isinstance(loc[1], int):
+        raw = data.get("milestones")
+        if isinstance(raw, list) and loc[1] < len(raw) and isinstance(raw[loc[1]], dict):
+            raw_id = raw[loc[1]].get("id")
+            milestone = str(raw_id) if raw_id is not None else f"#{loc[1] + 1}"
+        field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc[2:])
+        field = field.replace(".[", "[")
+    allowed = allowed_text(error)
+    if error["type"] == "missing":
+        message = f"{field}: missing; expected a value"
+    elif error["type"] == "extra_forbidden":
+        message = f"unknown key {field!r}"
+    elif not field:
+        message = allowed
+    else:
+        value = error.get("input")
+        if isinstance(value, dict | list):
+            value = type(value).__name__
+        message = describe(field, value, allowed)
+    return ProtocolError(message, file=source, milestone=milestone, field=field or None)

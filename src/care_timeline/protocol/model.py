@@ -1,0 +1,162 @@
+"""The shape of a protocol file, validated by pydantic."""
+
+from __future__ import annotations
+
+import string
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..gestational_age import GestationalAge
+
+Applicability = Literal["applies", "discuss", "not-applicable"]
+Category = Literal["risk", "monitoring", "treatment", "medication", "birth"]
+MilestoneKind = Literal["window", "day", "series"]
+
+Condition = Literal[
+    "multiple-fetuses",
+    "singleton",
+    "membranes-ruptured",
+    "cerclage-placed",
+    "prior-preterm-birth",
+    "no-prior-preterm-birth",
+    "short-cervix",
+    "no-short-cervix",
+    "short-cervix-found-after-end",
+]
+"""The closed vocabulary of conditions a rule may test. An unknown profile fact
+matches none of them: ``prior-preterm-birth`` needs a recorded yes and
+``no-prior-preterm-birth`` a recorded no."""
+
+DateSource = Literal["cerclage-placed-on", "short-cervix-found-on"]
+"""Profile dates a rule may move a milestone to."""
+
+REASON_FIELDS = frozenset({"risk_factors", "cerclage_placed_on", "short_cervix_found_on"})
+_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Rule(_Data):
+    """One row of a milestone's decision table."""
+
+    when: tuple[Condition, ...] = ()
+    """All of these must hold; empty means "otherwise"."""
+    result: Applicability
+    reason: str = Field(min_length=1)
+    becomes_day: DateSource | None = None
+    """When this rule decides, the milestone becomes this one day."""
+    starts_no_earlier_than: DateSource | None = None
+    """When this rule decides, the milestone starts on this date if it is later."""
+
+    @model_validator(mode="after")
+    def _reason_fields(self) -> Self:
+        for _, name, _, _ in string.Formatter().parse(self.reason):
+            if name is not None and name not in REASON_FIELDS:
+                raise ValueError(
+                    f"reason uses {{{name}}}; allowed placeholders: "
+                    + ", ".join(sorted("{" + f + "}" for f in REASON_FIELDS))
+                )
+        return self
+
+
+class MilestoneSpec(_Data):
+    """A milestone as the protocol states it, in gestational ages."""
+
+    id: str = Field(pattern=_ID_PATTERN, max_length=64)
+    kind: MilestoneKind
+    start: GestationalAge
+    end: GestationalAge | None = None
+    """Inclusive; a day may leave it out (it ends where it starts)."""
+    every_days: int | None = Field(default=None, ge=1, le=366)
+    """For a series: days between occurrences."""
+    category: Category
+    title: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    basis: str = Field(min_length=1)
+    """What in the source article and which guideline this rests on."""
+    warning_signs: bool = False
+    """Whether the protocol's warning signs travel with this milestone."""
+    notes: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Self:
+        end = self.end_ga
+        if end < self.start:
+            raise ValueError(f"end {end} is before start {self.start}")
+        if self.kind == "day" and end != self.start:
+            raise ValueError(f"a day ends where it starts ({self.start}), not at {end}")
+        if self.kind in ("window", "series") and self.end is None:
+            raise ValueError(f"a {self.kind} needs an end")
+        if (self.kind == "series") != (self.every_days is not None):
+            raise ValueError("every_days is set on a series, and only on a series")
+        if self.rules[-1].when:
+            raise ValueError("the last rule needs no conditions, so every profile gets an answer")
+        return self
+
+    @property
+    def end_ga(self) -> GestationalAge:
+        return self.end if self.end is not None else self.start
+
+
+class ShortCervixRule(_Data):
+    """How a cervical length decides ``short_cervix`` when it was not stated."""
+
+    threshold_mm: float = Field(gt=0, le=80)
+    comparison: Literal["less-than", "at-most"] = "less-than"
+    basis: str = Field(min_length=1)
+
+    def is_short(self, length_mm: float) -> bool:
+        if self.comparison == "less-than":
+            return length_mm < self.threshold_mm
+        return length_mm <= self.threshold_mm
+
+
+class RiskFactor(_Data):
+    id: str = Field(pattern=_ID_PATTERN, max_length=64)
+    label: str = Field(min_length=1)
+
+
+class Protocol(_Data):
+    """A whole protocol: identity, texts, vocabulary and milestones."""
+
+    id: str = Field(pattern=_ID_PATTERN, max_length=64)
+    version: str = Field(min_length=1, max_length=32)
+    title: str = Field(min_length=1)
+    language: str = Field(default="en", min_length=2, max_length=35)
+    source: str = Field(min_length=1)
+    """The source the protocol is built from."""
+    clinician_note: str = Field(min_length=1)
+    """Ends every export: the plan is for discussion with a clinician."""
+    short_cervix: ShortCervixRule
+    warning_signs: tuple[str, ...] = Field(min_length=1)
+    warning_signs_basis: str = Field(min_length=1)
+    risk_factors: tuple[RiskFactor, ...] = ()
+    milestones: tuple[MilestoneSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        seen: set[str] = set()
+        for milestone in self.milestones:
+            if milestone.id in seen:
+                raise ValueError(f"milestone id {milestone.id!r} is used twice")
+            seen.add(milestone.id)
+        factors = [factor.id for factor in self.risk_factors]
+        if len(set(factors)) != len(factors):
+            raise ValueError("a risk factor id is used twice")
+        return self
+
+    def milestone(self, milestone_id: str) -> MilestoneSpec:
+        for milestone in self.milestones:
+            if milestone.id == milestone_id:
+                return milestone
+        raise KeyError(milestone_id)
+
+    def risk_factor_label(self, factor_id: str) -> str:
+        for factor in self.risk_factors:
+            if factor.id == factor_id:
+                return factor.label
+        raise KeyError(factor_id)
