@@ -30,6 +30,9 @@ def allowed_text(error: ErrorDetails) -> str:
     """pydantic's message, reworded as what is allowed."""
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     kind = error["type"]
+    own = ctx.get("error")
+    if isinstance(own, CareTimelineError) and own.allowed:
+        return own.allowed
     if kind == "extra_forbidden":
         return "no such field"
     if kind == "missing":
@@ -56,6 +59,8 @@ def convert(
     if error["type"] == "missing":
         return error_type(f"{field}: missing; expected a value", field=field, allowed="a value")
     allowed = allowed_text(error)
+    if error["type"] == "value_error" and isinstance(value, dict | list | tuple):
+        return error_type(f"{field}: {allowed}" if field else allowed, field=field or None)
     if not location(error):
         # A rule across several fields: pydantic's message already says it all.
         return error_type(allowed, allowed=allowed)

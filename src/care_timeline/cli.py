@@ -190,6 +190,7 @@ def render_plan(the_plan: Plan, args: argparse.Namespace) -> bytes:
     """The plan in the asked-for format, as the bytes to write."""
     if args.format == "json":
         return (the_plan.model_dump_json(indent=2) + "\n").encode()
+    # (one branch per further format: ics, csv, html, svg)
     return the_plan.to_text().encode()
 
 

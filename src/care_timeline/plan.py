@@ -1,13 +1,12 @@
 """The result of planning: :class:`Plan` and its :class:`Milestone` items.
 
 These models are the stable JSON shape (``plan.model_dump_json()``); keys may be
-added, never renamed. ``python -m care_timeline.plan`` prints the JSON Schema
-that ships in the package as ``plan.schema.json``.
+added, never renamed. The JSON Schema ships in the package as
+``plan.schema.json`` (regenerate: ``REGENERATE=1 pytest tests/test_json.py``).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any, Literal
 
@@ -100,7 +99,3 @@ def plan_json_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "care-timeline/plan.schema.json"
     return schema
-
-
-if __name__ == "__main__":  # pragma: no cover - the schema file's regeneration command
-    print(json.dumps(plan_json_schema(), indent=2, sort_keys=True))

@@ -73,6 +73,8 @@ def _protocol_error(err: ValidationError, data: dict[str, Any], source: str) -> 
         message = f"unknown key {field!r}"
     elif not field:
         message = allowed
+    elif error["type"] == "value_error" and isinstance(error.get("input"), dict | list):
+        message = f"{field}: {allowed}"
     else:
         value = error.get("input")
         if isinstance(value, dict | list):

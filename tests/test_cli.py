@@ -1,0 +1,182 @@
+"""The command line, called as main([...]): output, and one-line errors with exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import care_timeline as ct
+from care_timeline.cli import main
+
+PLAN = ["plan", "--today", "2026-11-24"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_issue_example_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys, "plan", "--due-date", "2027-05-10", "--today", "2026-11-24", "--format", "json"
+    )
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["gestational_age_today"] == "16w1d"
+    got = [(m["id"], m["start"], m["end"], m["start_ga"], m["applicability"], m["timing"])
+           for m in data["milestones"]]
+    assert got == [
+        ("cervical-change-risk", "2026-10-26", "2027-01-10", "12w0d", "applies", "current"),
+        ("cerclage-placement", "2026-10-26", "2026-11-15", "12w0d", "discuss", "past"),
+        ("cervical-monitoring", "2026-11-23", "2027-01-18", "16w0d", "applies", "current"),
+        ("progesterone-injections", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
+        ("vaginal-progesterone", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
+        ("preterm-birth-watch", "2027-01-11", "2027-03-14", "23w0d", "applies", "upcoming"),
+        ("cerclage-removal", "2027-04-12", "2027-04-19", "36w0d", "discuss", "upcoming"),
+        ("due-date", "2027-05-10", "2027-05-10", "40w0d", "applies", "upcoming"),
+    ]
+    assert all(m["reason"] for m in data["milestones"])
+
+
+@pytest.mark.parametrize(
+    ("dating", "due"),
+    [
+        (["--due-date", "2027-05-10"], "2027-05-10"),
+        (["--lmp", "2026-08-03"], "2027-05-10"),
+        (["--lmp", "2026-08-03", "--cycle-length", "30"], "2027-05-12"),
+        (["--ga", "16w1d"], "2027-05-10"),  # without --on: on --today (day 113 on Nov 24)
+        (["--ga", "14w3d", "--on", "2026-11-24"], "2027-05-22"),
+        (["--conception", "2026-08-17"], "2027-05-10"),
+        (["--transfer", "2026-08-20", "--embryo-age", "3"], "2027-05-10"),
+        (["--due-date", "10/05/2027", "--date-order", "dmy"], "2027-05-10"),
+        (["--due-date", "05/10/2027", "--date-order", "mdy"], "2027-05-10"),
+    ],
+)
+def test_every_dating_flag(capsys: pytest.CaptureFixture[str], dating: list[str], due: str) -> None:
+    code, out, _ = run(capsys, *PLAN, *dating, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["dating"]["due_date"] == due
+
+
+def test_three_valued_flags(capsys: pytest.CaptureFixture[str]) -> None:
+    def applicability(*flags: str) -> str:
+        code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", *flags)
+        assert code == 0
+        data = json.loads(out)
+        return next(m["applicability"] for m in data["milestones"] if m["id"] == "progesterone-injections")
+
+    assert applicability("--prior-preterm-birth") == "applies"
+    assert applicability("--no-prior-preterm-birth") == "not-applicable"
+    assert applicability() == "discuss"  # neither: unknown
+
+
+def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", "--fetuses", "1",
+        "--no-prior-preterm-birth", "--cervical-length", "22", "--cervical-length-on", "2026-12-01",
+        "--risk-factor", "trauma", "--risk-factor", "biopsy", "--cerclage-placed-on", "2026-11-02",
+        "--no-membranes-ruptured", "--plan-id", "clinic-42/7781",
+    )
+    assert code == 0
+    data = json.loads(out)
+    by_id = {m["id"]: m for m in data["milestones"]}
+    assert by_id["vaginal-progesterone"]["start"] == "2026-12-01"
+    assert by_id["cerclage-placement"]["start"] == "2026-11-02"
+    assert data["plan_id"] == "clinic-42/7781"
+
+
+def test_text_format_is_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10")
+    assert code == 0
+    assert "2026-10-26 to 2027-01-10 (12w0d to 22w6d)" in out
+    assert "16w1d" in out
+    assert "For discussion with your clinician" in out
+
+
+def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "plan.json"
+    code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", "-o", str(target))
+    assert (code, out) == (0, "")
+    assert json.loads(target.read_text())["dating"]["due_date"] == "2027-05-10"
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("argv", "names"),
+    [
+        (["--due-date", "2027-13-01"], ["due_date", "2027-13-01", "real calendar day"]),
+        (["--due-date", "10/05/2027"], ["due_date", "10/05/2027", "dmy or mdy"]),
+        (["--lmp", "2026-08-03", "--cycle-length", "50"], ["cycle_length", "50", "20-45"]),
+        (["--lmp", "2026-08-03", "--cycle-length", "x"], ["cycle_length", "'x'", "whole number"]),
+        (["--ga", "14w9d"], ["ga", "14w9d", "14w3d"]),
+        (["--ga", "46w0d"], ["ga", "46w0d", "44w6d"]),
+        (["--transfer", "2026-08-20"], ["embryo_age", "2-7"]),
+        (["--transfer", "2026-08-20", "--embryo-age", "9"], ["embryo_age", "9", "2-7"]),
+        ([], ["dating", "one of"]),
+        (["--lmp", "2026-08-03", "--due-date", "2027-05-10"], ["dating", "exactly one"]),
+        (["--due-date", "2027-05-10", "--cycle-length", "30"], ["cycle_length", "only with lmp"]),
+        (["--due-date", "2027-05-10", "--fetuses", "9"], ["fetuses", "9"]),
+        (["--due-date", "2027-05-10", "--fetuses", "two"], ["fetuses", "two"]),
+        (["--due-date", "2027-05-10", "--risk-factor", "luck"], ["risk_factors", "luck", "trauma"]),
+        (["--due-date", "2027-05-10", "--cervical-length", "short"], ["cervical_length", "short"]),
+        (["--due-date", "2027-05-10", "--today", "tomorrow"], ["today", "tomorrow"]),
+        (["--due-date", "2027-05-10", "--protocol", "missing.toml"], ["missing.toml", "no such file"]),
+        (["--due-date", "2027-05-10", "--format", "pdf"], ["format", "pdf"]),
+        (["--due-date", "2027-05-10", "--plan-id", ""], ["plan_id"]),
+        (["--bogus"], ["--bogus"]),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], names: list[str]
+) -> None:
+    today = [] if "--today" in argv else ["--today", "2026-11-24"]
+    code, out, err = run(capsys, "plan", *today, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.endswith("\n")
+    assert "Traceback" not in err
+    for name in names:
+        assert name in err, (name, err)
+
+
+def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "--help")
+    assert code == 0
+    assert "care-timeline plan --due-date 2027-05-10" in out
+    assert "--no-prior-preterm-birth" in out
+
+
+def test_protocol_show_prints_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "protocol", "show")
+    assert code == 0
+    assert out == ct.default_protocol_text()
+    assert ct.parse_protocol(out).id == "cervical-insufficiency"
+
+
+def test_protocol_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.toml"
+    good.write_text(ct.default_protocol_text(), encoding="utf-8")
+    code, out, _ = run(capsys, "protocol", "validate", str(good))
+    assert code == 0 and "valid" in out
+    bad = tmp_path / "bad.toml"
+    bad.write_text(ct.default_protocol_text().replace('end = "22w6d"', 'end = "2w6d"'), encoding="utf-8")
+    code, out, err = run(capsys, "protocol", "validate", str(bad))
+    assert code == 2 and out == ""
+    assert "bad.toml" in err and "cervical-change-risk" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "protocol", "show", str(bad))
+    assert code == 2 and "bad.toml" in err
+
+
+def test_protocol_flag_uses_a_clinic_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(
+        ct.default_protocol_text().replace('start = "12w0d"\nend = "14w6d"', 'start = "13w0d"\nend = "14w6d"'),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--protocol", str(clinic), "--format", "json")
+    assert code == 0
+    placement = next(m for m in json.loads(out)["milestones"] if m["id"] == "cerclage-placement")
+    assert (placement["start"], placement["start_ga"]) == ("2026-11-02", "13w0d")

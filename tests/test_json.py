@@ -1,0 +1,79 @@
+"""The JSON shape: stable keys, and the JSON Schema that ships in the package.
+
+Regenerate the schema file after adding a key: ``REGENERATE=1 pytest tests/test_json.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import care_timeline as ct
+
+SCHEMA_FILE = Path(str(resources.files("care_timeline").joinpath("plan.schema.json")))
+
+
+def _shipped_schema() -> dict[str, object]:
+    if os.environ.get("REGENERATE"):
+        SCHEMA_FILE.write_text(
+            json.dumps(ct.plan_json_schema(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    loaded: dict[str, object] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def test_shipped_schema_matches_the_models() -> None:
+    assert _shipped_schema() == json.loads(json.dumps(ct.plan_json_schema()))
+
+
+PLANS = [
+    ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24)),
+    ct.plan(
+        ct.Dating.from_lmp(date(2026, 8, 3), cycle_length=30),
+        ct.Profile(fetuses=1, prior_preterm_birth=True, cerclage_placed_on=date(2026, 11, 2)),
+        today=date(2026, 11, 24),
+        plan_id="clinic-42/7781",
+    ),
+    ct.plan(ct.Dating.from_gestational_age("2w0d", on=date(2026, 11, 24)), today=date(2026, 11, 1)),
+]
+
+
+@pytest.mark.parametrize("plan", PLANS)
+def test_output_validates_against_schema(plan: ct.Plan) -> None:
+    data = json.loads(plan.model_dump_json())
+    jsonschema.validate(data, _shipped_schema())
+
+
+def test_stable_minimum_keys_and_values() -> None:
+    data = json.loads(PLANS[0].model_dump_json())
+    assert data["protocol"] == {
+        "id": "cervical-insufficiency", "version": "1", "title": data["protocol"]["title"],
+    }
+    assert data["dating"]["method"] == "due-date"
+    assert data["dating"]["due_date"] == "2027-05-10"
+    assert data["today"] == "2026-11-24"
+    assert data["gestational_age_today"] == "16w1d"
+    first = data["milestones"][0]
+    for key in (
+        "id", "title", "kind", "start", "end", "start_ga", "end_ga", "occurrences", "category",
+        "description", "basis", "applicability", "reason", "timing",
+    ):
+        assert key in first
+    assert (first["id"], first["start"], first["end"]) == ("cervical-change-risk", "2026-10-26", "2027-01-10")
+    assert (first["start_ga"], first["end_ga"], first["occurrences"]) == ("12w0d", "22w6d", [])
+    assert data["warning_signs"] and data["clinician_note"]
+
+
+def test_ga_today_null_before_day_zero() -> None:
+    assert json.loads(PLANS[2].model_dump_json())["gestational_age_today"] is None
+
+
+def test_json_round_trips_into_the_model() -> None:
+    for plan in PLANS:
+        assert ct.Plan.model_validate_json(plan.model_dump_json()) == plan

@@ -1,0 +1,291 @@
+"""plan(): the spec's milestone table and decision tables, row by row.
+
+The example pregnancy is due 2027-05-10, so day 0 (0w0d) is 2026-08-03. Dates below
+are counted by hand from day 0: 12w0d = +84 = 2026-10-26; 14w6d = +104 = 2026-11-15;
+16w0d = +112 = 2026-11-23; 22w6d = +160 = 2027-01-10; 23w0d = +161 = 2027-01-11;
+24w0d = +168 = 2027-01-18; 31w6d = +223 = 2027-03-14; 36w0d = due - 28 = 2027-04-12;
+37w0d = due - 21 = 2027-04-19; 40w0d = 2027-05-10.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+import care_timeline as ct
+from care_timeline import CareTimelineError, Dating, Profile, ProfileError
+
+D = date
+DUE = D(2027, 5, 10)
+TODAY = D(2026, 11, 24)
+DATING = Dating.from_due_date(DUE)
+
+
+def make(profile: Profile | None = None, today: date = TODAY, **kwargs: Any) -> ct.Plan:
+    return ct.plan(DATING, profile=profile, today=today, **kwargs)
+
+
+# id, kind, start, end, start GA, end GA, timing on 2026-11-24
+EXPECTED = [
+    ("cervical-change-risk", "window", D(2026, 10, 26), D(2027, 1, 10), "12w0d", "22w6d", "current"),
+    ("cerclage-placement", "window", D(2026, 10, 26), D(2026, 11, 15), "12w0d", "14w6d", "past"),
+    ("cervical-monitoring", "series", D(2026, 11, 23), D(2027, 1, 18), "16w0d", "24w0d", "current"),
+    ("progesterone-injections", "series", D(2026, 11, 23), D(2027, 4, 12), "16w0d", "36w0d", "current"),
+    ("vaginal-progesterone", "window", D(2026, 11, 23), D(2027, 4, 12), "16w0d", "36w0d", "current"),
+    ("preterm-birth-watch", "window", D(2027, 1, 11), D(2027, 3, 14), "23w0d", "31w6d", "upcoming"),
+    ("cerclage-removal", "window", D(2027, 4, 12), D(2027, 4, 19), "36w0d", "37w0d", "upcoming"),
+    ("due-date", "day", D(2027, 5, 10), D(2027, 5, 10), "40w0d", "40w0d", "upcoming"),
+]
+
+
+def test_all_eight_milestones_in_order_with_dates_ga_and_timing() -> None:
+    plan = make()
+    got = [
+        (m.id, m.kind, m.start, m.end, str(m.start_ga), str(m.end_ga), m.timing)
+        for m in plan.milestones
+    ]
+    assert got == EXPECTED
+    assert str(plan.gestational_age_today) == "16w1d"  # Nov 24 is day 113
+
+
+def test_series_occurrences() -> None:
+    plan = make()
+    assert plan.milestone("cervical-monitoring").occurrences == (
+        D(2026, 11, 23), D(2026, 12, 7), D(2026, 12, 21), D(2027, 1, 4), D(2027, 1, 18),
+    )  # every 14 days, 16w0d to 24w0d
+    injections = plan.milestone("progesterone-injections").occurrences
+    assert len(injections) == 21  # weeks 16 to 36 inclusive
+    assert injections[:3] == (D(2026, 11, 23), D(2026, 11, 30), D(2026, 12, 7))
+    assert injections[-2:] == (D(2027, 4, 5), D(2027, 4, 12))
+    assert plan.milestone("vaginal-progesterone").occurrences == ()  # daily: a window
+
+
+@pytest.mark.parametrize(
+    ("today", "timing"),
+    [
+        (D(2026, 10, 25), "upcoming"),  # the day before 12w0d
+        (D(2026, 10, 26), "current"),  # first day
+        (D(2026, 11, 15), "current"),  # last day, inclusive
+        (D(2026, 11, 16), "past"),  # the day after
+    ],
+)
+def test_timing_edges(today: date, timing: str) -> None:
+    assert make(today=today).milestone("cerclage-placement").timing == timing
+
+
+def test_gestational_age_today_is_null_before_day_zero() -> None:
+    plan = make(today=D(2026, 8, 2))
+    assert plan.gestational_age_today is None
+    assert plan.milestones[0].timing == "upcoming"
+
+
+RISK = ("trauma", "biopsy")
+
+
+@pytest.mark.parametrize(
+    ("profile", "applicability", "reason_has"),
+    [
+        (Profile(fetuses=2), "not-applicable", "more than one baby"),  # row 1
+        (Profile(fetuses=2, cerclage_placed_on=D(2026, 11, 2)), "not-applicable", "more than one"),  # row 1 wins
+        (Profile(fetuses=1, membranes_ruptured=True), "not-applicable", "waters"),  # row 2
+        (Profile(membranes_ruptured=True, cerclage_placed_on=D(2026, 11, 2)), "not-applicable", "waters"),
+        (Profile(cerclage_placed_on=D(2026, 11, 2)), "applies", "2026-11-02"),  # row 3
+        (Profile(), "discuss", "none recorded"),  # otherwise, nothing known
+        (Profile(fetuses=1, membranes_ruptured=False), "discuss", "none recorded"),  # otherwise
+        (Profile(risk_factors=RISK), "discuss", "trauma to the cervix; a cervical biopsy"),
+    ],
+)
+@pytest.mark.parametrize("milestone", ["cerclage-placement", "cerclage-removal"])
+def test_cerclage_table(
+    milestone: str, profile: Profile, applicability: str, reason_has: str
+) -> None:
+    item = make(profile).milestone(milestone)
+    assert item.applicability == applicability
+    assert reason_has in item.reason
+
+
+def test_placed_cerclage_becomes_that_day() -> None:
+    plan = make(Profile(cerclage_placed_on=D(2026, 11, 2)))
+    placement = plan.milestone("cerclage-placement")
+    # Nov 2 is day 91 = 13w0d
+    assert (placement.kind, placement.start, placement.end) == ("day", D(2026, 11, 2), D(2026, 11, 2))
+    assert (str(placement.start_ga), str(placement.end_ga)) == ("13w0d", "13w0d")
+    assert "13w0d" in placement.reason
+    removal = plan.milestone("cerclage-removal")
+    assert (removal.start, removal.end, removal.applicability) == (D(2027, 4, 12), D(2027, 4, 19), "applies")
+
+
+def test_placed_cerclage_reorders_by_start() -> None:
+    plan = make(Profile(cerclage_placed_on=D(2026, 12, 1)))  # late, after 16w0d
+    ids = [m.id for m in plan.milestones]
+    assert ids.index("cerclage-placement") > ids.index("vaginal-progesterone")
+
+
+@pytest.mark.parametrize(
+    ("profile", "applicability"),
+    [
+        (Profile(fetuses=2, prior_preterm_birth=True), "not-applicable"),  # singleton only
+        (Profile(fetuses=1, prior_preterm_birth=True), "applies"),
+        (Profile(prior_preterm_birth=True), "applies"),  # fetuses unknown: not "more than one"
+        (Profile(fetuses=1, prior_preterm_birth=False), "not-applicable"),
+        (Profile(fetuses=1), "discuss"),  # prior preterm birth unknown
+        (Profile(), "discuss"),
+    ],
+)
+def test_progesterone_injections_table(profile: Profile, applicability: str) -> None:
+    item = make(profile).milestone("progesterone-injections")
+    assert item.applicability == applicability
+    assert item.reason
+    assert any("17-OHPC" in note and "2023" in note for note in item.notes)
+
+
+@pytest.mark.parametrize(
+    ("profile", "applicability", "start"),
+    [
+        # row 1: more than one fetus
+        (Profile(fetuses=2, short_cervix=True, prior_preterm_birth=False), "not-applicable", None),
+        # row 2: prior preterm birth (weekly injections instead)
+        (Profile(prior_preterm_birth=True, short_cervix=True), "not-applicable", None),
+        # row 3: no short cervix, stated or by length (25 mm is not shorter than 25)
+        (Profile(short_cervix=False, prior_preterm_birth=False), "not-applicable", None),
+        (Profile(cervical_length_mm=25.0, prior_preterm_birth=False), "not-applicable", None),
+        (Profile(cervical_length_mm=38, prior_preterm_birth=False), "not-applicable", None),
+        # found after 36w0d (2027-04-12): too late
+        (
+            Profile(short_cervix=True, short_cervix_on=D(2027, 4, 13), prior_preterm_birth=False),
+            "not-applicable",
+            None,
+        ),
+        # row 4: applies from 16w0d, or the day the short cervix was found if later
+        (Profile(short_cervix=True, prior_preterm_birth=False), "applies", D(2026, 11, 23)),
+        (
+            Profile(short_cervix=True, short_cervix_on=D(2026, 12, 1), prior_preterm_birth=False),
+            "applies",
+            D(2026, 12, 1),  # day 120 = 17w1d
+        ),
+        (
+            Profile(short_cervix=True, short_cervix_on=D(2026, 9, 1), prior_preterm_birth=False),
+            "applies",
+            D(2026, 11, 23),  # found before 16w0d: starts at 16w0d
+        ),
+        (
+            Profile(short_cervix=True, short_cervix_on=D(2027, 4, 12), prior_preterm_birth=False),
+            "applies",
+            D(2027, 4, 12),  # found on 36w0d exactly: a one-day window
+        ),
+        (
+            Profile(cervical_length_mm=24.9, cervical_length_on=D(2026, 12, 1), prior_preterm_birth=False),
+            "applies",
+            D(2026, 12, 1),  # shorter than 25 mm: the measurement day is when it was found
+        ),
+        # row 5: otherwise
+        (Profile(short_cervix=True), "discuss", None),  # prior preterm birth unknown
+        (Profile(prior_preterm_birth=False), "discuss", None),  # cervix unknown
+        (Profile(fetuses=1), "discuss", None),
+    ],
+)
+def test_vaginal_progesterone_table(
+    profile: Profile, applicability: str, start: date | None
+) -> None:
+    item = make(profile).milestone("vaginal-progesterone")
+    assert item.applicability == applicability
+    assert item.end == D(2027, 4, 12)
+    if start is not None:
+        assert item.start == start
+        assert item.start_ga == ct.GestationalAge.between(DUE, start)
+
+
+def test_vaginal_progesterone_late_start_ga_and_reason() -> None:
+    item = make(
+        Profile(short_cervix=True, short_cervix_on=D(2026, 12, 1), prior_preterm_birth=False)
+    ).milestone("vaginal-progesterone")
+    assert str(item.start_ga) == "17w1d"
+    assert "2026-12-01" in item.reason
+
+
+def test_found_too_late_reason_names_the_date() -> None:
+    item = make(
+        Profile(short_cervix=True, short_cervix_on=D(2027, 4, 13), prior_preterm_birth=False)
+    ).milestone("vaginal-progesterone")
+    assert "2027-04-13" in item.reason
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        Profile(),
+        Profile(fetuses=2, membranes_ruptured=True),
+        Profile(fetuses=1, prior_preterm_birth=True, short_cervix=True),
+    ],
+)
+@pytest.mark.parametrize(
+    "milestone", ["cervical-change-risk", "cervical-monitoring", "preterm-birth-watch", "due-date"]
+)
+def test_always_apply(profile: Profile, milestone: str) -> None:
+    assert make(profile).milestone(milestone).applicability == "applies"
+
+
+def test_warning_signs_travel_with_risk_windows() -> None:
+    plan = make()
+    assert len(plan.warning_signs) == 5
+    flagged = {m.id for m in plan.milestones if m.warning_signs}
+    assert flagged == {"cervical-change-risk", "preterm-birth-watch"}
+    assert "clinician" in plan.clinician_note
+
+
+def test_plan_is_frozen_and_deterministic() -> None:
+    assert make().model_dump_json() == make().model_dump_json()
+    with pytest.raises(ValueError):
+        make().today = D(2026, 1, 1)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("profile", "field"),
+    [
+        (Profile(risk_factors=("bad-luck",)), "risk_factors"),  # not in the protocol's list
+        (Profile(cerclage_placed_on=D(2026, 8, 2)), "cerclage_placed_on"),  # before day 0
+        (Profile(short_cervix=True, short_cervix_on=D(2026, 1, 1)), "short_cervix_on"),
+    ],
+)
+def test_profile_checked_against_plan(profile: Profile, field: str) -> None:
+    with pytest.raises(ProfileError, match=field):
+        make(profile)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"fetuses": 0}, "fetuses"),  # 1-8
+        ({"fetuses": 9}, "fetuses"),
+        ({"fetuses": "2"}, "fetuses"),  # strict: a count, not text
+        ({"prior_preterm_birth": "yes"}, "prior_preterm_birth"),  # strict: a bool
+        ({"cervical_length_mm": -3}, "cervical_length_mm"),
+        ({"twins": True}, "twins"),  # unknown field
+        ({"short_cervix": False, "short_cervix_on": D(2026, 12, 1)}, "short_cervix_on"),
+        ({"risk_factors": ("trauma", "trauma")}, "twice"),
+    ],
+)
+def test_profile_rejects(kwargs: dict[str, Any], field: str) -> None:
+    with pytest.raises(ProfileError, match=field):
+        Profile(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"today": "2026-11-24"}, "today"),
+        ({"plan_id": ""}, "plan_id"),
+        ({"plan_id": "a\nb"}, "plan_id"),
+        ({"plan_id": "x" * 201}, "plan_id"),
+    ],
+)
+def test_plan_rejects(kwargs: dict[str, Any], field: str) -> None:
+    args: dict[str, Any] = {"today": TODAY, **kwargs}
+    with pytest.raises(CareTimelineError, match=field):
+        ct.plan(DATING, **args)
+
+
+def test_default_today_is_the_real_today() -> None:
+    assert ct.plan(DATING).today == date.today()

@@ -1,0 +1,81 @@
+"""Properties: any valid input gives a valid plan; any invalid text gives the library's error."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import care_timeline as ct
+from care_timeline.inputs import dating_from_fields, profile_from_fields
+
+FACTORS = [factor.id for factor in ct.default_protocol().risk_factors]
+due_dates = st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31))
+maybe = st.one_of(st.none(), st.booleans())
+
+
+@st.composite
+def profiles(draw: st.DrawFn, due: date) -> ct.Profile:
+    day_zero = due - timedelta(days=280)
+    pregnancy_days = st.integers(0, 300).map(lambda n: day_zero + timedelta(days=n))
+    short = draw(maybe)
+    return ct.Profile(
+        fetuses=draw(st.one_of(st.none(), st.integers(1, 8))),
+        membranes_ruptured=draw(maybe),
+        prior_preterm_birth=draw(maybe),
+        short_cervix=short,
+        short_cervix_on=draw(st.none() | pregnancy_days) if short is not False else None,
+        cervical_length_mm=draw(st.none() | st.floats(1, 60)),
+        cervical_length_on=None,
+        cerclage_placed_on=draw(st.none() | pregnancy_days),
+        risk_factors=tuple(draw(st.lists(st.sampled_from(FACTORS), unique=True, max_size=3))),
+    )
+
+
+@given(st.data(), due_dates, st.integers(-400, 400))
+def test_any_valid_input_gives_a_valid_plan(data: st.DataObject, due: date, offset: int) -> None:
+    profile = data.draw(profiles(due))
+    today = due + timedelta(days=offset)
+    plan = ct.plan(ct.Dating.from_due_date(due), profile, today=today)
+    starts = [m.start for m in plan.milestones]
+    assert starts == sorted(starts)
+    assert len(plan.milestones) == len(ct.default_protocol().milestones)
+    for item in plan.milestones:
+        assert item.start <= item.end
+        assert ct.GestationalAge.between(due, item.start) == item.start_ga
+        assert ct.GestationalAge.between(due, item.end) == item.end_ga
+        if item.occurrences:
+            assert (item.occurrences[0], item.occurrences[-1]) == (item.start, item.end)
+            gaps = {(b - a).days for a, b in zip(item.occurrences, item.occurrences[1:], strict=False)}
+            assert gaps <= {item.every_days}
+        expected = "past" if item.end < today else "upcoming" if item.start > today else "current"
+        assert item.timing == expected
+        assert item.reason
+    assert ct.Plan.model_validate_json(plan.model_dump_json()) == plan
+    json.loads(plan.model_dump_json())
+
+
+@given(st.text(max_size=20))
+def test_any_date_text_parses_or_raises_own_error(text: str) -> None:
+    try:
+        ct.parse_date(text)
+    except ct.DateInputError:
+        pass
+
+
+field_text = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["2027-05-10", "14w3d", "28", "5", "yes"]))
+
+
+@given(st.dictionaries(st.sampled_from([
+    "due_date", "lmp", "cycle_length", "ga", "ga_on", "conception", "transfer", "embryo_age",
+    "fetuses", "prior_preterm_birth", "short_cervix", "cervical_length", "risk_factors",
+]), field_text))
+def test_any_fields_give_a_plan_or_the_librarys_error(fields: dict[str, str | None]) -> None:
+    try:
+        dating = dating_from_fields(fields, today=date(2026, 11, 24))
+        profile = profile_from_fields(fields)
+        ct.plan(dating, profile, today=date(2026, 11, 24))
+    except ct.CareTimelineError:
+        pass
