@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -118,7 +118,7 @@ def test_from_due_date() -> None:
     "value",
     [
         datetime(2027, 5, 10, 0, 0),  # a datetime at midnight is not a date
-        datetime(2027, 5, 10, 23, 0, tzinfo=timezone.utc),  # nor an aware one
+        datetime(2027, 5, 10, 23, 0, tzinfo=UTC),  # nor an aware one
         "2027-05-10",  # text goes through parse_date first
     ],
 )
