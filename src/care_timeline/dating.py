@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
+from .ultrasound import compare, ga_from_crl, suboptimal_dating_note
 
 __all__ = ["Dating", "DatingMethod"]
 
@@ -137,6 +138,105 @@ class Dating(BaseModel):
             inputs={"transfer": day.isoformat(), "embryo_age": age},
         )
 
+    @classmethod
+    def from_ultrasound(
+        cls,
+        *,
+        scan_date: date,
+        crl_mm: float | None = None,
+        ga: GestationalAge | str | None = None,
+    ) -> Dating:
+        """An ultrasound scan: exactly one of a crown–rump length in mm (GA by
+        Robinson & Fleming 1975, CRL 10.0-84.0 mm, see :mod:`care_timeline.ultrasound`)
+        or a gestational age read off a scan report (later scans).
+
+        A scan at or after 22w0d gets the "suboptimally dated" note (ACOG CO 700).
+
+        >>> Dating.from_ultrasound(crl_mm=45, scan_date=date(2026, 10, 20)).due_date
+        datetime.date(2027, 5, 10)
+        """
+        day = _date("scan_date", scan_date)
+        if (crl_mm is None) == (ga is None):
+            given = "neither" if crl_mm is None else "both crl_mm and ga"
+            raise DatingError(
+                field="ultrasound", value=given, allowed="exactly one of crl_mm or ga"
+            )
+        inputs: dict[str, InputValue]
+        if crl_mm is not None:
+            scan_ga = ga_from_crl(crl_mm)
+            inputs = {"crl_mm": float(crl_mm), "scan_date": day.isoformat()}
+        else:
+            scan_ga = _scan_ga(ga)
+            inputs = {"scan_ga": str(scan_ga), "scan_date": day.isoformat()}
+        note = suboptimal_dating_note(day, {"ultrasound": scan_ga})
+        return cls(
+            method="ultrasound",
+            due_date=day + timedelta(days=DAYS_TO_DUE_DATE - scan_ga.total_days),
+            inputs=inputs,
+            notes=() if note is None else (note,),
+        )
+
+    @classmethod
+    def reconcile(cls, lmp_dating: Dating, ultrasound_dating: Dating) -> Dating:
+        """LMP against ultrasound by the ACOG CO 700 table: re-date to the
+        ultrasound only when the two differ on the scan day by more than the
+        threshold for the scan's GA *by LMP*; otherwise keep the LMP dating.
+
+        ``inputs`` holds both datings' inputs and the decision (``chosen``,
+        ``difference_days``, ``threshold_days``, ``lmp_ga_at_scan``,
+        ``ultrasound_ga_at_scan``); ``explanation`` says why in a sentence.
+
+        >>> lmp = Dating.from_lmp(date(2026, 8, 3))
+        >>> scan = Dating.from_ultrasound(ga="10w2d", scan_date=date(2026, 10, 5))
+        >>> Dating.reconcile(lmp, scan).explanation.split(".")[0]
+        'ultrasound at 10w2d differs from LMP by 9 days (> 7): re-dated to ultrasound'
+        """
+        for field, given, method in (
+            ("lmp_dating", lmp_dating, "lmp"),
+            ("ultrasound_dating", ultrasound_dating, "ultrasound"),
+        ):
+            if not isinstance(given, Dating) or given.method != method:
+                shown = given.method if isinstance(given, Dating) else given
+                raise DatingError(field=field, value=shown, allowed=f"a Dating by {method}")
+        scan_text = ultrasound_dating.inputs.get("scan_date")
+        try:
+            scan_day = date.fromisoformat(str(scan_text))
+        except ValueError:
+            raise DatingError(
+                field="ultrasound_dating", value=scan_text, allowed="a scan_date in its inputs"
+            ) from None
+        lmp_ga = lmp_dating.gestational_age_on(scan_day)
+        if lmp_ga is None or lmp_ga > MAX_GESTATIONAL_AGE:
+            raise DatingError(
+                field="scan_date",
+                value=scan_day.isoformat(),
+                allowed=f"a day 0w0d-{MAX_GESTATIONAL_AGE} by the LMP "
+                f"({lmp_dating.inputs.get('lmp')})",
+            )
+        us_ga = ultrasound_dating.gestational_age_on(scan_day)
+        assert us_ga is not None  # an ultrasound dating is day 0 or later on its own scan day
+        result = compare(lmp_ga, us_ga)
+        chosen = ultrasound_dating if result.redate else lmp_dating
+        ages = {"LMP": lmp_ga}
+        if result.redate:
+            ages["ultrasound"] = us_ga
+        note = suboptimal_dating_note(scan_day, ages)
+        return cls(
+            method="reconciled",
+            due_date=chosen.due_date,
+            inputs={
+                **lmp_dating.inputs,
+                **ultrasound_dating.inputs,
+                "chosen": chosen.method,
+                "difference_days": result.difference_days,
+                "threshold_days": result.band.threshold_days,
+                "lmp_ga_at_scan": str(lmp_ga),
+                "ultrasound_ga_at_scan": str(us_ga),
+            },
+            explanation=result.explanation(scan_day),
+            notes=() if note is None else (note,),
+        )
+
 
 def _date(field: str, value: Any) -> date:
     # A datetime is a date subclass; taking one would silently drop its time and zone.
@@ -145,6 +245,15 @@ def _date(field: str, value: Any) -> date:
             field=field, value=value, allowed="a datetime.date (no time, no timezone)"
         )
     return value
+
+
+def _scan_ga(value: Any) -> GestationalAge:
+    ga = GestationalAge.parse(value, field="scan_ga") if isinstance(value, str) else value
+    if not isinstance(ga, GestationalAge):
+        raise DatingError(field="scan_ga", value=value, allowed="a gestational age like '20w1d'")
+    if ga > MAX_GESTATIONAL_AGE:
+        raise DatingError(field="scan_ga", value=str(ga), allowed=f"0w0d-{MAX_GESTATIONAL_AGE}")
+    return ga
 
 
 def _int_in(field: str, value: Any, bounds: tuple[int, int], unit: str) -> int:

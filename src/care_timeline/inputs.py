@@ -7,6 +7,7 @@ fault is the library's own error naming the field.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -37,6 +38,9 @@ DATING_FIELDS = (
     "conception",
     "transfer",
     "embryo_age",
+    "crl",
+    "scan_ga",
+    "scan_date",
 )
 PROFILE_FIELDS = (
     "fetuses",
@@ -58,7 +62,11 @@ _METHODS: dict[str, tuple[str, ...]] = {
     "ga": ("ga_on",),
     "conception": (),
     "transfer": ("embryo_age",),
+    "crl": ("scan_date",),
+    "scan_ga": ("scan_date",),
 }
+# An ultrasound stands alone, or beside an LMP to reconcile the two.
+_SCANS = ("crl", "scan_ga")
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 
@@ -95,27 +103,44 @@ def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) 
 def dating_from_fields(
     fields: Mapping[str, FieldValue], *, today: date, date_order: DateOrder | None = None
 ) -> Dating:
-    """Exactly one dating method from the fields (``ga`` without ``ga_on`` means today)."""
+    """Exactly one dating method from the fields (``ga`` without ``ga_on`` means today);
+    ``lmp`` with a scan (``crl`` or ``scan_ga``, and ``scan_date``) means reconcile the two."""
     given = [name for name in _METHODS if _text(fields, name) is not None]
     if not given:
         raise DatingError(field="dating", value="nothing", allowed="one of " + ", ".join(_METHODS))
-    if len(given) > 1:
+    scans = [name for name in given if name in _SCANS]
+    if len(scans) > 1:
+        raise DatingError(
+            field="scan_ga", value=_text(fields, "scan_ga"), allowed="crl or scan_ga, not both"
+        )
+    if scans:
+        others = [name for name in given if name not in ("lmp", *_SCANS)]
+        if others:
+            raise DatingError(
+                field=scans[0],
+                value=_text(fields, scans[0]),
+                allowed=f"a scan alone or with lmp (to reconcile), not with {others[0]}",
+            )
+    elif len(given) > 1:
         raise DatingError(
             field="dating", value=", ".join(given), allowed="exactly one dating method"
         )
+    for extra in dict.fromkeys(e for extras in _METHODS.values() for e in extras):
+        owners = [name for name, extras in _METHODS.items() if extra in extras]
+        if _text(fields, extra) is not None and not any(name in given for name in owners):
+            raise DatingError(
+                field=extra, value=_text(fields, extra), allowed="only with " + " or ".join(owners)
+            )
+    if scans:
+        ultrasound = _ultrasound(fields, scans[0], date_order)
+        if "lmp" not in given:
+            return ultrasound
+        return Dating.reconcile(_lmp(fields, date_order), ultrasound)
     method = given[0]
-    for other, extras in _METHODS.items():
-        for extra in extras:
-            if other != method and _text(fields, extra) is not None:
-                raise DatingError(
-                    field=extra, value=_text(fields, extra), allowed=f"only with {other}"
-                )
     if method == "due_date":
         return Dating.from_due_date(_required_date(fields, "due_date", date_order))
     if method == "lmp":
-        cycle = _int(fields, "cycle_length", DatingError)
-        lmp = _required_date(fields, "lmp", date_order)
-        return Dating.from_lmp(lmp) if cycle is None else Dating.from_lmp(lmp, cycle_length=cycle)
+        return _lmp(fields, date_order)
     if method == "ga":
         ga = GestationalAge.parse(_text(fields, "ga") or "", field="ga")
         on = _date(fields, "ga_on", date_order) or today
@@ -128,6 +153,37 @@ def dating_from_fields(
     return Dating.from_embryo_transfer(
         _required_date(fields, "transfer", date_order), embryo_age_days=age
     )
+
+
+def _lmp(fields: Mapping[str, FieldValue], order: DateOrder | None) -> Dating:
+    cycle = _int(fields, "cycle_length", DatingError)
+    lmp = _required_date(fields, "lmp", order)
+    return Dating.from_lmp(lmp) if cycle is None else Dating.from_lmp(lmp, cycle_length=cycle)
+
+
+def _ultrasound(fields: Mapping[str, FieldValue], scan: str, order: DateOrder | None) -> Dating:
+    scan_date = _date(fields, "scan_date", order)
+    if scan_date is None:
+        raise DatingError(field="scan_date", value="nothing", allowed=f"the day of the {scan} scan")
+    text = _text(fields, scan) or ""
+    if scan == "scan_ga":
+        return Dating.from_ultrasound(
+            ga=GestationalAge.parse(text, field="scan_ga"), scan_date=scan_date
+        )
+    allowed = "a crown-rump length in mm, like 45 or 45.5"
+    try:
+        crl = float(text)
+    except ValueError:
+        raise DatingError(field="crl", value=text, allowed=allowed) from None
+    if not math.isfinite(crl):
+        raise DatingError(field="crl", value=text, allowed=allowed)
+    try:
+        return Dating.from_ultrasound(crl_mm=crl, scan_date=scan_date)
+    except DatingError as err:
+        if err.field != "crl_mm":
+            raise
+        # The library names its own parameter (crl_mm); here the field is crl.
+        raise DatingError(field="crl", value=text, allowed=err.allowed) from err
 
 
 def _required_date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) -> date:
