@@ -1,0 +1,273 @@
+"""The calendar export: a plan as an RFC 5545 ``.ics`` file, written with icalendar.
+
+Every milestone is one all-day event whose UID never changes for the same
+patient, so importing a newer export updates a calendar in place:
+
+- a window is one event from its first day to its last (``DTEND`` is the day
+  after, as RFC 5545 makes all-day ends exclusive);
+- a recurring series is one event with an ``RRULE`` that expands to exactly the
+  plan's occurrences;
+- a single day is a one-day event;
+- a milestone that does not apply is written as a cancelled event with the same
+  UID, so a re-import removes what an earlier one added.
+
+``SEQUENCE`` is derived from the export's timestamp, so a later export always
+carries a higher one without any stored state, and the same timestamp gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from icalendar import Alarm, Calendar, Event, vDuration, vText
+
+from ..errors import CareTimelineError
+
+if TYPE_CHECKING:
+    from ..plan import Milestone, Plan
+
+__all__ = [
+    "DEFAULT_REMINDER",
+    "MAX_CALENDAR_NAME_LENGTH",
+    "MAX_REMINDER",
+    "MIN_REMINDER",
+    "PRODID",
+    "SEQUENCE_EPOCH",
+    "check_calendar_name",
+    "check_reminder",
+    "check_timestamp",
+    "event_uid",
+    "render",
+    "sequence_for",
+]
+
+PRODID = "-//care-timeline//care-timeline//EN"
+"""Without a version number, so an upgrade alone does not change the bytes."""
+
+DEFAULT_REMINDER = timedelta(hours=-15)
+"""Relative to an all-day event's start (local midnight): 09:00 the day before."""
+MIN_REMINDER = timedelta(days=-28)
+MAX_REMINDER = timedelta(days=1)
+"""Exclusive: a reminder goes off by the end of the event's first day."""
+
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+"""SEQUENCE counts whole seconds since here: monotonic in the timestamp, and it
+stays below 2**31 (which some clients store it in) until 2088."""
+
+MAX_CALENDAR_NAME_LENGTH = 1000
+_REFRESH = timedelta(days=1)
+
+# In front, where a narrow calendar view still shows it.
+_SUMMARY_PREFIX = {
+    "applies": "",
+    "discuss": "To discuss: ",
+    "not-applicable": "Does not apply: ",
+}
+_APPLICABILITY_LABEL = {
+    "applies": "Applies",
+    "discuss": "To discuss with your clinician",
+    "not-applicable": "Does not apply",
+}
+
+
+def render(
+    plan: Plan,
+    *,
+    timestamp: datetime | None = None,
+    calendar_name: str | None = None,
+    reminders: timedelta | None = DEFAULT_REMINDER,
+) -> bytes:
+    """The plan as ``.ics`` bytes; see :meth:`care_timeline.Plan.to_ics`."""
+    stamp = datetime.now(UTC) if timestamp is None else timestamp
+    stamp = check_timestamp(stamp)
+    name = plan.protocol.title if calendar_name is None else check_calendar_name(calendar_name)
+    trigger = None if reminders is None else check_reminder(reminders)
+    sequence = sequence_for(stamp)
+
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Both names: NAME is RFC 7986, X-WR-CALNAME is what Google, Apple and
+    # Outlook read. Written as vText explicitly so ; , \ and newlines are escaped
+    # (icalendar does not know these two as TEXT properties).
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
+    calendar.add("description", plan.clinician_note)
+    calendar.add("x-wr-caldesc", vText(plan.clinician_note))
+    calendar.add("uid", _uid(plan, "calendar"))
+    # For subscriptions: how often a client should fetch the URL again.
+    calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(_REFRESH))
+    for item in plan.milestones:
+        calendar.add_component(_event(plan, item, stamp, sequence, trigger))
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def _event(
+    plan: Plan, item: Milestone, stamp: datetime, sequence: int, trigger: timedelta | None
+) -> Event:
+    event = Event()
+    event.add("uid", event_uid(plan, item.id))
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence)
+    event.add("dtstart", item.start)
+    if item.occurrences and item.every_days is not None:
+        # One occurrence's length; the RRULE repeats it.
+        event.add("dtend", item.start + timedelta(days=1))
+        event.add("rrule", _rrule(item.every_days, item.occurrences[-1]))
+    else:
+        event.add("dtend", item.end + timedelta(days=1))
+    event.add("summary", _SUMMARY_PREFIX[item.applicability] + item.title)
+    event.add("description", _description(plan, item))
+    # Nothing here is a booked appointment: none of it should mark the whole day busy.
+    event.add("transp", "TRANSPARENT")
+    if item.is_live:
+        event.add("status", "CONFIRMED")
+        if trigger is not None and _gets_reminder(item):
+            event.add_component(_alarm(event_summary=str(event["summary"]), trigger=trigger))
+    else:
+        event.add("status", "CANCELLED")
+    return event
+
+
+def _rrule(every_days: int, last: date) -> dict[str, object]:
+    if every_days % 7 == 0:
+        return {"FREQ": "WEEKLY", "INTERVAL": every_days // 7, "UNTIL": last}
+    return {"FREQ": "DAILY", "INTERVAL": every_days, "UNTIL": last}
+
+
+def _gets_reminder(item: Milestone) -> bool:
+    """Windows and doses get a reminder; a single day (the due date) does not.
+
+    A series that is only to be discussed has no dose prescribed yet, so it gets
+    no per-dose reminder.
+    """
+    if item.kind == "day":
+        return False
+    return not (item.occurrences and item.applicability != "applies")
+
+
+def _alarm(*, event_summary: str, trigger: timedelta) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", event_summary)
+    alarm.add("trigger", trigger, parameters={"RELATED": "START"})
+    return alarm
+
+
+def _description(plan: Plan, item: Milestone) -> str:
+    parts = [item.description, _when(item)]
+    parts.append(
+        f"Why this is in your plan: {_APPLICABILITY_LABEL[item.applicability]}. {item.reason}"
+    )
+    if item.warning_signs:
+        signs = "\n".join(f"- {sign}" for sign in plan.warning_signs)
+        parts.append(f"Warning signs: contact your care team at once if you notice\n{signs}")
+    parts.extend(f"Note: {note}" for note in item.notes)
+    parts.append(plan.clinician_note)
+    return "\n\n".join(parts)
+
+
+def _when(item: Milestone) -> str:
+    if item.occurrences:
+        every = "every week" if item.every_days == 7 else f"every {item.every_days} days"
+        return (
+            f"When: {every} from {item.start_ga} to {item.end_ga} "
+            f"({item.start.isoformat()} to {item.end.isoformat()}, "
+            f"{len(item.occurrences)} dates)."
+        )
+    if item.start == item.end:
+        return f"When: {item.start_ga} ({item.start.isoformat()})."
+    return (
+        f"When: {item.start_ga} to {item.end_ga} "
+        f"({item.start.isoformat()} to {item.end.isoformat()}, both days included)."
+    )
+
+
+def event_uid(plan: Plan, milestone_id: str) -> str:
+    """The UID of a milestone's event: a one-way hash, never the plan id itself.
+
+    With a plan id it depends on the plan id and the milestone id; without one,
+    on the protocol id and the milestone id alone, so the same patient's
+    re-dated plan keeps its UIDs.
+    """
+    return _uid(plan, f"milestone\x00{milestone_id}")
+
+
+def _uid(plan: Plan, what: str) -> str:
+    # NUL cannot occur in a plan id (control characters are refused) nor in
+    # protocol or milestone ids, so the parts cannot run into each other.
+    if plan.plan_id is not None:
+        key = f"care-timeline\x00uid-1\x00plan\x00{plan.plan_id}\x00{what}"
+    else:
+        key = f"care-timeline\x00uid-1\x00protocol\x00{plan.protocol.id}\x00{what}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32] + "@care-timeline"
+
+
+def sequence_for(timestamp: datetime) -> int:
+    """SEQUENCE for an export made at ``timestamp``: whole seconds since 2020-01-01 UTC.
+
+    Earlier timestamps (such as ``SOURCE_DATE_EPOCH=0``) give 0.
+    """
+    return max(0, int((check_timestamp(timestamp) - SEQUENCE_EPOCH).total_seconds()))
+
+
+def check_timestamp(timestamp: datetime) -> datetime:
+    """The timestamp in UTC to the second; a naive or non-datetime value is refused."""
+    if not isinstance(timestamp, datetime):
+        raise CareTimelineError(
+            field="timestamp",
+            value=repr(timestamp),
+            allowed="a timezone-aware datetime, e.g. datetime(2026, 11, 24, 8, tzinfo=timezone.utc)",
+        )
+    if timestamp.tzinfo is None or timestamp.utcoffset() is None:
+        raise CareTimelineError(
+            field="timestamp",
+            value=timestamp.isoformat(),
+            allowed="a timezone-aware datetime (UTC), not a naive one",
+        )
+    return timestamp.astimezone(UTC).replace(microsecond=0)
+
+
+def check_calendar_name(name: str) -> str:
+    """The name with line ends made ``\\n``; control characters other than tab
+    and newline are refused, because RFC 5545 text cannot carry them."""
+    if not isinstance(name, str):
+        raise CareTimelineError(field="calendar_name", value=repr(name), allowed="text")
+    text = name.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = (
+        f"non-blank text of at most {MAX_CALENDAR_NAME_LENGTH} characters "
+        "without control characters (tab and newline are fine)"
+    )
+    if not text.strip() or len(text) > MAX_CALENDAR_NAME_LENGTH:
+        raise CareTimelineError(field="calendar_name", value=name, allowed=allowed)
+    for char in text:
+        code = ord(char)
+        if (code < 32 and char not in "\t\n") or code == 127 or 0xD800 <= code <= 0xDFFF:
+            raise CareTimelineError(
+                f"calendar_name: {char!r} is not allowed in a calendar name; expected {allowed}",
+                field="calendar_name",
+                value=name,
+                allowed=allowed,
+            )
+    return text
+
+
+def check_reminder(reminder: timedelta) -> timedelta:
+    """A reminder offset from an event's start, within four weeks before to one day after."""
+    allowed = (
+        "a timedelta from the event's start (local midnight), from "
+        "timedelta(days=-28) up to less than timedelta(days=1), "
+        "e.g. timedelta(hours=-15) for 09:00 the day before; or None for no reminders"
+    )
+    if not isinstance(reminder, timedelta):
+        raise CareTimelineError(field="reminders", value=repr(reminder), allowed=allowed)
+    if not MIN_REMINDER <= reminder < MAX_REMINDER:
+        raise CareTimelineError(field="reminders", value=str(reminder), allowed=allowed)
+    return reminder

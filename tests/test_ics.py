@@ -1,0 +1,830 @@
+"""The calendar export (.ics): read back by two independent parsers, compared with the plan.
+
+Every export in this file goes through ``parse()``, which loads it with icalendar
+(the library that wrote it) and with ical (an independent implementation), and
+checks that both see the same events.
+
+The golden files in tests/golden/ are regenerated with:
+
+    CARE_TIMELINE_UPDATE_GOLDEN=1 python -m pytest tests/test_ics.py -k golden
+
+(then review the diff: every change in them is a change users will see).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from dateutil.rrule import rrulestr
+from hypothesis import given
+from hypothesis import strategies as st
+from ical.calendar import Calendar as IcalCalendar
+from ical.calendar_stream import IcsCalendarStream
+
+import care_timeline as ct
+from care_timeline.cli import main
+from care_timeline.export.ics import DEFAULT_REMINDER
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE_GOLDEN = os.environ.get("CARE_TIMELINE_UPDATE_GOLDEN") == "1"
+
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 24)
+DUE = date(2027, 5, 10)  # day 0 is 2026-08-03
+PLAN_ID = "clinic-42/7781"
+
+
+# -- reading an export back ---------------------------------------------------
+
+
+@dataclass
+class Parsed:
+    data: bytes
+    calendar: icalendar.Calendar
+    other: IcalCalendar
+    events: list[icalendar.Event]
+    """In file order."""
+
+    def by_milestone(self, plan: ct.Plan) -> dict[str, icalendar.Event]:
+        """Events are written in the plan's order, one per milestone."""
+        assert len(self.events) == len(plan.milestones)
+        for event, item in zip(self.events, plan.milestones, strict=True):
+            assert str(event["SUMMARY"]).endswith(item.title)
+        return {item.id: event for item, event in zip(plan.milestones, self.events, strict=True)}
+
+    def uids(self) -> list[str]:
+        return [str(event["UID"]) for event in self.events]
+
+
+def parse(data: bytes) -> Parsed:
+    assert isinstance(data, bytes)
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n")), "lines are folded at 75 octets"
+    calendars = icalendar.Calendar.from_ical(data, multiple=True)
+    assert len(calendars) == 1
+    calendar = calendars[0]
+    streams = IcsCalendarStream.from_ics(data.decode("utf-8"))
+    assert len(streams.calendars) == 1
+    other = streams.calendars[0]
+    events = list(calendar.walk("VEVENT"))
+    assert [str(e["UID"]) for e in events] == [e.uid for e in other.events]
+    for mine, theirs in zip(events, other.events, strict=True):
+        assert mine.decoded("DTSTART") == theirs.dtstart
+        assert mine.decoded("DTEND") == theirs.dtend
+        assert str(mine["SUMMARY"]) == theirs.summary
+        assert str(mine["DESCRIPTION"]) == theirs.description
+        assert int(mine["SEQUENCE"]) == theirs.sequence
+        assert theirs.status is not None
+        assert str(mine["STATUS"]) == theirs.status.value
+        # All-day events: dates, never datetimes (which a client would put in a timezone).
+        assert type(theirs.dtstart) is date and type(theirs.dtend) is date
+        assert mine["DTSTART"].params.get("VALUE") == "DATE"
+        assert mine["DTEND"].params.get("VALUE") == "DATE"
+    return Parsed(data, calendar, other, events)
+
+
+def expand_with_dateutil(event: icalendar.Event) -> list[date]:
+    start: date = event.decoded("DTSTART")
+    rule = rrulestr(
+        event["RRULE"].to_ical().decode(), dtstart=datetime(start.year, start.month, start.day)
+    )
+    return [moment.date() for moment in rule]
+
+
+def expand_with_ical(other: IcalCalendar, uid: str) -> list[date]:
+    days = [item.dtstart for item in other.timeline if item.uid == uid]
+    assert all(type(day) is date for day in days)
+    return days  # type: ignore[return-value]
+
+
+def unescape_text(raw: str) -> str:
+    """RFC 5545 section 3.3.11, written out here so the check does not lean on either parser."""
+    escapes = {"\\\\": "\\", "\\;": ";", "\\,": ",", "\\n": "\n", "\\N": "\n"}
+    return re.sub(r"\\[\\;,nN]", lambda m: escapes[m[0]], raw)
+
+
+def make_plan(
+    due: date = DUE,
+    profile: ct.Profile | None = None,
+    plan_id: str | None = PLAN_ID,
+    today: date = TODAY,
+) -> ct.Plan:
+    return ct.plan(ct.Dating.from_due_date(due), profile, today=today, plan_id=plan_id)
+
+
+def export(plan: ct.Plan, **kwargs: Any) -> Parsed:
+    kwargs.setdefault("timestamp", T0)
+    return parse(plan.to_ics(**kwargs))
+
+
+# -- dates: every event against dates worked out by hand ------------------------
+
+# Due date 2027-05-10: day 0 is 2026-08-03. DTEND is the day after the last day.
+HAND_DATES = [
+    ("cervical-change-risk", date(2026, 10, 26), date(2027, 1, 11)),  # 12w0d; 22w6d = Jan 10
+    ("cerclage-placement", date(2026, 10, 26), date(2026, 11, 16)),  # 12w0d; 14w6d = Nov 15
+    ("cervical-monitoring", date(2026, 11, 23), date(2026, 11, 24)),  # series: one day each
+    ("progesterone-injections", date(2026, 11, 23), date(2026, 11, 24)),  # series: one day each
+    ("vaginal-progesterone", date(2026, 11, 23), date(2027, 4, 13)),  # 16w0d; 36w0d = Apr 12
+    ("preterm-birth-watch", date(2027, 1, 11), date(2027, 3, 15)),  # 23w0d; 31w6d = Mar 14
+    ("cerclage-removal", date(2027, 4, 12), date(2027, 4, 20)),  # 36w0d; 37w0d = Apr 19
+    ("due-date", date(2027, 5, 10), date(2027, 5, 11)),  # 40w0d, one day
+]
+
+MONITORING = [  # every 14 days from 16w0d (Nov 23) to 24w0d (Jan 18)
+    date(2026, 11, 23),
+    date(2026, 12, 7),
+    date(2026, 12, 21),
+    date(2027, 1, 4),
+    date(2027, 1, 18),
+]
+INJECTIONS = [  # every Monday from 16w0d (Nov 23) to 36w0d (Apr 12): 21 doses
+    date(2026, 11, 23),
+    date(2026, 11, 30),
+    date(2026, 12, 7),
+    date(2026, 12, 14),
+    date(2026, 12, 21),
+    date(2026, 12, 28),
+    date(2027, 1, 4),
+    date(2027, 1, 11),
+    date(2027, 1, 18),
+    date(2027, 1, 25),
+    date(2027, 2, 1),
+    date(2027, 2, 8),
+    date(2027, 2, 15),
+    date(2027, 2, 22),
+    date(2027, 3, 1),
+    date(2027, 3, 8),
+    date(2027, 3, 15),
+    date(2027, 3, 22),
+    date(2027, 3, 29),
+    date(2027, 4, 5),
+    date(2027, 4, 12),
+]
+
+
+def test_events_have_the_hand_worked_dates() -> None:
+    plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
+    parsed = export(plan)
+    got = [
+        (item_id, event.decoded("DTSTART"), event.decoded("DTEND"))
+        for item_id, event in parsed.by_milestone(plan).items()
+    ]
+    assert got == HAND_DATES
+
+
+@pytest.mark.parametrize(
+    ("milestone_id", "expected", "rrule"),
+    [
+        ("cervical-monitoring", MONITORING, "FREQ=WEEKLY;UNTIL=20270118;INTERVAL=2"),
+        ("progesterone-injections", INJECTIONS, "FREQ=WEEKLY;UNTIL=20270412;INTERVAL=1"),
+    ],
+)
+def test_series_expand_to_the_hand_worked_dates(
+    milestone_id: str, expected: list[date], rrule: str
+) -> None:
+    plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
+    parsed = export(plan)
+    event = parsed.by_milestone(plan)[milestone_id]
+    assert event["RRULE"].to_ical().decode() == rrule
+    assert expand_with_dateutil(event) == expected
+    assert expand_with_ical(parsed.other, str(event["UID"])) == expected
+
+
+# -- every profile: the calendar's structure against the plan -------------------
+
+PROFILES = {
+    "unknown": ct.Profile(),
+    "prior-preterm-birth": ct.Profile(fetuses=1, prior_preterm_birth=True),
+    "short-cervix": ct.Profile(
+        fetuses=1,
+        prior_preterm_birth=False,
+        cervical_length_mm=21,
+        cervical_length_on=date(2026, 12, 15),
+    ),
+    "cerclage-placed": ct.Profile(fetuses=1, cerclage_placed_on=date(2026, 11, 2)),
+    "twins": ct.Profile(fetuses=2),
+    "membranes-ruptured": ct.Profile(membranes_ruptured=True, risk_factors=("trauma",)),
+}
+
+
+@pytest.fixture(params=sorted(PROFILES))
+def profile(request: pytest.FixtureRequest) -> ct.Profile:
+    return PROFILES[request.param]
+
+
+@pytest.mark.parametrize("plan_id", [PLAN_ID, None])
+def test_every_event_matches_its_milestone(profile: ct.Profile, plan_id: str | None) -> None:
+    plan = make_plan(profile=profile, plan_id=plan_id)
+    parsed = export(plan)
+    uids = parsed.uids()
+    assert len(set(uids)) == len(uids) == len(plan.milestones)
+    for item_id, event in parsed.by_milestone(plan).items():
+        item = plan.milestone(item_id)
+        assert event.decoded("DTSTART") == item.start
+        assert str(event["TRANSP"]) == "TRANSPARENT"
+        if item.occurrences:
+            assert event.decoded("DTEND") == item.start + timedelta(days=1)
+            assert expand_with_dateutil(event) == list(item.occurrences)
+            assert expand_with_ical(parsed.other, str(event["UID"])) == list(item.occurrences)
+        else:
+            assert "RRULE" not in event
+            assert event.decoded("DTEND") == item.end + timedelta(days=1)
+            assert expand_with_ical(parsed.other, str(event["UID"])) == [item.start]
+        assert str(event["STATUS"]) == ("CONFIRMED" if item.is_live else "CANCELLED")
+
+
+def test_no_plan_id_in_the_bytes(profile: ct.Profile) -> None:
+    plan_id = "clinic-42/Zqxj Wvkp 1987-03-04"
+    data = make_plan(profile=profile, plan_id=plan_id).to_ics(timestamp=T0)
+    unfolded = parse(data).data.replace(b"\r\n ", b"")
+    for part in (plan_id, "clinic-42", "Zqxj", "Wvkp", "1987"):
+        assert part.encode() not in unfolded
+
+
+def test_descriptions_say_what_why_when_and_end_with_the_clinician_note(
+    profile: ct.Profile,
+) -> None:
+    plan = make_plan(profile=profile)
+    for item_id, event in export(plan).by_milestone(plan).items():
+        item = plan.milestone(item_id)
+        text = str(event["DESCRIPTION"])
+        assert text.startswith(item.description)
+        assert text.endswith(plan.clinician_note)
+        assert item.reason in text
+        assert str(item.start_ga) in text and str(item.end_ga) in text
+        for sign in plan.warning_signs:
+            assert (sign in text) == item.warning_signs
+        for note in item.notes:
+            assert note in text
+
+
+def test_warning_signs_and_the_17_ohpc_note_go_where_the_protocol_puts_them() -> None:
+    plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
+    events = export(plan).by_milestone(plan)
+    with_signs = {
+        i for i, e in events.items() if "Bleeding from the vagina" in str(e["DESCRIPTION"])
+    }
+    with_17ohpc = {i for i, e in events.items() if "17-OHPC" in str(e["DESCRIPTION"])}
+    assert with_signs == {"cervical-change-risk", "preterm-birth-watch"}
+    assert with_17ohpc == {"progesterone-injections"}
+
+
+@pytest.mark.parametrize(
+    ("profile_", "summaries"),
+    [
+        (  # nothing known: stitch and injections are to discuss
+            ct.Profile(),
+            {
+                "cerclage-placement": "To discuss: Usual time for a planned cervical stitch (cerclage)",
+                "progesterone-injections": "To discuss: Weekly progesterone injection",
+                "due-date": "Estimated due date",
+            },
+        ),
+        (  # twins: no stitch, no progesterone
+            ct.Profile(fetuses=2),
+            {
+                "cerclage-placement": "Does not apply: Usual time for a planned cervical stitch (cerclage)",
+                "progesterone-injections": "Does not apply: Weekly progesterone injection",
+                "cervical-monitoring": "Cervical check (ultrasound or pelvic exam)",
+            },
+        ),
+    ],
+)
+def test_summaries_say_whether_it_applies(profile_: ct.Profile, summaries: dict[str, str]) -> None:
+    plan = make_plan(profile=profile_)
+    events = export(plan).by_milestone(plan)
+    assert {i: str(events[i]["SUMMARY"]) for i in summaries} == summaries
+
+
+def test_a_placed_cerclage_is_a_one_day_event() -> None:
+    plan = make_plan(profile=ct.Profile(fetuses=1, cerclage_placed_on=date(2026, 11, 2)))
+    event = export(plan).by_milestone(plan)["cerclage-placement"]
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        date(2026, 11, 2),
+        date(2026, 11, 3),
+    )
+
+
+def test_vaginal_progesterone_starts_when_the_short_cervix_was_found() -> None:
+    profile = ct.Profile(
+        fetuses=1, prior_preterm_birth=False, short_cervix=True, short_cervix_on=date(2026, 12, 15)
+    )
+    plan = make_plan(profile=profile)
+    event = export(plan).by_milestone(plan)["vaginal-progesterone"]
+    # found Dec 15 (19w1d), later than 16w0d; ends 36w0d = Apr 12, so DTEND Apr 13
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        date(2026, 12, 15),
+        date(2027, 4, 13),
+    )
+    assert str(event["STATUS"]) == "CONFIRMED"
+
+
+# -- UIDs, SEQUENCE and updates -----------------------------------------------
+
+
+def test_redating_keeps_uids_and_raises_sequence() -> None:
+    first = export(make_plan(due=DUE), timestamp=T0)
+    # A week later the due date moves by a week after a dating scan.
+    later = export(make_plan(due=DUE + timedelta(days=7)), timestamp=T0 + timedelta(days=7))
+    assert first.uids() == later.uids()
+    for before, after in zip(first.events, later.events, strict=True):
+        assert int(after["SEQUENCE"]) > int(before["SEQUENCE"]) >= 0
+        assert after.decoded("DTSTART") == before.decoded("DTSTART") + timedelta(days=7)
+        assert after.decoded("DTSTAMP") == T0 + timedelta(days=7)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        (T0, T0 + timedelta(seconds=1)),  # one second later
+        (T0, T0 + timedelta(days=400)),  # over a year later
+        # one second after the epoch SEQUENCE counts from
+        (datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 1, 1, 0, 0, 1, tzinfo=UTC)),
+        (T0, datetime(2026, 11, 24, 9, 0, 1, tzinfo=timezone(timedelta(hours=1)))),  # 08:00:01Z
+    ],
+)
+def test_a_later_timestamp_gives_a_higher_sequence(earlier: datetime, later: datetime) -> None:
+    plan = make_plan()
+    first = export(plan, timestamp=earlier)
+    second = export(plan, timestamp=later)
+    assert int(second.events[0]["SEQUENCE"]) > int(first.events[0]["SEQUENCE"])
+
+
+def test_sequence_stays_a_small_non_negative_integer() -> None:
+    plan = make_plan()
+    assert int(export(plan, timestamp=datetime(1970, 1, 1, tzinfo=UTC)).events[0]["SEQUENCE"]) == 0
+    late = export(plan, timestamp=datetime(2087, 12, 31, tzinfo=UTC)).events[0]
+    assert 0 < int(late["SEQUENCE"]) < 2**31
+
+
+def test_uids_depend_on_plan_id_not_on_dates_or_profile() -> None:
+    a = export(make_plan(plan_id="a")).uids()
+    assert (
+        export(make_plan(plan_id="a", due=date(2027, 9, 1), profile=PROFILES["twins"])).uids() == a
+    )
+    b = export(make_plan(plan_id="b")).uids()
+    anonymous = export(make_plan(plan_id=None)).uids()
+    assert not set(a) & set(b)
+    assert not set(a) & set(anonymous)
+    # Without a plan id every patient gets the same UIDs: one patient per calendar.
+    assert export(make_plan(plan_id=None, due=date(2027, 9, 1))).uids() == anonymous
+
+
+def test_uids_are_opaque_and_well_formed() -> None:
+    for uid in export(make_plan()).uids():
+        assert re.fullmatch(r"[0-9a-f]{32}@care-timeline", uid)
+
+
+# -- reproducible bytes ---------------------------------------------------------
+
+
+def test_same_input_same_bytes(profile: ct.Profile) -> None:
+    first = make_plan(profile=profile).to_ics(timestamp=T0, calendar_name="Ana's plan")
+    second = make_plan(profile=profile).to_ics(timestamp=T0, calendar_name="Ana's plan")
+    assert first == second
+
+
+def test_dtstamp_is_utc_to_the_second() -> None:
+    stamp = datetime(2026, 11, 24, 9, 30, 15, 999_999, tzinfo=timezone(timedelta(hours=1)))
+    parsed = export(make_plan(), timestamp=stamp)
+    assert b"DTSTAMP:20261124T083015Z\r\n" in parsed.data
+    assert all(
+        e.decoded("DTSTAMP") == datetime(2026, 11, 24, 8, 30, 15, tzinfo=UTC) for e in parsed.events
+    )
+
+
+def test_without_a_timestamp_dtstamp_is_now() -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    parsed = parse(make_plan().to_ics())
+    after = datetime.now(UTC)
+    assert before <= parsed.events[0].decoded("DTSTAMP") <= after
+
+
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        datetime(2026, 11, 24, 8, 0),  # naive: no timezone
+        date(2026, 11, 24),  # a date
+        "2026-11-24T08:00:00Z",  # text
+    ],
+)
+def test_a_timestamp_must_be_an_aware_datetime(timestamp: Any) -> None:
+    with pytest.raises(ct.CareTimelineError, match="timestamp"):
+        make_plan().to_ics(timestamp=timestamp)
+
+
+# -- reminders ------------------------------------------------------------------
+
+
+def _alarms(event: icalendar.Event) -> list[icalendar.Alarm]:
+    return [c for c in event.subcomponents if c.name == "VALARM"]
+
+
+def test_default_reminders_are_9am_the_day_before_each_window_and_dose() -> None:
+    plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
+    assert inspect.signature(ct.Plan.to_ics).parameters["reminders"].default == DEFAULT_REMINDER
+    events = export(plan).by_milestone(plan)
+    with_alarm = {i for i, e in events.items() if _alarms(e)}
+    # not the cancelled vaginal progesterone, not the due date (a single day)
+    assert with_alarm == {
+        "cervical-change-risk",
+        "cerclage-placement",
+        "cervical-monitoring",
+        "progesterone-injections",
+        "preterm-birth-watch",
+        "cerclage-removal",
+    }
+    for item_id in with_alarm:
+        (alarm,) = _alarms(events[item_id])
+        assert alarm["TRIGGER"].to_ical() == b"-PT15H"
+        assert alarm["TRIGGER"].params.get("RELATED") == "START"
+        assert str(alarm["ACTION"]) == "DISPLAY"
+        assert str(alarm["DESCRIPTION"]) == str(events[item_id]["SUMMARY"])
+
+
+def test_a_series_only_to_discuss_gets_no_dose_reminders() -> None:
+    plan = make_plan(profile=ct.Profile())  # prior preterm birth unknown
+    events = export(plan).by_milestone(plan)
+    assert not _alarms(events["progesterone-injections"])
+    assert _alarms(events["cervical-monitoring"])
+
+
+@pytest.mark.parametrize(
+    ("reminders", "trigger"),
+    [
+        (timedelta(hours=8), b"PT8H"),  # 08:00 on the day
+        (timedelta(days=-2, hours=18), b"-P1DT6H"),  # 18:00 two days before
+        (timedelta(days=-28), b"-P28D"),  # the earliest allowed
+    ],
+)
+def test_reminders_can_be_moved(reminders: timedelta, trigger: bytes) -> None:
+    parsed = export(make_plan(), reminders=reminders)
+    triggers = {a["TRIGGER"].to_ical() for e in parsed.events for a in _alarms(e)}
+    assert triggers == {trigger}
+    assert {alarm.trigger for e in parsed.other.events for alarm in e.alarm} == {reminders}
+
+
+def test_reminders_can_be_turned_off() -> None:
+    parsed = export(make_plan(), reminders=None)
+    assert b"VALARM" not in parsed.data
+
+
+@pytest.mark.parametrize(
+    "reminders",
+    [
+        timedelta(days=1),  # after the first day is over
+        timedelta(days=-29),  # more than four weeks before
+        15,  # not a timedelta
+    ],
+)
+def test_bad_reminders_are_refused(reminders: Any) -> None:
+    with pytest.raises(ct.CareTimelineError, match="reminders"):
+        make_plan().to_ics(timestamp=T0, reminders=reminders)
+
+
+# -- the calendar's name ------------------------------------------------------------
+
+name_text = st.text(
+    alphabet=st.characters(
+        codec="utf-8", categories=("L", "M", "N", "P", "S", "Z"), include_characters="\t\n;,\\:\"'"
+    ),
+    min_size=1,
+    max_size=120,
+).filter(lambda text: text.strip())
+
+
+def _names(parsed: Parsed) -> list[str]:
+    raw = [
+        line.decode()
+        for line in parsed.data.replace(b"\r\n ", b"").split(b"\r\n")
+        if line.startswith((b"NAME:", b"X-WR-CALNAME:"))
+    ]
+    return [unescape_text(line.split(":", 1)[1]) for line in raw]
+
+
+@given(
+    st.one_of(
+        name_text,
+        st.sampled_from(
+            ["a;b,c", "line one\nline two", "x\nEND:VCALENDAR\nBEGIN:VEVENT", "C:\\new"]
+        ),
+    )
+)
+def test_any_calendar_name_stays_text(name: str) -> None:
+    plan = make_plan()
+    parsed = export(plan, calendar_name=name)
+    assert len(parsed.events) == len(plan.milestones)
+    assert _names(parsed) == [name, name]
+    assert parsed.other.name == [name]
+    (extra,) = [x for x in parsed.other.extras if x.name == "x-wr-calname"]
+    assert unescape_text(str(extra.value)) == name
+
+
+def test_line_ends_in_a_name_become_newlines() -> None:
+    parsed = export(make_plan(), calendar_name="one\r\ntwo\rthree")
+    assert parsed.other.name == ["one\ntwo\nthree"]
+
+
+def test_default_name_is_the_protocol_title() -> None:
+    plan = make_plan()
+    assert export(plan).other.name == [plan.protocol.title]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",  # empty
+        "   ",  # blank
+        "bell\x07",  # a control character
+        "nul\x00",  # NUL
+        "x" * 1001,  # too long
+    ],
+)
+def test_unwritable_names_are_refused(name: str) -> None:
+    with pytest.raises(ct.CareTimelineError, match="calendar_name"):
+        make_plan().to_ics(timestamp=T0, calendar_name=name)
+
+
+# -- any plan gives a calendar both parsers read, with the plan's dates ---------------
+
+maybe = st.one_of(st.none(), st.booleans())
+
+
+@given(
+    due=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+    fetuses=st.one_of(st.none(), st.integers(1, 3)),
+    prior=maybe,
+    short=maybe,
+    found_day=st.integers(0, 300),
+    plan_id=st.one_of(st.none(), st.sampled_from(["p-1", "clinic/2"])),
+    seconds=st.integers(0, 2_000_000_000),
+)
+def test_any_plan_gives_a_calendar_with_its_dates(
+    due: date,
+    fetuses: int | None,
+    prior: bool | None,
+    short: bool | None,
+    found_day: int,
+    plan_id: str | None,
+    seconds: int,
+) -> None:
+    found = due - timedelta(days=280 - found_day) if short else None
+    profile = ct.Profile(
+        fetuses=fetuses, prior_preterm_birth=prior, short_cervix=short, short_cervix_on=found
+    )
+    plan = make_plan(due=due, profile=profile, plan_id=plan_id, today=due)
+    stamp = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+    parsed = export(plan, timestamp=stamp)
+    for item_id, event in parsed.by_milestone(plan).items():
+        item = plan.milestone(item_id)
+        assert event.decoded("DTSTART") == item.start
+        if item.occurrences:
+            assert expand_with_dateutil(event) == list(item.occurrences)
+        else:
+            assert event.decoded("DTEND") == item.end + timedelta(days=1)
+
+
+# -- the command line -----------------------------------------------------------------
+
+CLI_PLAN = ["plan", "--due-date", "2027-05-10", "--today", "2026-11-24", "--format", "ics"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, bytes, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.encode(), err
+
+
+def test_cli_writes_the_same_bytes_as_the_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "plan.ics"
+    code, out, err = run(
+        capsys,
+        *CLI_PLAN,
+        "--prior-preterm-birth",
+        "--fetuses",
+        "1",
+        "--plan-id",
+        PLAN_ID,
+        "--timestamp",
+        "2026-11-24T08:00:00Z",
+        "--calendar-name",
+        "Ana; week by week",
+        "-o",
+        str(target),
+    )
+    assert (code, out, err) == (0, b"", "")
+    api = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True)).to_ics(
+        timestamp=T0, calendar_name="Ana; week by week"
+    )
+    assert target.read_bytes() == api
+
+
+def test_cli_stdout_is_the_calendar(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    code = main([*CLI_PLAN, "--timestamp", "2026-11-24T08:00:00Z"])
+    out, _ = capsysbinary.readouterr()
+    assert code == 0
+    assert out == make_plan(plan_id=None).to_ics(timestamp=T0)
+
+
+def test_source_date_epoch_fixes_the_timestamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795507200")  # 2026-11-24T08:00:00Z
+    assert main([*CLI_PLAN, "-o", str(tmp_path / "a.ics")]) == 0
+    assert main([*CLI_PLAN, "-o", str(tmp_path / "b.ics")]) == 0
+    data = (tmp_path / "a.ics").read_bytes()
+    assert data == (tmp_path / "b.ics").read_bytes()
+    assert data == make_plan(plan_id=None).to_ics(timestamp=T0)
+    # --timestamp wins over the environment
+    assert (
+        main([*CLI_PLAN, "--timestamp", "2026-12-01T00:00:00Z", "-o", str(tmp_path / "c.ics")]) == 0
+    )
+    assert b"DTSTAMP:20261201T000000Z" in (tmp_path / "c.ics").read_bytes()
+
+
+def test_cli_fetuses_2_cancels_with_the_same_uids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    common = [*CLI_PLAN, "--plan-id", PLAN_ID, "--prior-preterm-birth"]
+    assert (
+        main(
+            [
+                *common,
+                "--fetuses",
+                "1",
+                "--timestamp",
+                "2026-11-24T08:00:00Z",
+                "-o",
+                str(tmp_path / "one.ics"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                *common,
+                "--fetuses",
+                "2",
+                "--timestamp",
+                "2026-12-01T08:00:00Z",
+                "-o",
+                str(tmp_path / "two.ics"),
+            ]
+        )
+        == 0
+    )
+    one = parse((tmp_path / "one.ics").read_bytes())
+    two = parse((tmp_path / "two.ics").read_bytes())
+    assert one.uids() == two.uids()
+    status = {
+        (str(e["SUMMARY"]).removeprefix("Does not apply: "), str(e["STATUS"])) for e in two.events
+    }
+    assert status == {
+        ("Weeks when a weak cervix may open early", "CONFIRMED"),
+        ("Usual time for a planned cervical stitch (cerclage)", "CANCELLED"),
+        ("Cervical check (ultrasound or pelvic exam)", "CONFIRMED"),
+        ("Weekly progesterone injection", "CANCELLED"),  # applied with one baby
+        ("Daily vaginal progesterone", "CANCELLED"),
+        ("Watch for signs of early labour", "CONFIRMED"),
+        ("Usual time to remove a cervical stitch", "CANCELLED"),
+        ("Estimated due date", "CONFIRMED"),
+    }
+    for before, after in zip(one.events, two.events, strict=True):
+        assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+        if str(after["STATUS"]) == "CANCELLED":
+            assert not _alarms(after)
+    assert str(one.events[3]["STATUS"]) == "CONFIRMED"  # the injections applied before
+
+
+@pytest.mark.parametrize(
+    ("flags", "trigger"),
+    [
+        ([], b"TRIGGER;RELATED=START:-PT15H"),  # default: 09:00 the day before
+        (["--remind-days-before", "0", "--remind-at", "07:30"], b"TRIGGER;RELATED=START:PT7H30M"),
+        (["--remind-days-before", "2", "--remind-at", "18:00"], b"TRIGGER;RELATED=START:-P1DT6H"),
+        (["--remind-at", "9:05"], b"TRIGGER;RELATED=START:-PT14H55M"),  # one-digit hour
+    ],
+)
+def test_cli_reminder_flags(
+    flags: list[str], trigger: bytes, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    assert main([*CLI_PLAN, "--timestamp", "2026-11-24T08:00:00Z", *flags]) == 0
+    out, _ = capsysbinary.readouterr()
+    parse(out)
+    assert {line for line in out.split(b"\r\n") if line.startswith(b"TRIGGER")} == {trigger}
+
+
+def test_cli_no_reminders(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main([*CLI_PLAN, "--timestamp", "2026-11-24T08:00:00Z", "--no-reminders"]) == 0
+    out, _ = capsysbinary.readouterr()
+    assert b"VALARM" not in parse(out).data
+
+
+@pytest.mark.parametrize(
+    ("flags", "env", "named"),
+    [
+        (["--timestamp", "2026-11-24"], None, "timestamp"),  # a date, no time
+        (["--timestamp", "2026-11-24T08:00:00"], None, "timestamp"),  # no UTC offset
+        (["--timestamp", "yesterday"], None, "timestamp"),  # not ISO 8601
+        ([], "soon", "SOURCE_DATE_EPOCH"),  # not a number
+        ([], "-5", "SOURCE_DATE_EPOCH"),  # before 1970
+        (["--remind-days-before", "29"], None, "remind-days-before"),  # more than four weeks
+        (["--remind-days-before", "-1"], None, "remind-days-before"),  # negative
+        (["--remind-at", "24:00"], None, "remind-at"),  # no such time
+        (["--remind-at", "9am"], None, "remind-at"),  # not HH:MM
+        (["--no-reminders", "--remind-at", "09:00"], None, "--no-reminders"),  # contradiction
+        (["--calendar-name", "bell\x07"], None, "calendar_name"),  # a control character
+    ],
+)
+def test_cli_bad_calendar_input_exits_2_with_one_line(
+    flags: list[str],
+    env: str | None,
+    named: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if env is not None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", env)
+    else:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    code = main([*CLI_PLAN, *flags])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and named in err
+
+
+def test_icalendar_is_imported_only_for_ics(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from care_timeline.cli import main\n"
+        "assert 'icalendar' not in sys.modules, 'imported with the CLI'\n"
+        "main(['plan', '--due-date', '2027-05-10', '--today', '2026-11-24', '--format', 'json',"
+        " '-o', 'plan.json'])\n"
+        "assert 'icalendar' not in sys.modules, 'imported for json'\n"
+        "main(['plan', '--due-date', '2027-05-10', '--format', 'ics', '-o', 'plan.ics'])\n"
+        "assert 'icalendar' in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    parse((tmp_path / "plan.ics").read_bytes())
+
+
+# -- golden files ---------------------------------------------------------------------
+
+GOLDEN_CASES = {
+    # No plan id, nothing known about the patient, default name and reminders.
+    "unknown-profile.ics": (
+        ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY),
+        {},
+    ),
+    # Dated by LMP with a 30-day cycle; a previous preterm birth: weekly injections.
+    "prior-preterm-birth.ics": (
+        ct.plan(
+            ct.Dating.from_lmp(date(2026, 8, 3), cycle_length=30),
+            ct.Profile(fetuses=1, prior_preterm_birth=True, risk_factors=("biopsy",)),
+            today=TODAY,
+            plan_id=PLAN_ID,
+        ),
+        {"calendar_name": "Pregnancy care; week by week"},
+    ),
+    # Twins with a short cervix: most treatments do not apply and are cancelled.
+    "twins-short-cervix.ics": (
+        ct.plan(
+            ct.Dating.from_gestational_age("14w3d", on=date(2026, 11, 24)),
+            ct.Profile(fetuses=2, cervical_length_mm=22, cervical_length_on=date(2026, 11, 20)),
+            today=TODAY,
+            plan_id="clinic-7/0042",
+        ),
+        {"reminders": timedelta(hours=8)},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
+def test_golden(name: str) -> None:
+    plan, options = GOLDEN_CASES[name]
+    data = plan.to_ics(timestamp=T0, **options)
+    path = GOLDEN / name
+    if UPDATE_GOLDEN:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"missing {path}; regenerate as this module's docstring says"
+    assert data == path.read_bytes(), f"{name} changed; regenerate as this module's docstring says"
+    parse(data)
