@@ -1,0 +1,672 @@
+"""The printable page (HTML) and the timeline (SVG): what is on them, escaping,
+self-containment, contrast, determinism, and a real browser's rendering when one
+is installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import struct
+import xml.etree.ElementTree as ET
+import zlib
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import care_timeline as ct
+from care_timeline.cli import main
+from care_timeline.export import svg as drawing
+
+ROOT = Path(__file__).resolve().parent.parent
+SVG = "{http://www.w3.org/2000/svg}"
+DUE = date(2027, 5, 10)  # day 0 (0w0d) is 3 Aug 2026
+TODAY = date(2026, 11, 24)  # 16w1d
+
+
+def example_plan(**profile: object) -> ct.Plan:
+    facts = {"fetuses": 1, "prior_preterm_birth": True, **profile}
+    return ct.plan(ct.Dating.from_due_date(DUE), profile=ct.Profile(**facts), today=TODAY)
+
+
+def protocol_with(*replacements: tuple[str, str]) -> ct.Protocol:
+    text = ct.default_protocol_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return ct.parse_protocol(text)
+
+
+class Page(HTMLParser):
+    """An HTML page as the tests see it: tags, attributes, visible text, the head's
+    title, table rows, and the chart's own <title> texts."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+        self.chunks: list[str] = []
+        self.title = ""
+        self.h1 = ""
+        self.rows: list[tuple[str, list[str]]] = []
+        self.chart_titles: list[str] = []
+        self.style = ""
+        self._in: dict[str, int] = {"title": 0, "h1": 0, "td": 0, "style": 0, "svg": 0}
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes.extend((name, value or "") for name, value in attrs)
+        if tag == "tr":
+            self.rows.append((dict(attrs).get("class") or "", []))
+        if tag in ("td", "th"):
+            self.rows[-1][1].append("")
+            tag = "td"
+        if tag == "title" and self._in["svg"]:
+            self.chart_titles.append("")
+        if tag in self._in:
+            self._in[tag] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = "td" if tag == "th" else tag
+        if tag in self._in:
+            self._in[tag] -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in["style"]:
+            self.style += data
+            return
+        self.chunks.append(data)
+        if self._in["title"] and self._in["svg"]:
+            self.chart_titles[-1] += data
+        elif self._in["title"]:
+            self.title += data
+        if self._in["h1"]:
+            self.h1 += data
+        if self._in["td"]:
+            cells = self.rows[-1][1]
+            cells[-1] += data
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.chunks).split())
+
+    def row(self, title: str) -> tuple[str, list[str]]:
+        found = [row for row in self.rows if row[1] and row[1][0].startswith(title)]
+        assert len(found) == 1, (title, self.rows)
+        return found[0]
+
+
+def svg_texts(root: ET.Element) -> str:
+    return " ".join(" ".join(root.itertext()).split())
+
+
+def lanes(root: ET.Element) -> list[ET.Element]:
+    """The chart's milestone lanes (one <g class="milestone ..."> each)."""
+    return [
+        g
+        for g in root.iter()
+        if g.tag in ("g", f"{SVG}g") and (g.get("class") or "").startswith("milestone ")
+    ]
+
+
+def lane_title(lane: ET.Element) -> str:
+    title = next(child for child in lane if child.tag in ("title", f"{SVG}title"))
+    return title.text or ""
+
+
+# Every live milestone of the example plan (due 10 May 2027, singleton, prior preterm
+# birth), with dates counted by hand from day 0 = 3 Aug 2026.
+LIVE = [
+    # 12w0d = day 84, 22w6d = day 160
+    (
+        "Weeks when a weak cervix may open early",
+        "26 Oct 2026",
+        "10 Jan 2027",
+        "12w0d – 22w6d",
+        "applies",
+    ),
+    # 14w6d = day 104
+    (
+        "Usual time for a planned cervical stitch (cerclage)",
+        "26 Oct 2026",
+        "15 Nov 2026",
+        "12w0d – 14w6d",
+        "discuss",
+    ),
+    # 16w0d = day 112, every 2 weeks to 24w0d = day 168
+    (
+        "Cervical check (ultrasound or pelvic exam)",
+        "23 Nov 2026",
+        "18 Jan 2027",
+        "16w0d – 24w0d",
+        "applies",
+    ),
+    # weekly to 36w0d = day 252
+    ("Weekly progesterone injection", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "applies"),
+    # 23w0d = day 161, 31w6d = day 223
+    ("Watch for signs of early labour", "11 Jan 2027", "14 Mar 2027", "23w0d – 31w6d", "applies"),
+    # 37w0d = day 259
+    (
+        "Usual time to remove a cervical stitch",
+        "12 Apr 2027",
+        "19 Apr 2027",
+        "36w0d – 37w0d",
+        "discuss",
+    ),
+    # 40w0d = day 280, the due date itself
+    ("Estimated due date", "10 May 2027", "10 May 2027", "40w0d", "applies"),
+]
+NOT_APPLICABLE = (
+    "Daily vaginal progesterone",
+    "After a previous preterm birth the article gives weekly injections instead.",
+)
+
+
+@pytest.fixture(scope="module")
+def page() -> Page:
+    return Page(example_plan().to_html())
+
+
+@pytest.fixture(scope="module")
+def svg_root() -> ET.Element:
+    return ET.fromstring(example_plan().to_svg())
+
+
+@pytest.mark.parametrize(("title", "first", "last", "ga", "applicability"), LIVE)
+def test_live_milestone_in_table_and_chart(
+    page: Page,
+    svg_root: ET.Element,
+    title: str,
+    first: str,
+    last: str,
+    ga: str,
+    applicability: str,
+) -> None:
+    kind, cells = page.row(title)
+    assert kind == applicability
+    assert first in cells[1] and last in cells[1] and ga in cells[1]
+    dates = first if first == last else f"{first} – {last}"
+    expected = f"{title}: {dates} ({ga})"
+    assert expected in page.chart_titles  # the lane inside the page's chart
+    assert expected in [lane_title(lane) for lane in lanes(svg_root)]  # the standalone SVG
+
+
+def test_every_lane_is_a_live_milestone(page: Page, svg_root: ET.Element) -> None:
+    drawn = sorted(lane_title(lane).split(":")[0] for lane in lanes(svg_root))
+    assert drawn == sorted(row[0] for row in LIVE)
+    assert len(page.chart_titles) == len(LIVE) + 1  # and the chart's own title
+
+
+def test_not_applicable_is_listed_greyed_and_not_drawn(page: Page, svg_root: ET.Element) -> None:
+    title, reason = NOT_APPLICABLE
+    kind, cells = page.row(title)
+    assert kind == "not-applicable"
+    assert "23 Nov 2026 – 12 Apr 2027" in cells[1]
+    assert reason in cells[2] and "Not applicable" in cells[2]
+    assert "tr.not-applicable td { color: #595959; }" in page.style
+    assert not any(t.startswith(title) for t in page.chart_titles)
+    assert not any(lane_title(lane).startswith(title) for lane in lanes(svg_root))
+    assert f"{title}: {reason}" in svg_texts(svg_root)  # listed under the standalone chart
+
+
+def test_page_has_warning_signs_note_and_summary(page: Page) -> None:
+    plan = example_plan()
+    for sign in plan.warning_signs:
+        assert sign in page.text
+    assert plan.clinician_note in page.text
+    assert "Due date 10 May 2027" in page.text
+    assert "Today 24 Nov 2026: 16w1d (16 weeks and 1 day)" in page.text
+    assert page.title == page.h1 == "Cervical insufficiency care timeline"
+
+
+@pytest.mark.parametrize(
+    ("today", "words"),
+    [
+        (date(2026, 11, 24), "Today 24 Nov 2026: 16w1d (16 weeks and 1 day)"),  # day 113
+        (date(2027, 3, 1), "Today 1 Mar 2027: 30w0d (30 weeks)"),  # day 210
+        (date(2026, 8, 10), "Today 10 Aug 2026: 1w0d (1 week)"),  # day 7
+        (date(2026, 8, 5), "Today 5 Aug 2026: 0w2d (0 weeks and 2 days)"),  # day 2
+    ],
+)
+def test_today_in_words(today: date, words: str) -> None:
+    plan = ct.plan(ct.Dating.from_due_date(DUE), today=today)
+    assert words in Page(plan.to_html()).text
+    assert words in svg_texts(ET.fromstring(plan.to_svg()))
+
+
+def test_svg_has_warning_signs_and_note(svg_root: ET.Element) -> None:
+    plan = example_plan()
+    text = svg_texts(svg_root)
+    for sign in plan.warning_signs:
+        assert sign in text
+    assert plan.clinician_note in text  # wrapped over lines; itertext joins with spaces
+
+
+def test_axis_months_trimesters_and_markers(svg_root: ET.Element) -> None:
+    chart = svg_root.find(f"{SVG}svg")
+    assert chart is not None
+    text = svg_texts(chart)
+    for label in (
+        "First trimester · to 13w6d",
+        "Second trimester · 14w0d–27w6d",
+        "Third trimester · from 28w0d",
+    ):
+        assert label in text
+    for month in (
+        "Aug 2026",
+        "Sep 2026",
+        "Oct 2026",
+        "Nov 2026",
+        "Dec 2026",
+        "Jan 2027",
+        "Feb 2027",
+        "Mar 2027",
+        "Apr 2027",
+    ):
+        assert month in text
+    weeks = chart.find(f"{SVG}g[@class='weeks']")
+    assert weeks is not None
+    numbers = [t.text for t in weeks.iter(f"{SVG}text")]
+    for week in range(0, 43, 2):
+        assert str(week) in numbers
+    assert "Today 24 Nov 2026 · 16w1d" in text
+    assert "Due date 10 May 2027 · 40w0d" in text
+
+
+def test_trimester_bands_split_the_42_weeks_in_three_equal_parts(svg_root: ET.Element) -> None:
+    # First through 13w6d, second 14w0d-27w6d, third 28w0d-42w0d: 14 weeks each.
+    bands = svg_root.find(f".//{SVG}g[@class='trimesters']")
+    assert bands is not None
+    first, third = (
+        (float(rect.get("x", "")), float(rect.get("width", "")))
+        for rect in bands.iter(f"{SVG}rect")
+    )
+    assert first[1] == pytest.approx(third[1])
+    assert first[0] + 2 * first[1] == pytest.approx(third[0])
+
+
+@pytest.mark.parametrize(
+    ("today", "explanation"),
+    [
+        (date(2026, 7, 1), "before the pregnancy's week 0"),  # 33 days before day 0
+        (date(2027, 5, 31), "43w0d"),  # 301 days: after the 42-week axis
+    ],
+)
+def test_no_today_marker_off_the_axis(today: date, explanation: str) -> None:
+    plan = ct.plan(ct.Dating.from_due_date(DUE), today=today)
+    root = ET.fromstring(plan.to_svg())
+    assert "Today" not in " ".join(svg_texts(g) for g in root.iter(f"{SVG}g"))
+    assert explanation in Page(plan.to_html()).text
+
+
+def test_dating_explanation_and_notes_are_shown_escaped() -> None:
+    dating = ct.Dating(
+        method="reconciled",
+        due_date=DUE,
+        inputs={"lmp": "2026-08-03"},
+        explanation="The scan <b>and</b> the LMP differ by 9 days & more",
+        notes=("Cycle <i>irregular</i>",),
+    )
+    plan = ct.plan(dating, today=TODAY)
+    html = Page(plan.to_html())
+    assert "b" not in html.tags and "i" not in html.tags
+    assert "The scan <b>and</b> the LMP differ by 9 days & more" in html.text
+    assert "Cycle <i>irregular</i>" in html.text
+    text = svg_texts(ET.fromstring(plan.to_svg()))
+    assert "The scan <b>and</b> the LMP differ by 9 days & more" in text
+    assert "Cycle <i>irregular</i>" in text
+
+
+HOSTILE = '<script>alert("x")</script> & <b>Co</b>'
+
+
+def test_script_title_stays_text() -> None:
+    plan = example_plan()
+    html = Page(plan.to_html(title=HOSTILE))
+    assert "script" not in html.tags and "b" not in html.tags
+    assert html.title == html.h1 == HOSTILE
+    root = ET.fromstring(plan.to_svg(title=HOSTILE))
+    assert not [e for e in root.iter() if e.tag.endswith(("script", "}b"))]
+    assert root.findtext(f"{SVG}title") == HOSTILE
+    assert HOSTILE in svg_texts(root)
+
+
+def test_protocol_and_plan_texts_are_escaped() -> None:
+    protocol = protocol_with(
+        (
+            'title = "Weekly progesterone injection"',
+            'title = "Weekly <img src=x onerror=alert(1)> injection"',
+        ),
+        ('"Bleeding from the vagina"', '"Bleeding </li><script>x</script>"'),
+        ('clinician_note = "For discussion', "clinician_note = \"<a href='x'>For</a> discussion"),
+    )
+    plan = ct.plan(
+        ct.Dating.from_due_date(DUE),
+        profile=ct.Profile(fetuses=1, prior_preterm_birth=True),
+        protocol=protocol,
+        today=TODAY,
+        plan_id="<i>clinic</i>/7781",
+    )
+    html = Page(plan.to_html())
+    assert not {"img", "script", "a", "i"} & set(html.tags)
+    for text in (
+        "Weekly <img src=x onerror=alert(1)> injection",
+        "Bleeding </li><script>x</script>",
+        "<a href='x'>For</a> discussion",
+        "Plan <i>clinic</i>/7781",
+    ):
+        assert text in html.text
+    root = ET.fromstring(plan.to_svg())
+    assert "Weekly <img src=x onerror=alert(1)> injection" in svg_texts(root)
+
+
+def test_characters_xml_cannot_hold_are_replaced() -> None:
+    svg = example_plan().to_svg(title="Mia\x00\x08 plan")
+    assert ET.fromstring(svg).findtext(f"{SVG}title") == "Mia\ufffd\ufffd plan"
+
+
+def _network_references(markup: str) -> list[str]:
+    found = re.findall(r"https?:|//|url\((?!#)", markup, flags=re.IGNORECASE)
+    return found
+
+
+def test_nothing_is_fetched_from_anywhere(page: Page) -> None:
+    plan = example_plan()
+    html = plan.to_html()
+    assert _network_references(html) == []
+    # The one address in the SVG is its namespace name, which is never fetched.
+    svg = plan.to_svg()
+    assert svg.count('xmlns="http://www.w3.org/2000/svg"') == 1
+    assert _network_references(svg.replace('xmlns="http://www.w3.org/2000/svg"', "")) == []
+    assert not {"script", "link", "img", "iframe", "object", "embed"} & set(page.tags)
+    assert not [name for name, _ in page.attributes if name in ("src", "href", "action")]
+    assert ("http-equiv", "Content-Security-Policy") in page.attributes
+
+
+def test_print_css(page: Page) -> None:
+    assert "@page { margin: 10mm; }" in page.style
+    assert "max-width: 190mm" in page.style  # A4's 210 mm and Letter's 216 mm less margins
+    assert "print-color-adjust: exact" in page.style
+
+
+def test_same_plan_same_bytes() -> None:
+    assert example_plan().to_html() == example_plan().to_html()
+    assert example_plan().to_svg(title="A") == example_plan().to_svg(title="A")
+
+
+def test_blank_title_falls_back_to_the_protocol_title() -> None:
+    assert Page(example_plan().to_html(title="  ")).title == "Cervical insufficiency care timeline"
+
+
+def test_milestone_after_42_weeks_widens_the_axis() -> None:
+    protocol = protocol_with(('end = "37w0d"', 'end = "43w2d"'))  # cerclage removal, day 303
+    plan = ct.plan(ct.Dating.from_due_date(DUE), protocol=protocol, today=TODAY)
+    root = ET.fromstring(plan.to_svg())
+    chart = root.find(f"{SVG}svg")
+    assert chart is not None
+    assert chart.findtext(f"{SVG}title", "").endswith("week 0 to week 44")  # ceil(304 / 7)
+    weeks = chart.find(f"{SVG}g[@class='weeks']")
+    assert weeks is not None
+    assert "44" in [t.text for t in weeks.iter(f"{SVG}text")]
+
+
+def test_long_titles_wrap_inside_the_chart() -> None:
+    long_title = " ".join(["a very long clinic milestone title"] * 6)
+    protocol = protocol_with(('title = "Estimated due date"', f'title = "{long_title}"'))
+    plan = ct.plan(ct.Dating.from_due_date(DUE), protocol=protocol, today=TODAY)
+    root = ET.fromstring(plan.to_svg())
+    lane = next(lane for lane in lanes(root) if lane_title(lane).startswith("a very long"))
+    texts = lane.findall(f"{SVG}text")
+    assert len(texts) >= 3  # title over two lines or more, then the dates
+    assert " ".join("".join(t.itertext()) for t in texts[:-1]) == long_title
+    assert all(0 <= float(t.get("x", "-1")) < drawing.WIDTH for t in texts)
+
+
+# WCAG 2.1 contrast: 4.5:1 for text (1.4.3), 3:1 for graphics such as bars, marks and
+# the axis (1.4.11). Each row is a colour and what it is drawn on.
+CONTRAST = [
+    (drawing.INK, drawing.PAPER, 4.5),  # body text, labels, table
+    (drawing.INK, drawing.BAND, 4.5),  # labels and table heads on the shaded trimesters
+    (drawing.INK, drawing.MONTH_BAND, 4.5),  # month names on every other month
+    (drawing.MUTED, drawing.PAPER, 4.5),  # not-applicable rows, footer
+    (drawing.TODAY, drawing.PAPER, 4.5),  # the today label under the lanes
+    (drawing.TODAY, drawing.BAND, 3.0),  # the today line across a shaded trimester
+    (drawing.RULE, drawing.PAPER, 3.0),  # axis, ticks and table rules
+    *[(style.colour, drawing.PAPER, 3.0) for style in drawing.CATEGORY_STYLES.values()],
+    *[(style.colour, drawing.BAND, 3.0) for style in drawing.CATEGORY_STYLES.values()],
+]
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_contrast_formula_on_known_pairs() -> None:
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert _contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)  # the usual AA grey
+
+
+@pytest.mark.parametrize(("colour", "background", "minimum"), CONTRAST)
+def test_colour_pairs_meet_wcag_aa(colour: str, background: str, minimum: float) -> None:
+    assert _contrast(colour, background) >= minimum
+
+
+def test_pages_use_only_checked_colours() -> None:
+    checked = {colour for pair in CONTRAST for colour in pair[:2]}
+    decoration = {drawing.GRID}  # week grid lines; WCAG exempts pure decoration
+    plan = example_plan()
+    used = set(re.findall(r"#[0-9a-fA-F]{6}\b", plan.to_html() + plan.to_svg()))
+    assert used <= checked | decoration
+
+
+def test_categories_differ_without_colour() -> None:
+    styles = list(drawing.CATEGORY_STYLES.values())
+    assert len({s.pattern for s in styles}) == len(styles)
+    assert len({s.shape for s in styles}) == len(styles)
+    root = ET.fromstring(example_plan().to_svg())
+    assert all(lane.findall(f"{SVG}text") for lane in lanes(root))  # every lane is labelled
+
+
+def test_cli_html_and_svg(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [
+        "plan",
+        "--due-date",
+        "2027-05-10",
+        "--today",
+        "2026-11-24",
+        "--prior-preterm-birth",
+        "--fetuses",
+        "1",
+    ]
+    out = tmp_path / "plan.html"
+    assert main([*argv, "--format", "html", "--calendar-name", "Mia's plan", "-o", str(out)]) == 0
+    written = out.read_text(encoding="utf-8")
+    assert written == example_plan().to_html(title="Mia's plan")
+    assert written.startswith("<!DOCTYPE html>\n")
+    assert main([*argv, "--format", "svg"]) == 0
+    shown = capsys.readouterr().out
+    assert shown == example_plan().to_svg()
+    assert ET.fromstring(shown.encode()).tag == f"{SVG}svg"
+
+
+TITLES = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")), max_size=60)
+
+
+@given(TITLES)
+def test_any_title_is_text_in_both_formats(title: str) -> None:
+    plan = example_plan()
+    expected = title.strip() or "Cervical insufficiency care timeline"
+    assert Page(plan.to_html(title=title)).title == expected
+    assert ET.fromstring(plan.to_svg(title=title)).findtext(f"{SVG}title") == expected
+
+
+# -- a real browser -----------------------------------------------------------------
+
+
+def _screenshot_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_screenshot", ROOT / "docs" / "make_screenshot.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPT = _screenshot_script()
+BROWSER = SCRIPT.find_browser()
+needs_browser = pytest.mark.skipif(
+    BROWSER is None,
+    reason="no Chromium or Chrome on the PATH (install the `chromium` package to run this)",
+)
+
+
+def png_pixels(data: bytes) -> tuple[int, int, int, bytes]:
+    """Width, height, channels and the raw 8-bit samples of a non-interlaced PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    at, idat, header = 8, bytearray(), b""
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at : at + 8])
+        if kind == b"IHDR":
+            header = data[at + 8 : at + 8 + length]
+        elif kind == b"IDAT":
+            idat += data[at + 8 : at + 8 + length]
+        at += length + 12
+    width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert (depth, interlace) == (8, 0) and colour_type in (2, 6), header
+    channels = 3 if colour_type == 2 else 4
+    raw = zlib.decompress(bytes(idat))
+    stride = width * channels
+    out = bytearray()
+    previous = bytearray(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        if kind == 1:
+            for i in range(channels, stride):
+                line[i] = (line[i] + line[i - channels]) & 0xFF
+        elif kind == 2:
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous, strict=True))
+        elif kind == 3:
+            for i in range(stride):
+                left = line[i - channels] if i >= channels else 0
+                line[i] = (line[i] + ((left + previous[i]) >> 1)) & 0xFF
+        elif kind == 4:
+            for i in range(stride):
+                a = line[i - channels] if i >= channels else 0
+                b, c = previous[i], previous[i - channels] if i >= channels else 0
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
+        out += line
+        previous = line
+    return width, height, channels, bytes(out)
+
+
+def test_png_decoder_on_a_tiny_image() -> None:
+    # 2 x 1 RGB: one white pixel, one red; row filter 1 (Sub): red = white + (0, 1, 1) mod 256.
+    row = bytes([1, 255, 255, 255, 0, 1, 1])
+    ihdr = struct.pack(">IIBBBBB", 2, 1, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(row))
+        + chunk(b"IEND", b"")
+    )
+    assert png_pixels(png) == (2, 1, 3, bytes([255, 255, 255, 255, 0, 0]))
+
+
+def _ink_share(png: bytes) -> tuple[float, float]:
+    """Shares of pixels that are not white, and that are clearly coloured."""
+    width, height, channels, samples = png_pixels(png)
+    inked = coloured = 0
+    for at in range(0, len(samples), channels):
+        r, g, b = samples[at], samples[at + 1], samples[at + 2]
+        if min(r, g, b) < 235:
+            inked += 1
+            if max(r, g, b) - min(r, g, b) > 60:
+                coloured += 1
+    return inked / (width * height), coloured / (width * height)
+
+
+@needs_browser
+def test_browser_draws_the_page(tmp_path: Path) -> None:
+    page = tmp_path / "plan.html"
+    page.write_text(example_plan().to_html(), encoding="utf-8")
+    shot = tmp_path / "plan.png"
+    assert BROWSER is not None
+    SCRIPT.screenshot(BROWSER, page, shot, window=(1240, 1754))
+    width, height, _, _ = png_pixels(shot.read_bytes())
+    assert (width, height) == (1240, 1754)
+    inked, coloured = _ink_share(shot.read_bytes())
+    assert inked > 0.03, "the page looks blank"
+    assert coloured > 0.002, "the chart's bars and marks are missing"
+
+
+def tallest_plan() -> ct.Plan:
+    """The default protocol's tallest page: every risk factor named in the reasons, an
+    unknown history, a plan id, and a re-dated pregnancy with its explanation and note."""
+    dating = ct.Dating(
+        method="reconciled",
+        due_date=DUE,
+        inputs={"lmp": "2026-07-24", "crl_mm": 45.0, "scan_date": "2026-10-10"},
+        explanation=(
+            "ultrasound at 11w1d differs from LMP by 10 days (> 7): re-dated to ultrasound. "
+            "The scan on 2026-10-10 was at 9w5d by LMP; for scans at 9w0d-13w6d by LMP, "
+            "ACOG Committee Opinion 700 re-dates when the difference is more than 7 days."
+        ),
+        notes=("No ultrasound before 22w0d: the dating of this pregnancy is suboptimal.",),
+    )
+    factors = tuple(factor.id for factor in ct.default_protocol().risk_factors)
+    profile = ct.Profile(fetuses=1, risk_factors=factors)
+    return ct.plan(dating, profile=profile, today=TODAY, plan_id="clinic-42/7781")
+
+
+@needs_browser
+@pytest.mark.parametrize(
+    ("paper", "which"),
+    [
+        ("Letter", "example"),  # the browser's default paper, the shorter of the two
+        ("A4", "example"),
+        ("Letter", "tallest"),
+        ("A4", "tallest"),
+    ],
+)
+def test_prints_on_one_page(tmp_path: Path, paper: str, which: str) -> None:
+    html = (example_plan() if which == "example" else tallest_plan()).to_html()
+    if paper == "A4":
+        html = html.replace("@page { margin: 10mm; }", "@page { size: A4; margin: 10mm; }")
+    page = tmp_path / "plan.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = tmp_path / "plan.pdf"
+    assert BROWSER is not None
+    SCRIPT.run_browser(BROWSER, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    counts = re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf.read_bytes())
+    assert counts == [b"1"], counts
+
+
+@needs_browser
+def test_documented_screenshot_command(tmp_path: Path) -> None:
+    out = tmp_path / "img" / "example.png"
+    assert SCRIPT.main(["--output", str(out)]) == 0
+    inked, _ = _ink_share(out.read_bytes())
+    assert inked > 0.03
