@@ -142,6 +142,15 @@ def test_bad_input_is_one_line_exit_2(
         assert name in err, (name, err)
 
 
+def test_output_into_a_missing_folder_names_the_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "no-such-folder" / "plan.txt"
+    code, _, err = run(capsys, *PLAN, "--due-date", "2027-05-10", "-o", str(target))
+    assert code == 2
+    assert str(target) in err and ".part" not in err and err.count("\n") == 1
+
+
 def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "plan", "--help")
     assert code == 0

@@ -26,7 +26,7 @@ def profiles(draw: st.DrawFn, due: date) -> ct.Profile:
         membranes_ruptured=draw(maybe),
         prior_preterm_birth=draw(maybe),
         short_cervix=short,
-        short_cervix_on=draw(st.none() | pregnancy_days) if short is not False else None,
+        short_cervix_on=draw(st.none() | pregnancy_days) if short is True else None,
         cervical_length_mm=draw(st.none() | st.floats(1, 60)),
         cervical_length_on=None,
         cerclage_placed_on=draw(st.none() | pregnancy_days),

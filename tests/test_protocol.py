@@ -148,6 +148,26 @@ BROKEN = [
         ["clinic.toml", "not valid TOML"],
     ),
     (
+        'start = "40w0d"',
+        'start = "99w0d"',
+        ["milestone 'due-date'", "99w0d", "44w6d"],
+    ),
+    (
+        'warning_signs = true',
+        'warning_signs = "yes"',
+        ["milestone 'cervical-change-risk'", "warning_signs", "'yes'", "boolean"],
+    ),
+    (
+        'id = "due-date"',
+        'id = "Due Date"',
+        ["milestone 'Due Date'", "text matching"],
+    ),
+    (
+        'language = "en"',
+        'language = "en us"',
+        ["clinic.toml", "language"],
+    ),
+    (
         'category = "birth"',
         'category = "delivery"',
         ["milestone 'due-date'", "category", "'delivery'"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -9,6 +10,8 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import CareTimelineError, describe
+
+_SHOULD = re.compile(r"^\w+ should (?:be |have )?")
 
 
 def location(error: ErrorDetails, name_of: Callable[[int], str | None] | None = None) -> str:
@@ -39,11 +42,16 @@ def allowed_text(error: ErrorDetails) -> str:
         return "a value (it is required)"
     if kind == "literal_error" and "expected" in ctx:
         return f"one of {ctx['expected']}"
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return f"text matching {ctx['pattern']}"
+    if kind == "too_short" and "min_length" in ctx:
+        return f"at least {ctx['min_length']} item(s)"
     message = error["msg"]
-    for prefix in ("Input should be ", "Value error, ", "Assertion failed, "):
+    for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
-            message = message[len(prefix) :]
-    return message
+            return message[len(prefix) :]
+    # "Input should be ...", "String should have ...": keep what is allowed.
+    return _SHOULD.sub("", message)
 
 
 def convert(

@@ -90,7 +90,13 @@ def plan(
     milestones = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
     milestones.sort(key=lambda item: item.start)  # stable: equal starts keep file order
     return Plan(
-        protocol=ProtocolRef(id=protocol.id, version=protocol.version, title=protocol.title),
+        protocol=ProtocolRef(
+            id=protocol.id,
+            version=protocol.version,
+            title=protocol.title,
+            language=protocol.language,
+            source=protocol.source,
+        ),
         dating=dating,
         plan_id=plan_id,
         today=today,

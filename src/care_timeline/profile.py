@@ -64,8 +64,9 @@ class Profile(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
-        if self.short_cervix is False and self.short_cervix_on is not None:
-            raise ValueError("short_cervix_on is set but short_cervix is False")
+        if self.short_cervix_on is not None and self.short_cervix is not True:
+            # Without a stated short cervix the date would be silently ignored.
+            raise ValueError("short_cervix_on is set but short_cervix is not True")
         if self.cervical_length_on is not None and self.cervical_length_mm is None:
             raise ValueError("cervical_length_on is set without cervical_length_mm")
         if len(set(self.risk_factors)) != len(self.risk_factors):

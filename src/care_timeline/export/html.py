@@ -88,7 +88,7 @@ def _line_break(parent: ET.Element, tail: str) -> None:
 
 def render(plan: Plan, title: str | None = None) -> str:
     name = page_title(plan, title)
-    html = ET.Element("html", {"lang": "en"})
+    html = ET.Element("html", {"lang": plan.protocol.language})
     head = _sub(html, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "meta", http_equiv="Content-Security-Policy", content=CONTENT_SECURITY_POLICY)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import string
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
+from ..dating import MAX_GESTATIONAL_AGE
 from ..gestational_age import GestationalAge
 
 Applicability = Literal["applies", "discuss", "not-applicable"]
@@ -77,7 +78,7 @@ class MilestoneSpec(_Data):
     description: str = Field(min_length=1)
     basis: str = Field(min_length=1)
     """What in the source article and which guideline this rests on."""
-    warning_signs: bool = False
+    warning_signs: StrictBool = False
     """Whether the protocol's warning signs travel with this milestone."""
     notes: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = Field(min_length=1)
@@ -85,6 +86,8 @@ class MilestoneSpec(_Data):
     @model_validator(mode="after")
     def _shape(self) -> Self:
         end = self.end_ga
+        if end > MAX_GESTATIONAL_AGE:
+            raise ValueError(f"end {end} is after {MAX_GESTATIONAL_AGE}, the latest dated age")
         if end < self.start:
             raise ValueError(f"end {end} is before start {self.start}")
         if self.kind == "day" and end != self.start:
@@ -126,7 +129,8 @@ class Protocol(_Data):
     id: str = Field(pattern=_ID_PATTERN, max_length=64)
     version: str = Field(min_length=1, max_length=32)
     title: str = Field(min_length=1)
-    language: str = Field(default="en", min_length=2, max_length=35)
+    language: str = Field(default="en", pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", max_length=35)
+    """A language tag (BCP 47) for the protocol's texts."""
     source: str = Field(min_length=1)
     """The source the protocol is built from."""
     clinician_note: str = Field(min_length=1)
