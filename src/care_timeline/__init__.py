@@ -8,6 +8,7 @@ cervical insufficiency, for discussion with a clinician.
 datetime.date(2026, 10, 26)
 """
 
+from .batch import PatientRow, PlanResult, RowError, plan_many, read_patients, write_batch
 from .dates import DateOrder, parse_date
 from .dating import Dating, DatingMethod
 from .errors import (
@@ -33,6 +34,7 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
+from .query import Upcoming, upcoming
 
 __version__ = "0.1.0"
 
@@ -62,6 +64,15 @@ __all__ = [
     "Timing",
     "plan",
     "plan_json_schema",
+    # many patients
+    "PatientRow",
+    "PlanResult",
+    "RowError",
+    "Upcoming",
+    "plan_many",
+    "read_patients",
+    "upcoming",
+    "write_batch",
     # errors
     "CareTimelineError",
     "DateInputError",

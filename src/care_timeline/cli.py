@@ -7,16 +7,19 @@ value and what is allowed; never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
+from . import __version__, batch, query
 from .dates import DateOrder, parse_date
 from .dating import Dating
 from .errors import CareTimelineError
+from .export import render as render_format
 from .inputs import FieldValue, dating_from_fields, profile_from_fields
 from .plan import Plan
 from .planning import plan as make_plan
@@ -76,8 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan_parser.add_argument(
         "--calendar-name", metavar="TEXT", help="the calendar's or page's title"
     )
+    add_calendar_arguments(plan_parser)
     plan_parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     plan_parser.set_defaults(handler=_cmd_plan)
+    add_batch_commands(commands)
 
     protocol_parser = commands.add_parser("protocol", help="show or validate a protocol file")
     protocol_commands = protocol_parser.add_subparsers(
@@ -96,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_dating_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("dating (exactly one way)")
+    group = parser.add_argument_group("dating (exactly one way; --lmp with a scan reconciles them)")
     group.add_argument("--due-date", metavar="D", help="the due date")
     group.add_argument("--lmp", metavar="D", help="first day of the last menstrual period")
     group.add_argument(
@@ -107,6 +112,11 @@ def add_dating_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--conception", metavar="D", help="conception date")
     group.add_argument("--transfer", metavar="D", help="embryo transfer date")
     group.add_argument("--embryo-age", metavar="N", help="embryo age at transfer in days, 2-7")
+    group.add_argument(
+        "--crl", metavar="MM", help="crown-rump length at a first-trimester scan, 10-84 mm"
+    )
+    group.add_argument("--scan-ga", metavar="NwDd", help="gestational age from a scan report")
+    group.add_argument("--scan-date", metavar="D", help="the day of the --crl or --scan-ga scan")
 
 
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
@@ -135,13 +145,86 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
 
 
-PLAN_FORMATS = ("text", "json")
+PLAN_FORMATS = ("text", "json", "ics", "csv", "html", "svg")
 
 
 def resolve_today(args: argparse.Namespace) -> date:
     if args.today is None:
         return date.today()
     return parse_date(args.today, field="today", date_order=args.date_order)
+
+
+def add_calendar_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("calendar reminders (--format ics)")
+    group.add_argument(
+        "--remind-days-before",
+        metavar="N",
+        help="remind this many days before a window opens or a dose, 0-28 (default 1)",
+    )
+    group.add_argument("--remind-at", metavar="HH:MM", help="the reminder's time (default 09:00)")
+    group.add_argument("--no-reminders", action="store_true", help="write no reminders")
+
+
+def resolve_timestamp(args: argparse.Namespace) -> datetime:
+    """--timestamp, else SOURCE_DATE_EPOCH, else now; always timezone-aware UTC."""
+    allowed = "an ISO 8601 date and time with a UTC offset, like 2026-11-24T08:00:00Z"
+    text: str | None = args.timestamp
+    if text is not None:
+        try:
+            value = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise CareTimelineError(field="timestamp", value=text, allowed=allowed) from None
+        if value.tzinfo is None:
+            raise CareTimelineError(field="timestamp", value=text, allowed=allowed)
+        return value.astimezone(UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            if not (epoch.isascii() and epoch.isdigit()):
+                raise ValueError(epoch)
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise CareTimelineError(
+                field="SOURCE_DATE_EPOCH",
+                value=epoch,
+                allowed="whole seconds since 1970, 0 or more",
+            ) from None
+    return datetime.now(UTC)
+
+
+_CLOCK_TIME = re.compile(r"\A([01]?[0-9]|2[0-3]):([0-5][0-9])\Z")
+MAX_REMIND_DAYS_BEFORE = 28
+
+
+def resolve_reminders(args: argparse.Namespace) -> timedelta | None:
+    """The reminder's offset from an all-day event's start (local midnight), or None."""
+    days_text: str | None = getattr(args, "remind_days_before", None)
+    at_text: str | None = getattr(args, "remind_at", None)
+    if getattr(args, "no_reminders", False):
+        if days_text is not None or at_text is not None:
+            raise CareTimelineError(
+                "--no-reminders cannot be combined with --remind-days-before or --remind-at"
+            )
+        return None
+    days = 1
+    if days_text is not None:
+        digits = days_text.strip()
+        if not (digits.isascii() and digits.isdigit()) or int(digits) > MAX_REMIND_DAYS_BEFORE:
+            raise CareTimelineError(
+                field="remind-days-before",
+                value=days_text,
+                allowed=f"a whole number of days from 0 to {MAX_REMIND_DAYS_BEFORE}",
+            )
+        days = int(digits)
+    hours, minutes = 9, 0
+    if at_text is not None:
+        match = _CLOCK_TIME.match(at_text.strip())
+        if match is None:
+            raise CareTimelineError(
+                field="remind-at", value=at_text, allowed="a time of day like 09:00 (00:00-23:59)"
+            )
+        hours, minutes = int(match[1]), int(match[2])
+    return timedelta(days=-days, hours=hours, minutes=minutes)
 
 
 def resolve_protocol(args: argparse.Namespace) -> Protocol:
@@ -162,6 +245,9 @@ _DATING_DESTS = (
     "conception",
     "transfer",
     "embryo_age",
+    "crl",
+    "scan_ga",
+    "scan_date",
 )
 _PROFILE_DESTS = (
     "fetuses",
@@ -188,8 +274,18 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
 
 def render_plan(the_plan: Plan, args: argparse.Namespace) -> bytes:
     """The plan in the asked-for format, as the bytes to write."""
-    if args.format == "json":
-        return (the_plan.model_dump_json(indent=2) + "\n").encode()
+    if args.format in ("json", "csv"):  # shared with batch files, so they match byte for byte
+        return render_format(the_plan, args.format)
+    if args.format == "ics":
+        return the_plan.to_ics(
+            timestamp=resolve_timestamp(args),
+            calendar_name=getattr(args, "calendar_name", None),
+            reminders=resolve_reminders(args),
+        )
+    if args.format == "html":
+        return the_plan.to_html(title=args.calendar_name).encode()
+    if args.format == "svg":
+        return the_plan.to_svg(title=args.calendar_name).encode()
     # (one branch per further format: ics, csv, html, svg)
     return the_plan.to_text().encode()
 
@@ -205,6 +301,121 @@ def emit(data: bytes, output: str | None) -> None:
 def _cmd_plan(args: argparse.Namespace) -> int:
     emit(render_plan(plan_from_args(args), args), args.output)
     return EXIT_OK
+
+
+BATCH_EXAMPLE = """examples:
+  care-timeline batch examples/patients.csv --out calendars --today 2026-11-24
+  care-timeline upcoming examples/patients.csv --from 2026-12-01 --to 2026-12-31 --today 2026-11-24
+"""
+
+
+def add_batch_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``batch`` and ``upcoming``: many patients from one CSV file (docs/batch.md)."""
+    batch_parser = commands.add_parser(
+        "batch",
+        help="one file per patient from a CSV file",
+        description="Plan every row of a patients CSV file into its own file; bad rows "
+        "go to OUT/errors.csv (exit status 1).",
+        epilog=BATCH_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch_parser.add_argument("patients", metavar="PATIENTS.csv")
+    batch_parser.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
+    batch_parser.add_argument(
+        "--format", choices=batch.BATCH_FORMATS, default="ics", help="file format (default: ics)"
+    )
+    batch_parser.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
+    batch_parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
+    )
+    batch_parser.add_argument(
+        "--timestamp", metavar="ISO-UTC", help="fixes the calendars' DTSTAMP (or SOURCE_DATE_EPOCH)"
+    )
+    add_common_arguments(batch_parser)
+    batch_parser.set_defaults(handler=_cmd_batch)
+
+    upcoming_parser = commands.add_parser(
+        "upcoming",
+        help="who has which milestone in a date range",
+        description="List the milestones that start (and the doses or checks of a series "
+        "that fall) from --from to --to, for every patient in a CSV file.",
+        epilog=BATCH_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    upcoming_parser.add_argument("patients", metavar="PATIENTS.csv")
+    upcoming_parser.add_argument("--from", dest="start", required=True, metavar="D")
+    upcoming_parser.add_argument("--to", dest="end", required=True, metavar="D")
+    upcoming_parser.add_argument("--milestone", metavar="ID", help="only this milestone")
+    upcoming_parser.add_argument(
+        "--applicability",
+        default=",".join(query.DEFAULT_APPLICABILITY),
+        metavar="LIST",
+        help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
+    )
+    upcoming_parser.add_argument(
+        "--format", choices=("table", "csv"), default="table", help="(default: table)"
+    )
+    add_common_arguments(upcoming_parser)
+    upcoming_parser.set_defaults(handler=_cmd_upcoming)
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    today, protocol, jobs = resolve_today(args), resolve_protocol(args), batch.parse_jobs(args.jobs)
+    timestamp = resolve_timestamp(args) if args.format == "ics" else None
+    rows = batch.read_patients(args.patients)
+    bar = None if args.quiet else batch.progress_bar(args.patients, sys.stderr)
+    try:
+        report = batch.write_batch(
+            rows,
+            args.out,
+            format=args.format,
+            today=today,
+            protocol=protocol,
+            date_order=args.date_order,
+            timestamp=timestamp,
+            reminders=resolve_reminders(args),
+            jobs=jobs,
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if report.bad_rows or not args.quiet:
+        sys.stderr.write(report.summary(PROG))
+    return EXIT_BAD_ROWS if report.bad_rows else EXIT_OK
+
+
+def _cmd_upcoming(args: argparse.Namespace) -> int:
+    today, protocol = resolve_today(args), resolve_protocol(args)
+    start = parse_date(args.start, field="from", date_order=args.date_order)
+    end = parse_date(args.end, field="to", date_order=args.date_order)
+    if end < start:
+        raise CareTimelineError(field="to", value=args.end, allowed=f"a day on or after {start}")
+    ids = [spec.id for spec in protocol.milestones]
+    if args.milestone is not None and args.milestone not in ids:
+        raise CareTimelineError(field="milestone", value=args.milestone, allowed=", ".join(ids))
+    wanted = query.parse_applicability(args.applicability)
+    rows = batch.read_patients(args.patients)
+    bad: list[batch.RowError] = []
+
+    def good() -> Iterator[batch.PlanResult]:
+        for result in batch.plan_many(
+            rows, today=today, protocol=protocol, date_order=args.date_order
+        ):
+            if isinstance(result, batch.RowError):
+                bad.append(result)
+            else:
+                yield result
+
+    found = query.upcoming(good(), start, end, milestone=args.milestone, applicability=wanted)
+    if args.format == "csv":
+        sys.stdout.write(query.upcoming_csv(found))
+    else:
+        sys.stdout.write(query.upcoming_table(found, start, end))
+    sys.stdout.flush()
+    for error in bad:
+        sys.stderr.write(f"{PROG}: {error}\n")
+    return EXIT_BAD_ROWS if bad else EXIT_OK
 
 
 def _cmd_protocol_show(args: argparse.Namespace) -> int:

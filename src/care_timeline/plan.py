@@ -7,7 +7,7 @@ added, never renamed. The JSON Schema ships in the package as
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -31,6 +31,10 @@ class ProtocolRef(_Result):
     id: str
     version: str
     title: str
+    language: str = "en"
+    """The protocol's language tag (its texts are in it)."""
+    source: str = ""
+    """What the protocol is built from."""
 
 
 class Milestone(_Result):
@@ -91,6 +95,48 @@ class Plan(_Result):
         from .export.text import render
 
         return render(self)
+
+    def to_csv(self) -> str:
+        """One CSV row per milestone (plan id, milestone id, title, dates, GA,
+        applicability, reason, timing), with cells a spreadsheet would run as a
+        formula neutralised by a leading single quote."""
+        from .export.csv_table import render
+
+        return render(self)
+
+    def to_html(self, title: str | None = None) -> str:
+        """The printable page: one self-contained HTML file (inline CSS and SVG, nothing
+        fetched) with the timeline, the milestone table, the warning signs and the
+        clinician note, for one A4 or Letter page. ``title`` defaults to the protocol's."""
+        from .export.html import render
+
+        return render(self, title=title)
+
+    def to_svg(self, title: str | None = None) -> str:
+        """The timeline as one standalone SVG document, with the warning signs and the
+        clinician note under it. ``title`` defaults to the protocol's."""
+        from .export.svg import render
+
+        return render(self, title=title)
+
+    def to_ics(
+        self,
+        timestamp: datetime | None = None,
+        calendar_name: str | None = None,
+        reminders: timedelta | None = timedelta(hours=-15),
+    ) -> bytes:
+        """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
+
+        ``timestamp`` (timezone-aware; default: now) fixes ``DTSTAMP`` and sets
+        ``SEQUENCE``, so the same timestamp gives the same bytes and a later one
+        updates an imported calendar in place. ``calendar_name`` defaults to the
+        protocol's title. ``reminders`` is each reminder's offset from an event's
+        start (local midnight; the default is 09:00 the day before), or ``None``
+        for no reminders.
+        """
+        from .export.ics import render
+
+        return render(self, timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
 
 
 def plan_json_schema() -> dict[str, Any]:

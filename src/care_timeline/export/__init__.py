@@ -1,1 +1,44 @@
 """One module per output format. Each is imported only when its format is asked for."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from ..errors import CareTimelineError
+
+if TYPE_CHECKING:
+    from ..plan import Plan
+
+__all__ = ["FORMATS", "render"]
+
+FORMATS = ("text", "json", "csv", "ics")
+"""The formats :func:`render` writes; the command line and batches share it."""
+
+_DEFAULT_REMINDER = timedelta(hours=-15)
+"""The same as ``Plan.to_ics``'s default: 09:00 the day before."""
+
+
+def render(
+    plan: Plan,
+    format: str,
+    *,
+    timestamp: datetime | None = None,
+    calendar_name: str | None = None,
+    reminders: timedelta | None = _DEFAULT_REMINDER,
+) -> bytes:
+    """The plan in one of :data:`FORMATS`, as the bytes of a file.
+
+    ``timestamp``, ``calendar_name`` and ``reminders`` are for ``ics`` (see
+    ``Plan.to_ics``); other formats ignore them. One function for the command
+    line and for batches, so a batch's file is byte for byte the single export.
+    """
+    if format == "json":
+        return (plan.model_dump_json(indent=2) + "\n").encode()
+    if format == "csv":
+        return plan.to_csv().encode()
+    if format == "ics":
+        return plan.to_ics(timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
+    if format == "text":
+        return plan.to_text().encode()
+    raise CareTimelineError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))

@@ -1,0 +1,77 @@
+"""The plan as a CSV table: one row per milestone, safe to open in a spreadsheet.
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and some
+also one that starts with a tab or a carriage return) as a formula. Plan ids and
+protocol texts come from other people's files, so every such cell is written with
+a leading single quote, which spreadsheets show as text and never evaluate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..plan import Milestone, Plan
+
+__all__ = ["COLUMNS", "FORMULA_STARTS", "neutralise", "render", "table"]
+
+COLUMNS = (
+    "plan_id",
+    "milestone_id",
+    "title",
+    "kind",
+    "category",
+    "start",
+    "end",
+    "start_ga",
+    "end_ga",
+    "occurrences",
+    "applicability",
+    "reason",
+    "timing",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """The cell as text a spreadsheet will not evaluate.
+
+    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("12w0d")
+    ('\\'=HYPERLINK("x")', '12w0d')
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def table(rows: Iterable[Sequence[str]], header: Sequence[str]) -> str:
+    """RFC 4180 CSV (CRLF line ends, quoting where needed), every cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _row(plan: Plan, item: Milestone) -> tuple[str, ...]:
+    return (
+        plan.plan_id or "",
+        item.id,
+        item.title,
+        item.kind,
+        item.category,
+        item.start.isoformat(),
+        item.end.isoformat(),
+        str(item.start_ga),
+        str(item.end_ga),
+        ";".join(day.isoformat() for day in item.occurrences),
+        item.applicability,
+        item.reason,
+        item.timing,
+    )
+
+
+def render(plan: Plan) -> str:
+    """One row per milestone, in the plan's order, under a header of :data:`COLUMNS`."""
+    return table((_row(plan, item) for item in plan.milestones), COLUMNS)

@@ -1,0 +1,226 @@
+"""Questions across many plans: who has which milestone, when.
+
+:func:`upcoming` answers "which of my patients enter the 12-week window next
+month?" and "whose injections fall this week?": every window or day that starts
+in a date range, and every occurrence of a series that falls in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .batch import PlanResult, RowError
+from .errors import CareTimelineError
+from .export.csv_table import table
+from .gestational_age import GestationalAge
+from .plan import Milestone, Plan
+from .protocol.model import Applicability
+
+__all__ = [
+    "APPLICABILITIES",
+    "DEFAULT_APPLICABILITY",
+    "Upcoming",
+    "parse_applicability",
+    "upcoming",
+    "upcoming_csv",
+    "upcoming_table",
+]
+
+APPLICABILITIES: tuple[Applicability, ...] = ("applies", "discuss", "not-applicable")
+DEFAULT_APPLICABILITY: tuple[Applicability, ...] = ("applies", "discuss")
+"""What a planning list shows unless asked: what applies or is to be discussed."""
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """One patient's milestone on one day of the range."""
+
+    on: date
+    """The day a window or a day starts, or one occurrence of a series falls."""
+    gestational_age: GestationalAge
+    plan_id: str | None
+    milestone_id: str
+    title: str
+    kind: str
+    occurrence: int | None
+    """For a series: which occurrence this is (from 1); else None."""
+    occurrences: int | None
+    """For a series: how many occurrences it has; else None."""
+    applicability: Applicability
+    reason: str
+
+    @property
+    def what(self) -> str:
+        """``starts``, ``day``, or ``3 of 11`` for an occurrence of a series."""
+        if self.occurrence is not None:
+            return f"{self.occurrence} of {self.occurrences}"
+        return "day" if self.kind == "day" else "starts"
+
+
+def _hits(plan: Plan, item: Milestone, start: date, end: date) -> Iterable[Upcoming]:
+    def one(on: date, occurrence: int | None) -> Upcoming:
+        ga = plan.dating.gestational_age_on(on)
+        assert ga is not None  # no milestone falls before the pregnancy's day 0
+        return Upcoming(
+            on=on,
+            gestational_age=ga,
+            plan_id=plan.plan_id,
+            milestone_id=item.id,
+            title=item.title,
+            kind=item.kind,
+            occurrence=occurrence,
+            occurrences=len(item.occurrences) if item.occurrences else None,
+            applicability=item.applicability,
+            reason=item.reason,
+        )
+
+    if item.occurrences:
+        for number, day in enumerate(item.occurrences, start=1):
+            if start <= day <= end:
+                yield one(day, number)
+    elif start <= item.start <= end:
+        yield one(item.start, None)
+
+
+def upcoming(
+    plans: Iterable[Plan | PlanResult],
+    start: date,
+    end: date,
+    milestone: str | None = None,
+    applicability: Iterable[Applicability] = DEFAULT_APPLICABILITY,
+) -> list[Upcoming]:
+    """Every milestone starting (for a series: every occurrence falling) from
+    ``start`` to ``end``, both included, sorted by day, then plan id, then the
+    plan's own order.
+
+    ``milestone`` keeps one milestone id; ``applicability`` keeps those
+    results (by default ``applies`` and ``discuss``). Pass plans, or the
+    :class:`~care_timeline.batch.PlanResult` items of ``plan_many``; a
+    :class:`~care_timeline.batch.RowError` is refused rather than dropped silently.
+
+    >>> from datetime import date
+    >>> import care_timeline as ct
+    >>> p = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24), plan_id="a")
+    >>> [(u.on.isoformat(), u.milestone_id, u.what)
+    ...  for u in upcoming([p], date(2027, 1, 1), date(2027, 1, 11), applicability=["applies"])]
+    [('2027-01-04', 'cervical-monitoring', '4 of 5'), ('2027-01-11', 'preterm-birth-watch', 'starts')]
+    """
+    for name, day in (("start", start), ("end", end)):
+        if not isinstance(day, date):
+            raise CareTimelineError(field=name, value=day, allowed="a datetime.date")
+    if end < start:
+        raise CareTimelineError(
+            field="end", value=end.isoformat(), allowed=f"a day on or after {start.isoformat()}"
+        )
+    wanted = parse_applicability(applicability)
+    found: list[tuple[date, str, int, int, Upcoming]] = []
+    known: set[str] = set()
+    for position, given in enumerate(plans):
+        if isinstance(given, PlanResult):
+            given = given.plan
+        if not isinstance(given, Plan):
+            shown = str(given) if isinstance(given, RowError) else type(given).__name__
+            raise CareTimelineError(
+                field="plans", value=shown, allowed="plans or PlanResult items (leave out errors)"
+            )
+        known.update(item.id for item in given.milestones)
+        for order, item in enumerate(given.milestones):
+            if milestone is not None and item.id != milestone:
+                continue
+            if item.applicability not in wanted:
+                continue
+            for hit in _hits(given, item, start, end):
+                found.append((hit.on, hit.plan_id or "", position, order, hit))
+    if milestone is not None and known and milestone not in known:
+        raise CareTimelineError(
+            field="milestone", value=milestone, allowed="one of " + ", ".join(sorted(known))
+        )
+    found.sort(key=lambda entry: entry[:4])
+    return [hit for *_, hit in found]
+
+
+def parse_applicability(values: Iterable[str] | str) -> tuple[Applicability, ...]:
+    """``applies,discuss`` (or a list of names) as applicability values.
+
+    >>> parse_applicability("applies, not-applicable")
+    ('applies', 'not-applicable')
+    """
+    names = values.split(",") if isinstance(values, str) else list(values)
+    chosen: list[Applicability] = []
+    for name in names:
+        text = str(name).strip()
+        match = next((value for value in APPLICABILITIES if value == text), None)
+        if match is None:
+            raise CareTimelineError(
+                field="applicability", value=text, allowed=", ".join(APPLICABILITIES)
+            )
+        if match not in chosen:
+            chosen.append(match)
+    if not chosen:
+        raise CareTimelineError(
+            field="applicability", value="", allowed="one or more of " + ", ".join(APPLICABILITIES)
+        )
+    return tuple(chosen)
+
+
+_CSV_COLUMNS = (
+    "date",
+    "gestational_age",
+    "id",
+    "milestone_id",
+    "title",
+    "what",
+    "applicability",
+    "reason",
+)
+
+
+def upcoming_csv(found: Sequence[Upcoming]) -> str:
+    """The list as CSV (one row per item, cells safe to open in a spreadsheet)."""
+    return table(
+        (
+            (
+                item.on.isoformat(),
+                str(item.gestational_age),
+                item.plan_id or "",
+                item.milestone_id,
+                item.title,
+                item.what,
+                item.applicability,
+                item.reason,
+            )
+            for item in found
+        ),
+        _CSV_COLUMNS,
+    )
+
+
+def upcoming_table(found: Sequence[Upcoming], start: date, end: date) -> str:
+    """The list as aligned columns for a terminal."""
+    if not found:
+        return f"No milestones from {start.isoformat()} to {end.isoformat()}.\n"
+    header = ("date", "GA", "id", "milestone", "what", "applicability")
+    rows = [
+        (
+            item.on.isoformat(),
+            str(item.gestational_age),
+            _printable(item.plan_id or ""),
+            item.milestone_id,
+            item.what,
+            item.applicability,
+        )
+        for item in found
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        + "\n"
+        for row in [header, *rows]
+    )
+
+
+def _printable(text: str) -> str:
+    # An id is printed to a terminal: escape sequences in it must not be run.
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

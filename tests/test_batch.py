@@ -1,0 +1,464 @@
+"""Batches: one file per good row, every bad row in errors.csv, files equal to the
+single `plan` export, streaming, atomic writes, and the plan_many API."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from itertools import islice
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import care_timeline as ct
+from care_timeline import batch
+from care_timeline.cli import PLAN_FORMATS, main
+
+TODAY = "2026-11-24"
+STAMP = "2026-11-24T08:00:00Z"
+
+# Every good row, and the `plan` flags that say the same thing (written by hand).
+GOOD_ROWS = {
+    "good-due": [
+        "--due-date", "2027-05-10", "--fetuses", "1", "--prior-preterm-birth",
+        "--risk-factor", "trauma", "--risk-factor", "biopsy",
+    ],
+    "good-lmp": ["--lmp", "2026-08-03", "--cycle-length", "30", "--no-prior-preterm-birth",
+                 "--no-short-cervix"],
+    "good-ga": ["--ga", "14w3d", "--on", "2026-11-24", "--fetuses", "2"],
+    "good/ivf": ["--transfer", "2026-08-20", "--embryo-age", "5", "--cervical-length", "22",
+                 "--cervical-length-on", "2026-11-20"],
+}
+PATIENTS = """\
+id,due_date,lmp,cycle_length,ga,ga_on,transfer,embryo_age,fetuses,prior_preterm_birth,short_cervix,cervical_length,cervical_length_on,risk_factors
+good-due,2027-05-10,,,,,,,1,yes,,,,trauma;biopsy
+bad-date,,2026-02-30,,,,,,,,,,,
+no-dating,,,,,,,,1,,,,,
+two-methods,2027-05-10,2026-08-03,,,,,,,,,,,
+good-lmp,,2026-08-03,30,,,,,,no,no,,,
+bad-fetuses,2027-05-10,,,,,,,9,,,,,
+bad-cycle,,2026-08-03,50,,,,,,,,,,
+bad-count-text,2027-05-10,,,,,,,two,,,,,
+good-ga,,,,14w3d,2026-11-24,,,2,,,,,
+good-due,2027-06-01,,,,,,,,,,,,
+good/ivf,,,,,,2026-08-20,5,,,,22,2026-11-20,
+bad-embryo,,,,,,2026-08-20,9,,,,,,
+bad-yes-no,2027-05-10,,,,,,,,maybe,,,,
+bad-risk,2027-05-10,,,,,,,,,,,,gardening
+"""
+# (line, id, field) of every bad row; the header is line 1.
+BAD_ROWS = [
+    ("3", "bad-date", "lmp"),  # 30 February
+    ("4", "no-dating", "dating"),  # no dating method at all
+    ("5", "two-methods", "dating"),  # a due date and an LMP
+    ("7", "bad-fetuses", "fetuses"),  # more than 8
+    ("8", "bad-cycle", "cycle_length"),  # outside 20-45
+    ("9", "bad-count-text", "fetuses"),  # not a number
+    ("11", "good-due", "id"),  # the id of line 2 again
+    ("13", "bad-embryo", "embryo_age"),  # outside 2-7
+    ("14", "bad-yes-no", "prior_preterm_birth"),  # not yes/no
+    ("15", "bad-risk", "risk_factors"),  # not on the protocol's list
+]
+IVF_FILE = "good_ivf~" + hashlib.sha256(b"good/ivf").hexdigest()[:12]
+
+
+def file_stem(plan_id: str) -> str:
+    return IVF_FILE if plan_id == "good/ivf" else plan_id
+
+
+@pytest.fixture
+def patients(tmp_path: Path) -> Path:
+    path = tmp_path / "patients.csv"
+    path.write_text(PATIENTS, encoding="utf-8")
+    return path
+
+
+def run_batch(
+    capsys: pytest.CaptureFixture[str], patients: Path, out: Path, *extra: str
+) -> tuple[int, str]:
+    code = main(["batch", str(patients), "--out", str(out), "--today", TODAY,
+                 "--timestamp", STAMP, *extra])
+    return code, capsys.readouterr().err
+
+
+def single_export(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, plan_id: str, fmt: str
+) -> bytes:
+    target = tmp_path / "single.out"
+    code = main(["plan", *GOOD_ROWS[plan_id], "--plan-id", plan_id, "--today", TODAY,
+                 "--timestamp", STAMP, "--format", fmt, "-o", str(target)])
+    assert code == 0, capsys.readouterr().err
+    return target.read_bytes()
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+FORMATS = [
+    "json",
+    "csv",
+    pytest.param(
+        "ics", marks=pytest.mark.skipif("ics" not in PLAN_FORMATS, reason="no .ics export yet")
+    ),
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_file_is_the_single_plan_export(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, patients: Path, fmt: str
+) -> None:
+    out = tmp_path / "out"
+    code, err = run_batch(capsys, patients, out, "--format", fmt, "--jobs", "2")
+    assert code == 1, err
+    files = contents(out)
+    assert sorted(files) == sorted(
+        [f"{file_stem(plan_id)}.{fmt}" for plan_id in GOOD_ROWS] + ["errors.csv"]
+    )
+    for plan_id in GOOD_ROWS:
+        expected = single_export(capsys, tmp_path, plan_id, fmt)
+        assert files[f"{file_stem(plan_id)}.{fmt}"] == expected, plan_id
+
+
+def test_errors_csv_names_every_bad_row(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, patients: Path
+) -> None:
+    out = tmp_path / "out"
+    code, err = run_batch(capsys, patients, out, "--format", "json")
+    assert code == 1
+    raw = (out / "errors.csv").read_bytes()
+    assert raw.startswith(b"line,id,field,error\r\n")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"))))
+    assert rows[0] == ["line", "id", "field", "error"]
+    assert [tuple(row[:3]) for row in rows[1:]] == BAD_ROWS
+    assert all(row[3].startswith(row[2] + ":") for row in rows[1:])  # why, naming the field
+    assert "2026-02-30" in rows[1][3] and "line 2" in rows[7][3]
+    # the summary on stderr: the counts, then every bad row with its line and id
+    assert err.splitlines()[0].startswith(f"care-timeline: 4 json files written to {out}; 10 bad rows")
+    for line, plan_id, _ in BAD_ROWS:
+        assert f"line {line}, id {plan_id!r}:" in err
+
+
+def test_rerun_and_worker_count_give_the_same_bytes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, patients: Path
+) -> None:
+    runs = []
+    for number, jobs in enumerate(["1", "2", "2"]):
+        out = tmp_path / f"out{number}"
+        code, _ = run_batch(capsys, patients, out, "--jobs", jobs)
+        assert code == 1
+        runs.append(contents(out))
+    assert runs[0] == runs[1] == runs[2]
+    assert len(runs[0]) == len(GOOD_ROWS) + 1
+
+
+def test_all_good_exits_0_quietly(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "ok.csv"
+    path.write_text("id,due_date\na,2027-05-10\nb,2027-06-01\n", encoding="utf-8")
+    code, err = run_batch(capsys, path, tmp_path / "out", "--quiet", "--format", "json")
+    assert (code, err) == (0, "")
+    assert (tmp_path / "out" / "errors.csv").read_bytes() == b"line,id,field,error\r\n"
+    code, err = run_batch(capsys, path, tmp_path / "out", "--format", "json")
+    assert code == 0
+    assert err == f"care-timeline: 2 json files written to {tmp_path / 'out'}\n"  # no bar: not a tty
+
+
+def test_date_order_and_protocol_apply_to_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "dmy.csv"
+    path.write_text("id,due_date\na,10/05/2027\n", encoding="utf-8")
+    protocol = tmp_path / "clinic.toml"
+    protocol.write_text(
+        ct.default_protocol_text().replace(
+            'title = "Cervical insufficiency care timeline"', 'title = "Clinic 42 timeline"'
+        ),
+        encoding="utf-8",
+    )
+    code, err = run_batch(capsys, path, tmp_path / "out", "--format", "json", "--date-order",
+                          "dmy", "--protocol", str(protocol))
+    assert code == 0, err
+    text = (tmp_path / "out" / "a.json").read_text(encoding="utf-8")
+    assert '"due_date": "2027-05-10"' in text and '"title": "Clinic 42 timeline"' in text
+
+
+# -- the file as a whole: exit 2 with one line ---------------------------------------
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"id,due_dat\na,2027-05-10\n", "unknown column 'due_dat'"),  # misspelt: would drop a fact
+        (b"due_date\n2027-05-10\n", "no 'id' column"),
+        (b"", "no header row"),  # empty file
+        (b"id,due_date,ID\n", "column 'id' appears twice"),  # same name in another case
+        (b"id,,due_date\n", "column 2 has no name"),
+        (b"id,due_date\nw\xe9,2027-05-10\n", "not UTF-8 text (byte 0xe9)"),  # Latin-1
+        (b'id,due_date\na,"' + b"x" * 200_000, "not a readable CSV file"),  # a quote left open
+    ],
+)
+def test_bad_file_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_bytes(content)
+    code, err = run_batch(capsys, path, tmp_path / "out")
+    assert code == 2
+    assert err.count("\n") == 1 and message in err and str(path) in err, err
+
+
+def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, err = run_batch(capsys, tmp_path / "nope.csv", tmp_path / "out")
+    assert code == 2 and err.count("\n") == 1 and "nope.csv" in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["--jobs", "0"], "jobs"),  # at least one worker
+        (["--jobs", "two"], "jobs"),
+        (["--timestamp", "2026-11-24T08:00:00"], "timestamp"),  # no UTC offset
+        (["--today", "24/11/2026"], "today"),  # ambiguous without --date-order
+    ],
+)
+def test_bad_options_exit_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, patients: Path, argv: list[str], field: str
+) -> None:
+    code = main(["batch", str(patients), "--out", str(tmp_path / "out"), *argv])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and f"{field}:" in err, err
+
+
+# -- rows as read from the file --------------------------------------------------------
+
+def test_read_patients_rows_lines_and_header_spelling(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(
+        "\ufeffID , Due-Date\r\n"  # BOM, any case, '-' for '_', spaces around
+        "\r\n"  # blank line: skipped
+        "a,2027-05-10,\r\n"  # a trailing empty cell is harmless
+        '"b\nc",2027-05-10\r\n'  # a quoted cell over two lines
+        ",\r\n"  # nothing in it: skipped
+        "d,2027-05-10,x\r\n"  # a cell beyond the header
+        "e\r\n".encode()  # a cell missing
+    )
+    rows = list(ct.read_patients(path))
+    assert [(row.line, row.id) for row in rows] == [(3, "a"), (4, "b\nc"), (7, "d"), (8, "e")]
+    assert dict(rows[0].fields) == {"id": "a", "due_date": "2027-05-10"}
+    results = list(ct.plan_many(rows, today=date(2026, 11, 24)))
+    assert [(r.line, getattr(r, "field", None)) for r in results] == [
+        (3, None),
+        (4, "id"),  # a line break in an id: not a usable plan id
+        (7, "row"),  # 3 cells; the header has 2
+        (8, "row"),  # 1 cell
+    ]
+
+
+# -- file names -------------------------------------------------------------------------
+
+def _hashed(stem: str, plan_id: str) -> str:
+    return f"{stem}~{hashlib.sha256(plan_id.encode()).hexdigest()[:12]}"
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "expected"),
+    [
+        ("p1", "p1.ics"),  # safe as it is
+        ("clinic-42.7781_b", "clinic-42.7781_b.ics"),
+        ("clinic-42/7781", _hashed("clinic-42_7781", "clinic-42/7781") + ".ics"),  # '/'
+        ("clinic-42_7781", "clinic-42_7781.ics"),  # not the same as the one above
+        ("a b", _hashed("a_b", "a b") + ".ics"),
+        ("Émilie", _hashed("_milie", "Émilie") + ".ics"),  # non-ASCII
+        ("errors", _hashed("errors", "errors") + ".ics"),  # errors.csv is the batch's own
+        ("Errors", _hashed("Errors", "Errors") + ".ics"),
+        (".profile", _hashed("_profile", ".profile") + ".ics"),  # hidden file
+        ("..", _hashed("_.", "..") + ".ics"),  # the parent folder
+        ("-rf", _hashed("_rf", "-rf") + ".ics"),  # read as an option by shell tools
+        ("CON", _hashed("CON", "CON") + ".ics"),  # a Windows device
+        ("nul.x", _hashed("nul.x", "nul.x") + ".ics"),
+    ],
+)
+def test_file_name(plan_id: str, expected: str) -> None:
+    assert batch.file_name(plan_id, "ics") == expected
+
+
+@given(st.text(min_size=1, max_size=60), st.text(min_size=1, max_size=60))
+def test_two_ids_never_share_a_file_name(first: str, second: str) -> None:
+    names = {batch.file_name(first, "json"), batch.file_name(second, "json")}
+    assert len(names) == (1 if first == second else 2)
+    for name in names:
+        assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._~-]*\.json", name)
+
+
+# -- interrupted batches leave whole files only -------------------------------------------
+
+def _left_behind(out: Path) -> list[str]:
+    return sorted(path.name for path in out.iterdir())
+
+
+@pytest.mark.parametrize("where", ["during a write", "between files"])
+def test_interrupted_batch_leaves_no_partial_file(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    patients: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+) -> None:
+    expected = {
+        f"{file_stem(plan_id)}.json": single_export(capsys, tmp_path, plan_id, "json")
+        for plan_id in GOOD_ROWS
+    }
+    calls = 0
+
+    def interrupt(*args: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+
+    if where == "during a write":  # Ctrl-C after the bytes are written, before the rename
+        real_fsync = os.fsync
+        monkeypatch.setattr(os, "fsync", lambda fd: (interrupt(), real_fsync(fd)))
+    else:
+        real_render = batch.render
+        monkeypatch.setattr(
+            batch, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1]
+        )
+    out = tmp_path / "out"
+    code, _ = run_batch(capsys, patients, out, "--format", "json", "--jobs", "1")
+    assert code == 130
+    left = _left_behind(out)
+    assert left == ["good-due.json", "good-lmp.json"]  # the first two; no .part, no errors.csv
+    for name in left:
+        assert (out / name).read_bytes() == expected[name]
+
+
+def test_ctrl_c_on_a_parallel_batch(tmp_path: Path) -> None:
+    """A real SIGINT to the whole process group, as a terminal's Ctrl-C sends it."""
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("id,due_date\n")
+        handle.writelines(f"p{n},2027-05-10\n" for n in range(20000))
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from care_timeline.cli import main; sys.exit(main())",
+         "batch", str(path), "--out", str(out), "--format", "ics", "--today", TODAY,
+         "--timestamp", STAMP, "--jobs", "2", "--quiet"],
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        # a test runner may itself ignore SIGINT; the batch must see it as a terminal would
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.ics"))) < 50:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    left = _left_behind(out) if out.exists() else []
+    assert len(left) < 20000, "the batch should have stopped"
+    assert [name for name in left if not re.fullmatch(r"p[0-9]+\.ics", name)] == []
+    stamp = datetime(2026, 11, 24, 8, tzinfo=UTC)
+    dating = ct.Dating.from_due_date(date(2027, 5, 10))
+    for name in dict.fromkeys([left[0], left[len(left) // 2], left[-1]] if left else []):
+        whole = ct.plan(dating, today=date(2026, 11, 24), plan_id=name[:-4]).to_ics(timestamp=stamp)
+        assert (out / name).read_bytes() == whole
+        # every calendar of this file has the same length: none was cut short
+        assert {(out / other).stat().st_size for other in left} == {len(whole)}
+
+
+# -- the Python API -------------------------------------------------------------------
+
+def test_plan_many_yields_one_result_per_row_in_order() -> None:
+    rows = [
+        {"id": "a", "due_date": "2027-05-10", "prior_preterm_birth": "yes", "fetuses": "1"},
+        {"id": "b", "lmp": "not a date"},
+        {"id": "a", "due_date": "2027-06-01"},  # the id again
+        {"id": "c", "ga": "14w3d"},  # on today
+        {"id": "d", "due_dat": "2027-05-10"},  # misspelt: an error, not an unknown fact
+    ]
+    results = list(ct.plan_many(rows, today=date(2026, 11, 24)))
+    assert [type(r).__name__ for r in results] == [
+        "PlanResult", "RowError", "RowError", "PlanResult", "RowError"
+    ]
+    first, _, duplicate, by_ga, misspelt = results
+    assert isinstance(first, ct.PlanResult) and isinstance(by_ga, ct.PlanResult)
+    assert (first.line, first.id, first.plan.plan_id) == (1, "a", "a")
+    assert first.plan.milestone("progesterone-injections").applicability == "applies"
+    # 14w3d on 2026-11-24 is day 101: due = 2026-11-24 + 179 days
+    assert by_ga.plan.dating.due_date == date(2027, 5, 22)
+    assert isinstance(duplicate, ct.RowError) and duplicate.field == "id"
+    assert "line 1" in duplicate.message and str(duplicate).startswith("line 3, id 'a': ")
+    assert isinstance(misspelt, ct.RowError) and misspelt.field == "due_dat"
+
+
+def test_plan_many_in_workers_gives_the_same_results() -> None:
+    rows = [{"id": f"p{n}", "due_date": f"2027-05-{1 + n % 28:02d}"} for n in range(150)]
+    rows.append({"id": "p7", "due_date": "2027-05-10"})
+    one = list(ct.plan_many(rows, today=date(2026, 11, 24)))
+    two = list(ct.plan_many(rows, today=date(2026, 11, 24), jobs=2))
+    assert one == two
+    assert isinstance(one[-1], ct.RowError) and "line 8" in one[-1].message
+
+
+def _endless() -> Iterator[dict[str, str]]:
+    n = 0
+    while True:
+        n += 1
+        yield {"id": f"p{n}", "due_date": "2027-05-10"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_plan_many_streams(jobs: int) -> None:
+    first = list(islice(ct.plan_many(_endless(), today=date(2026, 11, 24), jobs=jobs), 3))
+    assert [r.id for r in first] == ["p1", "p2", "p3"]
+
+
+def test_duplicates_are_found_among_many_rows() -> None:
+    rows = [{"id": f"patient-{n}", "due_date": "2027-05-10"} for n in range(1, 3001)]
+    rows += [{"id": "patient-1", "due_date": "2027-05-10"},
+             {"id": "patient-2999", "due_date": "2027-05-10"}]
+    errors = [r for r in ct.plan_many(rows, today=date(2026, 11, 24)) if isinstance(r, ct.RowError)]
+    assert [(e.line, e.id) for e in errors] == [(3001, "patient-1"), (3002, "patient-2999")]
+    assert "line 1;" in errors[0].message and "line 2999;" in errors[1].message
+
+
+def test_write_batch_api(tmp_path: Path) -> None:
+    rows = [{"id": "a", "due_date": "2027-05-10"}, {"id": "=b", "due_date": "soon"}]
+    report = ct.write_batch(rows, tmp_path / "out", format="csv", today=date(2026, 11, 24), jobs=1)
+    assert (report.written, report.bad_rows) == (1, 1)
+    assert (tmp_path / "out" / "a.csv").read_text(encoding="utf-8").startswith("plan_id,")
+    errors = (tmp_path / "out" / "errors.csv").read_bytes().decode("utf-8")
+    assert "\r\n2,'=b,due_date," in errors  # neutralised for spreadsheets
+
+
+# -- the progress bar ---------------------------------------------------------------
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(patients: Path) -> None:
+    assert batch.progress_bar(patients, io.StringIO()) is None
+    screen = _Terminal()
+    bar = batch.progress_bar(patients, screen)
+    assert bar is not None and bar.total == 14  # data rows in the file
+    bar.interval = 0
+    bar(7)
+    assert screen.getvalue().startswith("\r[" + "#" * 15 + "." * 15 + "] 7/14 rows, ")
+    bar.close()
+    assert screen.getvalue().endswith("\r\x1b[K")
