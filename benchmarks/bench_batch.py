@@ -84,9 +84,24 @@ def _tree_rss_kib(root: int) -> int:
 
 
 def run(patients: Path, out: Path, fmt: str, jobs: int) -> dict[str, float]:
-    argv = [sys.executable, "-c", RUNNER, "batch", str(patients), "--out", str(out),
-            "--format", fmt, "--jobs", str(jobs), "--quiet", "--today", "2026-11-24",
-            "--timestamp", "2026-11-24T08:00:00Z"]
+    argv = [
+        sys.executable,
+        "-c",
+        RUNNER,
+        "batch",
+        str(patients),
+        "--out",
+        str(out),
+        "--format",
+        fmt,
+        "--jobs",
+        str(jobs),
+        "--quiet",
+        "--today",
+        "2026-11-24",
+        "--timestamp",
+        "2026-11-24T08:00:00Z",
+    ]
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     peak = 0
@@ -118,26 +133,39 @@ def main() -> int:
         print(f"{args.rows} rows to .{args.format}, {os.cpu_count()} cores", flush=True)
         runs = {}
         for jobs in dict.fromkeys([args.jobs, 1]):
-            rounds = [run(small, folder / f"out-{jobs}", args.format, jobs)
-                      for _ in range(max(args.rounds, 1))]
+            rounds = [
+                run(small, folder / f"out-{jobs}", args.format, jobs)
+                for _ in range(max(args.rounds, 1))
+            ]
             result = min(rounds, key=lambda r: r["wall"])
             runs[jobs] = result
-            print(f"  --jobs {jobs}: {result['wall']:.1f} s, {args.rows / result['wall']:.0f} rows/s"
-                  f" (batch alone {result['seconds']:.1f} s)", flush=True)
+            print(
+                f"  --jobs {jobs}: {result['wall']:.1f} s, {args.rows / result['wall']:.0f} rows/s"
+                f" (batch alone {result['seconds']:.1f} s)",
+                flush=True,
+            )
         if not args.big_rows:
             return 0
         big = folder / "big.csv"
         write_patients(big, args.big_rows)
         large = run(big, folder / "out-big", args.format, args.jobs)
-        print(f"  --jobs {args.jobs}, {args.big_rows} rows: {large['wall']:.1f} s, "
-              f"{args.big_rows / large['wall']:.0f} rows/s", flush=True)
+        print(
+            f"  --jobs {args.jobs}, {args.big_rows} rows: {large['wall']:.1f} s, "
+            f"{args.big_rows / large['wall']:.0f} rows/s",
+            flush=True,
+        )
         base = runs[args.jobs]
         print(f"peak memory (--jobs {args.jobs}), {args.rows} rows -> {args.big_rows} rows:")
-        for key, label in (("main_kib", "main process"), ("worker_kib", "largest worker"),
-                           ("tree_kib", "all processes")):
+        for key, label in (
+            ("main_kib", "main process"),
+            ("worker_kib", "largest worker"),
+            ("tree_kib", "all processes"),
+        ):
             ratio = large[key] / base[key]
-            print(f"  {label:15} {base[key] / 1024:6.1f} MiB -> {large[key] / 1024:6.1f} MiB"
-                  f"  ({ratio:.2f}x)")
+            print(
+                f"  {label:15} {base[key] / 1024:6.1f} MiB -> {large[key] / 1024:6.1f} MiB"
+                f"  ({ratio:.2f}x)"
+            )
     return 0
 
 

@@ -31,14 +31,35 @@ STAMP = "2026-11-24T08:00:00Z"
 # Every good row, and the `plan` flags that say the same thing (written by hand).
 GOOD_ROWS = {
     "good-due": [
-        "--due-date", "2027-05-10", "--fetuses", "1", "--prior-preterm-birth",
-        "--risk-factor", "trauma", "--risk-factor", "biopsy",
+        "--due-date",
+        "2027-05-10",
+        "--fetuses",
+        "1",
+        "--prior-preterm-birth",
+        "--risk-factor",
+        "trauma",
+        "--risk-factor",
+        "biopsy",
     ],
-    "good-lmp": ["--lmp", "2026-08-03", "--cycle-length", "30", "--no-prior-preterm-birth",
-                 "--no-short-cervix"],
+    "good-lmp": [
+        "--lmp",
+        "2026-08-03",
+        "--cycle-length",
+        "30",
+        "--no-prior-preterm-birth",
+        "--no-short-cervix",
+    ],
     "good-ga": ["--ga", "14w3d", "--on", "2026-11-24", "--fetuses", "2"],
-    "good/ivf": ["--transfer", "2026-08-20", "--embryo-age", "5", "--cervical-length", "22",
-                 "--cervical-length-on", "2026-11-20"],
+    "good/ivf": [
+        "--transfer",
+        "2026-08-20",
+        "--embryo-age",
+        "5",
+        "--cervical-length",
+        "22",
+        "--cervical-length-on",
+        "2026-11-20",
+    ],
 }
 PATIENTS = """\
 id,due_date,lmp,cycle_length,ga,ga_on,transfer,embryo_age,fetuses,prior_preterm_birth,short_cervix,cervical_length,cervical_length_on,risk_factors
@@ -87,8 +108,9 @@ def patients(tmp_path: Path) -> Path:
 def run_batch(
     capsys: pytest.CaptureFixture[str], patients: Path, out: Path, *extra: str
 ) -> tuple[int, str]:
-    code = main(["batch", str(patients), "--out", str(out), "--today", TODAY,
-                 "--timestamp", STAMP, *extra])
+    code = main(
+        ["batch", str(patients), "--out", str(out), "--today", TODAY, "--timestamp", STAMP, *extra]
+    )
     return code, capsys.readouterr().err
 
 
@@ -96,8 +118,22 @@ def single_export(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, plan_id: str, fmt: str
 ) -> bytes:
     target = tmp_path / "single.out"
-    code = main(["plan", *GOOD_ROWS[plan_id], "--plan-id", plan_id, "--today", TODAY,
-                 "--timestamp", STAMP, "--format", fmt, "-o", str(target)])
+    code = main(
+        [
+            "plan",
+            *GOOD_ROWS[plan_id],
+            "--plan-id",
+            plan_id,
+            "--today",
+            TODAY,
+            "--timestamp",
+            STAMP,
+            "--format",
+            fmt,
+            "-o",
+            str(target),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     return target.read_bytes()
 
@@ -145,7 +181,9 @@ def test_errors_csv_names_every_bad_row(
     assert all(row[3].startswith(row[2] + ":") for row in rows[1:])  # why, naming the field
     assert "2026-02-30" in rows[1][3] and "line 2" in rows[7][3]
     # the summary on stderr: the counts, then every bad row with its line and id
-    assert err.splitlines()[0].startswith(f"care-timeline: 4 json files written to {out}; 10 bad rows")
+    assert err.splitlines()[0].startswith(
+        f"care-timeline: 4 json files written to {out}; 10 bad rows"
+    )
     for line, plan_id, _ in BAD_ROWS:
         assert f"line {line}, id {plan_id!r}:" in err
 
@@ -163,9 +201,7 @@ def test_rerun_and_worker_count_give_the_same_bytes(
     assert len(runs[0]) == len(GOOD_ROWS) + 1
 
 
-def test_all_good_exits_0_quietly(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_all_good_exits_0_quietly(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "ok.csv"
     path.write_text("id,due_date\na,2027-05-10\nb,2027-06-01\n", encoding="utf-8")
     code, err = run_batch(capsys, path, tmp_path / "out", "--quiet", "--format", "json")
@@ -173,7 +209,9 @@ def test_all_good_exits_0_quietly(
     assert (tmp_path / "out" / "errors.csv").read_bytes() == b"line,id,field,error\r\n"
     code, err = run_batch(capsys, path, tmp_path / "out", "--format", "json")
     assert code == 0
-    assert err == f"care-timeline: 2 json files written to {tmp_path / 'out'}\n"  # no bar: not a tty
+    assert (
+        err == f"care-timeline: 2 json files written to {tmp_path / 'out'}\n"
+    )  # no bar: not a tty
 
 
 def test_date_order_and_protocol_apply_to_rows(
@@ -188,14 +226,24 @@ def test_date_order_and_protocol_apply_to_rows(
         ),
         encoding="utf-8",
     )
-    code, err = run_batch(capsys, path, tmp_path / "out", "--format", "json", "--date-order",
-                          "dmy", "--protocol", str(protocol))
+    code, err = run_batch(
+        capsys,
+        path,
+        tmp_path / "out",
+        "--format",
+        "json",
+        "--date-order",
+        "dmy",
+        "--protocol",
+        str(protocol),
+    )
     assert code == 0, err
     text = (tmp_path / "out" / "a.json").read_text(encoding="utf-8")
     assert '"due_date": "2027-05-10"' in text and '"title": "Clinic 42 timeline"' in text
 
 
 # -- the file as a whole: exit 2 with one line ---------------------------------------
+
 
 @pytest.mark.parametrize(
     ("content", "message"),
@@ -244,6 +292,7 @@ def test_bad_options_exit_2(
 
 # -- rows as read from the file --------------------------------------------------------
 
+
 def test_read_patients_rows_lines_and_header_spelling(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(
@@ -268,6 +317,7 @@ def test_read_patients_rows_lines_and_header_spelling(tmp_path: Path) -> None:
 
 
 # -- file names -------------------------------------------------------------------------
+
 
 def _hashed(stem: str, plan_id: str) -> str:
     return f"{stem}~{hashlib.sha256(plan_id.encode()).hexdigest()[:12]}"
@@ -305,6 +355,7 @@ def test_two_ids_never_share_a_file_name(first: str, second: str) -> None:
 
 # -- interrupted batches leave whole files only -------------------------------------------
 
+
 def _left_behind(out: Path) -> list[str]:
     return sorted(path.name for path in out.iterdir())
 
@@ -334,9 +385,7 @@ def test_interrupted_batch_leaves_no_partial_file(
         monkeypatch.setattr(os, "fsync", lambda fd: (interrupt(), real_fsync(fd)))
     else:
         real_render = batch.render
-        monkeypatch.setattr(
-            batch, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1]
-        )
+        monkeypatch.setattr(batch, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1])
     out = tmp_path / "out"
     code, _ = run_batch(capsys, patients, out, "--format", "json", "--jobs", "1")
     assert code == 130
@@ -354,9 +403,24 @@ def test_ctrl_c_on_a_parallel_batch(tmp_path: Path) -> None:
         handle.writelines(f"p{n},2027-05-10\n" for n in range(20000))
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from care_timeline.cli import main; sys.exit(main())",
-         "batch", str(path), "--out", str(out), "--format", "ics", "--today", TODAY,
-         "--timestamp", STAMP, "--jobs", "2", "--quiet"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from care_timeline.cli import main; sys.exit(main())",
+            "batch",
+            str(path),
+            "--out",
+            str(out),
+            "--format",
+            "ics",
+            "--today",
+            TODAY,
+            "--timestamp",
+            STAMP,
+            "--jobs",
+            "2",
+            "--quiet",
+        ],
         stderr=subprocess.PIPE,
         start_new_session=True,
         # a test runner may itself ignore SIGINT; the batch must see it as a terminal would
@@ -382,6 +446,7 @@ def test_ctrl_c_on_a_parallel_batch(tmp_path: Path) -> None:
 
 # -- the Python API -------------------------------------------------------------------
 
+
 def test_plan_many_yields_one_result_per_row_in_order() -> None:
     rows = [
         {"id": "a", "due_date": "2027-05-10", "prior_preterm_birth": "yes", "fetuses": "1"},
@@ -392,7 +457,11 @@ def test_plan_many_yields_one_result_per_row_in_order() -> None:
     ]
     results = list(ct.plan_many(rows, today=date(2026, 11, 24)))
     assert [type(r).__name__ for r in results] == [
-        "PlanResult", "RowError", "RowError", "PlanResult", "RowError"
+        "PlanResult",
+        "RowError",
+        "RowError",
+        "PlanResult",
+        "RowError",
     ]
     first, _, duplicate, by_ga, misspelt = results
     assert isinstance(first, ct.PlanResult) and isinstance(by_ga, ct.PlanResult)
@@ -429,8 +498,10 @@ def test_plan_many_streams(jobs: int) -> None:
 
 def test_duplicates_are_found_among_many_rows() -> None:
     rows = [{"id": f"patient-{n}", "due_date": "2027-05-10"} for n in range(1, 3001)]
-    rows += [{"id": "patient-1", "due_date": "2027-05-10"},
-             {"id": "patient-2999", "due_date": "2027-05-10"}]
+    rows += [
+        {"id": "patient-1", "due_date": "2027-05-10"},
+        {"id": "patient-2999", "due_date": "2027-05-10"},
+    ]
     errors = [r for r in ct.plan_many(rows, today=date(2026, 11, 24)) if isinstance(r, ct.RowError)]
     assert [(e.line, e.id) for e in errors] == [(3001, "patient-1"), (3002, "patient-2999")]
     assert "line 1;" in errors[0].message and "line 2999;" in errors[1].message
@@ -446,6 +517,7 @@ def test_write_batch_api(tmp_path: Path) -> None:
 
 
 # -- the progress bar ---------------------------------------------------------------
+
 
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:

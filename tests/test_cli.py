@@ -26,8 +26,10 @@ def test_issue_example_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert data["gestational_age_today"] == "16w1d"
-    got = [(m["id"], m["start"], m["end"], m["start_ga"], m["applicability"], m["timing"])
-           for m in data["milestones"]]
+    got = [
+        (m["id"], m["start"], m["end"], m["start_ga"], m["applicability"], m["timing"])
+        for m in data["milestones"]
+    ]
     assert got == [
         ("cervical-change-risk", "2026-10-26", "2027-01-10", "12w0d", "applies", "current"),
         ("cerclage-placement", "2026-10-26", "2026-11-15", "12w0d", "discuss", "past"),
@@ -66,7 +68,9 @@ def test_three_valued_flags(capsys: pytest.CaptureFixture[str]) -> None:
         code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", *flags)
         assert code == 0
         data = json.loads(out)
-        return next(m["applicability"] for m in data["milestones"] if m["id"] == "progesterone-injections")
+        return next(
+            m["applicability"] for m in data["milestones"] if m["id"] == "progesterone-injections"
+        )
 
     assert applicability("--prior-preterm-birth") == "applies"
     assert applicability("--no-prior-preterm-birth") == "not-applicable"
@@ -75,10 +79,28 @@ def test_three_valued_flags(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", "--fetuses", "1",
-        "--no-prior-preterm-birth", "--cervical-length", "22", "--cervical-length-on", "2026-12-01",
-        "--risk-factor", "trauma", "--risk-factor", "biopsy", "--cerclage-placed-on", "2026-11-02",
-        "--no-membranes-ruptured", "--plan-id", "clinic-42/7781",
+        capsys,
+        *PLAN,
+        "--due-date",
+        "2027-05-10",
+        "--format",
+        "json",
+        "--fetuses",
+        "1",
+        "--no-prior-preterm-birth",
+        "--cervical-length",
+        "22",
+        "--cervical-length-on",
+        "2026-12-01",
+        "--risk-factor",
+        "trauma",
+        "--risk-factor",
+        "biopsy",
+        "--cerclage-placed-on",
+        "2026-11-02",
+        "--no-membranes-ruptured",
+        "--plan-id",
+        "clinic-42/7781",
     )
     assert code == 0
     data = json.loads(out)
@@ -98,7 +120,9 @@ def test_text_format_is_default(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "plan.json"
-    code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", "-o", str(target))
+    code, out, _ = run(
+        capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", "-o", str(target)
+    )
     assert (code, out) == (0, "")
     assert json.loads(target.read_text())["dating"]["due_date"] == "2027-05-10"
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]  # no temporary file left
@@ -123,7 +147,10 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         (["--due-date", "2027-05-10", "--risk-factor", "luck"], ["risk_factors", "luck", "trauma"]),
         (["--due-date", "2027-05-10", "--cervical-length", "short"], ["cervical_length", "short"]),
         (["--due-date", "2027-05-10", "--today", "tomorrow"], ["today", "tomorrow"]),
-        (["--due-date", "2027-05-10", "--protocol", "missing.toml"], ["missing.toml", "no such file"]),
+        (
+            ["--due-date", "2027-05-10", "--protocol", "missing.toml"],
+            ["missing.toml", "no such file"],
+        ),
         (["--due-date", "2027-05-10", "--format", "pdf"], ["format", "pdf"]),
         (["--due-date", "2027-05-10", "--plan-id", ""], ["plan_id"]),
         (["--bogus"], ["--bogus"]),
@@ -171,7 +198,9 @@ def test_protocol_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(capsys, "protocol", "validate", str(good))
     assert code == 0 and "valid" in out
     bad = tmp_path / "bad.toml"
-    bad.write_text(ct.default_protocol_text().replace('end = "22w6d"', 'end = "2w6d"'), encoding="utf-8")
+    bad.write_text(
+        ct.default_protocol_text().replace('end = "22w6d"', 'end = "2w6d"'), encoding="utf-8"
+    )
     code, out, err = run(capsys, "protocol", "validate", str(bad))
     assert code == 2 and out == ""
     assert "bad.toml" in err and "cervical-change-risk" in err and err.count("\n") == 1
@@ -179,13 +208,19 @@ def test_protocol_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert code == 2 and "bad.toml" in err
 
 
-def test_protocol_flag_uses_a_clinic_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_protocol_flag_uses_a_clinic_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clinic = tmp_path / "clinic.toml"
     clinic.write_text(
-        ct.default_protocol_text().replace('start = "12w0d"\nend = "14w6d"', 'start = "13w0d"\nend = "14w6d"'),
+        ct.default_protocol_text().replace(
+            'start = "12w0d"\nend = "14w6d"', 'start = "13w0d"\nend = "14w6d"'
+        ),
         encoding="utf-8",
     )
-    code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--protocol", str(clinic), "--format", "json")
+    code, out, _ = run(
+        capsys, *PLAN, "--due-date", "2027-05-10", "--protocol", str(clinic), "--format", "json"
+    )
     assert code == 0
     placement = next(m for m in json.loads(out)["milestones"] if m["id"] == "cerclage-placement")
     assert (placement["start"], placement["start_ga"]) == ("2026-11-02", "13w0d")

@@ -14,8 +14,19 @@ from care_timeline.cli import main
 from care_timeline.export.csv_table import neutralise
 
 HEADER = [
-    "plan_id", "milestone_id", "title", "kind", "category", "start", "end", "start_ga",
-    "end_ga", "occurrences", "applicability", "reason", "timing",
+    "plan_id",
+    "milestone_id",
+    "title",
+    "kind",
+    "category",
+    "start",
+    "end",
+    "start_ga",
+    "end_ga",
+    "occurrences",
+    "applicability",
+    "reason",
+    "timing",
 ]
 
 
@@ -39,22 +50,94 @@ def test_one_row_per_milestone() -> None:
     # due 2027-05-10: day 0 is 2026-08-03; today 2026-11-24 is 16w1d
     got = [(r[0], r[1], r[3], r[5], r[6], r[7], r[8], r[10], r[12]) for r in rows[1:]]
     assert got == [
-        ("clinic-42/7781", "cervical-change-risk", "window", "2026-10-26", "2027-01-10",
-         "12w0d", "22w6d", "applies", "current"),
-        ("clinic-42/7781", "cerclage-placement", "window", "2026-10-26", "2026-11-15",
-         "12w0d", "14w6d", "discuss", "past"),
-        ("clinic-42/7781", "cervical-monitoring", "series", "2026-11-23", "2027-01-18",
-         "16w0d", "24w0d", "applies", "current"),
-        ("clinic-42/7781", "progesterone-injections", "series", "2026-11-23", "2027-04-12",
-         "16w0d", "36w0d", "applies", "current"),  # prior preterm birth, one baby
-        ("clinic-42/7781", "vaginal-progesterone", "window", "2026-11-23", "2027-04-12",
-         "16w0d", "36w0d", "not-applicable", "current"),
-        ("clinic-42/7781", "preterm-birth-watch", "window", "2027-01-11", "2027-03-14",
-         "23w0d", "31w6d", "applies", "upcoming"),
-        ("clinic-42/7781", "cerclage-removal", "window", "2027-04-12", "2027-04-19",
-         "36w0d", "37w0d", "discuss", "upcoming"),
-        ("clinic-42/7781", "due-date", "day", "2027-05-10", "2027-05-10",
-         "40w0d", "40w0d", "applies", "upcoming"),
+        (
+            "clinic-42/7781",
+            "cervical-change-risk",
+            "window",
+            "2026-10-26",
+            "2027-01-10",
+            "12w0d",
+            "22w6d",
+            "applies",
+            "current",
+        ),
+        (
+            "clinic-42/7781",
+            "cerclage-placement",
+            "window",
+            "2026-10-26",
+            "2026-11-15",
+            "12w0d",
+            "14w6d",
+            "discuss",
+            "past",
+        ),
+        (
+            "clinic-42/7781",
+            "cervical-monitoring",
+            "series",
+            "2026-11-23",
+            "2027-01-18",
+            "16w0d",
+            "24w0d",
+            "applies",
+            "current",
+        ),
+        (
+            "clinic-42/7781",
+            "progesterone-injections",
+            "series",
+            "2026-11-23",
+            "2027-04-12",
+            "16w0d",
+            "36w0d",
+            "applies",
+            "current",
+        ),  # prior preterm birth, one baby
+        (
+            "clinic-42/7781",
+            "vaginal-progesterone",
+            "window",
+            "2026-11-23",
+            "2027-04-12",
+            "16w0d",
+            "36w0d",
+            "not-applicable",
+            "current",
+        ),
+        (
+            "clinic-42/7781",
+            "preterm-birth-watch",
+            "window",
+            "2027-01-11",
+            "2027-03-14",
+            "23w0d",
+            "31w6d",
+            "applies",
+            "upcoming",
+        ),
+        (
+            "clinic-42/7781",
+            "cerclage-removal",
+            "window",
+            "2027-04-12",
+            "2027-04-19",
+            "36w0d",
+            "37w0d",
+            "discuss",
+            "upcoming",
+        ),
+        (
+            "clinic-42/7781",
+            "due-date",
+            "day",
+            "2027-05-10",
+            "2027-05-10",
+            "40w0d",
+            "40w0d",
+            "applies",
+            "upcoming",
+        ),
     ]
     # every 14 days from 16w0d to 24w0d
     assert rows[3][9] == "2026-11-23;2026-12-07;2026-12-21;2027-01-04;2027-01-18"
@@ -109,13 +192,25 @@ def test_formula_in_plan_id_and_protocol_text_is_neutralised(tmp_path: Path) -> 
     )
     rows = rows_of(the_plan.to_csv())
     assert {row[0] for row in rows[1:]} == {"'@cmd"}
-    assert rows[1][1:3] == ["cervical-change-risk", "'=HYPERLINK(\"http://example.invalid\",\"open\")"]
+    assert rows[1][1:3] == ["cervical-change-risk", '\'=HYPERLINK("http://example.invalid","open")']
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
 def test_cli_csv_is_to_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    argv = ["plan", "--due-date", "2027-05-10", "--fetuses", "1", "--prior-preterm-birth",
-            "--today", "2026-11-24", "--plan-id", "clinic-42/7781", "--format", "csv"]
+    argv = [
+        "plan",
+        "--due-date",
+        "2027-05-10",
+        "--fetuses",
+        "1",
+        "--prior-preterm-birth",
+        "--today",
+        "2026-11-24",
+        "--plan-id",
+        "clinic-42/7781",
+        "--format",
+        "csv",
+    ]
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert printed == due_may_10().to_csv()

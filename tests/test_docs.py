@@ -42,7 +42,9 @@ def test_readme_has_blocks() -> None:
     assert _blocks("python"), "the README's Python example is missing"
 
 
-@pytest.mark.parametrize(("where", "code"), _blocks("python"), ids=[w for w, _ in _blocks("python")])
+@pytest.mark.parametrize(
+    ("where", "code"), _blocks("python"), ids=[w for w, _ in _blocks("python")]
+)
 def test_python_blocks_run(where: str, code: str, workdir: Path) -> None:
     exec(compile(code, where, "exec"), {"__name__": "__docs__"})
 
@@ -52,7 +54,7 @@ def _commands() -> list[tuple[str, str]]:
     for where, block in _blocks("console"):
         for line in block.splitlines():
             if line.startswith("$ care-timeline "):
-                commands.append((where, line[len("$ care-timeline "):]))
+                commands.append((where, line[len("$ care-timeline ") :]))
     return commands
 
 

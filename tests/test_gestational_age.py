@@ -69,7 +69,11 @@ def test_compare_and_add() -> None:
         (date(2027, 5, 10), date(2026, 8, 3), "0w0d"),  # day 0 = due - 280
         (date(2027, 5, 10), date(2026, 11, 24), "16w1d"),  # the spec's example
         (date(2027, 5, 10), date(2027, 5, 10), "40w0d"),  # the due date itself
-        (date(2028, 3, 7), date(2028, 2, 29), "39w0d"),  # a leap day inside the pregnancy (273 days)
+        (
+            date(2028, 3, 7),
+            date(2028, 2, 29),
+            "39w0d",
+        ),  # a leap day inside the pregnancy (273 days)
     ],
 )
 def test_between_and_to_date(due: date, on: date, shown: str) -> None:

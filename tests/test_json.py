@@ -60,11 +60,27 @@ def test_stable_minimum_keys_and_values() -> None:
     assert data["gestational_age_today"] == "16w1d"
     first = data["milestones"][0]
     for key in (
-        "id", "title", "kind", "start", "end", "start_ga", "end_ga", "occurrences", "category",
-        "description", "basis", "applicability", "reason", "timing",
+        "id",
+        "title",
+        "kind",
+        "start",
+        "end",
+        "start_ga",
+        "end_ga",
+        "occurrences",
+        "category",
+        "description",
+        "basis",
+        "applicability",
+        "reason",
+        "timing",
     ):
         assert key in first
-    assert (first["id"], first["start"], first["end"]) == ("cervical-change-risk", "2026-10-26", "2027-01-10")
+    assert (first["id"], first["start"], first["end"]) == (
+        "cervical-change-risk",
+        "2026-10-26",
+        "2027-01-10",
+    )
     assert (first["start_ga"], first["end_ga"], first["occurrences"]) == ("12w0d", "22w6d", [])
     assert data["warning_signs"] and data["clinician_note"]
 

@@ -29,11 +29,35 @@ def make(profile: Profile | None = None, today: date = TODAY, **kwargs: Any) -> 
 
 # id, kind, start, end, start GA, end GA, timing on 2026-11-24
 EXPECTED = [
-    ("cervical-change-risk", "window", D(2026, 10, 26), D(2027, 1, 10), "12w0d", "22w6d", "current"),
+    (
+        "cervical-change-risk",
+        "window",
+        D(2026, 10, 26),
+        D(2027, 1, 10),
+        "12w0d",
+        "22w6d",
+        "current",
+    ),
     ("cerclage-placement", "window", D(2026, 10, 26), D(2026, 11, 15), "12w0d", "14w6d", "past"),
     ("cervical-monitoring", "series", D(2026, 11, 23), D(2027, 1, 18), "16w0d", "24w0d", "current"),
-    ("progesterone-injections", "series", D(2026, 11, 23), D(2027, 4, 12), "16w0d", "36w0d", "current"),
-    ("vaginal-progesterone", "window", D(2026, 11, 23), D(2027, 4, 12), "16w0d", "36w0d", "current"),
+    (
+        "progesterone-injections",
+        "series",
+        D(2026, 11, 23),
+        D(2027, 4, 12),
+        "16w0d",
+        "36w0d",
+        "current",
+    ),
+    (
+        "vaginal-progesterone",
+        "window",
+        D(2026, 11, 23),
+        D(2027, 4, 12),
+        "16w0d",
+        "36w0d",
+        "current",
+    ),
     ("preterm-birth-watch", "window", D(2027, 1, 11), D(2027, 3, 14), "23w0d", "31w6d", "upcoming"),
     ("cerclage-removal", "window", D(2027, 4, 12), D(2027, 4, 19), "36w0d", "37w0d", "upcoming"),
     ("due-date", "day", D(2027, 5, 10), D(2027, 5, 10), "40w0d", "40w0d", "upcoming"),
@@ -53,7 +77,11 @@ def test_all_eight_milestones_in_order_with_dates_ga_and_timing() -> None:
 def test_series_occurrences() -> None:
     plan = make()
     assert plan.milestone("cervical-monitoring").occurrences == (
-        D(2026, 11, 23), D(2026, 12, 7), D(2026, 12, 21), D(2027, 1, 4), D(2027, 1, 18),
+        D(2026, 11, 23),
+        D(2026, 12, 7),
+        D(2026, 12, 21),
+        D(2027, 1, 4),
+        D(2027, 1, 18),
     )  # every 14 days, 16w0d to 24w0d
     injections = plan.milestone("progesterone-injections").occurrences
     assert len(injections) == 21  # weeks 16 to 36 inclusive
@@ -99,7 +127,11 @@ CERCLAGE_TABLE = [
     ("profile", "applicability", "reason_has"),
     [
         *CERCLAGE_TABLE,
-        (Profile(fetuses=2, cerclage_placed_on=PLACED), "not-applicable", "more than one"),  # row 1 wins
+        (
+            Profile(fetuses=2, cerclage_placed_on=PLACED),
+            "not-applicable",
+            "more than one",
+        ),  # row 1 wins
         (Profile(membranes_ruptured=True, cerclage_placed_on=PLACED), "not-applicable", "waters"),
     ],
 )
@@ -129,11 +161,19 @@ def test_placed_cerclage_becomes_that_day() -> None:
     plan = make(Profile(cerclage_placed_on=D(2026, 11, 2)))
     placement = plan.milestone("cerclage-placement")
     # Nov 2 is day 91 = 13w0d
-    assert (placement.kind, placement.start, placement.end) == ("day", D(2026, 11, 2), D(2026, 11, 2))
+    assert (placement.kind, placement.start, placement.end) == (
+        "day",
+        D(2026, 11, 2),
+        D(2026, 11, 2),
+    )
     assert (str(placement.start_ga), str(placement.end_ga)) == ("13w0d", "13w0d")
     assert "13w0d" in placement.reason
     removal = plan.milestone("cerclage-removal")
-    assert (removal.start, removal.end, removal.applicability) == (D(2027, 4, 12), D(2027, 4, 19), "applies")
+    assert (removal.start, removal.end, removal.applicability) == (
+        D(2027, 4, 12),
+        D(2027, 4, 19),
+        "applies",
+    )
 
 
 def test_placed_cerclage_reorders_by_start() -> None:
@@ -195,7 +235,11 @@ def test_progesterone_injections_table(profile: Profile, applicability: str) -> 
             D(2027, 4, 12),  # found on 36w0d exactly: a one-day window
         ),
         (
-            Profile(cervical_length_mm=24.9, cervical_length_on=D(2026, 12, 1), prior_preterm_birth=False),
+            Profile(
+                cervical_length_mm=24.9,
+                cervical_length_on=D(2026, 12, 1),
+                prior_preterm_birth=False,
+            ),
             "applies",
             D(2026, 12, 1),  # shorter than 25 mm: the measurement day is when it was found
         ),

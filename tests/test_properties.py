@@ -48,7 +48,9 @@ def test_any_valid_input_gives_a_valid_plan(data: st.DataObject, due: date, offs
         assert ct.GestationalAge.between(due, item.end) == item.end_ga
         if item.occurrences:
             assert (item.occurrences[0], item.occurrences[-1]) == (item.start, item.end)
-            gaps = {(b - a).days for a, b in zip(item.occurrences, item.occurrences[1:], strict=False)}
+            gaps = {
+                (b - a).days for a, b in zip(item.occurrences, item.occurrences[1:], strict=False)
+            }
             assert gaps <= {item.every_days}
         expected = "past" if item.end < today else "upcoming" if item.start > today else "current"
         assert item.timing == expected
@@ -66,13 +68,33 @@ def test_any_date_text_parses_or_raises_own_error(text: str) -> None:
     assert parsed.isoformat() == text.strip()  # only ISO is read without a date order
 
 
-field_text = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["2027-05-10", "14w3d", "28", "5", "yes"]))
+field_text = st.one_of(
+    st.none(), st.text(max_size=12), st.sampled_from(["2027-05-10", "14w3d", "28", "5", "yes"])
+)
 
 
-@given(st.dictionaries(st.sampled_from([
-    "due_date", "lmp", "cycle_length", "ga", "ga_on", "conception", "transfer", "embryo_age",
-    "fetuses", "prior_preterm_birth", "short_cervix", "cervical_length", "risk_factors",
-]), field_text))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "due_date",
+                "lmp",
+                "cycle_length",
+                "ga",
+                "ga_on",
+                "conception",
+                "transfer",
+                "embryo_age",
+                "fetuses",
+                "prior_preterm_birth",
+                "short_cervix",
+                "cervical_length",
+                "risk_factors",
+            ]
+        ),
+        field_text,
+    )
+)
 def test_any_fields_give_a_plan_or_the_librarys_error(fields: dict[str, str | None]) -> None:
     try:
         dating = dating_from_fields(fields, today=date(2026, 11, 24))

@@ -20,8 +20,12 @@ PROFILES = [
     ct.Profile(),
     ct.Profile(fetuses=2, membranes_ruptured=True),
     ct.Profile(fetuses=1, prior_preterm_birth=True, cerclage_placed_on=date(2026, 11, 2)),
-    ct.Profile(fetuses=1, prior_preterm_birth=False, cervical_length_mm=18.0,
-               cervical_length_on=date(2026, 12, 1)),
+    ct.Profile(
+        fetuses=1,
+        prior_preterm_birth=False,
+        cervical_length_mm=18.0,
+        cervical_length_on=date(2026, 12, 1),
+    ),
 ]
 
 
@@ -58,9 +62,14 @@ def test_default_protocol_identity() -> None:
     protocol = ct.default_protocol()
     assert (protocol.id, protocol.version) == ("cervical-insufficiency", "1")
     assert [m.id for m in protocol.milestones] == [
-        "cervical-change-risk", "cerclage-placement", "cervical-monitoring",
-        "progesterone-injections", "vaginal-progesterone", "preterm-birth-watch",
-        "cerclage-removal", "due-date",
+        "cervical-change-risk",
+        "cerclage-placement",
+        "cervical-monitoring",
+        "progesterone-injections",
+        "vaginal-progesterone",
+        "preterm-birth-watch",
+        "cerclage-removal",
+        "due-date",
     ]
     assert protocol.short_cervix.threshold_mm == 25
     assert protocol.short_cervix.comparison == "less-than"
@@ -76,8 +85,9 @@ def test_moved_window_changes_the_plan(tmp_path: Path) -> None:
     text = DEFAULT.replace('start = "12w0d"\nend = "14w6d"', 'start = "13w0d"\nend = "14w6d"')
     assert text != DEFAULT
     protocol = ct.load_protocol(_write(tmp_path, text))
-    plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), protocol=protocol,
-                   today=date(2026, 11, 24))
+    plan = ct.plan(
+        ct.Dating.from_due_date(date(2027, 5, 10)), protocol=protocol, today=date(2026, 11, 24)
+    )
     item = plan.milestone("cerclage-placement")
     assert (item.start, str(item.start_ga)) == (date(2026, 11, 2), "13w0d")  # day 91
     assert item.end == date(2026, 11, 15)  # unchanged: 14w6d
@@ -118,8 +128,8 @@ BROKEN = [
         ["milestone 'cerclage-placement'", "rules[1].when[0]", "'twins'", "multiple-fetuses"],
     ),
     (
-        'every_days = 14\n',
-        '',
+        "every_days = 14\n",
+        "",
         ["milestone 'cervical-monitoring'", "every_days"],
     ),
     (
@@ -139,7 +149,7 @@ BROKEN = [
     ),
     (
         'version = "1"',
-        'version = 1',
+        "version = 1",
         ["clinic.toml", "version"],
     ),
     (
@@ -153,7 +163,7 @@ BROKEN = [
         ["milestone 'due-date'", "99w0d", "44w6d"],
     ),
     (
-        'warning_signs = true',
+        "warning_signs = true",
         'warning_signs = "yes"',
         ["milestone 'cervical-change-risk'", "warning_signs", "'yes'", "boolean"],
     ),

@@ -31,8 +31,14 @@ PLANS = [SINGLE, TWINS, SAME]
 
 def listed(found: list[ct.Upcoming]) -> list[tuple[str, str | None, str, str, str, str]]:
     return [
-        (u.on.isoformat(), u.plan_id, u.milestone_id, u.what, str(u.gestational_age),
-         u.applicability)
+        (
+            u.on.isoformat(),
+            u.plan_id,
+            u.milestone_id,
+            u.what,
+            str(u.gestational_age),
+            u.applicability,
+        )
         for u in found
     ]
 
@@ -50,7 +56,9 @@ def test_first_ten_days_of_december() -> None:
 
 def test_not_applicable_only_when_asked() -> None:
     found = ct.upcoming(
-        [TWINS], date(2026, 12, 6), date(2026, 12, 6),
+        [TWINS],
+        date(2026, 12, 6),
+        date(2026, 12, 6),
         applicability=["applies", "discuss", "not-applicable"],
     )
     assert listed(found) == [
@@ -62,7 +70,10 @@ def test_not_applicable_only_when_asked() -> None:
 
 def test_one_milestone_across_a_month() -> None:
     found = ct.upcoming(
-        PLANS, date(2026, 11, 24), date(2026, 12, 31), milestone="progesterone-injections",
+        PLANS,
+        date(2026, 11, 24),
+        date(2026, 12, 31),
+        milestone="progesterone-injections",
         applicability=["applies"],
     )
     assert listed(found) == [  # weekly from 2026-11-23 (the first dose is before the range)
@@ -148,13 +159,31 @@ def test_command_table_then_bad_rows(capsys: pytest.CaptureFixture[str], patient
 
 
 def test_command_csv_with_filters(capsys: pytest.CaptureFixture[str], patients: str) -> None:
-    code = main([*COMMAND, patients, "--format", "csv", "--milestone", "cerclage-placement",
-                 "--applicability", "not-applicable"])
+    code = main(
+        [
+            *COMMAND,
+            patients,
+            "--format",
+            "csv",
+            "--milestone",
+            "cerclage-placement",
+            "--applicability",
+            "not-applicable",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert code == 1
     rows = list(csv.reader(io.StringIO(out, newline="")))
-    assert rows[0] == ["date", "gestational_age", "id", "milestone_id", "title", "what",
-                       "applicability", "reason"]
+    assert rows[0] == [
+        "date",
+        "gestational_age",
+        "id",
+        "milestone_id",
+        "title",
+        "what",
+        "applicability",
+        "reason",
+    ]
     assert [row[:4] + row[5:7] for row in rows[1:]] == [
         ["2026-12-06", "12w0d", "a-twins", "cerclage-placement", "starts", "not-applicable"],
     ]
@@ -163,8 +192,18 @@ def test_command_csv_with_filters(capsys: pytest.CaptureFixture[str], patients: 
 def test_command_nothing_in_range(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "one.csv"
     path.write_text("id,due_date\na,2027-05-10\n", encoding="utf-8")
-    code = main(["upcoming", str(path), "--from", "2027-06-01", "--to", "2027-06-30",
-                 "--today", "2026-11-24"])
+    code = main(
+        [
+            "upcoming",
+            str(path),
+            "--from",
+            "2027-06-01",
+            "--to",
+            "2027-06-30",
+            "--today",
+            "2026-11-24",
+        ]
+    )
     assert code == 0
     assert capsys.readouterr().out == "No milestones from 2027-06-01 to 2027-06-30.\n"
 

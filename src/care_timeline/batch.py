@@ -218,6 +218,7 @@ class _Job:
     out: Path | None = None
     format: str = "json"
     timestamp: datetime | None = None
+    calendar_name: str | None = None
     reminders: timedelta | None = None
 
 
@@ -270,7 +271,13 @@ def _write_chunk(job: _Job, chunk: list[_Entry]) -> list[RowError | None]:
         if isinstance(made, RowError):
             results.append(made)
             continue
-        data = render(made, job.format, timestamp=job.timestamp, reminders=job.reminders)
+        data = render(
+            made,
+            job.format,
+            timestamp=job.timestamp,
+            calendar_name=job.calendar_name,
+            reminders=job.reminders,
+        )
         write_atomic(job.out / name, data)
         results.append(None)
     return results
@@ -546,6 +553,7 @@ def write_batch(
     protocol: Protocol | None = None,
     date_order: DateOrder | None = None,
     timestamp: datetime | None = None,
+    calendar_name: str | None = None,
     reminders: timedelta | None = timedelta(hours=-15),
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
@@ -562,6 +570,10 @@ def write_batch(
         raise CareTimelineError(
             field="format", value=format, allowed="one of " + ", ".join(BATCH_FORMATS)
         )
+    if format == "ics" and calendar_name is not None:
+        from .export.ics import check_calendar_name
+
+        check_calendar_name(calendar_name)  # once, before any row is written
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     job = _Job(
@@ -571,6 +583,7 @@ def write_batch(
         out=folder,
         format=format,
         timestamp=timestamp,
+        calendar_name=calendar_name,
         reminders=reminders,
     )
     report = BatchReport(out=folder, format=format)

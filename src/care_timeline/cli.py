@@ -19,6 +19,7 @@ from . import __version__, batch, query
 from .dates import DateOrder, parse_date
 from .dating import Dating
 from .errors import CareTimelineError
+from .export import FORMATS
 from .export import render as render_format
 from .inputs import FieldValue, dating_from_fields, profile_from_fields
 from .plan import Plan
@@ -145,7 +146,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
 
 
-PLAN_FORMATS = ("text", "json", "ics", "csv", "html", "svg")
+PLAN_FORMATS = FORMATS
 
 
 def resolve_today(args: argparse.Namespace) -> date:
@@ -274,20 +275,13 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
 
 def render_plan(the_plan: Plan, args: argparse.Namespace) -> bytes:
     """The plan in the asked-for format, as the bytes to write."""
-    if args.format in ("json", "csv"):  # shared with batch files, so they match byte for byte
-        return render_format(the_plan, args.format)
-    if args.format == "ics":
-        return the_plan.to_ics(
-            timestamp=resolve_timestamp(args),
-            calendar_name=getattr(args, "calendar_name", None),
-            reminders=resolve_reminders(args),
-        )
-    if args.format == "html":
-        return the_plan.to_html(title=args.calendar_name).encode()
-    if args.format == "svg":
-        return the_plan.to_svg(title=args.calendar_name).encode()
-    # (one branch per further format: ics, csv, html, svg)
-    return the_plan.to_text().encode()
+    return render_format(
+        the_plan,
+        args.format,
+        timestamp=resolve_timestamp(args) if args.format == "ics" else None,
+        calendar_name=args.calendar_name,
+        reminders=resolve_reminders(args),
+    )
 
 
 def emit(data: bytes, output: str | None) -> None:
@@ -331,6 +325,12 @@ def add_batch_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     batch_parser.add_argument(
         "--timestamp", metavar="ISO-UTC", help="fixes the calendars' DTSTAMP (or SOURCE_DATE_EPOCH)"
     )
+    batch_parser.add_argument(
+        "--calendar-name",
+        metavar="TEXT",
+        help="the name of every calendar (default: the protocol's title)",
+    )
+    add_calendar_arguments(batch_parser)
     add_common_arguments(batch_parser)
     batch_parser.set_defaults(handler=_cmd_batch)
 
@@ -373,6 +373,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             protocol=protocol,
             date_order=args.date_order,
             timestamp=timestamp,
+            calendar_name=args.calendar_name,
             reminders=resolve_reminders(args),
             jobs=jobs,
             progress=bar,

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "render"]
 
-FORMATS = ("text", "json", "csv", "ics")
+FORMATS = ("text", "json", "csv", "ics", "html", "svg")
 """The formats :func:`render` writes; the command line and batches share it."""
 
 _DEFAULT_REMINDER = timedelta(hours=-15)
@@ -29,9 +29,10 @@ def render(
 ) -> bytes:
     """The plan in one of :data:`FORMATS`, as the bytes of a file.
 
-    ``timestamp``, ``calendar_name`` and ``reminders`` are for ``ics`` (see
-    ``Plan.to_ics``); other formats ignore them. One function for the command
-    line and for batches, so a batch's file is byte for byte the single export.
+    ``timestamp`` and ``reminders`` are for ``ics`` (see ``Plan.to_ics``);
+    ``calendar_name`` names the calendar (``ics``) or titles the page (``html``,
+    ``svg``); other formats ignore them. One function for the command line and
+    for batches, so a batch's file is byte for byte the single export.
     """
     if format == "json":
         return (plan.model_dump_json(indent=2) + "\n").encode()
@@ -39,6 +40,10 @@ def render(
         return plan.to_csv().encode()
     if format == "ics":
         return plan.to_ics(timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
+    if format == "html":
+        return plan.to_html(title=calendar_name).encode()
+    if format == "svg":
+        return plan.to_svg(title=calendar_name).encode()
     if format == "text":
         return plan.to_text().encode()
     raise CareTimelineError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))

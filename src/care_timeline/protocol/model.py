@@ -129,7 +129,9 @@ class Protocol(_Data):
     id: str = Field(pattern=_ID_PATTERN, max_length=64)
     version: str = Field(min_length=1, max_length=32)
     title: str = Field(min_length=1)
-    language: str = Field(default="en", pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", max_length=35)
+    language: str = Field(
+        default="en", pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", max_length=35
+    )
     """A language tag (BCP 47) for the protocol's texts."""
     source: str = Field(min_length=1)
     """The source the protocol is built from."""
