@@ -253,7 +253,7 @@ def test_date_order_and_protocol_apply_to_rows(
         (b"", "no header row"),  # empty file
         (b"id,due_date,ID\n", "column 'id' appears twice"),  # same name in another case
         (b"id,,due_date\n", "column 2 has no name"),
-        (b"id,due_date\nw\xe9,2027-05-10\n", "not UTF-8 text (byte 0xe9)"),  # Latin-1
+        (b"id,due_date\nw\xe9,2027-05-10\n", "not UTF-8 text (byte 0xe9 on line 2)"),  # Latin-1
         (b'id,due_date\na,"' + b"x" * 200_000, "not a readable CSV file"),  # a quote left open
     ],
 )

@@ -27,6 +27,7 @@ HEADER = [
     "applicability",
     "reason",
     "timing",
+    "note",
 ]
 
 
@@ -47,6 +48,7 @@ def test_one_row_per_milestone() -> None:
     text = due_may_10().to_csv()
     rows = rows_of(text)
     assert rows[0] == HEADER
+    assert all(row[13].startswith("For discussion with your clinician") for row in rows[1:])
     # due 2027-05-10: day 0 is 2026-08-03; today 2026-11-24 is 16w1d
     got = [(r[0], r[1], r[3], r[5], r[6], r[7], r[8], r[10], r[12]) for r in rows[1:]]
     assert got == [

@@ -308,7 +308,10 @@ def test_reconciled_due_date_is_one_of_the_two(lmp_days: int, offset: int) -> No
         return
     dating = _reconcile(str(ga), offset)
     lmp_due, us_due = LMP_DUE, LMP_DUE - timedelta(days=offset)
-    expected = us_due if dating.inputs["chosen"] == "ultrasound" else lmp_due
+    # CO 700's table, written out again by hand: (last day of the band, threshold)
+    bands = [(62, 5), (97, 7), (111, 7), (153, 10), (195, 14), (10_000, 21)]
+    threshold = next(days for last, days in bands if lmp_days <= last)
+    expected = us_due if abs(offset) > threshold else lmp_due
     assert dating.due_date == expected
     assert dating.inputs["difference_days"] == abs(offset)
     # a bigger difference in the same band never switches back to the LMP

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,7 +14,7 @@ from .errors import CareTimelineError, describe
 _SHOULD = re.compile(r"^\w+ should (?:be |have )?")
 
 
-def location(error: ErrorDetails, name_of: Callable[[int], str | None] | None = None) -> str:
+def location(error: ErrorDetails) -> str:
     """``('milestones', 2, 'end')`` -> ``milestones[2].end``."""
     text = ""
     for part in error["loc"]:
@@ -59,10 +59,19 @@ def convert(
     error_type: type[CareTimelineError],
     *,
     field_prefix: str = "",
+    known_fields: Collection[str] = (),
 ) -> CareTimelineError:
-    """The first problem pydantic found, as ``error_type`` naming field, value and rule."""
+    """The first problem pydantic found, as ``error_type`` naming field, value and rule.
+
+    A rule across several fields has no location; when its message starts with
+    one of ``known_fields``, that field is the one named.
+    """
     error = first_error(err)
     field = field_prefix + location(error)
+    if not field:
+        first_word = allowed_text(error).split(" ", 1)[0]
+        if first_word in known_fields:
+            return error_type(allowed_text(error), field=first_word, allowed=allowed_text(error))
     value = error.get("input")
     if error["type"] == "missing":
         return error_type(f"{field}: missing; expected a value", field=field, allowed="a value")

@@ -12,6 +12,7 @@ come back in row order, so the same file gives the same output every time.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import hashlib
@@ -30,13 +31,13 @@ from typing import IO, TYPE_CHECKING, TypeVar
 
 from .dates import DateOrder
 from .errors import CareTimelineError
-from .export import render
+from .export import DEFAULT_REMINDER, render
 from .export.csv_table import neutralise
 from .inputs import FIELDS, FieldValue, dating_from_fields, profile_from_fields
 from .plan import Plan
 from .planning import plan
 from .protocol import Protocol, default_protocol
-from .writing import write_atomic
+from .writing import new_file_mode, write_atomic
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -129,6 +130,7 @@ def read_patients(path: str | os.PathLike[str]) -> Iterator[PatientRow]:
     a file that is not UTF-8 CSV, and ``OSError`` for a file that cannot be read.
     """
     name = os.fspath(path)
+    _check_utf8(name)
     handle = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115 (the generator closes it)
     try:
         reader = csv.reader(handle)
@@ -137,6 +139,30 @@ def read_patients(path: str | os.PathLike[str]) -> Iterator[PatientRow]:
         handle.close()
         raise
     return _rows(name, handle, reader, header)
+
+
+def _check_utf8(name: str) -> None:
+    """Refuse a file that is not UTF-8 before any row is planned, so a bad byte
+    near the end cannot stop a batch halfway with half its files written."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line = 1
+    with open(name, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as err:
+                line += err.object.count(b"\n", 0, err.start)
+                raise CareTimelineError(
+                    f"{name}: not UTF-8 text (byte {err.object[err.start]:#04x} on line {line}); "
+                    "save the file as CSV UTF-8"
+                ) from None
+            line += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise CareTimelineError(
+                f"{name}: not UTF-8 text (it ends inside a character); save the file as CSV UTF-8"
+            ) from None
 
 
 def _next_record(name: str, reader: Iterator[list[str]]) -> list[str] | None:
@@ -271,13 +297,17 @@ def _write_chunk(job: _Job, chunk: list[_Entry]) -> list[RowError | None]:
         if isinstance(made, RowError):
             results.append(made)
             continue
-        data = render(
-            made,
-            job.format,
-            timestamp=job.timestamp,
-            calendar_name=job.calendar_name,
-            reminders=job.reminders,
-        )
+        try:
+            data = render(
+                made,
+                job.format,
+                timestamp=job.timestamp,
+                calendar_name=job.calendar_name,
+                reminders=job.reminders,
+            )
+        except CareTimelineError as err:  # this row's fault; the others go on
+            results.append(RowError(row.line, row.id, err.field or "row", str(err)))
+            continue
         write_atomic(job.out / name, data)
         results.append(None)
     return results
@@ -535,7 +565,7 @@ class _ErrorLog:
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
-        os.chmod(self.temp, 0o644)
+        os.chmod(self.temp, new_file_mode())
         os.replace(self.temp, self.path)
 
     def discard(self) -> None:
@@ -554,7 +584,7 @@ def write_batch(
     date_order: DateOrder | None = None,
     timestamp: datetime | None = None,
     calendar_name: str | None = None,
-    reminders: timedelta | None = timedelta(hours=-15),
+    reminders: timedelta | None = DEFAULT_REMINDER,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BatchReport:

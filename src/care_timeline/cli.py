@@ -21,7 +21,13 @@ from .dating import Dating
 from .errors import CareTimelineError
 from .export import FORMATS
 from .export import render as render_format
-from .inputs import FieldValue, dating_from_fields, profile_from_fields
+from .inputs import (
+    DATING_FIELDS,
+    PROFILE_FIELDS,
+    FieldValue,
+    dating_from_fields,
+    profile_from_fields,
+)
 from .plan import Plan
 from .planning import plan as make_plan
 from .protocol import Protocol, default_protocol, default_protocol_text, load_protocol
@@ -177,7 +183,10 @@ def resolve_timestamp(args: argparse.Namespace) -> datetime:
             raise CareTimelineError(field="timestamp", value=text, allowed=allowed) from None
         if value.tzinfo is None:
             raise CareTimelineError(field="timestamp", value=text, allowed=allowed)
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise CareTimelineError(field="timestamp", value=text, allowed=allowed) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
@@ -233,34 +242,8 @@ def resolve_protocol(args: argparse.Namespace) -> Protocol:
 
 
 def dating_from_args(args: argparse.Namespace, today: date) -> Dating:
-    fields: dict[str, FieldValue] = {name: getattr(args, name) for name in _DATING_DESTS}
+    fields: dict[str, FieldValue] = {name: getattr(args, name) for name in DATING_FIELDS}
     return dating_from_fields(fields, today=today, date_order=args.date_order)
-
-
-_DATING_DESTS = (
-    "due_date",
-    "lmp",
-    "cycle_length",
-    "ga",
-    "ga_on",
-    "conception",
-    "transfer",
-    "embryo_age",
-    "crl",
-    "scan_ga",
-    "scan_date",
-)
-_PROFILE_DESTS = (
-    "fetuses",
-    "prior_preterm_birth",
-    "short_cervix",
-    "short_cervix_on",
-    "membranes_ruptured",
-    "cerclage_placed_on",
-    "cervical_length",
-    "cervical_length_on",
-    "risk_factors",
-)
 
 
 def plan_from_args(args: argparse.Namespace) -> Plan:
@@ -268,7 +251,7 @@ def plan_from_args(args: argparse.Namespace) -> Plan:
     today = resolve_today(args)
     protocol = resolve_protocol(args)
     dating = dating_from_args(args, today)
-    fields: dict[str, FieldValue] = {name: getattr(args, name) for name in _PROFILE_DESTS}
+    fields: dict[str, FieldValue] = {name: getattr(args, name) for name in PROFILE_FIELDS}
     profile = profile_from_fields(fields, date_order=date_order)
     return make_plan(dating, profile, protocol=protocol, today=today, plan_id=args.plan_id)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from ._validation import convert
 from .errors import DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
 from .ultrasound import compare, ga_from_crl, suboptimal_dating_note
@@ -37,6 +38,11 @@ CONCEPTION_TO_DUE_DATE = DAYS_TO_DUE_DATE - 14
 
 InputValue = str | int | float
 
+SUPPORTED_DATES = (date(1900, 1, 1), date(2199, 12, 31))
+"""Dating inputs must lie in these years. Far wider than any real pregnancy, and
+far enough from the calendar's ends (years 1 and 9999) that no milestone, series
+or calendar end date can run off it."""
+
 
 class Dating(BaseModel):
     """How the pregnancy was dated, and the due date that follows.
@@ -55,6 +61,20 @@ class Dating(BaseModel):
     notes: tuple[str, ...] = ()
     """Remarks about the quality of the dating, for the plan's readers."""
 
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise convert(err, DatingError) from err
+
+    @field_validator("due_date")
+    @classmethod
+    def _due_date_supported(cls, value: date) -> date:
+        low, high = SUPPORTED_DATES
+        if not low <= value <= high:
+            raise ValueError(f"a due date from {low.isoformat()} to {high.isoformat()}")
+        return value
+
     @property
     def day_zero(self) -> date:
         """The pregnancy's day 0 (0w0d): the due date minus 280 days."""
@@ -62,7 +82,7 @@ class Dating(BaseModel):
 
     def gestational_age_on(self, on: date) -> GestationalAge | None:
         """GA on a calendar day; ``None`` before day 0."""
-        return GestationalAge.between(self.due_date, _date("on", on))
+        return GestationalAge.between(self.due_date, _date("on", on, bounded=False))
 
     def date_at(self, ga: GestationalAge | str) -> date:
         """The calendar day on which the pregnancy reaches ``ga``."""
@@ -238,11 +258,18 @@ class Dating(BaseModel):
         )
 
 
-def _date(field: str, value: Any) -> date:
+def _date(field: str, value: Any, *, bounded: bool = True) -> date:
     # A datetime is a date subclass; taking one would silently drop its time and zone.
     if isinstance(value, datetime) or not isinstance(value, date):
         raise DatingError(
             field=field, value=value, allowed="a datetime.date (no time, no timezone)"
+        )
+    low, high = SUPPORTED_DATES
+    if bounded and not low <= value <= high:
+        raise DatingError(
+            field=field,
+            value=value.isoformat(),
+            allowed=f"a date from {low.isoformat()} to {high.isoformat()}",
         )
     return value
 

@@ -234,6 +234,23 @@ def profile_from_fields(
         raise ProfileError(
             field="risk_factors", value=raw_factors, allowed="names separated by ';'"
         )
+    try:
+        return _profile(fields, length, factors, date_order)
+    except ProfileError as err:
+        if err.field != "cervical_length_mm":
+            raise
+        # Name the column the user wrote, not the model's field.
+        raise ProfileError(
+            field="cervical_length", value=length_text, allowed=err.allowed
+        ) from None
+
+
+def _profile(
+    fields: Mapping[str, FieldValue],
+    length: float | None,
+    factors: tuple[str, ...],
+    date_order: DateOrder | None,
+) -> Profile:
     return Profile(
         fetuses=_int(fields, "fetuses", ProfileError),
         prior_preterm_birth=parse_yes_no(

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from .dating import Dating
+from .export import DEFAULT_REMINDER
 from .gestational_age import GestationalAge
 from .protocol.model import Applicability, Category, MilestoneKind
 
@@ -123,7 +124,7 @@ class Plan(_Result):
         self,
         timestamp: datetime | None = None,
         calendar_name: str | None = None,
-        reminders: timedelta | None = timedelta(hours=-15),
+        reminders: timedelta | None = DEFAULT_REMINDER,
     ) -> bytes:
         """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .dating import Dating
+from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import CareTimelineError, DatingError, ProfileError
 from .gestational_age import GestationalAge
 from .plan import Milestone, Plan, ProtocolRef, Timing
@@ -130,13 +130,15 @@ def _check_profile(profile: Profile, protocol: Protocol, dating: Dating) -> None
             raise ProfileError(
                 field="risk_factors", value=factor, allowed="one of " + ", ".join(known)
             )
+    first, last = dating.day_zero, dating.date_at(MAX_GESTATIONAL_AGE)
     for field in ("short_cervix_on", "cervical_length_on", "cerclage_placed_on"):
         value: date | None = getattr(profile, field)
-        if value is not None and value < dating.day_zero:
+        if value is not None and not first <= value <= last:
             raise ProfileError(
                 field=field,
                 value=value.isoformat(),
-                allowed=f"a date on or after the pregnancy's day 0 ({dating.day_zero.isoformat()})",
+                allowed=f"a date within the pregnancy, from day 0 ({first.isoformat()}) "
+                f"to {MAX_GESTATIONAL_AGE} ({last.isoformat()})",
             )
 
 

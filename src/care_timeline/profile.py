@@ -32,7 +32,7 @@ class Profile(BaseModel):
     short_cervix: bool | None = None
     short_cervix_on: date | None = None
     """The day the short cervix was found."""
-    cervical_length_mm: float | None = Field(default=None, gt=0, le=80)
+    cervical_length_mm: float | None = Field(default=None, gt=0, le=80, allow_inf_nan=False)
     cervical_length_on: date | None = None
     """The day the cervical length was measured."""
     cerclage_placed_on: date | None = None
@@ -43,7 +43,7 @@ class Profile(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as err:
-            raise convert(err, ProfileError) from err
+            raise convert(err, ProfileError, known_fields=type(self).model_fields) from err
 
     @field_validator("short_cervix_on", "cervical_length_on", "cerclage_placed_on", mode="before")
     @classmethod

@@ -10,13 +10,14 @@ from ..errors import CareTimelineError
 if TYPE_CHECKING:
     from ..plan import Plan
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["DEFAULT_REMINDER", "FORMATS", "render"]
 
 FORMATS = ("text", "json", "csv", "ics", "html", "svg")
 """The formats :func:`render` writes; the command line and batches share it."""
 
-_DEFAULT_REMINDER = timedelta(hours=-15)
-"""The same as ``Plan.to_ics``'s default: 09:00 the day before."""
+DEFAULT_REMINDER = timedelta(hours=-15)
+"""A calendar reminder's default offset from an all-day event's start (local
+midnight): 09:00 the day before."""
 
 
 def render(
@@ -25,7 +26,7 @@ def render(
     *,
     timestamp: datetime | None = None,
     calendar_name: str | None = None,
-    reminders: timedelta | None = _DEFAULT_REMINDER,
+    reminders: timedelta | None = DEFAULT_REMINDER,
 ) -> bytes:
     """The plan in one of :data:`FORMATS`, as the bytes of a file.
 

@@ -1,4 +1,5 @@
-"""The plan as a CSV table: one row per milestone, safe to open in a spreadsheet.
+"""The plan as a CSV table: one row per milestone, safe to open in a spreadsheet, each
+row ending with the "for discussion with your clinician" note.
 
 Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and some
 also one that starts with a tab or a carriage return) as a formula. Plan ids and
@@ -32,7 +33,10 @@ COLUMNS = (
     "applicability",
     "reason",
     "timing",
+    "note",
 )
+"""``note`` carries the protocol's clinician note on every row, so no row read on
+its own (or pasted elsewhere) loses it."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -69,6 +73,7 @@ def _row(plan: Plan, item: Milestone) -> tuple[str, ...]:
         item.applicability,
         item.reason,
         item.timing,
+        plan.clinician_note,
     )
 
 

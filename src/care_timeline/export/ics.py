@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from ..errors import CareTimelineError
+from . import DEFAULT_REMINDER
 
 if TYPE_CHECKING:
     from ..plan import Milestone, Plan
@@ -47,8 +48,6 @@ __all__ = [
 PRODID = "-//care-timeline//care-timeline//EN"
 """Without a version number, so an upgrade alone does not change the bytes."""
 
-DEFAULT_REMINDER = timedelta(hours=-15)
-"""Relative to an all-day event's start (local midnight): 09:00 the day before."""
 MIN_REMINDER = timedelta(days=-28)
 MAX_REMINDER = timedelta(days=1)
 """Exclusive: a reminder goes off by the end of the event's first day."""
@@ -232,7 +231,14 @@ def check_timestamp(timestamp: datetime) -> datetime:
             value=timestamp.isoformat(),
             allowed="a timezone-aware datetime (UTC), not a naive one",
         )
-    return timestamp.astimezone(UTC).replace(microsecond=0)
+    try:
+        return timestamp.astimezone(UTC).replace(microsecond=0)
+    except OverflowError:
+        raise CareTimelineError(
+            field="timestamp",
+            value=timestamp.isoformat(),
+            allowed="a date and time that stays within the years 1-9999 in UTC",
+        ) from None
 
 
 def check_calendar_name(name: str) -> str:

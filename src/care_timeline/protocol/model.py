@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import string
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from ..dating import MAX_GESTATIONAL_AGE
 from ..gestational_age import GestationalAge
@@ -36,6 +36,22 @@ REASON_FIELDS = frozenset({"risk_factors", "cerclage_placed_on", "short_cervix_f
 _ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
+def _plain_text(text: str) -> str:
+    # Protocol texts end up in calendars, CSV and HTML; control characters have no
+    # safe form in all of them, so they are refused at the door.
+    for char in text:
+        code = ord(char)
+        if (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code <= 0xDFFF:
+            raise ValueError(f"text holds the control character {char!r}")
+    if not text.strip():
+        raise ValueError("text must not be blank")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_plain_text)]
+"""Non-blank text without control characters (newline and tab are fine)."""
+
+
 class _Data(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -46,7 +62,7 @@ class Rule(_Data):
     when: tuple[Condition, ...] = ()
     """All of these must hold; empty means "otherwise"."""
     result: Applicability
-    reason: str = Field(min_length=1)
+    reason: Text
     becomes_day: DateSource | None = None
     """When this rule decides, the milestone becomes this one day."""
     starts_no_earlier_than: DateSource | None = None
@@ -54,7 +70,11 @@ class Rule(_Data):
 
     @model_validator(mode="after")
     def _reason_fields(self) -> Self:
-        for _, name, _, _ in string.Formatter().parse(self.reason):
+        for _, name, spec, conversion in string.Formatter().parse(self.reason):
+            if name is not None and (spec or conversion):
+                raise ValueError(
+                    f"reason uses {{{name}...}} with a format; write placeholders as {{{name}}}"
+                )
             if name is not None and name not in REASON_FIELDS:
                 raise ValueError(
                     f"reason uses {{{name}}}; allowed placeholders: "
@@ -74,13 +94,13 @@ class MilestoneSpec(_Data):
     every_days: int | None = Field(default=None, ge=1, le=366)
     """For a series: days between occurrences."""
     category: Category
-    title: str = Field(min_length=1)
-    description: str = Field(min_length=1)
-    basis: str = Field(min_length=1)
+    title: Text
+    description: Text
+    basis: Text
     """What in the source article and which guideline this rests on."""
     warning_signs: StrictBool = False
     """Whether the protocol's warning signs travel with this milestone."""
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
     rules: tuple[Rule, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -96,6 +116,8 @@ class MilestoneSpec(_Data):
             raise ValueError(f"a {self.kind} needs an end")
         if (self.kind == "series") != (self.every_days is not None):
             raise ValueError("every_days is set on a series, and only on a series")
+        if self.kind == "series" and any(rule.becomes_day for rule in self.rules):
+            raise ValueError("becomes_day turns a milestone into one day; a series cannot")
         if self.rules[-1].when:
             raise ValueError("the last rule needs no conditions, so every profile gets an answer")
         return self
@@ -110,7 +132,7 @@ class ShortCervixRule(_Data):
 
     threshold_mm: float = Field(gt=0, le=80)
     comparison: Literal["less-than", "at-most"] = "less-than"
-    basis: str = Field(min_length=1)
+    basis: Text
 
     def is_short(self, length_mm: float) -> bool:
         if self.comparison == "less-than":
@@ -120,26 +142,26 @@ class ShortCervixRule(_Data):
 
 class RiskFactor(_Data):
     id: str = Field(pattern=_ID_PATTERN, max_length=64)
-    label: str = Field(min_length=1)
+    label: Text
 
 
 class Protocol(_Data):
     """A whole protocol: identity, texts, vocabulary and milestones."""
 
     id: str = Field(pattern=_ID_PATTERN, max_length=64)
-    version: str = Field(min_length=1, max_length=32)
-    title: str = Field(min_length=1)
+    version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
+    title: Text
     language: str = Field(
         default="en", pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", max_length=35
     )
     """A language tag (BCP 47) for the protocol's texts."""
-    source: str = Field(min_length=1)
+    source: Text
     """The source the protocol is built from."""
-    clinician_note: str = Field(min_length=1)
+    clinician_note: Text
     """Ends every export: the plan is for discussion with a clinician."""
     short_cervix: ShortCervixRule
-    warning_signs: tuple[str, ...] = Field(min_length=1)
-    warning_signs_basis: str = Field(min_length=1)
+    warning_signs: tuple[Text, ...] = Field(min_length=1)
+    warning_signs_basis: Text
     risk_factors: tuple[RiskFactor, ...] = ()
     milestones: tuple[MilestoneSpec, ...] = Field(min_length=1)
 
