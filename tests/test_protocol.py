@@ -202,3 +202,20 @@ def test_validation_errors_name_file_and_milestone(
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ProtocolError, match="no such file"):
         ct.load_protocol(tmp_path / "nope.toml")
+
+
+def test_example_clinic_file_moves_the_cerclage_window() -> None:
+    """The shipped example of a clinic's own file (ACOG's 13-14 weeks) changes the plan."""
+    protocol = ct.load_protocol(ROOT / "examples" / "clinic-protocol.toml")
+    plan = ct.plan(
+        ct.Dating.from_due_date(date(2027, 5, 10)), protocol=protocol, today=date(2026, 11, 24)
+    )
+    item = plan.milestone("cerclage-placement")
+    # 13w0d = day 91 = 2026-11-02; 14w6d = day 104 = 2026-11-15
+    assert (item.start, item.end, str(item.start_ga)) == (
+        date(2026, 11, 2),
+        date(2026, 11, 15),
+        "13w0d",
+    )
+    assert plan.protocol.id == "example-clinic"
+    assert plan.milestone("cervical-change-risk").start == date(2026, 10, 26)  # unchanged
