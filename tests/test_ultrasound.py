@@ -390,7 +390,7 @@ def test_cli_json_shows_the_explanation(capsys: pytest.CaptureFixture[str]) -> N
     code, text, _ = _run(argv, capsys)
     assert code == 0
     assert "Dating: ultrasound at 10w2d differs from LMP by 9 days (> 7)" in text
-    assert "(dated by reconciled)" in text
+    assert "(dated by the last menstrual period and an ultrasound scan, reconciled)" in text
 
 
 def test_cli_text_shows_the_suboptimal_note(capsys: pytest.CaptureFixture[str]) -> None:

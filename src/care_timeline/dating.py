@@ -28,6 +28,17 @@ DatingMethod = Literal[
     "reconciled",
 ]
 
+METHOD_DESCRIPTIONS: dict[str, str] = {
+    "due-date": "the due date given",
+    "lmp": "the last menstrual period",
+    "gestational-age": "a gestational age on a known day",
+    "conception": "the conception date",
+    "embryo-transfer": "the embryo transfer date",
+    "ultrasound": "an ultrasound scan",
+    "reconciled": "the last menstrual period and an ultrasound scan, reconciled",
+}
+"""Each dating method in words, for readers of a plan."""
+
 # Ranges the product contract enforces on dating inputs.
 CYCLE_LENGTH_RANGE = (20, 45)
 STANDARD_CYCLE_LENGTH = 28

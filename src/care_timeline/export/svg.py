@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from ..dating import METHOD_DESCRIPTIONS
+
 if TYPE_CHECKING:
     from ..gestational_age import GestationalAge
     from ..plan import Milestone, Plan
@@ -80,15 +82,6 @@ APPLICABILITY_LABELS = {
     "discuss": "Discuss with your clinician",
     "not-applicable": "Not applicable",
 }
-DATING_METHODS = {
-    "due-date": "the due date given",
-    "lmp": "the last menstrual period",
-    "gestational-age": "a gestational age on a known day",
-    "conception": "the conception date",
-    "embryo-transfer": "the embryo transfer date",
-    "ultrasound": "an ultrasound scan",
-    "reconciled": "the last menstrual period and an ultrasound scan, reconciled",
-}
 
 WIDTH = 718.0
 GUTTER = 50.0
@@ -147,7 +140,7 @@ def page_title(plan: Plan, title: str | None) -> str:
 
 
 def dating_summary(plan: Plan) -> str:
-    method = DATING_METHODS.get(plan.dating.method, plan.dating.method)
+    method = METHOD_DESCRIPTIONS[plan.dating.method]
     return f"Due date {format_date(plan.dating.due_date)}, dated by {method}"
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from ..dating import METHOD_DESCRIPTIONS
+
 if TYPE_CHECKING:
     from ..plan import Milestone, Plan
 
@@ -22,7 +24,7 @@ def render(plan: Plan) -> str:
     ga_today = str(plan.gestational_age_today) if plan.gestational_age_today else "before 0w0d"
     lines = [
         f"{plan.protocol.title} (protocol {plan.protocol.id} v{plan.protocol.version})",
-        f"Due date {dating.due_date.isoformat()} (dated by {dating.method}); "
+        f"Due date {dating.due_date.isoformat()} (dated by {METHOD_DESCRIPTIONS[dating.method]}); "
         f"today {plan.today.isoformat()} is {ga_today}",
     ]
     if plan.plan_id:
