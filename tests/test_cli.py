@@ -154,6 +154,14 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
         (["--due-date", "2027-05-10", "--format", "pdf"], ["format", "pdf"]),
         (["--due-date", "2027-05-10", "--plan-id", ""], ["plan_id"]),
         (["--bogus"], ["--bogus"]),
+        (
+            ["--due-date", "2027-05-10", "--short-cervix", "--no-short-cervix"],
+            ["--no-short-cervix"],
+        ),
+        (
+            ["--due-date", "2027-05-10", "--no-prior-preterm-birth", "--prior-preterm-birth"],
+            ["--prior-preterm-birth"],
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2(

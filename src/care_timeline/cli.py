@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from . import __version__, batch, query
 from .dates import DateOrder, parse_date
@@ -126,10 +126,29 @@ def add_dating_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--scan-date", metavar="D", help="the day of the --crl or --scan-ga scan")
 
 
+class _YesNo(argparse.BooleanOptionalAction):
+    """``--x`` / ``--no-x``, neither meaning unknown; both at once is refused
+    rather than letting the last one silently win."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        super().__call__(parser, namespace, values, option_string)
+        if before is not None and before != getattr(namespace, self.dest):
+            parser.error(
+                f"argument {option_string}: contradicts the other {self.option_strings[0]} flag"
+            )
+
+
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
     group.add_argument("--fetuses", metavar="N", help="number of fetuses, 1-8")
-    yes_no = argparse.BooleanOptionalAction
+    yes_no = _YesNo
     group.add_argument("--prior-preterm-birth", action=yes_no, default=None)
     group.add_argument("--short-cervix", action=yes_no, default=None)
     group.add_argument("--short-cervix-on", metavar="D", help="the day the short cervix was found")
