@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ._text import control_character
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import CareTimelineError, DatingError, ProfileError
 from .gestational_age import GestationalAge
@@ -114,7 +115,7 @@ def _check_plan_id(plan_id: str | None) -> None:
         not isinstance(plan_id, str)
         or not plan_id.strip()
         or len(plan_id) > MAX_PLAN_ID_LENGTH
-        or any(ord(ch) < 32 or ord(ch) == 127 for ch in plan_id)
+        or control_character(plan_id, allow="") is not None
     ):
         raise CareTimelineError(
             field="plan_id",

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
+from .._text import control_character
 from ..errors import CareTimelineError
 from . import DEFAULT_REMINDER
 
@@ -253,15 +254,14 @@ def check_calendar_name(name: str) -> str:
     )
     if not text.strip() or len(text) > MAX_CALENDAR_NAME_LENGTH:
         raise CareTimelineError(field="calendar_name", value=name, allowed=allowed)
-    for char in text:
-        code = ord(char)
-        if (code < 32 and char not in "\t\n") or code == 127 or 0xD800 <= code <= 0xDFFF:
-            raise CareTimelineError(
-                f"calendar_name: {char!r} is not allowed in a calendar name; expected {allowed}",
-                field="calendar_name",
-                value=name,
-                allowed=allowed,
-            )
+    char = control_character(text)
+    if char is not None:
+        raise CareTimelineError(
+            f"calendar_name: {char!r} is not allowed in a calendar name; expected {allowed}",
+            field="calendar_name",
+            value=name,
+            allowed=allowed,
+        )
     return text
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
+from .._text import control_character
 from ..dating import MAX_GESTATIONAL_AGE
 from ..gestational_age import GestationalAge
 
@@ -39,10 +40,9 @@ _ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 def _plain_text(text: str) -> str:
     # Protocol texts end up in calendars, CSV and HTML; control characters have no
     # safe form in all of them, so they are refused at the door.
-    for char in text:
-        code = ord(char)
-        if (code < 32 and char not in "\n\t") or 127 <= code < 160 or 0xD800 <= code <= 0xDFFF:
-            raise ValueError(f"text holds the control character {char!r}")
+    char = control_character(text)
+    if char is not None:
+        raise ValueError(f"text holds the control character {char!r}")
     if not text.strip():
         raise ValueError("text must not be blank")
     return text
