@@ -262,9 +262,13 @@ def _plan_row(row: PatientRow, job: _Job) -> Plan | RowError:
         profile = profile_from_fields(fields, date_order=job.date_order)
         return plan(dating, profile, protocol=job.protocol, today=job.today, plan_id=row.id)
     except CareTimelineError as err:
-        if err.field == "plan_id":  # the row's id is the plan id
-            err = CareTimelineError(field="id", value=err.value, allowed=err.allowed)
-        return RowError(row.line, row.id, err.field or "row", str(err))
+        return _row_error(row.line, row.id, err)
+
+
+def _row_error(line: int, row_id: str, err: CareTimelineError) -> RowError:
+    if err.field == "plan_id":  # the row's id is the plan id
+        err = CareTimelineError(field="id", value=err.value, allowed=err.allowed)
+    return RowError(line, row_id, err.field or "row", str(err))
 
 
 # A chunk entry is a row still to plan (with the file name to write it to, when
@@ -288,27 +292,23 @@ def _write_chunk(job: _Job, chunk: list[_Entry]) -> list[RowError | None]:
     """Plan and write each row; None for a row written. Runs in a worker."""
     assert job.out is not None
     results: list[RowError | None] = []
-    for entry in chunk:
-        if isinstance(entry, RowError):
-            results.append(entry)
-            continue
-        row, name = entry
-        made = _plan_row(row, job)
+    for entry, made in zip(chunk, _plan_chunk(job, chunk), strict=True):
         if isinstance(made, RowError):
             results.append(made)
             continue
+        assert not isinstance(entry, RowError)  # a plan came from a row
         try:
             data = render(
-                made,
+                made.plan,
                 job.format,
                 timestamp=job.timestamp,
                 calendar_name=job.calendar_name,
                 reminders=job.reminders,
             )
         except CareTimelineError as err:  # this row's fault; the others go on
-            results.append(RowError(row.line, row.id, err.field or "row", str(err)))
+            results.append(_row_error(made.line, made.id, err))
             continue
-        write_atomic(job.out / name, data)
+        write_atomic(job.out / entry[1], data)
         results.append(None)
     return results
 
