@@ -9,7 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import care_timeline as ct
-from care_timeline.inputs import dating_from_fields, profile_from_fields
+from care_timeline.inputs import (
+    DATING_FIELDS,
+    PROFILE_FIELDS,
+    dating_from_fields,
+    profile_from_fields,
+)
 
 FACTORS = [factor.id for factor in ct.default_protocol().risk_factors]
 due_dates = st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31))
@@ -75,23 +80,7 @@ field_text = st.one_of(
 
 @given(
     st.dictionaries(
-        st.sampled_from(
-            [
-                "due_date",
-                "lmp",
-                "cycle_length",
-                "ga",
-                "ga_on",
-                "conception",
-                "transfer",
-                "embryo_age",
-                "fetuses",
-                "prior_preterm_birth",
-                "short_cervix",
-                "cervical_length",
-                "risk_factors",
-            ]
-        ),
+        st.sampled_from([*DATING_FIELDS, *PROFILE_FIELDS]),
         field_text,
     )
 )

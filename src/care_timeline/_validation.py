@@ -14,10 +14,10 @@ from .errors import CareTimelineError, describe
 _SHOULD = re.compile(r"^\w+ should (?:be |have )?")
 
 
-def location(error: ErrorDetails) -> str:
-    """``('milestones', 2, 'end')`` -> ``milestones[2].end``."""
+def location(error: ErrorDetails, *, skip: int = 0) -> str:
+    """``('milestones', 2, 'end')`` -> ``milestones[2].end`` (``skip`` leading parts left out)."""
     text = ""
-    for part in error["loc"]:
+    for part in error["loc"][skip:]:
         if isinstance(part, int):
             text += f"[{part}]"
         else:

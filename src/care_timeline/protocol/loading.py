@@ -64,8 +64,7 @@ def _protocol_error(err: ValidationError, data: dict[str, Any], source: str) -> 
         if isinstance(raw, list) and loc[1] < len(raw) and isinstance(raw[loc[1]], dict):
             raw_id = raw[loc[1]].get("id")
             milestone = str(raw_id) if raw_id is not None else f"#{loc[1] + 1}"
-        field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc[2:])
-        field = field.replace(".[", "[")
+        field = location(error, skip=2)
     allowed = allowed_text(error)
     if error["type"] == "missing":
         message = f"{field}: missing; expected a value"
