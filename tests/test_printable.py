@@ -208,7 +208,7 @@ def test_not_applicable_is_listed_greyed_and_not_drawn(page: Page, svg_root: ET.
     kind, cells = page.row(title)
     assert kind == "not-applicable"
     assert "23 Nov 2026 – 12 Apr 2027" in cells[1]
-    assert reason in cells[2] and "Not applicable" in cells[2]
+    assert reason in cells[2] and "Does not apply" in cells[2]
     assert "tr.not-applicable td { color: #595959; }" in page.style
     assert not any(t.startswith(title) for t in page.chart_titles)
     assert not any(lane_title(lane).startswith(title) for lane in lanes(svg_root))

@@ -10,10 +10,17 @@ from ..errors import CareTimelineError
 if TYPE_CHECKING:
     from ..plan import Plan
 
-__all__ = ["DEFAULT_REMINDER", "FORMATS", "render"]
+__all__ = ["APPLICABILITY_LABELS", "DEFAULT_REMINDER", "FORMATS", "render"]
 
 FORMATS = ("text", "json", "csv", "ics", "html", "svg")
 """The formats :func:`render` writes; the command line and batches share it."""
+
+APPLICABILITY_LABELS = {
+    "applies": "Applies",
+    "discuss": "Discuss with your clinician",
+    "not-applicable": "Does not apply",
+}
+"""Each applicability in words, the same in every export a person reads."""
 
 DEFAULT_REMINDER = timedelta(hours=-15)
 """A calendar reminder's default offset from an all-day event's start (local

@@ -12,8 +12,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
+from . import APPLICABILITY_LABELS
 from .svg import (
-    APPLICABILITY_LABELS,
     BAND,
     CATEGORY_STYLES,
     FONT_FAMILY,
@@ -159,7 +159,7 @@ def _row(rows: ET.Element, item: Milestone) -> None:
         _sub(when, "span", series_summary(item), class_="small")
 
     verdict = _sub(row, "td")
-    label = APPLICABILITY_LABELS.get(item.applicability, item.applicability)
+    label = APPLICABILITY_LABELS[item.applicability]
     if not item.is_live:
         label += " (not on the timeline)"
     _sub(verdict, "strong", label + ":")

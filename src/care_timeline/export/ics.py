@@ -26,7 +26,7 @@ from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from .._text import control_character
 from ..errors import CareTimelineError
-from . import DEFAULT_REMINDER
+from . import APPLICABILITY_LABELS, DEFAULT_REMINDER
 
 if TYPE_CHECKING:
     from ..plan import Milestone, Plan
@@ -65,11 +65,6 @@ _SUMMARY_PREFIX = {
     "applies": "",
     "discuss": "To discuss: ",
     "not-applicable": "Does not apply: ",
-}
-_APPLICABILITY_LABEL = {
-    "applies": "Applies",
-    "discuss": "To discuss with your clinician",
-    "not-applicable": "Does not apply",
 }
 
 
@@ -164,7 +159,7 @@ def _alarm(*, event_summary: str, trigger: timedelta) -> Alarm:
 def _description(plan: Plan, item: Milestone) -> str:
     parts = [item.description, _when(item)]
     parts.append(
-        f"Why this is in your plan: {_APPLICABILITY_LABEL[item.applicability]}. {item.reason}"
+        f"Why this is in your plan: {APPLICABILITY_LABELS[item.applicability]}. {item.reason}"
     )
     if item.warning_signs:
         signs = "\n".join(f"- {sign}" for sign in plan.warning_signs)

@@ -77,11 +77,6 @@ TRIMESTERS = (
 AXIS_WEEKS = 42
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-APPLICABILITY_LABELS = {
-    "applies": "Applies",
-    "discuss": "Discuss with your clinician",
-    "not-applicable": "Not applicable",
-}
 
 WIDTH = 718.0
 GUTTER = 50.0
@@ -746,7 +741,7 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
             root,
             EDGE,
             y,
-            "Not applicable, so not on the timeline",
+            "Does not apply, so not on the timeline",
             size=LABEL_FONT,
             fill=MUTED,
             bold=True,
