@@ -670,3 +670,15 @@ def test_documented_screenshot_command(tmp_path: Path) -> None:
     assert SCRIPT.main(["--output", str(out)]) == 0
     inked, _ = _ink_share(out.read_bytes())
     assert inked > 0.03
+
+
+def test_trimester_bands_come_from_the_protocol() -> None:
+    text = ct.default_protocol_text().replace(
+        'name = "Third trimester"', 'name = "Drittes Trimester"'
+    )
+    protocol = ct.parse_protocol(text, source="clinic.toml")
+    plan = ct.plan(
+        ct.Dating.from_due_date(date(2027, 5, 10)), protocol=protocol, today=date(2026, 11, 24)
+    )
+    svg = plan.to_svg()
+    assert "Drittes Trimester" in svg and "Third trimester" not in svg

@@ -178,6 +178,16 @@ BROKEN = [
         ["clinic.toml", "language"],
     ),
     (
+        'name = "Second trimester"\nstart = "14w0d"',
+        'name = "Second trimester"\nstart = "15w0d"',
+        ["clinic.toml", "trimesters[1] starts at 15w0d; expected 14w0d"],
+    ),
+    (
+        'name = "First trimester"\nstart = "0w0d"\nend = "13w6d"',
+        'name = "First trimester"\nstart = "0w0d"',
+        ["clinic.toml", "trimesters[0] has no end but is not the last"],
+    ),
+    (
         'category = "birth"',
         'category = "delivery"',
         ["milestone 'due-date'", "category", "'delivery'"],

@@ -20,7 +20,7 @@ from .errors import (
     ProtocolError,
 )
 from .gestational_age import GestationalAge
-from .plan import Milestone, Plan, ProtocolRef, Timing, plan_json_schema
+from .plan import Milestone, Plan, ProtocolRef, Timing, Trimester, plan_json_schema
 from .planning import plan
 from .profile import Profile
 from .protocol import (
@@ -62,6 +62,7 @@ __all__ = [
     "Plan",
     "ProtocolRef",
     "Timing",
+    "Trimester",
     "plan",
     "plan_json_schema",
     # many patients

@@ -17,7 +17,7 @@ from .export import DEFAULT_REMINDER
 from .gestational_age import GestationalAge
 from .protocol.model import Applicability, Category, MilestoneKind
 
-__all__ = ["Milestone", "Plan", "ProtocolRef", "Timing", "plan_json_schema"]
+__all__ = ["Milestone", "Plan", "ProtocolRef", "Timing", "Trimester", "plan_json_schema"]
 
 Timing = Literal["past", "current", "upcoming"]
 
@@ -70,6 +70,26 @@ class Milestone(_Result):
         return self.applicability != "not-applicable"
 
 
+class Trimester(_Result):
+    """A stage of the pregnancy, dated."""
+
+    name: str
+    start: date
+    end: date | None
+    """Inclusive; null for the last stage, which has no end."""
+    start_ga: GestationalAge
+    end_ga: GestationalAge | None
+
+    @property
+    def weeks(self) -> str:
+        """Its span in weeks and days: ``to 13w6d``, ``14w0d–27w6d``, ``from 28w0d``."""
+        if self.end_ga is None:
+            return f"from {self.start_ga}"
+        if self.start_ga.total_days == 0:
+            return f"to {self.end_ga}"
+        return f"{self.start_ga}–{self.end_ga}"
+
+
 class Plan(_Result):
     """A dated care timeline, for discussion with a clinician."""
 
@@ -83,6 +103,8 @@ class Plan(_Result):
     """Ordered by start date; equal starts keep the protocol's order."""
     warning_signs: tuple[str, ...]
     clinician_note: str
+    trimesters: tuple[Trimester, ...] = ()
+    """The protocol's stages of pregnancy, dated for this plan."""
 
     def milestone(self, milestone_id: str) -> Milestone:
         """The milestone with this id (``KeyError`` if the protocol has none)."""

@@ -15,7 +15,7 @@ from ._text import control_character
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import CareTimelineError, DatingError, ProfileError
 from .gestational_age import GestationalAge
-from .plan import Milestone, Plan, ProtocolRef, Timing
+from .plan import Milestone, Plan, ProtocolRef, Timing, Trimester
 from .profile import Profile
 from .protocol import default_protocol
 from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
@@ -105,6 +105,16 @@ def plan(
         milestones=tuple(milestones),
         warning_signs=protocol.warning_signs,
         clinician_note=protocol.clinician_note,
+        trimesters=tuple(
+            Trimester(
+                name=stage.name,
+                start=dating.date_at(stage.start),
+                end=None if stage.end is None else dating.date_at(stage.end),
+                start_ga=stage.start,
+                end_ga=stage.end,
+            )
+            for stage in protocol.trimesters
+        ),
     )
 
 

@@ -67,14 +67,8 @@ CATEGORY_STYLES: dict[Category, CategoryStyle] = {
     "birth": CategoryStyle("Birth", "#4d4d4d", "horizontal", "triangle-down"),
 }
 
-# Trimesters by ACOG Committee Opinion 700: the first through 13w6d, the second
-# 14w0d-27w6d, the third from 28w0d. (Week numbers, start inclusive.)
-TRIMESTERS = (
-    (0, 14, "First trimester", "to 13w6d"),
-    (14, 28, "Second trimester", "14w0d–27w6d"),
-    (28, None, "Third trimester", "from 28w0d"),
-)
 AXIS_WEEKS = 42
+"""The chart runs from 0 weeks to at least here (post-term begins at 42w0d)."""
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -361,11 +355,14 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes)
 
     backdrop = _sub(svg, "g", {"class": "trimesters"})
-    for first, last, label, weeks in TRIMESTERS:
-        start = axis.day0 + timedelta(weeks=first)
-        end = axis.end if last is None else axis.day0 + timedelta(weeks=last)
-        x0, x1 = axis.x(start), axis.x(min(end, axis.end))
-        if first % 28 == 0:  # first and third shaded, second left white
+    # The protocol's stages (trimesters), every other one shaded.
+    for number, stage in enumerate(plan.trimesters):
+        after = axis.end if stage.end is None else stage.end + timedelta(days=1)
+        x0, x1 = axis.x(max(stage.start, axis.day0)), axis.x(min(after, axis.end))
+        if x1 <= x0:
+            continue
+        label, weeks = stage.name, stage.weeks
+        if number % 2 == 0:
             _sub(
                 backdrop,
                 "rect",

@@ -140,6 +140,15 @@ class ShortCervixRule(_Data):
         return length_mm <= self.threshold_mm
 
 
+class Trimester(_Data):
+    """One stage of pregnancy as the protocol divides it (for charts and readers)."""
+
+    name: Text
+    start: GestationalAge
+    end: GestationalAge | None = None
+    """Inclusive; left out for the last stage, which has no end."""
+
+
 class RiskFactor(_Data):
     id: str = Field(pattern=_ID_PATTERN, max_length=64)
     label: Text
@@ -162,6 +171,9 @@ class Protocol(_Data):
     short_cervix: ShortCervixRule
     warning_signs: tuple[Text, ...] = Field(min_length=1)
     warning_signs_basis: Text
+    trimesters: tuple[Trimester, ...] = Field(min_length=1)
+    """Consecutive, from 0w0d; only the last may be open-ended."""
+    trimesters_basis: Text
     risk_factors: tuple[RiskFactor, ...] = ()
     milestones: tuple[MilestoneSpec, ...] = Field(min_length=1)
 
@@ -172,6 +184,20 @@ class Protocol(_Data):
             if milestone.id in seen:
                 raise ValueError(f"milestone id {milestone.id!r} is used twice")
             seen.add(milestone.id)
+        expected_start = GestationalAge(0)
+        for number, stage in enumerate(self.trimesters):
+            if stage.start != expected_start:
+                raise ValueError(
+                    f"trimesters[{number}] starts at {stage.start}; expected {expected_start}, "
+                    "so the stages follow on from 0w0d without gaps"
+                )
+            if stage.end is None:
+                if number != len(self.trimesters) - 1:
+                    raise ValueError(f"trimesters[{number}] has no end but is not the last")
+                break
+            if stage.end < stage.start:
+                raise ValueError(f"trimesters[{number}] ends at {stage.end}, before {stage.start}")
+            expected_start = stage.end + 1
         factors = [factor.id for factor in self.risk_factors]
         if len(set(factors)) != len(factors):
             raise ValueError("a risk factor id is used twice")
