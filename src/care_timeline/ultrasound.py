@@ -98,9 +98,6 @@ class RedatingBand:
     measure: str
     threshold_days: int
 
-    def contains(self, ga: GestationalAge) -> bool:
-        return self.first <= ga and (self.last is None or ga <= self.last)
-
     @property
     def label(self) -> str:
         if self.last is None:
