@@ -163,3 +163,25 @@ def test_batch_refuses_a_bad_byte_before_writing_anything(
     err = capsys.readouterr().err
     assert "line 52" in err and err.count("\n") == 1
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_api_misuse_gets_the_librarys_error() -> None:
+    plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
+    with pytest.raises(ct.CareTimelineError, match="title"):
+        plan.to_svg(title=123)  # type: ignore[arg-type]
+    with pytest.raises(ct.CareTimelineError, match="title"):
+        plan.to_html(title=b"x")  # type: ignore[arg-type]
+
+
+def test_plan_many_rows_from_a_script() -> None:
+    rows = [
+        {"id": 7, "due_date": "2027-05-10"},  # a numeric id is fine
+        {"id": "x", "row": "hello", "due_date": "2027-05-10"},  # "row" is no field
+    ]
+    first, second = ct.plan_many(rows, today=date(2026, 11, 24))
+    assert isinstance(first, ct.PlanResult) and first.plan.plan_id == "7"
+    assert (
+        isinstance(second, ct.RowError)
+        and second.field == "row"
+        and "not a field" in second.message
+    )

@@ -79,10 +79,14 @@ class PatientRow:
     line: int
     """The line of the file the row starts on (the header is line 1)."""
     fields: Mapping[str, FieldValue]
+    problem: str | None = None
+    """Why the row cannot be read at all (a wrong number of cells), if it cannot."""
 
     @property
     def id(self) -> str:
         value = self.fields.get("id")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # a script's numeric ids
         return value.strip() if isinstance(value, str) else ""
 
 
@@ -124,7 +128,7 @@ def read_patients(path: str | os.PathLike[str]) -> Iterator[PatientRow]:
     because a misspelt column would silently drop a fact, and ``id`` must be
     there. Rows with nothing in them are skipped. A row with more cells than
     the header (other than empty ones) or fewer is passed on with its cells
-    under ``"row"`` so that it becomes a :class:`RowError`.
+    with its ``problem`` set, so that it becomes a :class:`RowError`.
 
     Raises :class:`~care_timeline.errors.CareTimelineError` for a bad header or
     a file that is not UTF-8 CSV, and ``OSError`` for a file that cannot be read.
@@ -216,9 +220,10 @@ def _rows(
             if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
                 cells = cells[: len(header)]
             fields: dict[str, FieldValue] = dict(zip(header, cells, strict=False))
+            problem = None
             if len(cells) != len(header):
-                fields["row"] = f"{len(cells)} cells; the header has {len(header)}"
-            yield PatientRow(start, fields)
+                problem = f"{len(cells)} cells; the header has {len(header)}"
+            yield PatientRow(start, fields, problem)
 
 
 def count_rows(path: str | os.PathLike[str]) -> int | None:
@@ -251,8 +256,8 @@ class _Job:
 def _plan_row(row: PatientRow, job: _Job) -> Plan | RowError:
     fields = row.fields
     try:
-        if "row" in fields:  # set by read_patients for a row of the wrong shape
-            raise CareTimelineError(f"row: {fields['row']}", field="row")
+        if row.problem is not None:
+            raise CareTimelineError(f"row: {row.problem}", field="row")
         for key in fields:
             if key not in FIELDS:
                 raise CareTimelineError(

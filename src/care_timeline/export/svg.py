@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from ..dating import METHOD_DESCRIPTIONS
+from ..errors import CareTimelineError
 
 if TYPE_CHECKING:
     from ..gestational_age import GestationalAge
@@ -123,6 +124,8 @@ def format_ga_range(item: Milestone) -> str:
 
 def page_title(plan: Plan, title: str | None) -> str:
     """The given title, or the protocol's when none (or only blanks) was given."""
+    if title is not None and not isinstance(title, str):
+        raise CareTimelineError(field="title", value=repr(title), allowed="text, or None")
     if title is not None and title.strip():
         return clean(title.strip())
     return clean(plan.protocol.title)
