@@ -185,3 +185,19 @@ def test_plan_many_rows_from_a_script() -> None:
         and second.field == "row"
         and "not a field" in second.message
     )
+
+
+def test_batch_machinery_loads_only_when_used() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, care_timeline.cli, care_timeline as ct\n"
+        "assert 'care_timeline.batch' not in sys.modules\n"
+        "assert 'plan_many' in dir(ct)\n"
+        "ct.plan_many\n"
+        "assert 'care_timeline.batch' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    with pytest.raises(AttributeError, match="no_such_name"):
+        ct.no_such_name  # type: ignore[attr-defined]  # noqa: B018

@@ -8,7 +8,8 @@ cervical insufficiency, for discussion with a clinician.
 datetime.date(2026, 10, 26)
 """
 
-from .batch import PatientRow, PlanResult, RowError, plan_many, read_patients, write_batch
+from typing import TYPE_CHECKING, Any
+
 from .dates import DateOrder, parse_date
 from .dating import Dating, DatingMethod
 from .errors import (
@@ -34,9 +35,41 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
-from .query import Upcoming, upcoming
+
+if TYPE_CHECKING:
+    from .batch import PatientRow, PlanResult, RowError, plan_many, read_patients, write_batch
+    from .query import Upcoming, upcoming
 
 __version__ = "0.1.0"
+
+# Batches and queries load on first use: planning one patient (and the command
+# line's start-up) should not pay for the process pool and CSV machinery.
+_LAZY = {
+    "PatientRow": "batch",
+    "PlanResult": "batch",
+    "RowError": "batch",
+    "plan_many": "batch",
+    "read_patients": "batch",
+    "write_batch": "batch",
+    "Upcoming": "query",
+    "upcoming": "query",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'care_timeline' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     # dating

@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, TypeVar
 
 from .dates import DateOrder
 from .errors import CareTimelineError
-from .export import DEFAULT_REMINDER, render
+from .export import BATCH_FORMATS, DEFAULT_REMINDER, render
 from .export.csv_table import neutralise
 from .inputs import FIELDS, FieldValue, dating_from_fields, profile_from_fields
 from .plan import Plan
@@ -59,7 +59,6 @@ __all__ = [
     "write_batch",
 ]
 
-BATCH_FORMATS = ("ics", "json", "csv")
 ERRORS_FILE = "errors.csv"
 ERROR_COLUMNS = ("line", "id", "field", "error")
 CHUNK_ROWS = 32

@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, batch, query
+from . import __version__
 from .dates import DateOrder, parse_date
 from .dating import Dating
 from .errors import CareTimelineError
-from .export import FORMATS
+from .export import BATCH_FORMATS, FORMATS
 from .export import render as render_format
 from .inputs import (
     DATING_FIELDS,
@@ -28,7 +28,7 @@ from .inputs import (
     dating_from_fields,
     profile_from_fields,
 )
-from .plan import Plan
+from .plan import LIVE, Plan
 from .planning import plan as make_plan
 from .protocol import Protocol, default_protocol, default_protocol_text, load_protocol
 from .writing import write_atomic
@@ -318,7 +318,7 @@ def add_batch_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     batch_parser.add_argument("patients", metavar="PATIENTS.csv")
     batch_parser.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     batch_parser.add_argument(
-        "--format", choices=batch.BATCH_FORMATS, default="ics", help="file format (default: ics)"
+        "--format", choices=BATCH_FORMATS, default="ics", help="file format (default: ics)"
     )
     batch_parser.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
     batch_parser.add_argument(
@@ -350,7 +350,7 @@ def add_batch_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
     upcoming_parser.add_argument("--milestone", metavar="ID", help="only this milestone")
     upcoming_parser.add_argument(
         "--applicability",
-        default=",".join(query.DEFAULT_APPLICABILITY),
+        default=",".join(LIVE),
         metavar="LIST",
         help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
     )
@@ -362,6 +362,8 @@ def add_batch_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    from . import batch
+
     today, protocol, jobs = resolve_today(args), resolve_protocol(args), batch.parse_jobs(args.jobs)
     timestamp = resolve_timestamp(args) if args.format == "ics" else None
     rows = batch.read_patients(args.patients)
@@ -389,6 +391,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_upcoming(args: argparse.Namespace) -> int:
+    from . import batch, query
+
     today, protocol = resolve_today(args), resolve_protocol(args)
     start = parse_date(args.start, field="from", date_order=args.date_order)
     end = parse_date(args.end, field="to", date_order=args.date_order)

@@ -20,6 +20,8 @@ from .protocol.model import Applicability, Category, MilestoneKind
 __all__ = ["Milestone", "Plan", "ProtocolRef", "Timing", "Trimester", "plan_json_schema"]
 
 Timing = Literal["past", "current", "upcoming"]
+LIVE: tuple[Applicability, ...] = ("applies", "discuss")
+"""The applicabilities that put a milestone on a calendar or a chart."""
 
 
 class _Result(BaseModel):
@@ -67,7 +69,7 @@ class Milestone(_Result):
     @property
     def is_live(self) -> bool:
         """Whether it belongs on a calendar or a chart (anything but not-applicable)."""
-        return self.applicability != "not-applicable"
+        return self.applicability in LIVE
 
 
 class Trimester(_Result):

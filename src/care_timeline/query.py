@@ -15,7 +15,7 @@ from .batch import PlanResult, RowError
 from .errors import CareTimelineError
 from .export.csv_table import table
 from .gestational_age import GestationalAge
-from .plan import Milestone, Plan
+from .plan import LIVE, Milestone, Plan
 from .protocol.model import Applicability
 
 __all__ = [
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 APPLICABILITIES: tuple[Applicability, ...] = ("applies", "discuss", "not-applicable")
-DEFAULT_APPLICABILITY: tuple[Applicability, ...] = ("applies", "discuss")
+DEFAULT_APPLICABILITY: tuple[Applicability, ...] = LIVE
 """What a planning list shows unless asked: what applies or is to be discussed."""
 
 

@@ -10,10 +10,12 @@ from ..errors import CareTimelineError
 if TYPE_CHECKING:
     from ..plan import Plan
 
-__all__ = ["APPLICABILITY_LABELS", "DEFAULT_REMINDER", "FORMATS", "render"]
+__all__ = ["APPLICABILITY_LABELS", "BATCH_FORMATS", "DEFAULT_REMINDER", "FORMATS", "render"]
 
 FORMATS = ("text", "json", "csv", "ics", "html", "svg")
 """The formats :func:`render` writes; the command line and batches share it."""
+BATCH_FORMATS = ("ics", "json", "csv")
+"""The formats a batch writes, one file per row."""
 
 APPLICABILITY_LABELS = {
     "applies": "Applies",
