@@ -2,7 +2,7 @@
 
 Two measurements, each a ratio against a floor:
 
-1. Plan + ``.ics`` per patient: ``ct.plan(...)`` then ``plan.to_ics(...)``, against
+1. Plan + ``.ics`` per patient: ``ct.plan(...)`` then ``ct.to_ics(plan, ...)``, against
    icalendar alone building and serializing the same calendar from text and dates
    worked out beforehand (the bytes are checked to be identical, so it is the
    same work). Target: at most 1.5x the floor.
@@ -68,8 +68,9 @@ def patients(count: int) -> list[Patient]:
 
 def ours(group: list[Patient]) -> list[bytes]:
     return [
-        ct.plan(p.dating, p.profile, today=date(2026, 11, 24), plan_id=p.plan_id).to_ics(
-            timestamp=STAMP
+        ct.to_ics(
+            ct.plan(p.dating, p.profile, today=date(2026, 11, 24), plan_id=p.plan_id),
+            timestamp=STAMP,
         )
         for p in group
     ]
@@ -119,9 +120,11 @@ def floor_inputs(group: list[Patient]) -> list[CalendarData]:
                     ),
                     summary=ics._SUMMARY_PREFIX[item.applicability] + item.title,
                     description=ics._description(plan, item),
-                    status="CONFIRMED" if item.is_live else "CANCELLED",
+                    status="CONFIRMED" if item.on_timeline else "CANCELLED",
                     trigger=(
-                        ics.DEFAULT_REMINDER if item.is_live and ics._gets_reminder(item) else None
+                        ct.DEFAULT_REMINDER
+                        if item.on_timeline and ics._gets_reminder(item)
+                        else None
                     ),
                 )
             )

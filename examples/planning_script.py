@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import care_timeline as ct
-from care_timeline.query import upcoming_csv
 
 PATIENTS = Path(__file__).resolve().parent / "patients.csv"
 # A fixed day, so that the printed lists do not change; a clinic would use date.today().
@@ -54,7 +53,7 @@ def main() -> int:
             print(f"  {item.on}  {item.plan_id}  {item.title} ({item.what})")
 
     found = ct.upcoming(plans, *NEXT_MONTH)
-    Path("next-month.csv").write_text(upcoming_csv(found), encoding="utf-8", newline="")
+    Path("next-month.csv").write_text(ct.upcoming_csv(found), encoding="utf-8", newline="")
     print(f"\n{len(found)} items next month written to next-month.csv")
 
     for error in errors:

@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 import care_timeline as ct
 from care_timeline import batch
-from care_timeline.cli import PLAN_FORMATS, main
+from care_timeline.batch import writer
+from care_timeline.cli import _progress, main
 
 TODAY = "2026-11-24"
 STAMP = "2026-11-24T08:00:00Z"
@@ -146,7 +147,7 @@ FORMATS = [
     "json",
     "csv",
     pytest.param(
-        "ics", marks=pytest.mark.skipif("ics" not in PLAN_FORMATS, reason="no .ics export yet")
+        "ics", marks=pytest.mark.skipif("ics" not in ct.FORMATS, reason="no .ics export yet")
     ),
 ]
 
@@ -384,8 +385,8 @@ def test_interrupted_batch_leaves_no_partial_file(
         real_fsync = os.fsync
         monkeypatch.setattr(os, "fsync", lambda fd: (interrupt(), real_fsync(fd)))
     else:
-        real_render = batch.render
-        monkeypatch.setattr(batch, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1])
+        real_render = writer.render
+        monkeypatch.setattr(writer, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1])
     out = tmp_path / "out"
     code, _ = run_batch(capsys, patients, out, "--format", "json", "--jobs", "1")
     assert code == 130
@@ -438,7 +439,9 @@ def test_ctrl_c_on_a_parallel_batch(tmp_path: Path) -> None:
     stamp = datetime(2026, 11, 24, 8, tzinfo=UTC)
     dating = ct.Dating.from_due_date(date(2027, 5, 10))
     for name in dict.fromkeys([left[0], left[len(left) // 2], left[-1]] if left else []):
-        whole = ct.plan(dating, today=date(2026, 11, 24), plan_id=name[:-4]).to_ics(timestamp=stamp)
+        whole = ct.to_ics(
+            ct.plan(dating, today=date(2026, 11, 24), plan_id=name[:-4]), timestamp=stamp
+        )
         assert (out / name).read_bytes() == whole
         # every calendar of this file has the same length: none was cut short
         assert {(out / other).stat().st_size for other in left} == {len(whole)}
@@ -525,9 +528,9 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_only_on_a_terminal(patients: Path) -> None:
-    assert batch.progress_bar(patients, io.StringIO()) is None
+    assert _progress.progress_bar(patients, io.StringIO()) is None
     screen = _Terminal()
-    bar = batch.progress_bar(patients, screen)
+    bar = _progress.progress_bar(patients, screen)
     assert bar is not None and bar.total == 14  # data rows in the file
     bar.interval = 0
     bar(7)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import care_timeline as ct
+from care_timeline import write_atomic
 from care_timeline.cli import main
-from care_timeline.writing import write_atomic
 
 DEFAULT = ct.default_protocol_text()
 
@@ -37,7 +37,7 @@ def test_supported_years_edges_plan_and_export() -> None:
     for due in (date(1900, 1, 1), date(2199, 12, 31)):
         plan = ct.plan(ct.Dating.from_due_date(due), today=due)
         assert plan.milestone("due-date").start == due
-        assert b"BEGIN:VEVENT" in plan.to_ics(timestamp=None)
+        assert b"BEGIN:VEVENT" in ct.to_ics(plan, timestamp=None)
 
 
 @pytest.mark.parametrize(
@@ -168,9 +168,9 @@ def test_batch_refuses_a_bad_byte_before_writing_anything(
 def test_api_misuse_gets_the_librarys_error() -> None:
     plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
     with pytest.raises(ct.CareTimelineError, match="title"):
-        plan.to_svg(title=123)  # type: ignore[arg-type]
+        ct.to_svg(plan, title=123)  # type: ignore[arg-type]
     with pytest.raises(ct.CareTimelineError, match="title"):
-        plan.to_html(title=b"x")  # type: ignore[arg-type]
+        ct.to_html(plan, title=b"x")  # type: ignore[arg-type]
 
 
 def test_plan_many_rows_from_a_script() -> None:

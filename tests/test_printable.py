@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 import care_timeline as ct
 from care_timeline.cli import main
-from care_timeline.export import svg as drawing
+from care_timeline.export import _style as drawing
+from care_timeline.export.chart import WIDTH
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -170,12 +171,12 @@ NOT_APPLICABLE = (
 
 @pytest.fixture(scope="module")
 def page() -> Page:
-    return Page(example_plan().to_html())
+    return Page(ct.to_html(example_plan()))
 
 
 @pytest.fixture(scope="module")
 def svg_root() -> ET.Element:
-    return ET.fromstring(example_plan().to_svg())
+    return ET.fromstring(ct.to_svg(example_plan()))
 
 
 @pytest.mark.parametrize(("title", "first", "last", "ga", "applicability"), LIVE)
@@ -236,8 +237,8 @@ def test_page_has_warning_signs_note_and_summary(page: Page) -> None:
 )
 def test_today_in_words(today: date, words: str) -> None:
     plan = ct.plan(ct.Dating.from_due_date(DUE), today=today)
-    assert words in Page(plan.to_html()).text
-    assert words in svg_texts(ET.fromstring(plan.to_svg()))
+    assert words in Page(ct.to_html(plan)).text
+    assert words in svg_texts(ET.fromstring(ct.to_svg(plan)))
 
 
 def test_svg_has_warning_signs_and_note(svg_root: ET.Element) -> None:
@@ -300,9 +301,9 @@ def test_trimester_bands_split_the_42_weeks_in_three_equal_parts(svg_root: ET.El
 )
 def test_no_today_marker_off_the_axis(today: date, explanation: str) -> None:
     plan = ct.plan(ct.Dating.from_due_date(DUE), today=today)
-    root = ET.fromstring(plan.to_svg())
+    root = ET.fromstring(ct.to_svg(plan))
     assert "Today" not in " ".join(svg_texts(g) for g in root.iter(f"{SVG}g"))
-    assert explanation in Page(plan.to_html()).text
+    assert explanation in Page(ct.to_html(plan)).text
 
 
 def test_dating_explanation_and_notes_are_shown_escaped() -> None:
@@ -314,11 +315,11 @@ def test_dating_explanation_and_notes_are_shown_escaped() -> None:
         notes=("Cycle <i>irregular</i>",),
     )
     plan = ct.plan(dating, today=TODAY)
-    html = Page(plan.to_html())
+    html = Page(ct.to_html(plan))
     assert "b" not in html.tags and "i" not in html.tags
     assert "The scan <b>and</b> the LMP differ by 9 days & more" in html.text
     assert "Cycle <i>irregular</i>" in html.text
-    text = svg_texts(ET.fromstring(plan.to_svg()))
+    text = svg_texts(ET.fromstring(ct.to_svg(plan)))
     assert "The scan <b>and</b> the LMP differ by 9 days & more" in text
     assert "Cycle <i>irregular</i>" in text
 
@@ -328,10 +329,10 @@ HOSTILE = '<script>alert("x")</script> & <b>Co</b>'
 
 def test_script_title_stays_text() -> None:
     plan = example_plan()
-    html = Page(plan.to_html(title=HOSTILE))
+    html = Page(ct.to_html(plan, title=HOSTILE))
     assert "script" not in html.tags and "b" not in html.tags
     assert html.title == html.h1 == HOSTILE
-    root = ET.fromstring(plan.to_svg(title=HOSTILE))
+    root = ET.fromstring(ct.to_svg(plan, title=HOSTILE))
     assert not [e for e in root.iter() if e.tag.endswith(("script", "}b"))]
     assert root.findtext(f"{SVG}title") == HOSTILE
     assert HOSTILE in svg_texts(root)
@@ -353,7 +354,7 @@ def test_protocol_and_plan_texts_are_escaped() -> None:
         today=TODAY,
         plan_id="<i>clinic</i>/7781",
     )
-    html = Page(plan.to_html())
+    html = Page(ct.to_html(plan))
     assert not {"img", "script", "a", "i"} & set(html.tags)
     for text in (
         "Weekly <img src=x onerror=alert(1)> injection",
@@ -362,12 +363,12 @@ def test_protocol_and_plan_texts_are_escaped() -> None:
         "Plan <i>clinic</i>/7781",
     ):
         assert text in html.text
-    root = ET.fromstring(plan.to_svg())
+    root = ET.fromstring(ct.to_svg(plan))
     assert "Weekly <img src=x onerror=alert(1)> injection" in svg_texts(root)
 
 
 def test_characters_xml_cannot_hold_are_replaced() -> None:
-    svg = example_plan().to_svg(title="Mia\x00\x08 plan")
+    svg = ct.to_svg(example_plan(), title="Mia\x00\x08 plan")
     assert ET.fromstring(svg).findtext(f"{SVG}title") == "Mia\ufffd\ufffd plan"
 
 
@@ -378,10 +379,10 @@ def _network_references(markup: str) -> list[str]:
 
 def test_nothing_is_fetched_from_anywhere(page: Page) -> None:
     plan = example_plan()
-    html = plan.to_html()
+    html = ct.to_html(plan)
     assert _network_references(html) == []
     # The one address in the SVG is its namespace name, which is never fetched.
-    svg = plan.to_svg()
+    svg = ct.to_svg(plan)
     assert svg.count('xmlns="http://www.w3.org/2000/svg"') == 1
     assert _network_references(svg.replace('xmlns="http://www.w3.org/2000/svg"', "")) == []
     assert not {"script", "link", "img", "iframe", "object", "embed"} & set(page.tags)
@@ -396,18 +397,20 @@ def test_print_css(page: Page) -> None:
 
 
 def test_same_plan_same_bytes() -> None:
-    assert example_plan().to_html() == example_plan().to_html()
-    assert example_plan().to_svg(title="A") == example_plan().to_svg(title="A")
+    assert ct.to_html(example_plan()) == ct.to_html(example_plan())
+    assert ct.to_svg(example_plan(), title="A") == ct.to_svg(example_plan(), title="A")
 
 
 def test_blank_title_falls_back_to_the_protocol_title() -> None:
-    assert Page(example_plan().to_html(title="  ")).title == "Cervical insufficiency care timeline"
+    assert (
+        Page(ct.to_html(example_plan(), title="  ")).title == "Cervical insufficiency care timeline"
+    )
 
 
 def test_milestone_after_42_weeks_widens_the_axis() -> None:
     protocol = protocol_with(('end = "37w0d"', 'end = "43w2d"'))  # cerclage removal, day 303
     plan = ct.plan(ct.Dating.from_due_date(DUE), protocol=protocol, today=TODAY)
-    root = ET.fromstring(plan.to_svg())
+    root = ET.fromstring(ct.to_svg(plan))
     chart = root.find(f"{SVG}svg")
     assert chart is not None
     assert chart.findtext(f"{SVG}title", "").endswith("week 0 to week 44")  # ceil(304 / 7)
@@ -420,12 +423,12 @@ def test_long_titles_wrap_inside_the_chart() -> None:
     long_title = " ".join(["a very long clinic milestone title"] * 6)
     protocol = protocol_with(('title = "Estimated due date"', f'title = "{long_title}"'))
     plan = ct.plan(ct.Dating.from_due_date(DUE), protocol=protocol, today=TODAY)
-    root = ET.fromstring(plan.to_svg())
+    root = ET.fromstring(ct.to_svg(plan))
     lane = next(lane for lane in lanes(root) if lane_title(lane).startswith("a very long"))
     texts = lane.findall(f"{SVG}text")
     assert len(texts) >= 3  # title over two lines or more, then the dates
     assert " ".join("".join(t.itertext()) for t in texts[:-1]) == long_title
-    assert all(0 <= float(t.get("x", "-1")) < drawing.WIDTH for t in texts)
+    assert all(0 <= float(t.get("x", "-1")) < WIDTH for t in texts)
 
 
 # WCAG 2.1 contrast: 4.5:1 for text (1.4.3), 3:1 for graphics such as bars, marks and
@@ -468,7 +471,7 @@ def test_pages_use_only_checked_colours() -> None:
     checked = {colour for pair in CONTRAST for colour in pair[:2]}
     decoration = {drawing.GRID}  # week grid lines; WCAG exempts pure decoration
     plan = example_plan()
-    used = set(re.findall(r"#[0-9a-fA-F]{6}\b", plan.to_html() + plan.to_svg()))
+    used = set(re.findall(r"#[0-9a-fA-F]{6}\b", ct.to_html(plan) + ct.to_svg(plan)))
     assert used <= checked | decoration
 
 
@@ -476,7 +479,7 @@ def test_categories_differ_without_colour() -> None:
     styles = list(drawing.CATEGORY_STYLES.values())
     assert len({s.pattern for s in styles}) == len(styles)
     assert len({s.shape for s in styles}) == len(styles)
-    root = ET.fromstring(example_plan().to_svg())
+    root = ET.fromstring(ct.to_svg(example_plan()))
     assert all(lane.findall(f"{SVG}text") for lane in lanes(root))  # every lane is labelled
 
 
@@ -494,11 +497,11 @@ def test_cli_html_and_svg(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     out = tmp_path / "plan.html"
     assert main([*argv, "--format", "html", "--calendar-name", "Mia's plan", "-o", str(out)]) == 0
     written = out.read_text(encoding="utf-8")
-    assert written == example_plan().to_html(title="Mia's plan")
+    assert written == ct.to_html(example_plan(), title="Mia's plan")
     assert written.startswith("<!DOCTYPE html>\n")
     assert main([*argv, "--format", "svg"]) == 0
     shown = capsys.readouterr().out
-    assert shown == example_plan().to_svg()
+    assert shown == ct.to_svg(example_plan())
     assert ET.fromstring(shown.encode()).tag == f"{SVG}svg"
 
 
@@ -509,8 +512,8 @@ TITLES = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cn")), max_siz
 def test_any_title_is_text_in_both_formats(title: str) -> None:
     plan = example_plan()
     expected = title.strip() or "Cervical insufficiency care timeline"
-    assert Page(plan.to_html(title=title)).title == expected
-    assert ET.fromstring(plan.to_svg(title=title)).findtext(f"{SVG}title") == expected
+    assert Page(ct.to_html(plan, title=title)).title == expected
+    assert ET.fromstring(ct.to_svg(plan, title=title)).findtext(f"{SVG}title") == expected
 
 
 # -- a real browser -----------------------------------------------------------------
@@ -611,7 +614,7 @@ def _ink_share(png: bytes) -> tuple[float, float]:
 @needs_browser
 def test_browser_draws_the_page(tmp_path: Path) -> None:
     page = tmp_path / "plan.html"
-    page.write_text(example_plan().to_html(), encoding="utf-8")
+    page.write_text(ct.to_html(example_plan()), encoding="utf-8")
     shot = tmp_path / "plan.png"
     assert BROWSER is not None
     SCRIPT.screenshot(BROWSER, page, shot, window=(1240, 1754))
@@ -652,7 +655,7 @@ def tallest_plan() -> ct.Plan:
     ],
 )
 def test_prints_on_one_page(tmp_path: Path, paper: str, which: str) -> None:
-    html = (example_plan() if which == "example" else tallest_plan()).to_html()
+    html = ct.to_html(example_plan() if which == "example" else tallest_plan())
     if paper == "A4":
         html = html.replace("@page { margin: 10mm; }", "@page { size: A4; margin: 10mm; }")
     page = tmp_path / "plan.html"
@@ -680,5 +683,5 @@ def test_trimester_bands_come_from_the_protocol() -> None:
     plan = ct.plan(
         ct.Dating.from_due_date(date(2027, 5, 10)), protocol=protocol, today=date(2026, 11, 24)
     )
-    svg = plan.to_svg()
+    svg = ct.to_svg(plan)
     assert "Drittes Trimester" in svg and "Third trimester" not in svg

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import care_timeline as ct
-from care_timeline.inputs import (
+from care_timeline.fields import (
     DATING_FIELDS,
     PROFILE_FIELDS,
     dating_from_fields,

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import care_timeline as ct
 from care_timeline import Dating, DatingError, GestationalAge, GestationalAgeError
 from care_timeline.cli import main
-from care_timeline.inputs import dating_from_fields
+from care_timeline.fields import dating_from_fields
 from care_timeline.ultrasound import REDATING_THRESHOLDS, ga_from_crl
 
 D = date

@@ -6,27 +6,55 @@ cervical insufficiency, for discussion with a clinician.
 >>> plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
 >>> plan.milestone("cerclage-placement").start
 datetime.date(2026, 10, 26)
+
+Data flows one way: dating -> protocol -> plan -> exports -> batches and
+queries -> the command line (see docs/architecture.md). This module is the
+public API; everything a user needs is a name here.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from .dates import DateOrder, parse_date
+from ._files import write_atomic
 from .dating import Dating, DatingMethod
 from .errors import (
+    BatchError,
     CareTimelineError,
     DateInputError,
     DatingError,
+    ExportError,
     GestationalAgeError,
+    PatientsFileError,
+    PlanError,
     ProfileError,
     ProtocolError,
+    QueryError,
+    UnknownMilestoneError,
+)
+from .export import (
+    BATCH_FORMATS,
+    DEFAULT_REMINDER,
+    FORMATS,
+    render,
+    to_csv,
+    to_html,
+    to_ics,
+    to_json,
+    to_svg,
+    to_text,
+)
+from .fields import (
+    DATING_FIELDS,
+    FIELDS,
+    PROFILE_FIELDS,
+    FieldValue,
+    dating_from_fields,
+    profile_from_fields,
 )
 from .gestational_age import GestationalAge
-from .plan import Milestone, Plan, ProtocolRef, Timing, Trimester, plan_json_schema
+from .plan_model import Milestone, Plan, ProtocolRef, Trimester, plan_json_schema
 from .planning import plan
 from .profile import Profile
 from .protocol import (
-    Applicability,
-    Category,
     Condition,
     MilestoneSpec,
     Protocol,
@@ -35,24 +63,59 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
+from .values import (
+    DateOrder,
+    parse_applicability,
+    parse_date,
+    parse_epoch,
+    parse_jobs,
+    parse_reminder,
+    parse_timestamp,
+    parse_yes_no,
+)
+from .vocabulary import (
+    APPLICABILITIES,
+    ON_TIMELINE,
+    Applicability,
+    Category,
+    MilestoneKind,
+    Timing,
+)
 
 if TYPE_CHECKING:
-    from .batch import PatientRow, PlanResult, RowError, plan_many, read_patients, write_batch
-    from .query import Upcoming, upcoming
+    from .batch import (
+        ERRORS_FILE,
+        BatchReport,
+        PatientRow,
+        PlanResult,
+        RowError,
+        count_patients,
+        file_name,
+        plan_many,
+        read_patients,
+        write_batch,
+    )
+    from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
 
 __version__ = "0.1.0"
 
 # Batches and queries load on first use: planning one patient (and the command
 # line's start-up) should not pay for the process pool and CSV machinery.
 _LAZY = {
+    "ERRORS_FILE": "batch",
+    "BatchReport": "batch",
     "PatientRow": "batch",
     "PlanResult": "batch",
     "RowError": "batch",
+    "count_patients": "batch",
+    "file_name": "batch",
     "plan_many": "batch",
     "read_patients": "batch",
     "write_batch": "batch",
     "Upcoming": "query",
     "upcoming": "query",
+    "upcoming_csv": "query",
+    "upcoming_table": "query",
 }
 
 
@@ -77,13 +140,13 @@ __all__ = [
     "Dating",
     "DatingMethod",
     "GestationalAge",
-    "parse_date",
     # the patient
     "Profile",
     # protocols
     "Applicability",
     "Category",
     "Condition",
+    "MilestoneKind",
     "MilestoneSpec",
     "Protocol",
     "default_protocol",
@@ -91,6 +154,8 @@ __all__ = [
     "load_protocol",
     "parse_protocol",
     # planning and its result
+    "APPLICABILITIES",
+    "ON_TIMELINE",
     "Milestone",
     "Plan",
     "ProtocolRef",
@@ -98,20 +163,58 @@ __all__ = [
     "Trimester",
     "plan",
     "plan_json_schema",
+    # exports
+    "BATCH_FORMATS",
+    "DEFAULT_REMINDER",
+    "FORMATS",
+    "render",
+    "to_csv",
+    "to_html",
+    "to_ics",
+    "to_json",
+    "to_svg",
+    "to_text",
+    "write_atomic",
+    # text in, values out (forms, command lines, CSV files)
+    "DATING_FIELDS",
+    "FIELDS",
+    "PROFILE_FIELDS",
+    "FieldValue",
+    "dating_from_fields",
+    "parse_applicability",
+    "parse_date",
+    "parse_epoch",
+    "parse_jobs",
+    "parse_reminder",
+    "parse_timestamp",
+    "parse_yes_no",
+    "profile_from_fields",
     # many patients
+    "ERRORS_FILE",
+    "BatchReport",
     "PatientRow",
     "PlanResult",
     "RowError",
     "Upcoming",
+    "count_patients",
+    "file_name",
     "plan_many",
     "read_patients",
     "upcoming",
+    "upcoming_csv",
+    "upcoming_table",
     "write_batch",
     # errors
+    "BatchError",
     "CareTimelineError",
     "DateInputError",
     "DatingError",
+    "ExportError",
     "GestationalAgeError",
+    "PatientsFileError",
+    "PlanError",
     "ProfileError",
     "ProtocolError",
+    "QueryError",
+    "UnknownMilestoneError",
 ]

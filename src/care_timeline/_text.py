@@ -1,9 +1,23 @@
-"""What free text (plan ids, calendar names, protocol texts) may hold."""
+"""What free text may hold, and how text from other people is shown safely.
+
+Plan ids, calendar names and protocol texts come from clinics' files and apps;
+they end up in calendars, CSV, HTML, terminals and error messages. Each place
+has one helper here.
+"""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 LAYOUT = "\t\n"
 """Control characters that are layout, not control: tab and newline."""
+
+MESSAGE_LENGTH = 80
+"""Values quoted in an error message are cut to this many characters."""
+
+# Characters XML 1.0 cannot carry at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def control_character(text: str, *, allow: str = LAYOUT) -> str | None:
@@ -21,3 +35,39 @@ def control_character(text: str, *, allow: str = LAYOUT) -> str | None:
         if code < 32 or 127 <= code < 160 or 0xD800 <= code <= 0xDFFF:
             return char
     return None
+
+
+def for_xml(text: str) -> str:
+    """Text made safe to put in XML (SVG, HTML): characters XML cannot hold
+    become U+FFFD. Markup characters are escaped by the XML writer itself.
+
+    >>> for_xml("a\\x00b")
+    'a\\ufffdb'
+    """
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def for_terminal(text: str) -> str:
+    """Text made safe to print to a terminal: characters that are not printable
+    (escape sequences among them) are shown as Python escapes, not run.
+
+    >>> for_terminal("id\\x1b[2J")
+    'id\\\\x1b[2J'
+    """
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def for_message(value: Any, *, limit: int = MESSAGE_LENGTH) -> str:
+    """A value as an error message quotes it: text in quotes (with line breaks
+    and other unprintable characters escaped), cut to ``limit`` characters.
+
+    >>> print(for_message("14x3"), for_message(45), for_message("a" * 100)[-5:])
+    '14x3' 45 ...'
+    """
+    if isinstance(value, str):
+        text = value.replace("\n", "\\n").replace("\r", "\\r")
+        if len(text) > limit:
+            text = text[: limit - 3] + "..."
+        return repr(text)
+    text = for_terminal(str(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import ValidationError, field_validator
 
-from ._validation import convert
+from ._model import FrozenModel, library_error
 from .errors import DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
 from .ultrasound import compare, ga_from_crl, suboptimal_dating_note
@@ -28,16 +28,6 @@ DatingMethod = Literal[
     "reconciled",
 ]
 
-METHOD_DESCRIPTIONS: dict[str, str] = {
-    "due-date": "the due date given",
-    "lmp": "the last menstrual period",
-    "gestational-age": "a gestational age on a known day",
-    "conception": "the conception date",
-    "embryo-transfer": "the embryo transfer date",
-    "ultrasound": "an ultrasound scan",
-    "reconciled": "the last menstrual period and an ultrasound scan, reconciled",
-}
-"""Each dating method in words, for readers of a plan."""
 
 # Ranges the product contract enforces on dating inputs.
 CYCLE_LENGTH_RANGE = (20, 45)
@@ -55,14 +45,12 @@ far enough from the calendar's ends (years 1 and 9999) that no milestone, series
 or calendar end date can run off it."""
 
 
-class Dating(BaseModel):
+class Dating(FrozenModel):
     """How the pregnancy was dated, and the due date that follows.
 
     >>> Dating.from_lmp(date(2026, 8, 3), cycle_length=30).due_date
     datetime.date(2027, 5, 12)
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     method: DatingMethod
     due_date: date
@@ -76,7 +64,7 @@ class Dating(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as err:
-            raise convert(err, DatingError) from err
+            raise library_error(err, DatingError) from err
 
     @field_validator("due_date")
     @classmethod

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._text import for_message
+
 __all__ = [
+    "BatchError",
     "CareTimelineError",
     "DateInputError",
     "DatingError",
+    "ExportError",
     "GestationalAgeError",
+    "PatientsFileError",
+    "PlanError",
     "ProfileError",
     "ProtocolError",
+    "QueryError",
+    "UnknownMilestoneError",
 ]
 
 
@@ -47,23 +55,17 @@ class CareTimelineError(ValueError):
     def message(self) -> str:
         return str(self.args[0]) if self.args else ""
 
+    def __str__(self) -> str:
+        return self.message
+
 
 def describe(field: str | None, value: Any, allowed: str | None) -> str:
-    """The standard one-line message: ``field: 'value' is not allowed; expected ...``."""
+    """The standard one-line message: ``field: 'value' is not valid; expected ...``."""
     where = f"{field}: " if field else ""
-    shown = _show(value)
-    text = f"{where}{shown} is not valid"
+    text = f"{where}{for_message(value)} is not valid"
     if allowed:
         text += f"; expected {allowed}"
     return text
-
-
-def _show(value: Any) -> str:
-    text = value if isinstance(value, str) else str(value)
-    text = text.replace("\n", "\\n").replace("\r", "\\r")
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return repr(text) if isinstance(value, str) else text
 
 
 class GestationalAgeError(CareTimelineError):
@@ -112,3 +114,40 @@ class ProtocolError(CareTimelineError):
         if milestone:
             prefix += f"milestone {milestone!r}: "
         super().__init__(prefix + message, field=field, value=value, allowed=allowed)
+
+
+class PlanError(CareTimelineError):
+    """Raised when :func:`~care_timeline.plan` is given something it cannot plan
+    with (a plan id with control characters, a ``today`` that is not a date, a
+    protocol that is not a :class:`~care_timeline.Protocol`)."""
+
+
+class UnknownMilestoneError(PlanError, KeyError):
+    """Raised by ``Plan.milestone(id)`` for an id the plan does not have. Also a
+    ``KeyError``, as a lookup by key that finds nothing."""
+
+    def __str__(self) -> str:
+        # KeyError would show the message in quotes.
+        return self.message
+
+
+class ExportError(CareTimelineError):
+    """Raised when an export cannot be made as asked: an unknown format, a naive
+    timestamp, a calendar name with control characters, a reminder outside the
+    allowed offsets, a page title that is not text."""
+
+
+class PatientsFileError(CareTimelineError):
+    """Raised when a patients CSV file as a whole cannot be read: no header, an
+    unknown or repeated column, no ``id`` column, text that is not UTF-8."""
+
+
+class BatchError(CareTimelineError):
+    """Raised when a batch cannot start: an unknown batch format, a number of
+    worker processes that is not a whole number of 1 or more."""
+
+
+class QueryError(CareTimelineError):
+    """Raised when a question across plans is asked wrongly: a date range that
+    ends before it starts, an unknown milestone id or applicability word, a
+    row error passed where a plan was expected."""

@@ -13,12 +13,13 @@ from typing import Any
 
 from ._text import control_character
 from .dating import MAX_GESTATIONAL_AGE, Dating
-from .errors import CareTimelineError, DatingError, ProfileError
+from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
-from .plan import Milestone, Plan, ProtocolRef, Timing, Trimester
+from .plan_model import Milestone, Plan, ProtocolRef, Trimester
 from .profile import Profile
 from .protocol import default_protocol
 from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
+from .vocabulary import Timing
 
 __all__ = ["plan"]
 
@@ -79,12 +80,10 @@ def plan(
         raise ProfileError(field="profile", value=type(profile).__name__, allowed="a Profile")
     protocol = default_protocol() if protocol is None else protocol
     if not isinstance(protocol, Protocol):
-        raise CareTimelineError(
-            field="protocol", value=type(protocol).__name__, allowed="a Protocol"
-        )
+        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
     today = date.today() if today is None else today
     if isinstance(today, datetime) or not isinstance(today, date):
-        raise CareTimelineError(field="today", value=today, allowed="a datetime.date")
+        raise PlanError(field="today", value=today, allowed="a datetime.date")
     _check_plan_id(plan_id)
     _check_profile(profile, protocol, dating)
     facts = _facts(profile, protocol)
@@ -127,7 +126,7 @@ def _check_plan_id(plan_id: str | None) -> None:
         or len(plan_id) > MAX_PLAN_ID_LENGTH
         or control_character(plan_id, allow="") is not None
     ):
-        raise CareTimelineError(
+        raise PlanError(
             field="plan_id",
             value=plan_id,
             allowed=f"non-empty text of at most {MAX_PLAN_ID_LENGTH} characters, no control characters",

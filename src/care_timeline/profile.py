@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ._validation import convert
+from ._model import FrozenModel, library_error
 from .errors import ProfileError
 
 __all__ = ["Profile"]
@@ -16,7 +16,7 @@ __all__ = ["Profile"]
 MAX_FETUSES = 8
 
 
-class Profile(BaseModel):
+class Profile(FrozenModel):
     """The patient's profile; every field is optional.
 
     >>> Profile(fetuses=1, prior_preterm_birth=True).prior_preterm_birth
@@ -43,7 +43,7 @@ class Profile(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as err:
-            raise convert(err, ProfileError, known_fields=type(self).model_fields) from err
+            raise library_error(err, ProfileError, known_fields=type(self).model_fields) from err
 
     @field_validator("short_cervix_on", "cervical_length_on", "cerclage_placed_on", mode="before")
     @classmethod

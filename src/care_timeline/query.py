@@ -10,27 +10,34 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from .batch import PlanResult, RowError
-from .errors import CareTimelineError
+from ._text import for_terminal
+from .errors import QueryError
 from .export.csv_table import table
 from .gestational_age import GestationalAge
-from .plan import LIVE, Milestone, Plan
-from .protocol.model import Applicability
+from .plan_model import Milestone, Plan
+from .values import parse_applicability
+from .vocabulary import ON_TIMELINE, Applicability
 
 __all__ = [
-    "APPLICABILITIES",
     "DEFAULT_APPLICABILITY",
+    "HasPlan",
     "Upcoming",
-    "parse_applicability",
     "upcoming",
     "upcoming_csv",
     "upcoming_table",
 ]
 
-APPLICABILITIES: tuple[Applicability, ...] = ("applies", "discuss", "not-applicable")
-DEFAULT_APPLICABILITY: tuple[Applicability, ...] = LIVE
+DEFAULT_APPLICABILITY: tuple[Applicability, ...] = ON_TIMELINE
 """What a planning list shows unless asked: what applies or is to be discussed."""
+
+
+class HasPlan(Protocol):
+    """Anything that carries a plan, such as a batch's ``PlanResult``."""
+
+    @property
+    def plan(self) -> Plan: ...
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ def _hits(plan: Plan, item: Milestone, start: date, end: date) -> Iterable[Upcom
 
 
 def upcoming(
-    plans: Iterable[Plan | PlanResult],
+    plans: Iterable[Plan | HasPlan],
     start: date,
     end: date,
     milestone: str | None = None,
@@ -96,9 +103,9 @@ def upcoming(
     plan's own order.
 
     ``milestone`` keeps one milestone id; ``applicability`` keeps those
-    results (by default ``applies`` and ``discuss``). Pass plans, or the
-    :class:`~care_timeline.batch.PlanResult` items of ``plan_many``; a
-    :class:`~care_timeline.batch.RowError` is refused rather than dropped silently.
+    results (by default ``applies`` and ``discuss``). Pass plans, or items that
+    carry one in ``.plan`` (the ``PlanResult`` items of ``plan_many``); anything
+    else, a row error among them, is refused rather than dropped silently.
 
     >>> from datetime import date
     >>> import care_timeline as ct
@@ -109,21 +116,21 @@ def upcoming(
     """
     for name, day in (("start", start), ("end", end)):
         if not isinstance(day, date):
-            raise CareTimelineError(field=name, value=day, allowed="a datetime.date")
+            raise QueryError(field=name, value=day, allowed="a datetime.date")
     if end < start:
-        raise CareTimelineError(
+        raise QueryError(
             field="end", value=end.isoformat(), allowed=f"a day on or after {start.isoformat()}"
         )
     wanted = parse_applicability(applicability)
     found: list[tuple[date, str, int, int, Upcoming]] = []
     known: set[str] = set()
-    for position, given in enumerate(plans):
-        if isinstance(given, PlanResult):
-            given = given.plan
+    for position, item_given in enumerate(plans):
+        given = item_given if isinstance(item_given, Plan) else getattr(item_given, "plan", None)
         if not isinstance(given, Plan):
-            shown = str(given) if isinstance(given, RowError) else type(given).__name__
-            raise CareTimelineError(
-                field="plans", value=shown, allowed="plans or PlanResult items (leave out errors)"
+            raise QueryError(
+                field="plans",
+                value=type(item_given).__name__,
+                allowed="plans or PlanResult items (leave out errors)",
             )
         known.update(item.id for item in given.milestones)
         for order, item in enumerate(given.milestones):
@@ -134,35 +141,11 @@ def upcoming(
             for hit in _hits(given, item, start, end):
                 found.append((hit.on, hit.plan_id or "", position, order, hit))
     if milestone is not None and known and milestone not in known:
-        raise CareTimelineError(
+        raise QueryError(
             field="milestone", value=milestone, allowed="one of " + ", ".join(sorted(known))
         )
     found.sort(key=lambda entry: entry[:4])
     return [hit for *_, hit in found]
-
-
-def parse_applicability(values: Iterable[str] | str) -> tuple[Applicability, ...]:
-    """``applies,discuss`` (or a list of names) as applicability values.
-
-    >>> parse_applicability("applies, not-applicable")
-    ('applies', 'not-applicable')
-    """
-    names = values.split(",") if isinstance(values, str) else list(values)
-    chosen: list[Applicability] = []
-    for name in names:
-        text = str(name).strip()
-        match = next((value for value in APPLICABILITIES if value == text), None)
-        if match is None:
-            raise CareTimelineError(
-                field="applicability", value=text, allowed=", ".join(APPLICABILITIES)
-            )
-        if match not in chosen:
-            chosen.append(match)
-    if not chosen:
-        raise CareTimelineError(
-            field="applicability", value="", allowed="one or more of " + ", ".join(APPLICABILITIES)
-        )
-    return tuple(chosen)
 
 
 _CSV_COLUMNS = (
@@ -206,7 +189,7 @@ def upcoming_table(found: Sequence[Upcoming], start: date, end: date) -> str:
         (
             item.on.isoformat(),
             str(item.gestational_age),
-            _printable(item.plan_id or ""),
+            for_terminal(item.plan_id or ""),
             item.milestone_id,
             item.what,
             item.applicability,
@@ -219,8 +202,3 @@ def upcoming_table(found: Sequence[Upcoming], start: date, end: date) -> str:
         + "\n"
         for row in [header, *rows]
     )
-
-
-def _printable(text: str) -> str:
-    # An id is printed to a terminal: escape sequences in it must not be run.
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)

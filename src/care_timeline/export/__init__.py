@@ -1,32 +1,101 @@
-"""One module per output format. Each is imported only when its format is asked for."""
+"""Exports: every format is a function of a plan. One module per format, each
+imported only when its format is asked for (the calendar's icalendar, for one,
+costs start-up time that a text or JSON export should not pay).
+
+>>> from datetime import date
+>>> import care_timeline as ct
+>>> plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
+>>> ct.to_csv(plan).splitlines()[0]
+'plan_id,milestone_id,title,kind,category,start,end,start_ga,end_ga,occurrences,applicability,reason,timing,note'
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..errors import CareTimelineError
+from ..errors import ExportError
+from ..values import DEFAULT_REMINDER
 
 if TYPE_CHECKING:
-    from ..plan import Plan
+    from ..plan_model import Plan
 
-__all__ = ["APPLICABILITY_LABELS", "BATCH_FORMATS", "DEFAULT_REMINDER", "FORMATS", "render"]
+__all__ = [
+    "BATCH_FORMATS",
+    "DEFAULT_REMINDER",
+    "FORMATS",
+    "render",
+    "to_csv",
+    "to_html",
+    "to_ics",
+    "to_json",
+    "to_svg",
+    "to_text",
+]
 
 FORMATS = ("text", "json", "csv", "ics", "html", "svg")
 """The formats :func:`render` writes; the command line and batches share it."""
 BATCH_FORMATS = ("ics", "json", "csv")
 """The formats a batch writes, one file per row."""
 
-APPLICABILITY_LABELS = {
-    "applies": "Applies",
-    "discuss": "Discuss with your clinician",
-    "not-applicable": "Does not apply",
-}
-"""Each applicability in words, the same in every export a person reads."""
 
-DEFAULT_REMINDER = timedelta(hours=-15)
-"""A calendar reminder's default offset from an all-day event's start (local
-midnight): 09:00 the day before."""
+def to_text(plan: Plan) -> str:
+    """A readable table with dates, GA, applicability and reasons."""
+    from .text import render as text
+
+    return text(plan)
+
+
+def to_json(plan: Plan) -> str:
+    """The plan's stable JSON shape (see ``plan.schema.json``), indented."""
+    return plan.model_dump_json(indent=2) + "\n"
+
+
+def to_csv(plan: Plan) -> str:
+    """One CSV row per milestone (plan id, milestone id, title, dates, GA,
+    applicability, reason, timing, note), with cells a spreadsheet would run as
+    a formula neutralised by a leading single quote."""
+    from .csv_table import render as csv_table
+
+    return csv_table(plan)
+
+
+def to_ics(
+    plan: Plan,
+    *,
+    timestamp: datetime | None = None,
+    calendar_name: str | None = None,
+    reminders: timedelta | None = DEFAULT_REMINDER,
+) -> bytes:
+    """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
+
+    ``timestamp`` (timezone-aware; default: now) fixes ``DTSTAMP`` and sets
+    ``SEQUENCE``, so the same timestamp gives the same bytes and a later one
+    updates an imported calendar in place. ``calendar_name`` defaults to the
+    protocol's title. ``reminders`` is each reminder's offset from an event's
+    start (local midnight; the default is 09:00 the day before), or ``None``
+    for no reminders.
+    """
+    from .ics import render as ics
+
+    return ics(plan, timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
+
+
+def to_html(plan: Plan, *, title: str | None = None) -> str:
+    """The printable page: one self-contained HTML file (inline CSS and SVG, nothing
+    fetched) with the timeline, the milestone table, the warning signs and the
+    clinician note, for one A4 or Letter page. ``title`` defaults to the protocol's."""
+    from .html import render as html
+
+    return html(plan, title=title)
+
+
+def to_svg(plan: Plan, *, title: str | None = None) -> str:
+    """The timeline as one standalone SVG document, with the warning signs and the
+    clinician note under it. ``title`` defaults to the protocol's."""
+    from .svg import render as svg
+
+    return svg(plan, title=title)
 
 
 def render(
@@ -39,21 +108,21 @@ def render(
 ) -> bytes:
     """The plan in one of :data:`FORMATS`, as the bytes of a file.
 
-    ``timestamp`` and ``reminders`` are for ``ics`` (see ``Plan.to_ics``);
+    ``timestamp`` and ``reminders`` are for ``ics`` (see :func:`to_ics`);
     ``calendar_name`` names the calendar (``ics``) or titles the page (``html``,
     ``svg``); other formats ignore them. One function for the command line and
     for batches, so a batch's file is byte for byte the single export.
     """
     if format == "json":
-        return (plan.model_dump_json(indent=2) + "\n").encode()
+        return to_json(plan).encode()
     if format == "csv":
-        return plan.to_csv().encode()
+        return to_csv(plan).encode()
     if format == "ics":
-        return plan.to_ics(timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
+        return to_ics(plan, timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
     if format == "html":
-        return plan.to_html(title=calendar_name).encode()
+        return to_html(plan, title=calendar_name).encode()
     if format == "svg":
-        return plan.to_svg(title=calendar_name).encode()
+        return to_svg(plan, title=calendar_name).encode()
     if format == "text":
-        return plan.to_text().encode()
-    raise CareTimelineError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))
+        return to_text(plan).encode()
+    raise ExportError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..plan import Milestone, Plan
+    from ..plan_model import Milestone, Plan
 
-__all__ = ["COLUMNS", "FORMULA_STARTS", "neutralise", "render", "table"]
+__all__ = ["COLUMNS", "FORMULA_STARTS", "csv_lines", "neutralise", "render", "table"]
 
 COLUMNS = (
     "plan_id",
@@ -49,13 +49,18 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def table(rows: Iterable[Sequence[str]], header: Sequence[str]) -> str:
-    """RFC 4180 CSV (CRLF line ends, quoting where needed), every cell neutralised."""
+def csv_lines(rows: Iterable[Sequence[str]]) -> str:
+    """Rows as RFC 4180 CSV lines (CRLF line ends, quoting where needed), every
+    cell neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
     return buffer.getvalue()
+
+
+def table(rows: Iterable[Sequence[str]], header: Sequence[str]) -> str:
+    """A CSV table: the header, then the rows (see :func:`csv_lines`)."""
+    return csv_lines([header]) + csv_lines(rows)
 
 
 def _row(plan: Plan, item: Milestone) -> tuple[str, ...]:

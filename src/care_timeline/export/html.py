@@ -12,17 +12,12 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from . import APPLICABILITY_LABELS
-from .svg import (
-    BAND,
-    CATEGORY_STYLES,
-    FONT_FAMILY,
-    INK,
-    MUTED,
-    PAPER,
-    RULE,
-    build_chart,
-    clean,
+from .._text import for_xml
+from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
+from ._words import (
+    APPLICABILITY_LABELS,
+    CATEGORY_NOUNS,
+    TIMING_WORDS,
     dating_summary,
     format_date,
     format_ga_range,
@@ -31,9 +26,10 @@ from .svg import (
     series_summary,
     today_summary,
 )
+from .chart import build_chart
 
 if TYPE_CHECKING:
-    from ..plan import Milestone, Plan
+    from ..plan_model import Milestone, Plan
 
 __all__ = ["render"]
 
@@ -101,13 +97,13 @@ def render(plan: Plan, title: str | None = None) -> str:
     _sub(header, "h1", name)
     facts = f"{dating_summary(plan)}. {today_summary(plan)}."
     if plan.plan_id:
-        facts += f" Plan {clean(plan.plan_id)}."
+        facts += f" Plan {for_xml(plan.plan_id)}."
     _sub(header, "p", facts, class_="facts")
     if plan.dating.explanation:
-        explanation = f"How the pregnancy was dated: {clean(plan.dating.explanation)}"
+        explanation = f"How the pregnancy was dated: {for_xml(plan.dating.explanation)}"
         _sub(header, "p", explanation, class_="small")
     for note in plan.dating.notes:
-        _sub(header, "p", f"Note on the dating: {clean(note)}", class_="small")
+        _sub(header, "p", f"Note on the dating: {for_xml(note)}", class_="small")
 
     figure = _sub(body, "figure")
     figure.append(build_chart(plan, title).element)
@@ -121,15 +117,15 @@ def render(plan: Plan, title: str | None = None) -> str:
     _sub(signs, "p", "Contact your care team at once if you notice:")
     items = _sub(signs, "ul")
     for sign in plan.warning_signs:
-        _sub(items, "li", clean(sign))
+        _sub(items, "li", for_xml(sign))
     # The note and the footer share the column beside the (longer) warning signs.
     aside = _sub(bottom, "div")
-    _sub(aside, "p", clean(plan.clinician_note), class_="note")
+    _sub(aside, "p", for_xml(plan.clinician_note), class_="note")
     _sub(
         aside,
         "footer",
-        f"Protocol: {clean(plan.protocol.title)} ({clean(plan.protocol.id)}, "
-        f"version {clean(plan.protocol.version)}). Planned as of {format_date(plan.today)}.",
+        f"Protocol: {for_xml(plan.protocol.title)} ({for_xml(plan.protocol.id)}, "
+        f"version {for_xml(plan.protocol.version)}). Planned as of {format_date(plan.today)}.",
     )
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
 
@@ -147,29 +143,28 @@ def _table(body: ET.Element, plan: Plan) -> None:
 def _row(rows: ET.Element, item: Milestone) -> None:
     row = _sub(rows, "tr", class_=item.applicability)
     what = _sub(row, "td", class_="what")
-    _sub(what, "strong", clean(item.title))
+    _sub(what, "strong", for_xml(item.title))
     what[-1].tail = " "
-    _sub(what, "span", f"({CATEGORY_STYLES[item.category].label.lower()})", class_="small")
+    _sub(what, "span", f"({CATEGORY_NOUNS[item.category]})", class_="small")
 
     when = _sub(row, "td", format_range(item.start, item.end), class_="when")
     ga = format_ga_range(item)
-    _line_break(when, f"{ga}, {_TIMING[item.timing]}" if item.is_live else ga)
+    _line_break(when, f"{ga}, {TIMING_WORDS[item.timing]}" if item.on_timeline else ga)
     if item.occurrences:
         _line_break(when, "")
         _sub(when, "span", series_summary(item), class_="small")
 
     verdict = _sub(row, "td")
     label = APPLICABILITY_LABELS[item.applicability]
-    if not item.is_live:
+    if not item.on_timeline:
         label += " (not on the timeline)"
     _sub(verdict, "strong", label + ":")
-    verdict[-1].tail = " " + clean(item.reason)
+    verdict[-1].tail = " " + for_xml(item.reason)
     for note in item.notes:
         _line_break(verdict, "")
-        _sub(verdict, "span", f"Note: {clean(note)}", class_="small")
+        _sub(verdict, "span", f"Note: {for_xml(note)}", class_="small")
 
 
 # The reasons are the longest texts (a clinic's may list every risk factor), so they
 # get the most room; the dates keep to one line each.
 _COLUMNS = (("Milestone", "27%"), ("Dates, weeks+days", "21%"), ("For you", "52%"))
-_TIMING = {"past": "past", "current": "now", "upcoming": "coming up"}

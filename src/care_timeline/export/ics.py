@@ -25,22 +25,18 @@ from typing import TYPE_CHECKING
 from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from .._text import control_character
-from ..errors import CareTimelineError
-from . import APPLICABILITY_LABELS, DEFAULT_REMINDER
+from ..errors import ExportError
+from ..values import DEFAULT_REMINDER, check_reminder, parse_timestamp
+from ._words import APPLICABILITY_LABELS, CALENDAR_TITLE_PREFIX
 
 if TYPE_CHECKING:
-    from ..plan import Milestone, Plan
+    from ..plan_model import Milestone, Plan
 
 __all__ = [
-    "DEFAULT_REMINDER",
     "MAX_CALENDAR_NAME_LENGTH",
-    "MAX_REMINDER",
-    "MIN_REMINDER",
     "PRODID",
     "SEQUENCE_EPOCH",
     "check_calendar_name",
-    "check_reminder",
-    "check_timestamp",
     "event_uid",
     "render",
     "sequence_for",
@@ -49,23 +45,12 @@ __all__ = [
 PRODID = "-//care-timeline//care-timeline//EN"
 """Without a version number, so an upgrade alone does not change the bytes."""
 
-MIN_REMINDER = timedelta(days=-28)
-MAX_REMINDER = timedelta(days=1)
-"""Exclusive: a reminder goes off by the end of the event's first day."""
-
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 """SEQUENCE counts whole seconds since here: monotonic in the timestamp, and it
 stays below 2**31 (which some clients store it in) until 2088."""
 
 MAX_CALENDAR_NAME_LENGTH = 1000
 _REFRESH = timedelta(days=1)
-
-# In front, where a narrow calendar view still shows it.
-_SUMMARY_PREFIX = {
-    "applies": "",
-    "discuss": "To discuss: ",
-    "not-applicable": "Does not apply: ",
-}
 
 
 def render(
@@ -75,9 +60,16 @@ def render(
     calendar_name: str | None = None,
     reminders: timedelta | None = DEFAULT_REMINDER,
 ) -> bytes:
-    """The plan as ``.ics`` bytes; see :meth:`care_timeline.Plan.to_ics`."""
-    stamp = datetime.now(UTC) if timestamp is None else timestamp
-    stamp = check_timestamp(stamp)
+    """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
+
+    ``timestamp`` (timezone-aware; default: now) fixes ``DTSTAMP`` and sets
+    ``SEQUENCE``, so the same timestamp gives the same bytes and a later one
+    updates an imported calendar in place. ``calendar_name`` defaults to the
+    protocol's title. ``reminders`` is each reminder's offset from an event's
+    start (local midnight; the default is 09:00 the day before), or ``None``
+    for no reminders.
+    """
+    stamp = parse_timestamp(datetime.now(UTC) if timestamp is None else timestamp, text=False)
     name = plan.protocol.title if calendar_name is None else check_calendar_name(calendar_name)
     trigger = None if reminders is None else check_reminder(reminders)
     sequence = sequence_for(stamp)
@@ -118,11 +110,11 @@ def _event(
         event.add("rrule", _rrule(item.every_days, item.occurrences[-1]))
     else:
         event.add("dtend", item.end + timedelta(days=1))
-    event.add("summary", _SUMMARY_PREFIX[item.applicability] + item.title)
+    event.add("summary", CALENDAR_TITLE_PREFIX[item.applicability] + item.title)
     event.add("description", _description(plan, item))
     # Nothing here is a booked appointment: none of it should mark the whole day busy.
     event.add("transp", "TRANSPARENT")
-    if item.is_live:
+    if item.on_timeline:
         event.add("status", "CONFIRMED")
         if trigger is not None and _gets_reminder(item):
             event.add_component(_alarm(event_summary=str(event["summary"]), trigger=trigger))
@@ -210,65 +202,27 @@ def sequence_for(timestamp: datetime) -> int:
 
     Earlier timestamps (such as ``SOURCE_DATE_EPOCH=0``) give 0.
     """
-    return max(0, int((check_timestamp(timestamp) - SEQUENCE_EPOCH).total_seconds()))
-
-
-def check_timestamp(timestamp: datetime) -> datetime:
-    """The timestamp in UTC to the second; a naive or non-datetime value is refused."""
-    if not isinstance(timestamp, datetime):
-        raise CareTimelineError(
-            field="timestamp",
-            value=repr(timestamp),
-            allowed="a timezone-aware datetime, e.g. datetime(2026, 11, 24, 8, tzinfo=timezone.utc)",
-        )
-    if timestamp.tzinfo is None or timestamp.utcoffset() is None:
-        raise CareTimelineError(
-            field="timestamp",
-            value=timestamp.isoformat(),
-            allowed="a timezone-aware datetime (UTC), not a naive one",
-        )
-    try:
-        return timestamp.astimezone(UTC).replace(microsecond=0)
-    except OverflowError:
-        raise CareTimelineError(
-            field="timestamp",
-            value=timestamp.isoformat(),
-            allowed="a date and time that stays within the years 1-9999 in UTC",
-        ) from None
+    return max(0, int((parse_timestamp(timestamp, text=False) - SEQUENCE_EPOCH).total_seconds()))
 
 
 def check_calendar_name(name: str) -> str:
     """The name with line ends made ``\\n``; control characters other than tab
     and newline are refused, because RFC 5545 text cannot carry them."""
     if not isinstance(name, str):
-        raise CareTimelineError(field="calendar_name", value=repr(name), allowed="text")
+        raise ExportError(field="calendar_name", value=repr(name), allowed="text")
     text = name.replace("\r\n", "\n").replace("\r", "\n")
     allowed = (
         f"non-blank text of at most {MAX_CALENDAR_NAME_LENGTH} characters "
         "without control characters (tab and newline are fine)"
     )
     if not text.strip() or len(text) > MAX_CALENDAR_NAME_LENGTH:
-        raise CareTimelineError(field="calendar_name", value=name, allowed=allowed)
+        raise ExportError(field="calendar_name", value=name, allowed=allowed)
     char = control_character(text)
     if char is not None:
-        raise CareTimelineError(
+        raise ExportError(
             f"calendar_name: {char!r} is not allowed in a calendar name; expected {allowed}",
             field="calendar_name",
             value=name,
             allowed=allowed,
         )
     return text
-
-
-def check_reminder(reminder: timedelta) -> timedelta:
-    """A reminder offset from an event's start, within four weeks before to one day after."""
-    allowed = (
-        "a timedelta from the event's start (local midnight), from "
-        "timedelta(days=-28) up to less than timedelta(days=1), "
-        "e.g. timedelta(hours=-15) for 09:00 the day before; or None for no reminders"
-    )
-    if not isinstance(reminder, timedelta):
-        raise CareTimelineError(field="reminders", value=repr(reminder), allowed=allowed)
-    if not MIN_REMINDER <= reminder < MAX_REMINDER:
-        raise CareTimelineError(field="reminders", value=str(reminder), allowed=allowed)
-    return reminder

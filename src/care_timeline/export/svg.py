@@ -1,697 +1,20 @@
-"""The plan drawn as a timeline: an SVG on its own, or the chart inside the printable page.
-
-Everything is built as :mod:`xml.etree.ElementTree` elements, which escape text and
-attributes, so a clinic's or a caller's text can never become markup. Geometry is in
-CSS pixels: the chart is 718 units wide, the width of an A4 or Letter page less 10 mm
-margins, so one unit prints as one CSS pixel and font sizes mean what they say.
-"""
+"""The timeline as a standalone SVG document: a heading, the chart, what is not on
+it, the warning signs and the clinician note."""
 
 from __future__ import annotations
 
-import math
-import re
-import textwrap
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from ..dating import METHOD_DESCRIPTIONS
-from ..errors import CareTimelineError
+from .._text import for_xml
+from ._style import FONT_FAMILY, MUTED, PAPER, SVG_NAMESPACE
+from ._words import dating_summary, page_title, today_summary
+from .chart import EDGE, LABEL_FONT, LINE, WIDTH, build_chart, element, fixed, text_element, wrap
 
 if TYPE_CHECKING:
-    from ..gestational_age import GestationalAge
-    from ..plan import Milestone, Plan
-    from ..protocol.model import Category
+    from ..plan_model import Plan
 
-__all__ = ["Chart", "build_chart", "render"]
-
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-FONT_FAMILY = "'Liberation Sans', Arial, Helvetica, 'DejaVu Sans', sans-serif"
-
-# The palette. Every colour the page uses is one of these; the tests check each
-# pairing of text or mark on background for WCAG AA contrast.
-PAPER = "#ffffff"
-INK = "#1a1a1a"
-MUTED = "#595959"
-"""Secondary and not-applicable text; 7:1 on paper."""
-RULE = "#767676"
-"""Axis, ticks and table rules; 4.5:1 on paper."""
-BAND = "#f0f0f0"
-"""The first and third trimesters' shading, and table heads."""
-MONTH_BAND = "#e0e0e0"
-"""Every other month in the month row."""
-GRID = "#d9d9d9"
-"""Week grid lines: decoration only, so exempt from contrast."""
-TODAY = "#c51b7d"
-
-Shape = Literal["triangle", "circle", "square", "diamond", "triangle-down"]
-Pattern = Literal["diagonal", "dots", "solid", "cross", "horizontal"]
-
-
-@dataclass(frozen=True)
-class CategoryStyle:
-    """How one category looks: a colour, and a fill pattern and a mark shape so that
-    categories stay apart in greyscale too."""
-
-    label: str
-    colour: str
-    pattern: Pattern
-    shape: Shape
-
-
-CATEGORY_STYLES: dict[Category, CategoryStyle] = {
-    "risk": CategoryStyle("Risk", "#b35806", "diagonal", "triangle"),
-    "monitoring": CategoryStyle("Monitoring", "#2166ac", "dots", "circle"),
-    "treatment": CategoryStyle("Treatment", "#762a83", "solid", "square"),
-    "medication": CategoryStyle("Medication", "#1b7837", "cross", "diamond"),
-    "birth": CategoryStyle("Birth", "#4d4d4d", "horizontal", "triangle-down"),
-}
-
-AXIS_WEEKS = 42
-"""The chart runs from 0 weeks to at least here (post-term begins at 42w0d)."""
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-WIDTH = 718.0
-GUTTER = 50.0
-"""Left margin holding the row captions."""
-RIGHT = 14.0
-EDGE = 4.0
-"""No text comes closer than this to the left or right edge."""
-
-TICK_FONT = 11.0
-LABEL_FONT = 12.0
-TRIMESTER_FONT = 12.0
-LEGEND_FONT = 11.0
-LINE = 14.0
-"""Line height of lane labels and legend rows."""
-BAR = 10.0
-
-# Text is not measured (no fonts are read); these per-character widths, as a
-# share of the font size, are a little above Arial's and Liberation Sans's
-# averages, so estimates err on the wide side and labels stay inside the chart
-# with the usual sans-serif fonts.
-_CHAR_WIDTH = 0.55
-_BOLD_CHAR_WIDTH = 0.6
-
-# Characters XML 1.0 cannot carry at all; user text is scrubbed of them so the SVG
-# always parses.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def clean(text: str) -> str:
-    """User text made safe to put in XML: characters XML cannot hold become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", text)
-
-
-def format_date(day: date) -> str:
-    """``26 Oct 2026``: written out the same way whatever the machine's locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def format_range(start: date, end: date) -> str:
-    if start == end:
-        return format_date(start)
-    return f"{format_date(start)} – {format_date(end)}"
-
-
-def format_ga_range(item: Milestone) -> str:
-    if item.start_ga == item.end_ga:
-        return str(item.start_ga)
-    return f"{item.start_ga} – {item.end_ga}"
-
-
-def page_title(plan: Plan, title: str | None) -> str:
-    """The given title, or the protocol's when none (or only blanks) was given."""
-    if title is not None and not isinstance(title, str):
-        raise CareTimelineError(field="title", value=repr(title), allowed="text, or None")
-    if title is not None and title.strip():
-        return clean(title.strip())
-    return clean(plan.protocol.title)
-
-
-def dating_summary(plan: Plan) -> str:
-    method = METHOD_DESCRIPTIONS[plan.dating.method]
-    return f"Due date {format_date(plan.dating.due_date)}, dated by {method}"
-
-
-def ga_words(ga: GestationalAge) -> str:
-    """``16w1d (16 weeks and 1 day)``, for readers who do not know the notation."""
-    words = f"{ga.weeks} week" + ("" if ga.weeks == 1 else "s")
-    if ga.days:
-        words += f" and {ga.days} day" + ("" if ga.days == 1 else "s")
-    return f"{ga} ({words})"
-
-
-def today_summary(plan: Plan) -> str:
-    ga = plan.gestational_age_today
-    where = ga_words(ga) if ga is not None else "before the pregnancy's week 0"
-    return f"Today {format_date(plan.today)}: {where}"
-
-
-def series_summary(item: Milestone) -> str:
-    every = item.every_days
-    if every == 7:
-        rhythm = "weekly"
-    elif every is not None and every % 7 == 0:
-        rhythm = f"every {every // 7} weeks"
-    else:
-        rhythm = f"every {every} days"
-    return f"{len(item.occurrences)} dates, {rhythm}"
-
-
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """An upper estimate of the rendered width of ``text``."""
-    return len(text) * size * (_BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH)
-
-
-def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
-    per_char = size * (_BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH)
-    return textwrap.wrap(text, max(8, int(width / per_char))) or [""]
-
-
-def _num(value: float) -> str:
-    # Fixed precision keeps the bytes the same from run to run and platform to platform.
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def _sub(
-    parent: ET.Element, tag: str, attrs: dict[str, str | float] | None = None, text: str = ""
-) -> ET.Element:
-    element = ET.SubElement(
-        parent,
-        tag,
-        {k: _num(v) if isinstance(v, float | int) else v for k, v in (attrs or {}).items()},
-    )
-    if text:
-        element.text = text
-    return element
-
-
-def _text(
-    parent: ET.Element,
-    x: float,
-    y: float,
-    text: str,
-    *,
-    size: float,
-    fill: str = INK,
-    anchor: str = "start",
-    bold: bool = False,
-) -> ET.Element:
-    attrs: dict[str, str | float] = {"x": x, "y": y, "font-size": size, "fill": fill}
-    if anchor != "start":
-        attrs["text-anchor"] = anchor
-    if bold:
-        attrs["font-weight"] = "bold"
-    return _sub(parent, "text", attrs, text)
-
-
-def _pattern_id(category: str) -> str:
-    return f"ct-fill-{category}"
-
-
-def _fill(category: Category) -> str:
-    style = CATEGORY_STYLES[category]
-    return style.colour if style.pattern == "solid" else f"url(#{_pattern_id(category)})"
-
-
-def _add_patterns(defs: ET.Element) -> None:
-    for category, style in CATEGORY_STYLES.items():
-        if style.pattern == "solid":
-            continue
-        attrs: dict[str, str | float] = {
-            "id": _pattern_id(category),
-            "patternUnits": "userSpaceOnUse",
-            "width": 6,
-            "height": 6,
-        }
-        if style.pattern == "diagonal":
-            attrs["patternTransform"] = "rotate(45)"
-        pattern = _sub(defs, "pattern", attrs)
-        _sub(pattern, "rect", {"width": 6, "height": 6, "fill": style.colour})
-        if style.pattern in ("diagonal", "cross"):
-            _sub(pattern, "rect", {"x": 4, "width": 2, "height": 6, "fill": PAPER})
-        if style.pattern in ("horizontal", "cross"):
-            _sub(pattern, "rect", {"y": 4, "width": 6, "height": 2, "fill": PAPER})
-        if style.pattern == "dots":
-            _sub(pattern, "circle", {"cx": 3, "cy": 3, "r": 1.3, "fill": PAPER})
-
-
-def _mark(
-    parent: ET.Element, shape: Shape, cx: float, cy: float, size: float, fill: str, stroke: str
-) -> None:
-    half = size / 2
-    paint: dict[str, str | float] = {"fill": fill, "stroke": stroke, "stroke-width": 1.5}
-    if shape == "circle":
-        _sub(parent, "circle", {"cx": cx, "cy": cy, "r": half * 0.95, **paint})
-        return
-    if shape == "square":
-        side = size * 0.85
-        _sub(
-            parent,
-            "rect",
-            {"x": cx - side / 2, "y": cy - side / 2, "width": side, "height": side, **paint},
-        )
-        return
-    corners = {
-        "triangle": ((0, -half), (half, half), (-half, half)),
-        "triangle-down": ((-half, -half), (half, -half), (0, half)),
-        "diamond": ((0, -half), (half, 0), (0, half), (-half, 0)),
-    }[shape]
-    points = " ".join(f"{_num(cx + dx)},{_num(cy + dy)}" for dx, dy in corners)
-    _sub(parent, "polygon", {"points": points, **paint})
-
-
-@dataclass(frozen=True)
-class _Axis:
-    day0: date
-    weeks: int
-    left: float = GUTTER
-    right: float = WIDTH - RIGHT
-
-    @property
-    def per_day(self) -> float:
-        return (self.right - self.left) / (self.weeks * 7)
-
-    @property
-    def end(self) -> date:
-        """The first day after the axis."""
-        return self.day0 + timedelta(days=self.weeks * 7)
-
-    def x(self, day: date) -> float:
-        return self.left + (day - self.day0).days * self.per_day
-
-    def centre(self, day: date) -> float:
-        return self.x(day) + self.per_day / 2
-
-    def holds(self, day: date) -> bool:
-        return self.day0 <= day < self.end
-
-    def span(self, start: date, last: date) -> tuple[float, float] | None:
-        """The x range of the inclusive days start..last, cut to the axis."""
-        first = max(start, self.day0)
-        after = min(last + timedelta(days=1), self.end)
-        if after <= first:
-            return None
-        return self.x(first), self.x(after)
-
-
-def _axis_for(plan: Plan) -> _Axis:
-    # 0-42 weeks, widened when a clinic's protocol puts a live milestone later.
-    last = max((item.end_ga.total_days for item in plan.milestones if item.is_live), default=0)
-    return _Axis(plan.dating.day_zero, max(AXIS_WEEKS, math.ceil((last + 1) / 7)))
-
-
-def _place(text_px: float, want_x: float) -> float:
-    """Start text at ``want_x`` unless it would run past the right edge."""
-    return max(EDGE, min(want_x, WIDTH - EDGE - text_px))
-
-
-def _centred(text_px: float, want_x: float) -> float:
-    """The middle of text centred on ``want_x`` but kept inside the chart."""
-    half = text_px / 2
-    return max(EDGE + half, min(want_x, WIDTH - EDGE - half))
-
-
-@dataclass(frozen=True)
-class Chart:
-    """The timeline as an ``<svg>`` element (no namespace attribute: the HTML page
-    embeds it as is, the standalone SVG declares the namespace on its root)."""
-
-    element: ET.Element
-    width: float
-    height: float
-
-
-def build_chart(plan: Plan, title: str | None = None) -> Chart:
-    """The timeline with its axis, trimester bands, milestone lanes, today and due
-    date markers and a legend."""
-    axis = _axis_for(plan)
-    name = page_title(plan, title)
-    # Sizes are filled in at the end; set now so the attribute order stays fixed.
-    svg = ET.Element(
-        "svg",
-        {
-            "class": "timeline",
-            "width": "",
-            "height": "",
-            "viewBox": "",
-            "role": "img",
-            "font-family": FONT_FAMILY,
-        },
-    )
-    _sub(svg, "title", text=f"{name}: timeline from week 0 to week {axis.weeks}")
-    defs = _sub(svg, "defs")
-    _add_patterns(defs)
-
-    top_trimester = 0.0
-    top_months = top_trimester + 22
-    top_weeks = top_months + 20
-    axis_y = top_weeks + 17
-    top_lanes = axis_y + 20
-    lanes, lanes_height = _lanes(plan, axis, top_lanes + 4)
-    bottom_lanes = top_lanes + 4 + lanes_height
-    markers = ET.Element("g", {"class": "markers"})
-    bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes)
-
-    backdrop = _sub(svg, "g", {"class": "trimesters"})
-    # The protocol's stages (trimesters), every other one shaded.
-    for number, stage in enumerate(plan.trimesters):
-        after = axis.end if stage.end is None else stage.end + timedelta(days=1)
-        x0, x1 = axis.x(max(stage.start, axis.day0)), axis.x(min(after, axis.end))
-        if x1 <= x0:
-            continue
-        label, weeks = stage.name, stage.weeks
-        if number % 2 == 0:
-            _sub(
-                backdrop,
-                "rect",
-                {
-                    "x": x0,
-                    "y": top_trimester,
-                    "width": x1 - x0,
-                    "height": bottom_lanes - top_trimester,
-                    "fill": BAND,
-                },
-            )
-        text = f"{label} · {weeks}"
-        if text_width(text, TRIMESTER_FONT) > x1 - x0 - 4:
-            text = label
-        _text(
-            backdrop,
-            (x0 + x1) / 2,
-            top_trimester + 15,
-            text,
-            size=TRIMESTER_FONT,
-            anchor="middle",
-            bold=True,
-        )
-
-    _month_row(svg, axis, top_months)
-    _week_rows(svg, axis, top_weeks, axis_y, top_lanes, bottom_lanes)
-    # Marker lines go under the lanes, so they never cross out a label.
-    svg.append(markers)
-    svg.append(lanes)
-    height = _legend(svg, plan, axis, bottom + 6)
-    svg.set("width", _num(WIDTH))
-    svg.set("height", _num(height))
-    svg.set("viewBox", f"0 0 {_num(WIDTH)} {_num(height)}")
-    return Chart(svg, WIDTH, height)
-
-
-def _month_row(svg: ET.Element, axis: _Axis, top: float) -> None:
-    row = _sub(svg, "g", {"class": "months"})
-    month = date(axis.day0.year, axis.day0.month, 1)
-    while month < axis.end:
-        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        x0, x1 = axis.x(max(month, axis.day0)), axis.x(min(following, axis.end))
-        if month.month % 2 == 0:
-            _sub(
-                row, "rect", {"x": x0, "y": top, "width": x1 - x0, "height": 18, "fill": MONTH_BAND}
-            )
-        for label in (f"{MONTHS[month.month - 1]} {month.year}", MONTHS[month.month - 1]):
-            if text_width(label, TICK_FONT) <= x1 - x0 - 4:
-                _text(row, (x0 + x1) / 2, top + 13, label, size=TICK_FONT, anchor="middle")
-                break
-        month = following
-
-
-def _week_rows(
-    svg: ET.Element, axis: _Axis, top: float, axis_y: float, top_lanes: float, bottom: float
-) -> None:
-    """A tick for every week; the week number above and the date it starts on below,
-    for every week when there is room and every other week when there is not."""
-    row = _sub(svg, "g", {"class": "weeks"})
-    _text(row, EDGE, top + 12, "Week", size=TICK_FONT, bold=True)
-    _text(row, EDGE, axis_y + 15, "Date", size=TICK_FONT, bold=True)
-    _sub(
-        row,
-        "line",
-        {
-            "x1": axis.left,
-            "y1": axis_y,
-            "x2": axis.right,
-            "y2": axis_y,
-            "stroke": RULE,
-            "stroke-width": 1,
-        },
-    )
-    week_px = axis.per_day * 7
-    every = 1 if week_px >= text_width("00", TICK_FONT) * 2 else 2
-    for week in range(axis.weeks + 1):
-        day = axis.day0 + timedelta(weeks=week)
-        x = axis.x(day)
-        labelled = week % every == 0
-        _sub(
-            row,
-            "line",
-            {
-                "x1": x,
-                "y1": top_lanes,
-                "x2": x,
-                "y2": bottom,
-                "stroke": GRID,
-                "stroke-width": 1 if labelled else 0.5,
-            },
-        )
-        _sub(
-            row,
-            "line",
-            {
-                "x1": x,
-                "y1": axis_y - (5 if labelled else 3),
-                "x2": x,
-                "y2": axis_y + (4 if labelled else 2),
-                "stroke": RULE,
-                "stroke-width": 1,
-            },
-        )
-        if labelled:
-            _text(row, x, top + 12, str(week), size=TICK_FONT, anchor="middle")
-            _text(
-                row,
-                x,
-                axis_y + 15,
-                f"{day.day} {MONTHS[day.month - 1]}"
-                if week_px * every >= text_width("00 May", TICK_FONT) + 4
-                else str(day.day),
-                size=TICK_FONT,
-                anchor="middle",
-            )
-
-
-def _lanes(plan: Plan, axis: _Axis, top: float) -> tuple[ET.Element, float]:
-    group = ET.Element("g", {"class": "milestones"})
-    y = top
-    for item in plan.milestones:
-        if item.is_live:
-            y += _lane(group, item, axis, y)
-    return group, y - top
-
-
-def _short_range(item: Milestone) -> str:
-    # Without the year: the month row shows it, and 42 weeks never repeat a month.
-    def short(day: date) -> str:
-        return f"{day.day} {MONTHS[day.month - 1]}"
-
-    return short(item.start) if item.start == item.end else f"{short(item.start)}–{short(item.end)}"
-
-
-# A white outline behind label text keeps it legible where it crosses a grid line,
-# a marker or the shaded trimester bands.
-_HALO: dict[str, str | float] = {
-    "stroke": PAPER,
-    "stroke-width": 3,
-    "stroke-linejoin": "round",
-    "paint-order": "stroke",
-}
-
-
-def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float) -> float:
-    """One milestone's row; returns its height. The label goes beside the bar or
-    marks when it fits there (right, else left), and above them when it does not."""
-    style = CATEGORY_STYLES[item.category]
-    discuss = item.applicability == "discuss"
-    lane = _sub(parent, "g", {"class": f"milestone {item.category}"})
-    title = clean(item.title)
-    dates = _short_range(item)
-    if item.occurrences:
-        dates = f"{dates}, {series_summary(item)}"
-    if discuss:
-        dates += " · discuss"
-    _sub(
-        lane,
-        "title",
-        text=f"{title}: {format_range(item.start, item.end)} ({format_ga_range(item)})",
-    )
-
-    span = axis.span(item.start, item.end)
-    size = 9.0 if item.occurrences else 11.0
-    shown = [day for day in item.occurrences or (item.start,) if axis.holds(day)]
-    if item.kind == "window":
-        extent = (span[0], max(span[1], span[0] + 3)) if span else None
-    elif shown:
-        extent = (axis.centre(shown[0]) - size / 2, axis.centre(shown[-1]) + size / 2)
-    else:
-        extent = None
-
-    title_px = text_width(title, LABEL_FONT, bold=True)
-    dates_px = text_width(" " + dates, LABEL_FONT)
-    one_line = title_px + dates_px
-    gap = 6.0
-    beside: float | None = None
-    if extent is not None and extent[1] + gap + one_line <= WIDTH - EDGE:
-        beside = extent[1] + gap
-    elif extent is not None and extent[0] - gap - one_line >= EDGE:
-        beside = extent[0] - gap - one_line
-
-    room = WIDTH - 2 * EDGE
-    lines: list[list[tuple[str, bool]]]
-    if one_line <= room:
-        lines = [[(title, True), (" " + dates, False)]]
-    else:
-        lines = [[(line, True)] for line in wrap(title, room, LABEL_FONT, bold=True)]
-        lines += [[(line, False)] for line in wrap(dates, room, LABEL_FONT)]
-    above = 0 if beside is not None else len(lines)
-    bar_y = top + above * LINE + 3
-    middle = bar_y + BAR / 2
-    want_x = extent[0] if extent else axis.left
-    for number, parts in enumerate(lines):
-        px = sum(text_width(text, LABEL_FONT, bold=bold) for text, bold in parts)
-        x = beside if beside is not None else _place(px, want_x)
-        # Beside: centred on the bar (a 12 px font's capitals are about 8.6 px tall).
-        y = middle + 4.3 if beside is not None else top + 11 + number * LINE
-        label = _sub(lane, "text", {"x": x, "y": y, "font-size": LABEL_FONT, "fill": INK, **_HALO})
-        for text, bold in parts:
-            _sub(label, "tspan", {"font-weight": "bold"} if bold else {}, text)
-
-    stroke = style.colour
-    if item.kind == "window" and span is not None:
-        x0, x1 = span
-        attrs: dict[str, str | float] = {
-            "x": x0,
-            "y": bar_y,
-            "width": max(x1 - x0, 3.0),
-            "height": BAR,
-            "fill": _fill(item.category),
-            "stroke": stroke,
-            "stroke-width": 1,
-        }
-        if discuss:  # hollow and dashed, like the hollow marks
-            attrs.update({"fill": PAPER, "stroke-width": 2, "stroke-dasharray": "5 3"})
-        _sub(lane, "rect", attrs)
-    elif item.kind != "window":
-        if len(shown) > 1:
-            _sub(
-                lane,
-                "line",
-                {
-                    "x1": axis.centre(shown[0]),
-                    "y1": middle,
-                    "x2": axis.centre(shown[-1]),
-                    "y2": middle,
-                    "stroke": stroke,
-                    "stroke-width": 1.5,
-                },
-            )
-        for day in shown:
-            fill = PAPER if discuss else style.colour
-            _mark(lane, style.shape, axis.centre(day), middle, size, fill, stroke)
-    return above * LINE + BAR + 6
-
-
-def _markers(group: ET.Element, plan: Plan, axis: _Axis, top: float, bottom: float) -> float:
-    """Today's and the due date's vertical lines, labelled under the lanes (on one row
-    when the two labels do not collide); returns the y below the labels."""
-    due = plan.dating.due_date
-    markers: list[tuple[date, str, str, str | None]] = []
-    if axis.holds(plan.today):
-        ga = plan.gestational_age_today
-        markers.append((plan.today, f"Today {format_date(plan.today)} · {ga}", TODAY, "5 3"))
-    if axis.holds(due):
-        ga_due = plan.dating.gestational_age_on(due)
-        markers.append((due, f"Due date {format_date(due)} · {ga_due}", INK, None))
-    placed: list[tuple[float, float, str, str, str | None, float]] = []
-    for day, label, colour, dashes in markers:
-        px = text_width(label, TICK_FONT, bold=True)
-        centre = _centred(px, axis.centre(day))
-        placed.append((axis.centre(day), centre, label, colour, dashes, px))
-    one_row = len(placed) == 2 and (
-        abs(placed[0][1] - placed[1][1]) > (placed[0][5] + placed[1][5]) / 2 + 10
-    )
-    y = bottom
-    for number, (x, centre, label, colour, dashes, _px) in enumerate(placed):
-        if number == 0 or not one_row:
-            y += LINE
-        line: dict[str, str | float] = {
-            "x1": x,
-            "y1": top,
-            "x2": x,
-            "y2": y - 11,
-            "stroke": colour,
-            "stroke-width": 2,
-        }
-        if dashes:
-            line["stroke-dasharray"] = dashes
-        _sub(group, "line", line)
-        _text(group, centre, y, label, size=TICK_FONT, fill=colour, anchor="middle", bold=True)
-    return y + 4
-
-
-def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float) -> float:
-    """The key to colours, patterns and marks; returns the chart's full height."""
-    group = _sub(svg, "g", {"class": "legend"})
-    live = [item for item in plan.milestones if item.is_live]
-    entries: list[tuple[str, Category | None, bool]] = [
-        (style.label, category, False)
-        for category, style in CATEGORY_STYLES.items()
-        if any(item.category == category for item in live)
-    ]
-    if any(item.applicability == "discuss" for item in live):
-        entries.append(("Hollow, dashed: to discuss", None, True))
-    x, y = EDGE, top + 11
-    for label, category, is_discuss in entries:
-        swatch = 38.0
-        width = swatch + text_width(label, LEGEND_FONT) + 14
-        if x + width > WIDTH - EDGE and x > EDGE:
-            x, y = EDGE, y + LINE
-        if category is not None:
-            style = CATEGORY_STYLES[category]
-            _sub(
-                group,
-                "rect",
-                {
-                    "x": x,
-                    "y": y - 9,
-                    "width": 20,
-                    "height": 10,
-                    "fill": _fill(category),
-                    "stroke": style.colour,
-                },
-            )
-            _mark(group, style.shape, x + 30, y - 4, 9, style.colour, style.colour)
-        elif is_discuss:
-            _sub(
-                group,
-                "rect",
-                {
-                    "x": x + 1,
-                    "y": y - 8,
-                    "width": 18,
-                    "height": 8,
-                    "fill": PAPER,
-                    "stroke": INK,
-                    "stroke-width": 2,
-                    "stroke-dasharray": "5 3",
-                },
-            )
-            _mark(group, "circle", x + 30, y - 4, 9, PAPER, INK)
-        _text(group, x + swatch, y, label, size=LEGEND_FONT)
-        x += width
-    return y + 6
+__all__ = ["build_document", "render"]
 
 
 def build_document(plan: Plan, title: str | None = None) -> ET.Element:
@@ -709,35 +32,35 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
             "font-family": FONT_FAMILY,
         },
     )
-    _sub(root, "title", text=name)
+    element(root, "title", text=name)
     # A white sheet of its own, so an app's dark background cannot sink the contrast.
-    _sub(root, "rect", {"width": "100%", "height": "100%", "fill": PAPER})
+    element(root, "rect", {"width": "100%", "height": "100%", "fill": PAPER})
     room = WIDTH - 2 * EDGE
     y = 22.0
     for line in wrap(name, room, 18, bold=True):
-        _text(root, EDGE, y, line, size=18, bold=True)
+        text_element(root, EDGE, y, line, size=18, bold=True)
         y += 22
     facts = [f"{dating_summary(plan)}. {today_summary(plan)}."]
     if plan.plan_id:
-        facts.append(f"Plan {clean(plan.plan_id)}")
+        facts.append(f"Plan {for_xml(plan.plan_id)}")
     if plan.dating.explanation:
-        facts.append(f"How the pregnancy was dated: {clean(plan.dating.explanation)}")
-    facts.extend(f"Note on the dating: {clean(note)}" for note in plan.dating.notes)
+        facts.append(f"How the pregnancy was dated: {for_xml(plan.dating.explanation)}")
+    facts.extend(f"Note on the dating: {for_xml(note)}" for note in plan.dating.notes)
     for fact in facts:
         for line in wrap(fact, room, LABEL_FONT):
-            _text(root, EDGE, y, line, size=LABEL_FONT)
+            text_element(root, EDGE, y, line, size=LABEL_FONT)
             y += LINE
     y += 6
 
     chart = build_chart(plan, title)
-    chart.element.set("y", _num(y))
+    chart.element.set("y", fixed(y))
     del chart.element.attrib["class"]
     root.append(chart.element)
     y += chart.height + 14
 
-    left_out = [item for item in plan.milestones if not item.is_live]
+    left_out = [item for item in plan.milestones if not item.on_timeline]
     if left_out:
-        _text(
+        text_element(
             root,
             EDGE,
             y,
@@ -748,11 +71,11 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
         )
         y += LINE
         for item in left_out:
-            for line in wrap(f"{clean(item.title)}: {clean(item.reason)}", room, LABEL_FONT):
-                _text(root, EDGE, y, line, size=LABEL_FONT, fill=MUTED)
+            for line in wrap(f"{for_xml(item.title)}: {for_xml(item.reason)}", room, LABEL_FONT):
+                text_element(root, EDGE, y, line, size=LABEL_FONT, fill=MUTED)
                 y += LINE
         y += 6
-    _text(
+    text_element(
         root,
         EDGE,
         y,
@@ -762,17 +85,17 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
     )
     y += LINE
     for sign in plan.warning_signs:
-        for number, line in enumerate(wrap(clean(sign), room - 12, LABEL_FONT)):
-            _text(root, EDGE + 12, y, ("• " if number == 0 else "  ") + line, size=LABEL_FONT)
+        for index, line in enumerate(wrap(for_xml(sign), room - 12, LABEL_FONT)):
+            text_element(root, EDGE + 12, y, ("• " if index == 0 else "  ") + line, size=LABEL_FONT)
             y += LINE
     y += 6
-    for line in wrap(clean(plan.clinician_note), room, LABEL_FONT, bold=True):
-        _text(root, EDGE, y, line, size=LABEL_FONT, bold=True)
+    for line in wrap(for_xml(plan.clinician_note), room, LABEL_FONT, bold=True):
+        text_element(root, EDGE, y, line, size=LABEL_FONT, bold=True)
         y += LINE
     height = y + 4
-    root.set("width", _num(WIDTH))
-    root.set("height", _num(height))
-    root.set("viewBox", f"0 0 {_num(WIDTH)} {_num(height)}")
+    root.set("width", fixed(WIDTH))
+    root.set("height", fixed(height))
+    root.set("viewBox", f"0 0 {fixed(WIDTH)} {fixed(height)}")
     return root
 
 

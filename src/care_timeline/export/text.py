@@ -5,10 +5,10 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from ..dating import METHOD_DESCRIPTIONS
+from ._words import METHOD_DESCRIPTIONS
 
 if TYPE_CHECKING:
-    from ..plan import Milestone, Plan
+    from ..plan_model import Milestone, Plan
 
 _WIDTH = 100
 
@@ -20,6 +20,7 @@ def _when(item: Milestone) -> str:
 
 
 def render(plan: Plan) -> str:
+    """The plan as a readable table."""
     dating = plan.dating
     ga_today = str(plan.gestational_age_today) if plan.gestational_age_today else "before 0w0d"
     lines = [
@@ -34,7 +35,7 @@ def render(plan: Plan) -> str:
     lines.extend(f"Note: {note}" for note in dating.notes)
     lines.append("")
     for item in plan.milestones:
-        mark = "  " if item.is_live else "x "
+        mark = "  " if item.on_timeline else "x "
         lines.append(f"{mark}{item.title}  [{item.id}]")
         lines.append(f"    {_when(item)}; {item.timing}")
         if item.occurrences:

@@ -2,11 +2,8 @@
 
 from .loading import default_protocol, default_protocol_text, load_protocol, parse_protocol
 from .model import (
-    Applicability,
-    Category,
     Condition,
     DateSource,
-    MilestoneKind,
     MilestoneSpec,
     Protocol,
     RiskFactor,
@@ -15,11 +12,8 @@ from .model import (
 )
 
 __all__ = [
-    "Applicability",
-    "Category",
     "Condition",
     "DateSource",
-    "MilestoneKind",
     "MilestoneSpec",
     "Protocol",
     "RiskFactor",

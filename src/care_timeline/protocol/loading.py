@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .._validation import allowed_text, location
-from ..errors import ProtocolError, describe
+from .._model import problem
+from ..errors import ProtocolError
 from .model import Protocol
 
 DEFAULT_FILE = "cervical_insufficiency.toml"
@@ -55,28 +55,22 @@ def parse_protocol(text: str, *, source: str = "<protocol>") -> Protocol:
 
 
 def _protocol_error(err: ValidationError, data: dict[str, Any], source: str) -> ProtocolError:
-    error = err.errors(include_url=False)[0]
-    loc = error["loc"]
+    loc = err.errors(include_url=False)[0]["loc"]
     milestone: str | None = None
-    field = location(error)
+    skip = 0
     if len(loc) >= 2 and loc[0] == "milestones" and isinstance(loc[1], int):
+        # Name the milestone by its id (or its number, if it has none).
         raw = data.get("milestones")
         if isinstance(raw, list) and loc[1] < len(raw) and isinstance(raw[loc[1]], dict):
             raw_id = raw[loc[1]].get("id")
             milestone = str(raw_id) if raw_id is not None else f"#{loc[1] + 1}"
-        field = location(error, skip=2)
-    allowed = allowed_text(error)
-    if error["type"] == "missing":
-        message = f"{field}: missing; expected a value"
-    elif error["type"] == "extra_forbidden":
-        message = f"unknown key {field!r}"
-    elif not field:
-        message = allowed
-    elif error["type"] == "value_error" and isinstance(error.get("input"), dict | list):
-        message = f"{field}: {allowed}"
-    else:
-        value = error.get("input")
-        if isinstance(value, dict | list):
-            value = type(value).__name__
-        message = describe(field, value, allowed)
-    return ProtocolError(message, file=source, milestone=milestone, field=field or None)
+        skip = 2
+    found = problem(err, skip=skip)
+    return ProtocolError(
+        found.message,
+        file=source,
+        milestone=milestone,
+        field=found.field,
+        value=found.value,
+        allowed=found.allowed,
+    )

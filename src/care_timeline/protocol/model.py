@@ -5,15 +5,13 @@ from __future__ import annotations
 import string
 from typing import Annotated, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
+from pydantic import AfterValidator, Field, StrictBool, model_validator
 
+from .._model import FrozenModel
 from .._text import control_character
 from ..dating import MAX_GESTATIONAL_AGE
 from ..gestational_age import GestationalAge
-
-Applicability = Literal["applies", "discuss", "not-applicable"]
-Category = Literal["risk", "monitoring", "treatment", "medication", "birth"]
-MilestoneKind = Literal["window", "day", "series"]
+from ..vocabulary import Applicability, Category, MilestoneKind
 
 Condition = Literal[
     "multiple-fetuses",
@@ -52,11 +50,7 @@ Text = Annotated[str, AfterValidator(_plain_text)]
 """Non-blank text without control characters (newline and tab are fine)."""
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Rule(_Data):
+class Rule(FrozenModel):
     """One row of a milestone's decision table."""
 
     when: tuple[Condition, ...] = ()
@@ -83,7 +77,7 @@ class Rule(_Data):
         return self
 
 
-class MilestoneSpec(_Data):
+class MilestoneSpec(FrozenModel):
     """A milestone as the protocol states it, in gestational ages."""
 
     id: str = Field(pattern=_ID_PATTERN, max_length=64)
@@ -127,7 +121,7 @@ class MilestoneSpec(_Data):
         return self.end if self.end is not None else self.start
 
 
-class ShortCervixRule(_Data):
+class ShortCervixRule(FrozenModel):
     """How a cervical length decides ``short_cervix`` when it was not stated."""
 
     threshold_mm: float = Field(gt=0, le=80)
@@ -140,7 +134,7 @@ class ShortCervixRule(_Data):
         return length_mm <= self.threshold_mm
 
 
-class Trimester(_Data):
+class Trimester(FrozenModel):
     """One stage of pregnancy as the protocol divides it (for charts and readers)."""
 
     name: Text
@@ -149,12 +143,12 @@ class Trimester(_Data):
     """Inclusive; left out for the last stage, which has no end."""
 
 
-class RiskFactor(_Data):
+class RiskFactor(FrozenModel):
     id: str = Field(pattern=_ID_PATTERN, max_length=64)
     label: Text
 
 
-class Protocol(_Data):
+class Protocol(FrozenModel):
     """A whole protocol: identity, texts, vocabulary and milestones."""
 
     id: str = Field(pattern=_ID_PATTERN, max_length=64)

@@ -1,8 +1,10 @@
-"""Plans from text fields: what the command line and batch CSV files share.
+"""The patient fields: what a batch CSV file's columns and the command line's
+flags hold, and the :class:`Dating` and :class:`Profile` built from them.
 
 A field set is a mapping from the batch CSV's column names (the command-line
 flag names with underscores) to text. Empty or missing means unknown. Every
-fault is the library's own error naming the field.
+fault is the library's own error naming the field. The parsers of single
+values (dates, yes/no) are in :mod:`care_timeline.values`.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from .dates import DateOrder, parse_date
 from .dating import Dating
 from .errors import DatingError, ProfileError
 from .gestational_age import GestationalAge
 from .profile import Profile
+from .values import DateOrder, parse_date, parse_yes_no
 
 __all__ = [
     "DATING_FIELDS",
@@ -23,7 +25,6 @@ __all__ = [
     "PROFILE_FIELDS",
     "FieldValue",
     "dating_from_fields",
-    "parse_yes_no",
     "profile_from_fields",
 ]
 
@@ -67,8 +68,6 @@ _METHODS: dict[str, tuple[str, ...]] = {
 }
 # An ultrasound stands alone, or beside an LMP to reconcile the two.
 _SCANS = ("crl", "scan_ga")
-_YES = frozenset({"yes", "y", "true", "1"})
-_NO = frozenset({"no", "n", "false", "0"})
 
 
 def _text(fields: Mapping[str, FieldValue], name: str) -> str | None:
@@ -93,6 +92,13 @@ def _int(
         return int(text, 10)
     except ValueError:
         raise error(field=name, value=text, allowed="a whole number") from None
+
+
+def _yes_no(fields: Mapping[str, FieldValue], name: str) -> bool | None:
+    value = fields.get(name)
+    if value is not None and not isinstance(value, str | bool | int):
+        raise ProfileError(field=name, value=value, allowed="yes/no/true/false/1/0")
+    return parse_yes_no(value, field=name)
 
 
 def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) -> date | None:
@@ -192,22 +198,6 @@ def _required_date(fields: Mapping[str, FieldValue], name: str, order: DateOrder
     return value
 
 
-def parse_yes_no(value: FieldValue, *, field: str) -> bool | None:
-    """``yes/no/true/false/1/0`` (any case) or empty for unknown."""
-    if value is None or isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if not text:
-        return None
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise ProfileError(
-        field=field, value=value, allowed="yes/no/true/false/1/0, or empty for unknown"
-    )
-
-
 def profile_from_fields(
     fields: Mapping[str, FieldValue], *, date_order: DateOrder | None = None
 ) -> Profile:
@@ -253,14 +243,10 @@ def _profile(
 ) -> Profile:
     return Profile(
         fetuses=_int(fields, "fetuses", ProfileError),
-        prior_preterm_birth=parse_yes_no(
-            fields.get("prior_preterm_birth"), field="prior_preterm_birth"
-        ),
-        short_cervix=parse_yes_no(fields.get("short_cervix"), field="short_cervix"),
+        prior_preterm_birth=_yes_no(fields, "prior_preterm_birth"),
+        short_cervix=_yes_no(fields, "short_cervix"),
         short_cervix_on=_date(fields, "short_cervix_on", date_order),
-        membranes_ruptured=parse_yes_no(
-            fields.get("membranes_ruptured"), field="membranes_ruptured"
-        ),
+        membranes_ruptured=_yes_no(fields, "membranes_ruptured"),
         cerclage_placed_on=_date(fields, "cerclage_placed_on", date_order),
         cervical_length_mm=length,
         cervical_length_on=_date(fields, "cervical_length_on", date_order),

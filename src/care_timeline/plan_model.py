@@ -1,4 +1,6 @@
-"""The result of planning: :class:`Plan` and its :class:`Milestone` items.
+"""The result of planning: :class:`Plan` and its :class:`Milestone` items, pure
+values that know nothing of export formats (those are functions of a plan, in
+:mod:`care_timeline.export`).
 
 These models are the stable JSON shape (``plan.model_dump_json()``); keys may be
 added, never renamed. The JSON Schema ships in the package as
@@ -7,28 +9,19 @@ added, never renamed. The JSON Schema ships in the package as
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
+from ._model import FrozenModel
 from .dating import Dating
-from .export import DEFAULT_REMINDER
+from .errors import UnknownMilestoneError
 from .gestational_age import GestationalAge
-from .protocol.model import Applicability, Category, MilestoneKind
+from .vocabulary import ON_TIMELINE, Applicability, Category, MilestoneKind, Timing
 
 __all__ = ["Milestone", "Plan", "ProtocolRef", "Timing", "Trimester", "plan_json_schema"]
 
-Timing = Literal["past", "current", "upcoming"]
-LIVE: tuple[Applicability, ...] = ("applies", "discuss")
-"""The applicabilities that put a milestone on a calendar or a chart."""
 
-
-class _Result(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ProtocolRef(_Result):
+class ProtocolRef(FrozenModel):
     """Which protocol, and which version of it, a plan was made with."""
 
     id: str
@@ -40,7 +33,7 @@ class ProtocolRef(_Result):
     """What the protocol is built from."""
 
 
-class Milestone(_Result):
+class Milestone(FrozenModel):
     """One dated item of a plan: a window, a single day or a recurring series."""
 
     id: str
@@ -67,12 +60,13 @@ class Milestone(_Result):
     """Whether the plan's warning signs go with this milestone."""
 
     @property
-    def is_live(self) -> bool:
-        """Whether it belongs on a calendar or a chart (anything but not-applicable)."""
-        return self.applicability in LIVE
+    def on_timeline(self) -> bool:
+        """Whether it belongs on a calendar or a chart: it applies or is to be
+        discussed (anything but not-applicable)."""
+        return self.applicability in ON_TIMELINE
 
 
-class Trimester(_Result):
+class Trimester(FrozenModel):
     """A stage of the pregnancy, dated."""
 
     name: str
@@ -92,7 +86,7 @@ class Trimester(_Result):
         return f"{self.start_ga}–{self.end_ga}"
 
 
-class Plan(_Result):
+class Plan(FrozenModel):
     """A dated care timeline, for discussion with a clinician."""
 
     protocol: ProtocolRef
@@ -109,59 +103,16 @@ class Plan(_Result):
     """The protocol's stages of pregnancy, dated for this plan."""
 
     def milestone(self, milestone_id: str) -> Milestone:
-        """The milestone with this id (``KeyError`` if the protocol has none)."""
+        """The milestone with this id; :class:`~care_timeline.UnknownMilestoneError`
+        (also a ``KeyError``) if the plan has none."""
         for item in self.milestones:
             if item.id == milestone_id:
                 return item
-        raise KeyError(milestone_id)
-
-    def to_text(self) -> str:
-        """A readable table with dates, GA, applicability and reasons."""
-        from .export.text import render
-
-        return render(self)
-
-    def to_csv(self) -> str:
-        """One CSV row per milestone (plan id, milestone id, title, dates, GA,
-        applicability, reason, timing), with cells a spreadsheet would run as a
-        formula neutralised by a leading single quote."""
-        from .export.csv_table import render
-
-        return render(self)
-
-    def to_html(self, title: str | None = None) -> str:
-        """The printable page: one self-contained HTML file (inline CSS and SVG, nothing
-        fetched) with the timeline, the milestone table, the warning signs and the
-        clinician note, for one A4 or Letter page. ``title`` defaults to the protocol's."""
-        from .export.html import render
-
-        return render(self, title=title)
-
-    def to_svg(self, title: str | None = None) -> str:
-        """The timeline as one standalone SVG document, with the warning signs and the
-        clinician note under it. ``title`` defaults to the protocol's."""
-        from .export.svg import render
-
-        return render(self, title=title)
-
-    def to_ics(
-        self,
-        timestamp: datetime | None = None,
-        calendar_name: str | None = None,
-        reminders: timedelta | None = DEFAULT_REMINDER,
-    ) -> bytes:
-        """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
-
-        ``timestamp`` (timezone-aware; default: now) fixes ``DTSTAMP`` and sets
-        ``SEQUENCE``, so the same timestamp gives the same bytes and a later one
-        updates an imported calendar in place. ``calendar_name`` defaults to the
-        protocol's title. ``reminders`` is each reminder's offset from an event's
-        start (local midnight; the default is 09:00 the day before), or ``None``
-        for no reminders.
-        """
-        from .export.ics import render
-
-        return render(self, timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
+        raise UnknownMilestoneError(
+            field="milestone",
+            value=milestone_id,
+            allowed="one of " + ", ".join(item.id for item in self.milestones),
+        )
 
 
 def plan_json_schema() -> dict[str, Any]:

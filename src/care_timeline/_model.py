@@ -1,0 +1,115 @@
+"""The one frozen base model, and the one translation of pydantic's
+``ValidationError`` into the library's own errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import CareTimelineError, describe
+
+__all__ = ["FrozenModel", "Problem", "library_error", "location", "problem"]
+
+
+class FrozenModel(BaseModel):
+    """Values the library hands out: immutable, and refusing unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+_SHOULD = re.compile(r"^\w+ should (?:be |have )?")
+
+
+def location(error: ErrorDetails, *, skip: int = 0) -> str:
+    """``('milestones', 2, 'end')`` -> ``milestones[2].end`` (``skip`` leading parts left out)."""
+    text = ""
+    for part in error["loc"][skip:]:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
+
+
+def allowed_text(error: ErrorDetails) -> str:
+    """pydantic's message, reworded as what is allowed."""
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    kind = error["type"]
+    own = ctx.get("error")
+    if isinstance(own, CareTimelineError) and own.allowed:
+        return own.allowed
+    if kind == "extra_forbidden":
+        return "no such field"
+    if kind == "missing":
+        return "a value (it is required)"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"one of {ctx['expected']}"
+    if kind == "string_pattern_mismatch" and "pattern" in ctx:
+        return f"text matching {ctx['pattern']}"
+    if kind == "too_short" and "min_length" in ctx:
+        return f"at least {ctx['min_length']} item(s)"
+    message = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    # "Input should be ...", "String should have ...": keep what is allowed.
+    return _SHOULD.sub("", message)
+
+
+class Problem:
+    """The first problem pydantic found, in the library's words."""
+
+    def __init__(self, error: ErrorDetails, field: str, known_fields: Collection[str]) -> None:
+        self.error = error
+        self.allowed = allowed_text(error)
+        given = error.get("input")
+        # A table or a list is named by its kind, not printed whole.
+        self.value: Any = type(given).__name__ if isinstance(given, dict | list) else given
+        self.field: str | None = field or None
+        kind = error["type"]
+        if not field:
+            # A rule across several fields has no location; when its message
+            # starts with a field's name, that field is the one named.
+            first_word = self.allowed.split(" ", 1)[0]
+            self.field = first_word if first_word in known_fields else None
+            self.value = None
+            self.message = self.allowed
+        elif kind == "missing":
+            self.value, self.allowed = None, "a value"
+            self.message = f"{field}: missing; expected a value"
+        elif kind == "extra_forbidden":
+            self.message = f"unknown key {field!r}"
+        elif kind == "value_error" and isinstance(given, dict | list | tuple):
+            self.message = f"{field}: {self.allowed}"
+        else:
+            self.message = describe(field, self.value, self.allowed)
+
+
+def problem(
+    err: ValidationError,
+    *,
+    field_prefix: str = "",
+    skip: int = 0,
+    known_fields: Collection[str] = (),
+) -> Problem:
+    """The first problem in ``err``; its field is ``field_prefix`` + its location
+    without the first ``skip`` parts."""
+    error = err.errors(include_url=False)[0]
+    where = location(error, skip=skip)
+    return Problem(error, field_prefix + where if where else "", known_fields)
+
+
+def library_error(
+    err: ValidationError,
+    error_type: Callable[..., CareTimelineError],
+    *,
+    field_prefix: str = "",
+    known_fields: Collection[str] = (),
+) -> CareTimelineError:
+    """The first problem pydantic found, as ``error_type`` naming field, value and rule."""
+    found = problem(err, field_prefix=field_prefix, known_fields=known_fields)
+    return error_type(found.message, field=found.field, value=found.value, allowed=found.allowed)

@@ -1,0 +1,32 @@
+"""Many patients at once: rows of fields in, one plan (or one error) per row out.
+
+Rows are read lazily and handed to worker processes in small chunks, with only
+a few chunks in flight, so memory stays flat however long the file is; results
+come back in row order, so the same file gives the same output every time.
+
+- :mod:`.patients_csv` reads a patients CSV file (:func:`read_patients`);
+- :mod:`.rows` plans rows (:func:`plan_many` yields a :class:`PlanResult` or a
+  :class:`RowError` per row);
+- :mod:`.file_names` names each row's file and finds ids used twice;
+- :mod:`.writer` writes one file per good row and ``errors.csv`` beside them
+  (:func:`write_batch`);
+- :mod:`._pool` runs the work on every core, in order.
+"""
+
+from .file_names import ERRORS_FILE, file_name
+from .patients_csv import PatientRow, count_patients, read_patients
+from .rows import PlanResult, RowError, plan_many
+from .writer import BatchReport, write_batch
+
+__all__ = [
+    "ERRORS_FILE",
+    "BatchReport",
+    "PatientRow",
+    "PlanResult",
+    "RowError",
+    "count_patients",
+    "file_name",
+    "plan_many",
+    "read_patients",
+    "write_batch",
+]

@@ -1,0 +1,63 @@
+"""Running work over chunks of rows on worker processes, results in row order,
+with only a few chunks in flight so memory stays flat however long the input."""
+
+from __future__ import annotations
+
+import signal
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from itertools import islice
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = ["CHUNKS_IN_FLIGHT_PER_JOB", "CHUNK_ROWS", "run_in_order"]
+
+CHUNK_ROWS = 32
+"""Rows per task sent to a worker: enough to make the hand-over cheap, few
+enough that the last chunks do not leave cores idle."""
+CHUNKS_IN_FLIGHT_PER_JOB = 2
+"""One chunk running and one queued per worker keeps every core busy while
+memory holds only a handful of chunks."""
+
+_S = TypeVar("_S")
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the main process
+    # stops the batch, and the workers finish their current row's file so that
+    # no file is cut short, instead of dying mid-write with tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_in_order(
+    work: Callable[[_S, list[_T]], list[_R]],
+    settings: _S,
+    items: Iterator[_T],
+    workers: int,
+) -> Generator[list[_R], None, None]:
+    """``work(settings, chunk)`` over chunks of ``items``, results in order, on
+    ``workers`` processes (in this process when it is 1), with a bounded number
+    of chunks in flight. ``work`` and ``settings`` must pickle."""
+    chunks = iter(lambda: list(islice(items, CHUNK_ROWS)), [])
+    if workers == 1:
+        for chunk in chunks:
+            yield work(settings, chunk)
+        return
+    # Imported here: a command that plans one patient should not pay for it.
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
+        pending: deque[Future[list[_R]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(work, settings, chunk))
+            if len(pending) >= workers * CHUNKS_IN_FLIGHT_PER_JOB:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

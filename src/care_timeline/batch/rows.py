@@ -1,0 +1,184 @@
+"""Planning the rows of a batch: one plan, or one error, per row, in order."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from .._text import for_message
+from ..errors import CareTimelineError, PatientsFileError, PlanError
+from ..fields import FIELDS, FieldValue, dating_from_fields, profile_from_fields
+from ..plan_model import Plan
+from ..planning import plan
+from ..protocol import Protocol, default_protocol
+from ..values import DateOrder, parse_jobs
+from ._pool import run_in_order
+from .file_names import SeenIds, file_name
+from .patients_csv import PatientRow
+
+__all__ = [
+    "BatchSettings",
+    "Entry",
+    "PlanResult",
+    "RowError",
+    "entries",
+    "plan_chunk",
+    "plan_many",
+    "row_error",
+]
+
+ID_SHOWN = 40
+"""An id is cut to this many characters where a message quotes it."""
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A row that gave a plan; ``plan.plan_id`` is the row's ``id``."""
+
+    line: int
+    id: str
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A row that gave no plan: which row, which field, and why."""
+
+    line: int
+    id: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, id {for_message(self.id, limit=ID_SHOWN)}: {self.message}"
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every row of one batch shares; sent to the workers with each chunk.
+    The fields after ``date_order`` are for writing files."""
+
+    today: date
+    protocol: Protocol
+    date_order: DateOrder | None
+    out: Path | None = None
+    format: str = "json"
+    timestamp: datetime | None = None
+    calendar_name: str | None = None
+    reminders: timedelta | None = None
+
+
+def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
+    fields = row.fields
+    try:
+        if row.problem is not None:
+            raise PatientsFileError(f"row: {row.problem}", field="row")
+        for key in fields:
+            if key not in FIELDS:
+                raise PatientsFileError(
+                    f"{key}: not a field; expected fields from: {', '.join(FIELDS)}", field=key
+                )
+        dating = dating_from_fields(fields, today=settings.today, date_order=settings.date_order)
+        profile = profile_from_fields(fields, date_order=settings.date_order)
+        return plan(
+            dating, profile, protocol=settings.protocol, today=settings.today, plan_id=row.id
+        )
+    except CareTimelineError as err:
+        return row_error(row.line, row.id, err)
+
+
+def row_error(line: int, row_id: str, err: CareTimelineError) -> RowError:
+    """The error a row made, naming the row's column where it was the plan id."""
+    if err.field == "plan_id":  # the row's id is the plan id
+        err = PlanError(field="id", value=err.value, allowed=err.allowed)
+    return RowError(line, row_id, err.field or "row", str(err))
+
+
+Entry = tuple[PatientRow, str] | RowError
+"""A row still to plan (with the file name to write it to, when writing), or an
+error found while reading."""
+
+
+def plan_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[PlanResult | RowError]:
+    """Plan each row of a chunk. Runs in a worker."""
+    results: list[PlanResult | RowError] = []
+    for entry in chunk:
+        if isinstance(entry, RowError):
+            results.append(entry)
+            continue
+        row, _ = entry
+        made = _plan_row(row, settings)
+        results.append(made if isinstance(made, RowError) else PlanResult(row.line, row.id, made))
+    return results
+
+
+def entries(
+    rows: Iterable[PatientRow | Mapping[str, FieldValue]], format: str | None
+) -> Iterator[Entry]:
+    """Each row with its file name, or the error that its id alone makes it.
+
+    Duplicates are found here, in one process, in file order: the later row of
+    two with one id is the bad one. When writing files, ids that differ only in
+    case count as the same, because they would overwrite each other on the
+    case-insensitive file systems of Windows and macOS.
+    """
+    seen = SeenIds()
+    for position, item in enumerate(rows, start=1):
+        row = item if isinstance(item, PatientRow) else PatientRow(position, item)
+        plan_id = row.id
+        if not plan_id:
+            yield RowError(row.line, "", "id", "id: empty; every row needs an id")
+            continue
+        name = file_name(plan_id, format) if format else ""
+        earlier = seen.add(name.lower() if format else plan_id, plan_id, row.line)
+        if earlier is not None:
+            line, same = earlier
+            shown = for_message(plan_id, limit=ID_SHOWN)
+            why = (
+                f"id: {shown} is also the id on line {line}"
+                if same
+                else f"id: {shown} differs only in case from the id on line {line}, "
+                "and the two files would overwrite each other on some systems"
+            )
+            yield RowError(row.line, plan_id, "id", why + "; expected a different id on each row")
+            continue
+        yield row, name
+
+
+def plan_many(
+    rows: Iterable[PatientRow | Mapping[str, FieldValue]],
+    *,
+    today: date,
+    protocol: Protocol | None = None,
+    date_order: DateOrder | None = None,
+    jobs: int = 1,
+) -> Iterator[PlanResult | RowError]:
+    """A :class:`PlanResult` or a :class:`RowError` for each row, in order.
+
+    ``rows`` are :class:`PatientRow` (from :func:`read_patients`) or plain
+    mappings with the same keys, whose ``line`` is then their position from 1.
+    A row's ``id`` is its plan id; a repeated id makes the later row an error.
+    ``jobs`` above 1 plans in that many worker processes (rows and results then
+    travel between processes, which pays off for large inputs).
+
+    >>> from datetime import date
+    >>> rows = [{"id": "a", "due_date": "2027-05-10"}, {"id": "b", "lmp": "2026-13-01"}]
+    >>> for result in plan_many(rows, today=date(2026, 11, 24)):
+    ...     print(result.id, getattr(result, "field", "ok"))
+    a ok
+    b lmp
+    """
+    settings = BatchSettings(
+        today=today,
+        protocol=default_protocol() if protocol is None else protocol,
+        date_order=date_order,
+    )
+    workers = parse_jobs(jobs)
+    with contextlib.closing(
+        run_in_order(plan_chunk, settings, entries(rows, None), workers)
+    ) as chunks:
+        for results in chunks:
+            yield from results

@@ -1,0 +1,50 @@
+"""The ``care-timeline`` command: a thin layer over the public API.
+
+- :mod:`._parser` declares the arguments of every command;
+- :mod:`._commands` runs each command through ``care_timeline``'s public names;
+- :mod:`._progress` draws the batch progress bar.
+
+Bad input exits with status 2 and one line on stderr naming the field, the
+value and what is allowed; never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import care_timeline as ct
+
+from ._commands import COMMANDS, EXIT_OK, EXIT_USAGE
+from ._parser import PROG, UsageError, build_parser
+
+__all__ = ["main", "main_exit"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return COMMANDS[args.command](args)
+    except UsageError as err:
+        _print_error(str(err))
+    except ct.CareTimelineError as err:
+        _print_error(f"{PROG}: error: {err}")
+    except OSError as err:
+        _print_error(f"{PROG}: error: {err.filename or ''}: {err.strerror or err}")
+    except SystemExit as exit_:  # --help and --version
+        return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_USAGE
+
+
+def _print_error(message: str) -> None:
+    """One line on stderr, however many lines the message had."""
+    sys.stderr.write(" ".join(message.split()) + "\n")
+
+
+def main_exit() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""What each command does, through the public API only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import care_timeline as ct
+
+from ._parser import PROG
+from ._progress import progress_bar
+
+__all__ = ["COMMANDS", "EXIT_BAD_ROWS", "EXIT_OK", "EXIT_USAGE"]
+
+EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE = 0, 1, 2
+
+
+# -- reading the arguments ------------------------------------------------------
+
+
+def _today(args: argparse.Namespace) -> date:
+    if args.today is None:
+        return date.today()
+    return ct.parse_date(args.today, field="today", date_order=args.date_order)
+
+
+def _protocol(args: argparse.Namespace) -> ct.Protocol:
+    return ct.default_protocol() if args.protocol is None else ct.load_protocol(args.protocol)
+
+
+def _timestamp(args: argparse.Namespace) -> datetime:
+    """--timestamp, else SOURCE_DATE_EPOCH, else now."""
+    if args.timestamp is not None:
+        return ct.parse_timestamp(args.timestamp)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return ct.parse_epoch(epoch)
+    return datetime.now(UTC)
+
+
+def _reminders(args: argparse.Namespace) -> timedelta | None:
+    return ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders)
+
+
+def _plan(args: argparse.Namespace) -> ct.Plan:
+    today = _today(args)
+    protocol = _protocol(args)
+    dating = ct.dating_from_fields(
+        {name: getattr(args, name) for name in ct.DATING_FIELDS},
+        today=today,
+        date_order=args.date_order,
+    )
+    profile = ct.profile_from_fields(
+        {name: getattr(args, name) for name in ct.PROFILE_FIELDS}, date_order=args.date_order
+    )
+    return ct.plan(dating, profile, protocol=protocol, today=today, plan_id=args.plan_id)
+
+
+def _emit(data: bytes, output: str | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        ct.write_atomic(Path(output), data)
+
+
+# -- the commands -----------------------------------------------------------------
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    data = ct.render(
+        _plan(args),
+        args.format,
+        timestamp=_timestamp(args) if args.format == "ics" else None,
+        calendar_name=args.calendar_name,
+        reminders=_reminders(args),
+    )
+    _emit(data, args.output)
+    return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    today, protocol, jobs = _today(args), _protocol(args), ct.parse_jobs(args.jobs)
+    timestamp = _timestamp(args) if args.format == "ics" else None
+    rows = ct.read_patients(args.patients)
+    bar = None if args.quiet else progress_bar(args.patients, sys.stderr)
+    try:
+        report = ct.write_batch(
+            rows,
+            args.out,
+            format=args.format,
+            today=today,
+            protocol=protocol,
+            date_order=args.date_order,
+            timestamp=timestamp,
+            calendar_name=args.calendar_name,
+            reminders=_reminders(args),
+            jobs=jobs,
+            progress=bar,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if report.bad_rows or not args.quiet:
+        sys.stderr.write(report.summary(PROG))
+    return EXIT_BAD_ROWS if report.bad_rows else EXIT_OK
+
+
+def _cmd_upcoming(args: argparse.Namespace) -> int:
+    today, protocol = _today(args), _protocol(args)
+    start = ct.parse_date(args.start, field="from", date_order=args.date_order)
+    end = ct.parse_date(args.end, field="to", date_order=args.date_order)
+    if end < start:
+        raise ct.QueryError(field="to", value=args.end, allowed=f"a day on or after {start}")
+    ids = [spec.id for spec in protocol.milestones]
+    if args.milestone is not None and args.milestone not in ids:
+        raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
+    wanted = ct.parse_applicability(args.applicability)
+    rows = ct.read_patients(args.patients)
+    bad: list[ct.RowError] = []
+
+    def good() -> Iterator[ct.Plan]:
+        for result in ct.plan_many(
+            rows, today=today, protocol=protocol, date_order=args.date_order
+        ):
+            if isinstance(result, ct.RowError):
+                bad.append(result)
+            else:
+                yield result.plan
+
+    found = ct.upcoming(good(), start, end, milestone=args.milestone, applicability=wanted)
+    if args.format == "csv":
+        sys.stdout.write(ct.upcoming_csv(found))
+    else:
+        sys.stdout.write(ct.upcoming_table(found, start, end))
+    sys.stdout.flush()
+    for error in bad:
+        sys.stderr.write(f"{PROG}: {error}\n")
+    return EXIT_BAD_ROWS if bad else EXIT_OK
+
+
+def _cmd_protocol_show(args: argparse.Namespace) -> int:
+    if args.file is None:
+        text = ct.default_protocol_text()
+    else:
+        ct.load_protocol(args.file)
+        text = Path(args.file).read_text(encoding="utf-8")
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_protocol_validate(args: argparse.Namespace) -> int:
+    protocol = ct.load_protocol(args.file)
+    print(
+        f"{args.file}: valid protocol {protocol.id!r} version {protocol.version} "
+        f"with {len(protocol.milestones)} milestones"
+    )
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "plan": _cmd_plan,
+    "batch": _cmd_batch,
+    "upcoming": _cmd_upcoming,
+    "protocol show": _cmd_protocol_show,
+    "protocol validate": _cmd_protocol_validate,
+}

@@ -1,0 +1,219 @@
+"""The command line's arguments: one parser, one sub-parser per command."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import care_timeline as ct
+
+__all__ = ["PROG", "UsageError", "build_parser"]
+
+PROG = "care-timeline"
+
+PLAN_EXAMPLE = """examples:
+  care-timeline plan --due-date 2027-05-10 --today 2026-11-24
+  care-timeline plan --lmp 2026-08-03 --cycle-length 30 --prior-preterm-birth --format json
+  care-timeline plan --ga 14w3d --on 2026-11-24 --fetuses 1 --cervical-length 22 --cervical-length-on 2026-11-20
+"""
+
+BATCH_EXAMPLE = """examples:
+  care-timeline batch examples/patients.csv --out calendars --today 2026-11-24
+  care-timeline upcoming examples/patients.csv --from 2026-12-01 --to 2026-12-31 --today 2026-11-24
+"""
+
+
+class UsageError(Exception):
+    """A command line argparse could not read; reported as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+class _YesNo(argparse.BooleanOptionalAction):
+    """``--x`` / ``--no-x``, neither meaning unknown; both at once is refused
+    rather than letting the last one silently win."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        super().__call__(parser, namespace, values, option_string)
+        if before is not None and before != getattr(namespace, self.dest):
+            parser.error(
+                f"argument {option_string}: contradicts the other {self.option_strings[0]} flag"
+            )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="A dated care timeline for cervical insufficiency, for discussion with a clinician.",
+        epilog=PLAN_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {ct.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+    _add_plan_command(commands)
+    _add_batch_command(commands)
+    _add_upcoming_command(commands)
+    _add_protocol_command(commands)
+    return parser
+
+
+def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    plan = commands.add_parser(
+        "plan",
+        help="plan one pregnancy",
+        description="Plan one pregnancy from one way of dating it.",
+        epilog=PLAN_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_dating_arguments(plan)
+    _add_profile_arguments(plan)
+    _add_common_arguments(plan)
+    plan.add_argument("--plan-id", metavar="ID", help="the clinic's id for this plan")
+    plan.add_argument(
+        "--format", choices=ct.FORMATS, default="text", help="output format (default: text)"
+    )
+    plan.add_argument(
+        "--timestamp", metavar="ISO-UTC", help="fixes the calendar's DTSTAMP (or SOURCE_DATE_EPOCH)"
+    )
+    plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
+    _add_calendar_arguments(plan)
+    plan.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    plan.set_defaults(command="plan")
+
+
+def _add_dating_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("dating (exactly one way; --lmp with a scan reconciles them)")
+    group.add_argument("--due-date", metavar="D", help="the due date")
+    group.add_argument("--lmp", metavar="D", help="first day of the last menstrual period")
+    group.add_argument(
+        "--cycle-length", metavar="N", help="cycle length in days, 20-45 (default 28)"
+    )
+    group.add_argument("--ga", metavar="NwDd", help="gestational age, like 14w3d")
+    group.add_argument("--on", dest="ga_on", metavar="D", help="the day of --ga (default: --today)")
+    group.add_argument("--conception", metavar="D", help="conception date")
+    group.add_argument("--transfer", metavar="D", help="embryo transfer date")
+    group.add_argument("--embryo-age", metavar="N", help="embryo age at transfer in days, 2-7")
+    group.add_argument(
+        "--crl", metavar="MM", help="crown-rump length at a first-trimester scan, 10-84 mm"
+    )
+    group.add_argument("--scan-ga", metavar="NwDd", help="gestational age from a scan report")
+    group.add_argument("--scan-date", metavar="D", help="the day of the --crl or --scan-ga scan")
+
+
+def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
+    group.add_argument("--fetuses", metavar="N", help="number of fetuses, 1-8")
+    group.add_argument("--prior-preterm-birth", action=_YesNo, default=None)
+    group.add_argument("--short-cervix", action=_YesNo, default=None)
+    group.add_argument("--short-cervix-on", metavar="D", help="the day the short cervix was found")
+    group.add_argument("--membranes-ruptured", action=_YesNo, default=None)
+    group.add_argument("--cerclage-placed-on", metavar="D")
+    group.add_argument("--cervical-length", metavar="MM", help="cervical length in mm")
+    group.add_argument("--cervical-length-on", metavar="D", help="the day it was measured")
+    group.add_argument(
+        "--risk-factor",
+        dest="risk_factors",
+        action="append",
+        metavar="NAME",
+        help="a recorded risk factor (repeat for several; see `protocol show`)",
+    )
+
+
+def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 10/05/2027")
+    parser.add_argument("--today", metavar="D", help="the plan's today (default: the real today)")
+    parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
+
+
+def _add_calendar_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("calendar reminders (--format ics)")
+    group.add_argument(
+        "--remind-days-before",
+        metavar="N",
+        help="remind this many days before a window opens or a dose, 0-28 (default 1)",
+    )
+    group.add_argument("--remind-at", metavar="HH:MM", help="the reminder's time (default 09:00)")
+    group.add_argument("--no-reminders", action="store_true", help="write no reminders")
+
+
+def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    batch = commands.add_parser(
+        "batch",
+        help="one file per patient from a CSV file",
+        description="Plan every row of a patients CSV file into its own file; bad rows "
+        "go to OUT/errors.csv (exit status 1).",
+        epilog=BATCH_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch.add_argument("patients", metavar="PATIENTS.csv")
+    batch.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
+    batch.add_argument(
+        "--format", choices=ct.BATCH_FORMATS, default="ics", help="file format (default: ics)"
+    )
+    batch.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
+    batch.add_argument(
+        "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
+    )
+    batch.add_argument(
+        "--timestamp", metavar="ISO-UTC", help="fixes the calendars' DTSTAMP (or SOURCE_DATE_EPOCH)"
+    )
+    batch.add_argument(
+        "--calendar-name",
+        metavar="TEXT",
+        help="the name of every calendar (default: the protocol's title)",
+    )
+    _add_calendar_arguments(batch)
+    _add_common_arguments(batch)
+    batch.set_defaults(command="batch")
+
+
+def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    upcoming = commands.add_parser(
+        "upcoming",
+        help="who has which milestone in a date range",
+        description="List the milestones that start (and the doses or checks of a series "
+        "that fall) from --from to --to, for every patient in a CSV file.",
+        epilog=BATCH_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    upcoming.add_argument("patients", metavar="PATIENTS.csv")
+    upcoming.add_argument("--from", dest="start", required=True, metavar="D")
+    upcoming.add_argument("--to", dest="end", required=True, metavar="D")
+    upcoming.add_argument("--milestone", metavar="ID", help="only this milestone")
+    upcoming.add_argument(
+        "--applicability",
+        default=",".join(ct.ON_TIMELINE),
+        metavar="LIST",
+        help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
+    )
+    upcoming.add_argument(
+        "--format", choices=("table", "csv"), default="table", help="(default: table)"
+    )
+    _add_common_arguments(upcoming)
+    upcoming.set_defaults(command="upcoming")
+
+
+def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    protocol = commands.add_parser("protocol", help="show or validate a protocol file")
+    actions = protocol.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    show = actions.add_parser(
+        "show", help="print the default protocol (or FILE, validated) as TOML"
+    )
+    show.add_argument("file", nargs="?", metavar="FILE")
+    show.set_defaults(command="protocol show")
+    validate = actions.add_parser("validate", help="check a protocol file")
+    validate.add_argument("file", metavar="FILE")
+    validate.set_defaults(command="protocol validate")

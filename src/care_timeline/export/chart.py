@@ -1,0 +1,625 @@
+"""The plan drawn as a timeline: weeks 0-42 with month labels, the trimester bands,
+one lane per milestone on the timeline, today's and the due date's markers and a
+legend. The printable page embeds it; :mod:`.svg` wraps it in a document of its own.
+
+Everything is built as :mod:`xml.etree.ElementTree` elements, which escape text and
+attributes, so a clinic's or a caller's text can never become markup. Geometry is in
+CSS pixels: the chart is 718 units wide, the width of an A4 or Letter page less 10 mm
+margins, so one unit prints as one CSS pixel and font sizes mean what they say.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from .._text import for_xml
+from ._style import (
+    BAND,
+    CATEGORY_STYLES,
+    FONT_FAMILY,
+    GRID,
+    INK,
+    MONTH_BAND,
+    PAPER,
+    RULE,
+    TODAY,
+    Shape,
+)
+from ._words import (
+    CATEGORY_LABELS,
+    MONTHS,
+    format_date,
+    format_ga_range,
+    format_range,
+    page_title,
+    series_summary,
+)
+
+if TYPE_CHECKING:
+    from ..plan_model import Milestone, Plan
+    from ..vocabulary import Category
+
+__all__ = [
+    "EDGE",
+    "LABEL_FONT",
+    "LINE",
+    "WIDTH",
+    "Chart",
+    "build_chart",
+    "element",
+    "text_element",
+    "fixed",
+    "text_width",
+    "wrap",
+]
+
+AXIS_WEEKS = 42
+"""The chart runs from 0 weeks to at least here (post-term begins at 42w0d)."""
+
+
+WIDTH = 718.0
+GUTTER = 50.0
+"""Left margin holding the row captions."""
+RIGHT = 14.0
+EDGE = 4.0
+"""No text comes closer than this to the left or right edge."""
+
+TICK_FONT = 11.0
+LABEL_FONT = 12.0
+TRIMESTER_FONT = 12.0
+LEGEND_FONT = 11.0
+LINE = 14.0
+"""Line height of lane labels and legend rows."""
+BAR = 10.0
+
+# Text is not measured (no fonts are read); these per-character widths, as a
+# share of the font size, are a little above Arial's and Liberation Sans's
+# averages, so estimates err on the wide side and labels stay inside the chart
+# with the usual sans-serif fonts.
+_CHAR_WIDTH = 0.55
+_BOLD_CHAR_WIDTH = 0.6
+
+# Characters XML 1.0 cannot carry at all; user text is scrubbed of them so the SVG
+# always parses.
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """An upper estimate of the rendered width of ``text``."""
+    return len(text) * size * (_BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH)
+
+
+def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
+    per_char = size * (_BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH)
+    return textwrap.wrap(text, max(8, int(width / per_char))) or [""]
+
+
+def fixed(value: float) -> str:
+    # Fixed precision keeps the bytes the same from run to run and platform to platform.
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def element(
+    parent: ET.Element, tag: str, attrs: dict[str, str | float] | None = None, text: str = ""
+) -> ET.Element:
+    element = ET.SubElement(
+        parent,
+        tag,
+        {k: fixed(v) if isinstance(v, float | int) else v for k, v in (attrs or {}).items()},
+    )
+    if text:
+        element.text = text
+    return element
+
+
+def text_element(
+    parent: ET.Element,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float,
+    fill: str = INK,
+    anchor: str = "start",
+    bold: bool = False,
+) -> ET.Element:
+    attrs: dict[str, str | float] = {"x": x, "y": y, "font-size": size, "fill": fill}
+    if anchor != "start":
+        attrs["text-anchor"] = anchor
+    if bold:
+        attrs["font-weight"] = "bold"
+    return element(parent, "text", attrs, text)
+
+
+def _pattern_id(category: str) -> str:
+    return f"ct-fill-{category}"
+
+
+def _fill(category: Category) -> str:
+    style = CATEGORY_STYLES[category]
+    return style.colour if style.pattern == "solid" else f"url(#{_pattern_id(category)})"
+
+
+def _add_patterns(defs: ET.Element) -> None:
+    for category, style in CATEGORY_STYLES.items():
+        if style.pattern == "solid":
+            continue
+        attrs: dict[str, str | float] = {
+            "id": _pattern_id(category),
+            "patternUnits": "userSpaceOnUse",
+            "width": 6,
+            "height": 6,
+        }
+        if style.pattern == "diagonal":
+            attrs["patternTransform"] = "rotate(45)"
+        pattern = element(defs, "pattern", attrs)
+        element(pattern, "rect", {"width": 6, "height": 6, "fill": style.colour})
+        if style.pattern in ("diagonal", "cross"):
+            element(pattern, "rect", {"x": 4, "width": 2, "height": 6, "fill": PAPER})
+        if style.pattern in ("horizontal", "cross"):
+            element(pattern, "rect", {"y": 4, "width": 6, "height": 2, "fill": PAPER})
+        if style.pattern == "dots":
+            element(pattern, "circle", {"cx": 3, "cy": 3, "r": 1.3, "fill": PAPER})
+
+
+def _mark(
+    parent: ET.Element, shape: Shape, cx: float, cy: float, size: float, fill: str, stroke: str
+) -> None:
+    half = size / 2
+    paint: dict[str, str | float] = {"fill": fill, "stroke": stroke, "stroke-width": 1.5}
+    if shape == "circle":
+        element(parent, "circle", {"cx": cx, "cy": cy, "r": half * 0.95, **paint})
+        return
+    if shape == "square":
+        side = size * 0.85
+        element(
+            parent,
+            "rect",
+            {"x": cx - side / 2, "y": cy - side / 2, "width": side, "height": side, **paint},
+        )
+        return
+    corners = {
+        "triangle": ((0, -half), (half, half), (-half, half)),
+        "triangle-down": ((-half, -half), (half, -half), (0, half)),
+        "diamond": ((0, -half), (half, 0), (0, half), (-half, 0)),
+    }[shape]
+    points = " ".join(f"{fixed(cx + dx)},{fixed(cy + dy)}" for dx, dy in corners)
+    element(parent, "polygon", {"points": points, **paint})
+
+
+@dataclass(frozen=True)
+class _Axis:
+    day0: date
+    weeks: int
+    left: float = GUTTER
+    right: float = WIDTH - RIGHT
+
+    @property
+    def per_day(self) -> float:
+        return (self.right - self.left) / (self.weeks * 7)
+
+    @property
+    def end(self) -> date:
+        """The first day after the axis."""
+        return self.day0 + timedelta(days=self.weeks * 7)
+
+    def x(self, day: date) -> float:
+        return self.left + (day - self.day0).days * self.per_day
+
+    def centre(self, day: date) -> float:
+        return self.x(day) + self.per_day / 2
+
+    def holds(self, day: date) -> bool:
+        return self.day0 <= day < self.end
+
+    def span(self, start: date, last: date) -> tuple[float, float] | None:
+        """The x range of the inclusive days start..last, cut to the axis."""
+        first = max(start, self.day0)
+        after = min(last + timedelta(days=1), self.end)
+        if after <= first:
+            return None
+        return self.x(first), self.x(after)
+
+
+def _axis_for(plan: Plan) -> _Axis:
+    # 0-42 weeks, widened when a clinic's protocol puts a live milestone later.
+    last = max((item.end_ga.total_days for item in plan.milestones if item.on_timeline), default=0)
+    return _Axis(plan.dating.day_zero, max(AXIS_WEEKS, math.ceil((last + 1) / 7)))
+
+
+def _place(text_px: float, want_x: float) -> float:
+    """Start text at ``want_x`` unless it would run past the right edge."""
+    return max(EDGE, min(want_x, WIDTH - EDGE - text_px))
+
+
+def _centred(text_px: float, want_x: float) -> float:
+    """The middle of text centred on ``want_x`` but kept inside the chart."""
+    half = text_px / 2
+    return max(EDGE + half, min(want_x, WIDTH - EDGE - half))
+
+
+@dataclass(frozen=True)
+class Chart:
+    """The timeline as an ``<svg>`` element (no namespace attribute: the HTML page
+    embeds it as is, the standalone SVG declares the namespace on its root)."""
+
+    element: ET.Element
+    width: float
+    height: float
+
+
+def build_chart(plan: Plan, title: str | None = None) -> Chart:
+    """The timeline with its axis, trimester bands, milestone lanes, today and due
+    date markers and a legend."""
+    axis = _axis_for(plan)
+    name = page_title(plan, title)
+    # Sizes are filled in at the end; set now so the attribute order stays fixed.
+    svg = ET.Element(
+        "svg",
+        {
+            "class": "timeline",
+            "width": "",
+            "height": "",
+            "viewBox": "",
+            "role": "img",
+            "font-family": FONT_FAMILY,
+        },
+    )
+    element(svg, "title", text=f"{name}: timeline from week 0 to week {axis.weeks}")
+    defs = element(svg, "defs")
+    _add_patterns(defs)
+
+    top_trimester = 0.0
+    top_months = top_trimester + 22
+    top_weeks = top_months + 20
+    axis_y = top_weeks + 17
+    top_lanes = axis_y + 20
+    lanes, lanes_height = _lanes(plan, axis, top_lanes + 4)
+    bottom_lanes = top_lanes + 4 + lanes_height
+    markers = ET.Element("g", {"class": "markers"})
+    bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes)
+
+    backdrop = element(svg, "g", {"class": "trimesters"})
+    # The protocol's stages (trimesters), every other one shaded.
+    for number, stage in enumerate(plan.trimesters):
+        after = axis.end if stage.end is None else stage.end + timedelta(days=1)
+        x0, x1 = axis.x(max(stage.start, axis.day0)), axis.x(min(after, axis.end))
+        if x1 <= x0:
+            continue
+        label, weeks = stage.name, stage.weeks
+        if number % 2 == 0:
+            element(
+                backdrop,
+                "rect",
+                {
+                    "x": x0,
+                    "y": top_trimester,
+                    "width": x1 - x0,
+                    "height": bottom_lanes - top_trimester,
+                    "fill": BAND,
+                },
+            )
+        text = f"{label} · {weeks}"
+        if text_width(text, TRIMESTER_FONT) > x1 - x0 - 4:
+            text = label
+        text_element(
+            backdrop,
+            (x0 + x1) / 2,
+            top_trimester + 15,
+            text,
+            size=TRIMESTER_FONT,
+            anchor="middle",
+            bold=True,
+        )
+
+    _month_row(svg, axis, top_months)
+    _week_rows(svg, axis, top_weeks, axis_y, top_lanes, bottom_lanes)
+    # Marker lines go under the lanes, so they never cross out a label.
+    svg.append(markers)
+    svg.append(lanes)
+    height = _legend(svg, plan, axis, bottom + 6)
+    svg.set("width", fixed(WIDTH))
+    svg.set("height", fixed(height))
+    svg.set("viewBox", f"0 0 {fixed(WIDTH)} {fixed(height)}")
+    return Chart(svg, WIDTH, height)
+
+
+def _month_row(svg: ET.Element, axis: _Axis, top: float) -> None:
+    row = element(svg, "g", {"class": "months"})
+    month = date(axis.day0.year, axis.day0.month, 1)
+    while month < axis.end:
+        following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        x0, x1 = axis.x(max(month, axis.day0)), axis.x(min(following, axis.end))
+        if month.month % 2 == 0:
+            element(
+                row, "rect", {"x": x0, "y": top, "width": x1 - x0, "height": 18, "fill": MONTH_BAND}
+            )
+        for label in (f"{MONTHS[month.month - 1]} {month.year}", MONTHS[month.month - 1]):
+            if text_width(label, TICK_FONT) <= x1 - x0 - 4:
+                text_element(row, (x0 + x1) / 2, top + 13, label, size=TICK_FONT, anchor="middle")
+                break
+        month = following
+
+
+def _week_rows(
+    svg: ET.Element, axis: _Axis, top: float, axis_y: float, top_lanes: float, bottom: float
+) -> None:
+    """A tick for every week; the week number above and the date it starts on below,
+    for every week when there is room and every other week when there is not."""
+    row = element(svg, "g", {"class": "weeks"})
+    text_element(row, EDGE, top + 12, "Week", size=TICK_FONT, bold=True)
+    text_element(row, EDGE, axis_y + 15, "Date", size=TICK_FONT, bold=True)
+    element(
+        row,
+        "line",
+        {
+            "x1": axis.left,
+            "y1": axis_y,
+            "x2": axis.right,
+            "y2": axis_y,
+            "stroke": RULE,
+            "stroke-width": 1,
+        },
+    )
+    week_px = axis.per_day * 7
+    every = 1 if week_px >= text_width("00", TICK_FONT) * 2 else 2
+    for week in range(axis.weeks + 1):
+        day = axis.day0 + timedelta(weeks=week)
+        x = axis.x(day)
+        labelled = week % every == 0
+        element(
+            row,
+            "line",
+            {
+                "x1": x,
+                "y1": top_lanes,
+                "x2": x,
+                "y2": bottom,
+                "stroke": GRID,
+                "stroke-width": 1 if labelled else 0.5,
+            },
+        )
+        element(
+            row,
+            "line",
+            {
+                "x1": x,
+                "y1": axis_y - (5 if labelled else 3),
+                "x2": x,
+                "y2": axis_y + (4 if labelled else 2),
+                "stroke": RULE,
+                "stroke-width": 1,
+            },
+        )
+        if labelled:
+            text_element(row, x, top + 12, str(week), size=TICK_FONT, anchor="middle")
+            text_element(
+                row,
+                x,
+                axis_y + 15,
+                f"{day.day} {MONTHS[day.month - 1]}"
+                if week_px * every >= text_width("00 May", TICK_FONT) + 4
+                else str(day.day),
+                size=TICK_FONT,
+                anchor="middle",
+            )
+
+
+def _lanes(plan: Plan, axis: _Axis, top: float) -> tuple[ET.Element, float]:
+    group = ET.Element("g", {"class": "milestones"})
+    y = top
+    for item in plan.milestones:
+        if item.on_timeline:
+            y += _lane(group, item, axis, y)
+    return group, y - top
+
+
+def _short_range(item: Milestone) -> str:
+    # Without the year: the month row shows it, and 42 weeks never repeat a month.
+    def short(day: date) -> str:
+        return f"{day.day} {MONTHS[day.month - 1]}"
+
+    return short(item.start) if item.start == item.end else f"{short(item.start)}–{short(item.end)}"
+
+
+# A white outline behind label text keeps it legible where it crosses a grid line,
+# a marker or the shaded trimester bands.
+_HALO: dict[str, str | float] = {
+    "stroke": PAPER,
+    "stroke-width": 3,
+    "stroke-linejoin": "round",
+    "paint-order": "stroke",
+}
+
+
+def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float) -> float:
+    """One milestone's row; returns its height. The label goes beside the bar or
+    marks when it fits there (right, else left), and above them when it does not."""
+    style = CATEGORY_STYLES[item.category]
+    discuss = item.applicability == "discuss"
+    lane = element(parent, "g", {"class": f"milestone {item.category}"})
+    title = for_xml(item.title)
+    dates = _short_range(item)
+    if item.occurrences:
+        dates = f"{dates}, {series_summary(item)}"
+    if discuss:
+        dates += " · discuss"
+    element(
+        lane,
+        "title",
+        text=f"{title}: {format_range(item.start, item.end)} ({format_ga_range(item)})",
+    )
+
+    span = axis.span(item.start, item.end)
+    size = 9.0 if item.occurrences else 11.0
+    shown = [day for day in item.occurrences or (item.start,) if axis.holds(day)]
+    if item.kind == "window":
+        extent = (span[0], max(span[1], span[0] + 3)) if span else None
+    elif shown:
+        extent = (axis.centre(shown[0]) - size / 2, axis.centre(shown[-1]) + size / 2)
+    else:
+        extent = None
+
+    title_px = text_width(title, LABEL_FONT, bold=True)
+    dates_px = text_width(" " + dates, LABEL_FONT)
+    one_line = title_px + dates_px
+    gap = 6.0
+    beside: float | None = None
+    if extent is not None and extent[1] + gap + one_line <= WIDTH - EDGE:
+        beside = extent[1] + gap
+    elif extent is not None and extent[0] - gap - one_line >= EDGE:
+        beside = extent[0] - gap - one_line
+
+    room = WIDTH - 2 * EDGE
+    lines: list[list[tuple[str, bool]]]
+    if one_line <= room:
+        lines = [[(title, True), (" " + dates, False)]]
+    else:
+        lines = [[(line, True)] for line in wrap(title, room, LABEL_FONT, bold=True)]
+        lines += [[(line, False)] for line in wrap(dates, room, LABEL_FONT)]
+    above = 0 if beside is not None else len(lines)
+    bar_y = top + above * LINE + 3
+    middle = bar_y + BAR / 2
+    want_x = extent[0] if extent else axis.left
+    for number, parts in enumerate(lines):
+        px = sum(text_width(text, LABEL_FONT, bold=bold) for text, bold in parts)
+        x = beside if beside is not None else _place(px, want_x)
+        # Beside: centred on the bar (a 12 px font's capitals are about 8.6 px tall).
+        y = middle + 4.3 if beside is not None else top + 11 + number * LINE
+        label = element(
+            lane, "text", {"x": x, "y": y, "font-size": LABEL_FONT, "fill": INK, **_HALO}
+        )
+        for text, bold in parts:
+            element(label, "tspan", {"font-weight": "bold"} if bold else {}, text)
+
+    stroke = style.colour
+    if item.kind == "window" and span is not None:
+        x0, x1 = span
+        attrs: dict[str, str | float] = {
+            "x": x0,
+            "y": bar_y,
+            "width": max(x1 - x0, 3.0),
+            "height": BAR,
+            "fill": _fill(item.category),
+            "stroke": stroke,
+            "stroke-width": 1,
+        }
+        if discuss:  # hollow and dashed, like the hollow marks
+            attrs.update({"fill": PAPER, "stroke-width": 2, "stroke-dasharray": "5 3"})
+        element(lane, "rect", attrs)
+    elif item.kind != "window":
+        if len(shown) > 1:
+            element(
+                lane,
+                "line",
+                {
+                    "x1": axis.centre(shown[0]),
+                    "y1": middle,
+                    "x2": axis.centre(shown[-1]),
+                    "y2": middle,
+                    "stroke": stroke,
+                    "stroke-width": 1.5,
+                },
+            )
+        for day in shown:
+            fill = PAPER if discuss else style.colour
+            _mark(lane, style.shape, axis.centre(day), middle, size, fill, stroke)
+    return above * LINE + BAR + 6
+
+
+def _markers(group: ET.Element, plan: Plan, axis: _Axis, top: float, bottom: float) -> float:
+    """Today's and the due date's vertical lines, labelled under the lanes (on one row
+    when the two labels do not collide); returns the y below the labels."""
+    due = plan.dating.due_date
+    markers: list[tuple[date, str, str, str | None]] = []
+    if axis.holds(plan.today):
+        ga = plan.gestational_age_today
+        markers.append((plan.today, f"Today {format_date(plan.today)} · {ga}", TODAY, "5 3"))
+    if axis.holds(due):
+        ga_due = plan.dating.gestational_age_on(due)
+        markers.append((due, f"Due date {format_date(due)} · {ga_due}", INK, None))
+    placed: list[tuple[float, float, str, str, str | None, float]] = []
+    for day, label, colour, dashes in markers:
+        px = text_width(label, TICK_FONT, bold=True)
+        centre = _centred(px, axis.centre(day))
+        placed.append((axis.centre(day), centre, label, colour, dashes, px))
+    one_row = len(placed) == 2 and (
+        abs(placed[0][1] - placed[1][1]) > (placed[0][5] + placed[1][5]) / 2 + 10
+    )
+    y = bottom
+    for number, (x, centre, label, colour, dashes, _px) in enumerate(placed):
+        if number == 0 or not one_row:
+            y += LINE
+        line: dict[str, str | float] = {
+            "x1": x,
+            "y1": top,
+            "x2": x,
+            "y2": y - 11,
+            "stroke": colour,
+            "stroke-width": 2,
+        }
+        if dashes:
+            line["stroke-dasharray"] = dashes
+        element(group, "line", line)
+        text_element(
+            group, centre, y, label, size=TICK_FONT, fill=colour, anchor="middle", bold=True
+        )
+    return y + 4
+
+
+def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float) -> float:
+    """The key to colours, patterns and marks; returns the chart's full height."""
+    group = element(svg, "g", {"class": "legend"})
+    live = [item for item in plan.milestones if item.on_timeline]
+    entries: list[tuple[str, Category | None, bool]] = [
+        (CATEGORY_LABELS[category], category, False)
+        for category, style in CATEGORY_STYLES.items()
+        if any(item.category == category for item in live)
+    ]
+    if any(item.applicability == "discuss" for item in live):
+        entries.append(("Hollow, dashed: to discuss", None, True))
+    x, y = EDGE, top + 11
+    for label, category, is_discuss in entries:
+        swatch = 38.0
+        width = swatch + text_width(label, LEGEND_FONT) + 14
+        if x + width > WIDTH - EDGE and x > EDGE:
+            x, y = EDGE, y + LINE
+        if category is not None:
+            style = CATEGORY_STYLES[category]
+            element(
+                group,
+                "rect",
+                {
+                    "x": x,
+                    "y": y - 9,
+                    "width": 20,
+                    "height": 10,
+                    "fill": _fill(category),
+                    "stroke": style.colour,
+                },
+            )
+            _mark(group, style.shape, x + 30, y - 4, 9, style.colour, style.colour)
+        elif is_discuss:
+            element(
+                group,
+                "rect",
+                {
+                    "x": x + 1,
+                    "y": y - 8,
+                    "width": 18,
+                    "height": 8,
+                    "fill": PAPER,
+                    "stroke": INK,
+                    "stroke-width": 2,
+                    "stroke-dasharray": "5 3",
+                },
+            )
+            _mark(group, "circle", x + 30, y - 4, 9, PAPER, INK)
+        text_element(group, x + swatch, y, label, size=LEGEND_FONT)
+        x += width
+    return y + 6

@@ -1,0 +1,26 @@
+"""The closed vocabularies that protocols, plans, exports and queries share."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = [
+    "APPLICABILITIES",
+    "ON_TIMELINE",
+    "Applicability",
+    "Category",
+    "MilestoneKind",
+    "Timing",
+]
+
+Applicability = Literal["applies", "discuss", "not-applicable"]
+"""Whether a milestone applies to this patient, is to be discussed, or does not apply."""
+APPLICABILITIES: tuple[Applicability, ...] = ("applies", "discuss", "not-applicable")
+ON_TIMELINE: tuple[Applicability, ...] = ("applies", "discuss")
+"""The applicabilities that put a milestone on a calendar or a chart (and in a
+planning list, unless asked otherwise): anything but not-applicable."""
+
+Category = Literal["risk", "monitoring", "treatment", "medication", "birth"]
+MilestoneKind = Literal["window", "day", "series"]
+Timing = Literal["past", "current", "upcoming"]
+"""Where a milestone lies relative to the plan's today."""
