@@ -52,7 +52,7 @@ def test_output_validates_against_schema(plan: ct.Plan) -> None:
 
 def test_stable_minimum_keys_and_values() -> None:
     data = json.loads(PLANS[0].model_dump_json())
-    assert (data["protocol"]["id"], data["protocol"]["version"]) == ("cervical-insufficiency", "1")
+    assert (data["protocol"]["id"], data["protocol"]["version"]) == ("cervical-insufficiency", "2")
     assert data["protocol"]["language"] == "en"
     assert data["dating"]["method"] == "due-date"
     assert data["dating"]["due_date"] == "2027-05-10"
@@ -73,6 +73,7 @@ def test_stable_minimum_keys_and_values() -> None:
         "basis",
         "applicability",
         "reason",
+        "reason_key",
         "timing",
     ):
         assert key in first
@@ -83,6 +84,29 @@ def test_stable_minimum_keys_and_values() -> None:
     )
     assert (first["start_ga"], first["end_ga"], first["occurrences"]) == ("12w0d", "22w6d", [])
     assert data["warning_signs"] and data["clinician_note"]
+    assert first["reason_key"] == "otherwise"  # the risk window's only rule
+    assert "hospital" in data["urgent_advice"]
+
+
+def test_urgent_advice_is_null_for_a_protocol_without_it() -> None:
+    v1 = ct.load_protocol(
+        Path(__file__).resolve().parent.parent / "examples/article-protocol-v1.toml"
+    )
+    plan = ct.plan(
+        ct.Dating.from_due_date(date(2027, 5, 10)), protocol=v1, today=date(2026, 11, 24)
+    )
+    data = json.loads(plan.model_dump_json())
+    assert data["urgent_advice"] is None
+    jsonschema.validate(data, _shipped_schema())
+
+
+def test_a_plan_stored_before_rule_keys_still_loads() -> None:
+    data = json.loads(PLANS[0].model_dump_json())
+    for item in data["milestones"]:
+        del item["reason_key"]
+    del data["urgent_advice"]
+    old = ct.Plan.model_validate(data)
+    assert old.milestones[0].reason_key == "" and old.urgent_advice is None
 
 
 def test_ga_today_null_before_day_zero() -> None:

@@ -1,4 +1,9 @@
-"""plan(): the spec's milestone table and decision tables, row by row.
+"""plan(): the product contract's milestone table and version-1 decision tables, row by row.
+
+The contract's decision tables are version 1 of the default protocol, kept as
+``examples/article-protocol-v1.toml``; the tests of those rules plan with that file
+(``make_v1``). Version 2, the default now, has its own tables in
+``test_default_protocol_v2.py``. Tests that hold for both plan with the default.
 
 The example pregnancy is due 2027-05-10, so day 0 (0w0d) is 2026-08-03. Dates below
 are counted by hand from day 0: 12w0d = +84 = 2026-10-26; 14w6d = +104 = 2026-11-15;
@@ -10,6 +15,7 @@ are counted by hand from day 0: 12w0d = +84 = 2026-10-26; 14w6d = +104 = 2026-11
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,8 +29,15 @@ TODAY = D(2026, 11, 24)
 DATING = Dating.from_due_date(DUE)
 
 
+V1 = ct.load_protocol(Path(__file__).resolve().parent.parent / "examples/article-protocol-v1.toml")
+
+
 def make(profile: Profile | None = None, today: date = TODAY, **kwargs: Any) -> ct.Plan:
     return ct.plan(DATING, profile=profile, today=today, **kwargs)
+
+
+def make_v1(profile: Profile | None = None, today: date = TODAY) -> ct.Plan:
+    return ct.plan(DATING, profile=profile, today=today, protocol=V1)
 
 
 # id, kind, start, end, start GA, end GA, timing on 2026-11-24
@@ -65,7 +78,7 @@ EXPECTED = [
 
 
 def test_all_eight_milestones_in_order_with_dates_ga_and_timing() -> None:
-    plan = make()
+    plan = make_v1()
     got = [
         (m.id, m.kind, m.start, m.end, str(m.start_ga), str(m.end_ga), m.timing)
         for m in plan.milestones
@@ -136,9 +149,10 @@ CERCLAGE_TABLE = [
     ],
 )
 def test_cerclage_placement_table(profile: Profile, applicability: str, reason_has: str) -> None:
-    item = make(profile).milestone("cerclage-placement")
-    assert item.applicability == applicability
-    assert reason_has in item.reason
+    for plan in (make_v1(profile), make(profile)):  # these rows are the same in version 2
+        item = plan.milestone("cerclage-placement")
+        assert item.applicability == applicability
+        assert reason_has in item.reason
 
 
 @pytest.mark.parametrize(
@@ -152,9 +166,10 @@ def test_cerclage_placement_table(profile: Profile, applicability: str, reason_h
     ],
 )
 def test_cerclage_removal_table(profile: Profile, applicability: str, reason_has: str) -> None:
-    item = make(profile).milestone("cerclage-removal")
-    assert item.applicability == applicability
-    assert reason_has in item.reason
+    for plan in (make_v1(profile), make(profile)):  # these rows are the same in version 2
+        item = plan.milestone("cerclage-removal")
+        assert item.applicability == applicability
+        assert reason_has in item.reason
 
 
 def test_placed_cerclage_becomes_that_day() -> None:
@@ -194,7 +209,7 @@ def test_placed_cerclage_reorders_by_start() -> None:
     ],
 )
 def test_progesterone_injections_table(profile: Profile, applicability: str) -> None:
-    item = make(profile).milestone("progesterone-injections")
+    item = make_v1(profile).milestone("progesterone-injections")
     assert item.applicability == applicability
     assert item.reason
     assert any("17-OHPC" in note and "2023" in note for note in item.notes)
@@ -252,7 +267,7 @@ def test_progesterone_injections_table(profile: Profile, applicability: str) -> 
 def test_vaginal_progesterone_table(
     profile: Profile, applicability: str, start: date | None
 ) -> None:
-    item = make(profile).milestone("vaginal-progesterone")
+    item = make_v1(profile).milestone("vaginal-progesterone")
     assert item.applicability == applicability
     assert item.end == D(2027, 4, 12)
     if start is not None:
@@ -261,7 +276,7 @@ def test_vaginal_progesterone_table(
 
 
 def test_vaginal_progesterone_late_start_ga_and_reason() -> None:
-    item = make(
+    item = make_v1(
         Profile(short_cervix=True, short_cervix_on=D(2026, 12, 1), prior_preterm_birth=False)
     ).milestone("vaginal-progesterone")
     assert str(item.start_ga) == "17w1d"
@@ -269,7 +284,7 @@ def test_vaginal_progesterone_late_start_ga_and_reason() -> None:
 
 
 def test_found_too_late_reason_names_the_date() -> None:
-    item = make(
+    item = make_v1(
         Profile(short_cervix=True, short_cervix_on=D(2027, 4, 13), prior_preterm_birth=False)
     ).milestone("vaginal-progesterone")
     assert "2027-04-13" in item.reason
@@ -287,15 +302,18 @@ def test_found_too_late_reason_names_the_date() -> None:
     "milestone", ["cervical-change-risk", "cervical-monitoring", "preterm-birth-watch", "due-date"]
 )
 def test_always_apply(profile: Profile, milestone: str) -> None:
-    assert make(profile).milestone(milestone).applicability == "applies"
+    assert make_v1(profile).milestone(milestone).applicability == "applies"
+    if milestone != "cervical-monitoring":  # version 2 decides monitoring by the profile
+        assert make(profile).milestone(milestone).applicability == "applies"
 
 
 def test_warning_signs_travel_with_risk_windows() -> None:
-    plan = make()
-    assert len(plan.warning_signs) == 5
+    plan = make_v1()
+    assert len(plan.warning_signs) == 5  # the article's five
     flagged = {m.id for m in plan.milestones if m.warning_signs}
     assert flagged == {"cervical-change-risk", "preterm-birth-watch"}
     assert "clinician" in plan.clinician_note
+    assert plan.urgent_advice is None  # version 1 has none
 
 
 def test_plan_is_frozen_and_deterministic() -> None:
@@ -329,6 +347,12 @@ def test_profile_checked_against_plan(profile: Profile, field: str) -> None:
         ({"short_cervix": False, "short_cervix_on": D(2026, 12, 1)}, "short_cervix_on"),
         ({"short_cervix_on": D(2026, 12, 1)}, "short_cervix_on"),  # would be silently ignored
         ({"risk_factors": ("trauma", "trauma")}, "twice"),
+        ({"prior_second_trimester_loss": "no"}, "prior_second_trimester_loss"),  # strict: a bool
+        ({"cerclage_type": "transabdominal"}, "cerclage_type"),  # would be silently ignored
+        (
+            {"cerclage_type": "cervical", "cerclage_placed_on": D(2026, 11, 2)},
+            "cerclage_type",
+        ),  # not one of transvaginal, transabdominal
     ],
 )
 def test_profile_rejects(kwargs: dict[str, Any], field: str) -> None:

@@ -26,15 +26,23 @@ def profiles(draw: st.DrawFn, due: date) -> ct.Profile:
     day_zero = due - timedelta(days=280)
     pregnancy_days = st.integers(0, 300).map(lambda n: day_zero + timedelta(days=n))
     short = draw(maybe)
+    length = draw(st.none() | st.floats(1, 60))
+    placed = draw(st.none() | pregnancy_days)
     return ct.Profile(
         fetuses=draw(st.one_of(st.none(), st.integers(1, 8))),
         membranes_ruptured=draw(maybe),
         prior_preterm_birth=draw(maybe),
+        prior_second_trimester_loss=draw(maybe),
         short_cervix=short,
         short_cervix_on=draw(st.none() | pregnancy_days) if short is True else None,
-        cervical_length_mm=draw(st.none() | st.floats(1, 60)),
-        cervical_length_on=None,
-        cerclage_placed_on=draw(st.none() | pregnancy_days),
+        cervical_length_mm=length,
+        cervical_length_on=draw(st.none() | pregnancy_days) if length is not None else None,
+        cerclage_placed_on=placed,
+        cerclage_type=(
+            draw(st.sampled_from([None, "transvaginal", "transabdominal"]))
+            if placed is not None
+            else None
+        ),
         risk_factors=tuple(draw(st.lists(st.sampled_from(FACTORS), unique=True, max_size=3))),
     )
 
@@ -60,6 +68,9 @@ def test_any_valid_input_gives_a_valid_plan(data: st.DataObject, due: date, offs
         expected = "past" if item.end < today else "upcoming" if item.start > today else "current"
         assert item.timing == expected
         assert item.reason
+        keys = [rule.key for rule in ct.default_protocol().milestone(item.id).rules]
+        assert item.reason_key in keys
+    assert plan.milestone("progesterone-injections").applicability != "applies"
     assert ct.Plan.model_validate_json(plan.model_dump_json()) == plan
     json.loads(plan.model_dump_json())
 

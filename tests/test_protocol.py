@@ -31,7 +31,11 @@ PROFILES = [
 
 def test_there_are_protocol_files() -> None:
     names = {path.name for path in PROTOCOL_FILES}
-    assert "cervical_insufficiency.toml" in names
+    assert {
+        "cervical_insufficiency.toml",
+        "article-protocol-v1.toml",
+        "clinic-protocol.toml",
+    } <= names
 
 
 @pytest.mark.parametrize("path", PROTOCOL_FILES, ids=lambda p: p.name)
@@ -46,6 +50,10 @@ def test_protocol_contract(path: Path) -> None:
         assert milestone.basis.strip(), milestone.id  # every number has its source
         assert milestone.title.strip() and milestone.description.strip()
         assert not milestone.rules[-1].when  # every profile gets an answer
+        keys = [rule.key for rule in milestone.rules]
+        assert len(keys) == len(set(keys)), milestone.id  # each row can be told apart
+    for text in (protocol.short_cervix.progesterone_basis, protocol.short_cervix.found_early_basis):
+        assert text is None or text.strip()  # a limit that is set has its source
     dating = ct.Dating.from_due_date(date(2027, 5, 10))
     for profile in PROFILES:
         plan = ct.plan(dating, profile, protocol=protocol, today=date(2026, 11, 24))
@@ -56,12 +64,39 @@ def test_protocol_contract(path: Path) -> None:
         for item in plan.milestones:
             assert item.start <= item.end
             assert item.reason and "{" not in item.reason  # placeholders filled
+            rules = protocol.milestone(item.id).rules
+            assert item.reason_key in [rule.key for rule in rules]
+        assert plan.urgent_advice == protocol.urgent_advice
 
 
 def test_default_protocol_identity() -> None:
     protocol = ct.default_protocol()
-    assert (protocol.id, protocol.version) == ("cervical-insufficiency", "1")
+    assert (protocol.id, protocol.version) == ("cervical-insufficiency", "2")
     assert [m.id for m in protocol.milestones] == [
+        "cervical-change-risk",
+        "cerclage-placement",
+        "cervical-monitoring",
+        "cerclage-if-cervix-shortens",  # new in version 2
+        "progesterone-injections",
+        "vaginal-progesterone",
+        "preterm-birth-watch",
+        "late-preterm-watch",  # new in version 2
+        "cerclage-removal",
+        "due-date",
+    ]
+    limits = protocol.short_cervix
+    assert (limits.threshold_mm, limits.comparison) == (25, "less-than")
+    assert (limits.progesterone_threshold_mm, limits.progesterone_comparison) == (20, "at-most")
+    assert str(limits.found_early_before) == "24w0d"
+    assert protocol.urgent_advice and "hospital" in protocol.urgent_advice
+
+
+def test_version_one_is_kept_word_for_word_as_an_example() -> None:
+    """The article's rules, as the default was before version 2 (the ids, windows and
+    rules the product contract's tables describe)."""
+    v1 = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
+    assert (v1.id, v1.version) == ("cervical-insufficiency", "1")
+    assert [m.id for m in v1.milestones] == [
         "cervical-change-risk",
         "cerclage-placement",
         "cervical-monitoring",
@@ -71,8 +106,32 @@ def test_default_protocol_identity() -> None:
         "cerclage-removal",
         "due-date",
     ]
-    assert protocol.short_cervix.threshold_mm == 25
-    assert protocol.short_cervix.comparison == "less-than"
+    assert v1.short_cervix.threshold_mm == 25
+    assert v1.short_cervix.comparison == "less-than"
+    assert v1.short_cervix.progesterone_threshold_mm is None  # v1 has one threshold
+    assert v1.urgent_advice is None  # optional: older files load without it
+    injections = v1.milestone("progesterone-injections").rules
+    assert [(rule.key, rule.result) for rule in injections] == [
+        ("multiple-fetuses", "not-applicable"),
+        ("prior-preterm-birth", "applies"),  # the article's advice, which version 2 drops
+        ("no-prior-preterm-birth", "not-applicable"),
+        ("otherwise", "discuss"),
+    ]
+    header = (ROOT / "examples" / "article-protocol-v1.toml").read_text(encoding="utf-8")
+    assert "version 2" in header.split("\nid = ")[0]  # the header says what changed
+
+
+def test_every_windows_of_version_one_is_kept_in_version_two() -> None:
+    v1 = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
+    v2 = ct.default_protocol()
+    for old in v1.milestones:
+        new = v2.milestone(old.id)
+        assert (new.kind, new.start, new.end_ga, new.every_days) == (
+            old.kind,
+            old.start,
+            old.end_ga,
+            old.every_days,
+        ), old.id
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -94,15 +153,74 @@ def test_moved_window_changes_the_plan(tmp_path: Path) -> None:
 
 
 def test_threshold_comparison_is_data(tmp_path: Path) -> None:
-    text = DEFAULT.replace('comparison = "less-than"', 'comparison = "at-most"')
+    text = DEFAULT.replace('comparison = "less-than"', 'comparison = "at-most"', 1)
     protocol = ct.load_protocol(_write(tmp_path, text))
     profile = ct.Profile(cervical_length_mm=25.0, prior_preterm_birth=False)
     dating = ct.Dating.from_due_date(date(2027, 5, 10))
     today = date(2026, 11, 24)
-    at_most = ct.plan(dating, profile, protocol=protocol, today=today)
-    less_than = ct.plan(dating, profile, today=today)
-    assert at_most.milestone("vaginal-progesterone").applicability == "applies"
-    assert less_than.milestone("vaginal-progesterone").applicability == "not-applicable"
+    at_most = ct.plan(dating, profile, protocol=protocol, today=today).milestone(
+        "vaginal-progesterone"
+    )
+    less_than = ct.plan(dating, profile, today=today).milestone("vaginal-progesterone")
+    # 25 mm is short "at most 25" but above the 20 mm progesterone threshold
+    assert (at_most.applicability, at_most.reason_key) == (
+        "discuss",
+        "cervix-between-thresholds+no-prior-preterm-birth",
+    )
+    # 25 mm is not "less than 25": not short
+    assert (less_than.applicability, less_than.reason_key) == (
+        "not-applicable",
+        "no-short-cervix+no-prior-preterm-birth",
+    )
+
+
+@pytest.mark.parametrize(
+    ("threshold", "applicability", "key"),
+    [
+        ("20", "discuss", "cervix-between-thresholds+no-prior-preterm-birth"),  # 22 > 20
+        (
+            "22",
+            "applies",
+            "short-cervix-found-early+cervix-at-most-progesterone-threshold+no-prior-preterm-birth",
+        ),  # 22 <= 22
+    ],
+)
+def test_progesterone_threshold_is_data(
+    tmp_path: Path, threshold: str, applicability: str, key: str
+) -> None:
+    text = DEFAULT.replace(
+        "progesterone_threshold_mm = 20", f"progesterone_threshold_mm = {threshold}"
+    )
+    protocol = ct.load_protocol(_write(tmp_path, text))
+    profile = ct.Profile(
+        fetuses=1,
+        prior_preterm_birth=False,
+        cervical_length_mm=22.0,
+        cervical_length_on=date(2026, 12, 21),  # 20w0d
+    )
+    item = ct.plan(
+        ct.Dating.from_due_date(date(2027, 5, 10)),
+        profile,
+        protocol=protocol,
+        today=date(2026, 11, 24),
+    ).milestone("vaginal-progesterone")
+    assert (item.applicability, item.reason_key) == (applicability, key)
+
+
+def test_found_early_limit_is_data(tmp_path: Path) -> None:
+    # Moved to 20w0d (2026-12-21), a cervix found short on that day is found late.
+    text = DEFAULT.replace('found_early_before = "24w0d"', 'found_early_before = "20w0d"')
+    protocol = ct.load_protocol(_write(tmp_path, text))
+    profile = ct.Profile(
+        fetuses=1, prior_preterm_birth=True, short_cervix=True, short_cervix_on=date(2026, 12, 21)
+    )
+    dating = ct.Dating.from_due_date(date(2027, 5, 10))
+    moved = ct.plan(dating, profile, protocol=protocol, today=date(2026, 11, 24))
+    default = ct.plan(dating, profile, today=date(2026, 11, 24))
+    assert moved.milestone("vaginal-progesterone").reason_key == "short-cervix-found-late"
+    assert default.milestone("vaginal-progesterone").reason_key == (
+        "short-cervix-found-early+prior-preterm-birth"
+    )
 
 
 BROKEN = [
@@ -123,8 +241,8 @@ BROKEN = [
         ["clinic.toml", "'cervical-change-risk' is used twice"],
     ),
     (
-        'when = ["membranes-ruptured"]\nresult = "not-applicable"\nreason = "A cerclage is not placed',
-        'when = ["twins"]\nresult = "not-applicable"\nreason = "A cerclage is not placed',
+        'when = ["membranes-ruptured"]\nresult = "not-applicable"\nreason = "A stitch is not placed',
+        'when = ["twins"]\nresult = "not-applicable"\nreason = "A stitch is not placed',
         ["milestone 'cerclage-placement'", "rules[1].when[0]", "'twins'", "multiple-fetuses"],
     ),
     (
@@ -148,9 +266,49 @@ BROKEN = [
         ["milestone 'due-date'", "last rule needs no conditions"],
     ),
     (
-        'version = "1"',
-        "version = 1",
+        'version = "2"',
+        "version = 2",
         ["clinic.toml", "version"],
+    ),
+    (
+        'when = ["transabdominal-cerclage"]\nresult = "not-applicable"',
+        'when = ["transabdominal-cerclage"]\nkey = "Stitch Stays"\nresult = "not-applicable"',
+        ["milestone 'cerclage-removal'", "rules[1].key", "'Stitch Stays'", "text matching"],
+    ),
+    (
+        'when = ["transabdominal-cerclage"]\nresult = "not-applicable"',
+        'when = ["transabdominal-cerclage"]\nkey = "otherwise"\nresult = "not-applicable"',
+        ["milestone 'cerclage-removal'", "rules[5] has the key 'otherwise'", "a `key` of its own"],
+    ),
+    (
+        'when = ["multiple-fetuses"]\nresult = "not-applicable"\nreason = "A stitch is not advised when carrying more than one baby, so',
+        'when = ["transabdominal-cerclage"]\nresult = "not-applicable"\nreason = "A stitch is not advised when carrying more than one baby, so',
+        ["milestone 'cerclage-removal'", "rules[3] has the key 'transabdominal-cerclage'"],
+    ),
+    (
+        "progesterone_threshold_mm = 20",
+        "progesterone_threshold_mm = 30",
+        ["clinic.toml", "progesterone_threshold_mm 30 is above threshold_mm 25"],
+    ),
+    (
+        'progesterone_threshold_mm = 20\nprogesterone_comparison = "at-most"\nprogesterone_basis',
+        'progesterone_comparison = "at-most"\nprogesterone_basis',
+        ["clinic.toml", "progesterone_threshold_mm and progesterone_basis go together"],
+    ),
+    (
+        'found_early_before = "24w0d"\nfound_early_basis',
+        'found_early_before = "24 weeks"\nfound_early_basis',
+        ["clinic.toml", "short_cervix.found_early_before", "'24 weeks'"],
+    ),
+    (
+        'found_early_before = "24w0d"\n',
+        "",
+        ["clinic.toml", "found_early_before and found_early_basis go together"],
+    ),
+    (
+        'urgent_advice = "Call',
+        'urgent_advice = "   "\nold_urgent_advice = "Call',
+        ["clinic.toml", "urgent_advice", "blank"],
     ),
     (
         'id = "cervical-insufficiency"',
@@ -229,3 +387,59 @@ def test_example_clinic_file_moves_the_cerclage_window() -> None:
     )
     assert plan.protocol.id == "example-clinic"
     assert plan.milestone("cervical-change-risk").start == date(2026, 10, 26)  # unchanged
+
+
+def test_example_clinic_file_is_version_two_with_one_change() -> None:
+    clinic = ct.load_protocol(ROOT / "examples" / "clinic-protocol.toml")
+    default = ct.default_protocol()
+    assert clinic.version == "2"
+    assert clinic.short_cervix == default.short_cervix
+    assert (clinic.warning_signs, clinic.urgent_advice) == (
+        default.warning_signs,
+        default.urgent_advice,
+    )
+    for milestone in default.milestones:
+        theirs = clinic.milestone(milestone.id)
+        if milestone.id == "cerclage-placement":
+            assert str(theirs.start) == "13w0d"
+            assert theirs.rules == milestone.rules
+        else:
+            assert theirs == milestone, milestone.id
+
+
+V1_TEXT = (ROOT / "examples" / "article-protocol-v1.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("condition", "needs"),
+    [
+        ("short-cervix-found-early", "short_cervix.found_early_before"),
+        ("short-cervix-found-late", "short_cervix.found_early_before"),
+        ("cervix-at-most-progesterone-threshold", "short_cervix.progesterone_threshold_mm"),
+        ("cervix-between-thresholds", "short_cervix.progesterone_threshold_mm"),
+    ],
+)
+def test_a_condition_needs_its_limit_in_the_file(condition: str, needs: str) -> None:
+    # Version 1 has neither limit; a rule that uses one of these conditions is refused.
+    old = 'when = ["no-short-cervix"]'
+    assert old in V1_TEXT
+    with pytest.raises(ProtocolError) as info:
+        ct.parse_protocol(V1_TEXT.replace(old, f'when = ["{condition}"]', 1), source="clinic.toml")
+    message = str(info.value)
+    assert "vaginal-progesterone" in message and condition in message and needs in message
+
+
+def test_rule_keys_default_to_the_conditions_and_may_be_given() -> None:
+    text = DEFAULT.replace(
+        'when = ["transabdominal-cerclage"]\nresult = "not-applicable"',
+        'when = ["transabdominal-cerclage"]\nkey = "stitch-stays"\nresult = "not-applicable"',
+    )
+    rules = ct.parse_protocol(text).milestone("cerclage-removal").rules
+    assert [rule.key for rule in rules] == [
+        "cerclage-placed+membranes-ruptured",  # conditions joined with "+"
+        "stitch-stays",  # given in the file
+        "cerclage-placed",
+        "multiple-fetuses",
+        "membranes-ruptured",
+        "otherwise",  # the last rule, without conditions
+    ]

@@ -52,6 +52,10 @@ class Milestone(FrozenModel):
     """Days between occurrences of a series; null otherwise."""
     applicability: Applicability
     reason: str
+    reason_key: str = ""
+    """The stable key of the protocol rule that decided ``applicability`` and ``reason``
+    (for matching in code; the reason's words may change between versions). Empty only
+    in plans stored before rule keys existed."""
     timing: Timing
     description: str
     basis: str
@@ -98,6 +102,9 @@ class Plan(FrozenModel):
     milestones: tuple[Milestone, ...]
     """Ordered by start date; equal starts keep the protocol's order."""
     warning_signs: tuple[str, ...]
+    urgent_advice: str | None = None
+    """One sentence: when to call the maternity unit or go to hospital now; it goes
+    with the warning signs. Null when the protocol has none."""
     clinician_note: str
     trimesters: tuple[Trimester, ...] = ()
     """The protocol's stages of pregnancy, dated for this plan."""

@@ -28,11 +28,15 @@ MAX_PLAN_ID_LENGTH = 200
 
 @dataclass(frozen=True)
 class _Facts:
-    """The profile as the rules see it, with the short-cervix decision made."""
+    """The profile as the rules see it, with the short-cervix decisions made."""
 
     profile: Profile
     short_cervix: bool | None
     short_cervix_found_on: date | None
+    found_early: bool | None
+    """Whether the short cervix was found before the protocol's limit; None if unknown."""
+    at_most_progesterone_threshold: bool | None
+    """For a short cervix: within the progesterone threshold (None: not short, or unknown)."""
 
     def date_of(self, source: DateSource) -> date | None:
         if source == "cerclage-placed-on":
@@ -40,19 +44,33 @@ class _Facts:
         return self.short_cervix_found_on
 
 
+def _short(f: _Facts) -> bool:
+    return f.short_cervix is True
+
+
 _CONDITIONS: dict[Condition, Callable[[_Facts, date], bool]] = {
     "multiple-fetuses": lambda f, _end: f.profile.fetuses is not None and f.profile.fetuses > 1,
     "singleton": lambda f, _end: f.profile.fetuses == 1,
     "membranes-ruptured": lambda f, _end: f.profile.membranes_ruptured is True,
     "cerclage-placed": lambda f, _end: f.profile.cerclage_placed_on is not None,
+    "transabdominal-cerclage": lambda f, _end: (
+        f.profile.cerclage_placed_on is not None and f.profile.cerclage_type == "transabdominal"
+    ),
     "prior-preterm-birth": lambda f, _end: f.profile.prior_preterm_birth is True,
     "no-prior-preterm-birth": lambda f, _end: f.profile.prior_preterm_birth is False,
-    "short-cervix": lambda f, _end: f.short_cervix is True,
+    "prior-second-trimester-loss": lambda f, _end: f.profile.prior_second_trimester_loss is True,
+    "short-cervix": lambda f, _end: _short(f),
     "no-short-cervix": lambda f, _end: f.short_cervix is False,
+    "short-cervix-found-early": lambda f, _end: _short(f) and f.found_early is True,
+    "short-cervix-found-late": lambda f, _end: _short(f) and f.found_early is False,
     "short-cervix-found-after-end": lambda f, end: (
-        f.short_cervix is True
-        and f.short_cervix_found_on is not None
-        and f.short_cervix_found_on > end
+        _short(f) and f.short_cervix_found_on is not None and f.short_cervix_found_on > end
+    ),
+    "cervix-at-most-progesterone-threshold": lambda f, _end: (
+        _short(f) and f.at_most_progesterone_threshold is True
+    ),
+    "cervix-between-thresholds": lambda f, _end: (
+        _short(f) and f.at_most_progesterone_threshold is False
     ),
 }
 
@@ -86,7 +104,7 @@ def plan(
         raise PlanError(field="today", value=today, allowed="a datetime.date")
     _check_plan_id(plan_id)
     _check_profile(profile, protocol, dating)
-    facts = _facts(profile, protocol)
+    facts = _facts(profile, protocol, dating, today)
     milestones = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
     milestones.sort(key=lambda item: item.start)  # stable: equal starts keep file order
     return Plan(
@@ -103,6 +121,7 @@ def plan(
         gestational_age_today=dating.gestational_age_on(today),
         milestones=tuple(milestones),
         warning_signs=protocol.warning_signs,
+        urgent_advice=protocol.urgent_advice,
         clinician_note=protocol.clinician_note,
         trimesters=tuple(
             Trimester(
@@ -152,13 +171,32 @@ def _check_profile(profile: Profile, protocol: Protocol, dating: Dating) -> None
             )
 
 
-def _facts(profile: Profile, protocol: Protocol) -> _Facts:
+def _facts(profile: Profile, protocol: Protocol, dating: Dating, today: date) -> _Facts:
+    limits = protocol.short_cervix
+    length = profile.cervical_length_mm
     if profile.short_cervix is not None:
-        return _Facts(profile, profile.short_cervix, profile.short_cervix_on)
-    if profile.cervical_length_mm is not None:
-        short = protocol.short_cervix.is_short(profile.cervical_length_mm)
-        return _Facts(profile, short, profile.cervical_length_on if short else None)
-    return _Facts(profile, None, None)
+        short, found_on = profile.short_cervix, profile.short_cervix_on
+    elif length is not None:
+        short = limits.is_short(length)
+        found_on = profile.cervical_length_on if short else None
+    else:
+        short, found_on = None, None
+    found_early: bool | None = None
+    at_most: bool | None = None
+    if short is True:
+        if limits.found_early_before is not None:
+            limit = dating.date_at(limits.found_early_before)
+            if found_on is not None:
+                found_early = found_on < limit
+            elif today < limit:
+                # An undated finding was known by today at the latest, so it was early
+                # if today is; after the limit, when it was found is unknown.
+                found_early = True
+        if limits.progesterone_threshold_mm is not None:
+            # A stated short cervix is trusted as short enough, unless a measured
+            # length above the progesterone threshold says otherwise.
+            at_most = length is None or limits.at_most_progesterone_threshold(length)
+    return _Facts(profile, short, found_on, found_early, at_most)
 
 
 def _decide(spec: MilestoneSpec, facts: _Facts, end: date) -> Rule:
@@ -201,6 +239,7 @@ def _milestone(
         every_days=spec.every_days,
         applicability=rule.result,
         reason=_reason(rule, facts, protocol, dating),
+        reason_key=rule.key,
         timing=_timing(start, end, today),
         description=spec.description,
         basis=spec.basis,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -14,6 +14,7 @@ from .errors import ProfileError
 __all__ = ["Profile"]
 
 MAX_FETUSES = 8
+CerclageType = Literal["transvaginal", "transabdominal"]
 
 
 class Profile(FrozenModel):
@@ -29,6 +30,11 @@ class Profile(FrozenModel):
     """Number of fetuses, 1-8 (1 = singleton)."""
     membranes_ruptured: bool | None = None
     prior_preterm_birth: bool | None = None
+    """A previous *spontaneous* preterm birth: labour, or the waters breaking, before
+    37w0d. A birth brought forward for a medical reason does not count."""
+    prior_second_trimester_loss: bool | None = None
+    """A previous pregnancy lost between 14w0d and 23w6d after the cervix opened
+    without pain."""
     short_cervix: bool | None = None
     short_cervix_on: date | None = None
     """The day the short cervix was found."""
@@ -36,6 +42,8 @@ class Profile(FrozenModel):
     cervical_length_on: date | None = None
     """The day the cervical length was measured."""
     cerclage_placed_on: date | None = None
+    cerclage_type: CerclageType | None = None
+    """How the stitch was placed; only with ``cerclage_placed_on``."""
     risk_factors: tuple[str, ...] = ()
     """Ids from the protocol's list of risk factors (``weak-cervix``, ``trauma``, ...)."""
 
@@ -67,6 +75,9 @@ class Profile(FrozenModel):
         if self.short_cervix_on is not None and self.short_cervix is not True:
             # Without a stated short cervix the date would be silently ignored.
             raise ValueError("short_cervix_on is set but short_cervix is not True")
+        if self.cerclage_type is not None and self.cerclage_placed_on is None:
+            # Without the day it was placed the type would be silently ignored.
+            raise ValueError("cerclage_type is set without cerclage_placed_on")
         if self.cervical_length_on is not None and self.cervical_length_mm is None:
             raise ValueError("cervical_length_on is set without cervical_length_mm")
         if len(set(self.risk_factors)) != len(self.risk_factors):

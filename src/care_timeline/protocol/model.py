@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
@@ -18,21 +18,39 @@ Condition = Literal[
     "singleton",
     "membranes-ruptured",
     "cerclage-placed",
+    "transabdominal-cerclage",
     "prior-preterm-birth",
     "no-prior-preterm-birth",
+    "prior-second-trimester-loss",
     "short-cervix",
     "no-short-cervix",
+    "short-cervix-found-early",
+    "short-cervix-found-late",
     "short-cervix-found-after-end",
+    "cervix-at-most-progesterone-threshold",
+    "cervix-between-thresholds",
 ]
 """The closed vocabulary of conditions a rule may test. An unknown profile fact
 matches none of them: ``prior-preterm-birth`` needs a recorded yes and
 ``no-prior-preterm-birth`` a recorded no."""
+
+NEEDS_FOUND_EARLY_LIMIT: frozenset[Condition] = frozenset(
+    {"short-cervix-found-early", "short-cervix-found-late"}
+)
+"""Conditions that need ``short_cervix.found_early_before`` in the protocol."""
+NEEDS_PROGESTERONE_THRESHOLD: frozenset[Condition] = frozenset(
+    {"cervix-at-most-progesterone-threshold", "cervix-between-thresholds"}
+)
+"""Conditions that need ``short_cervix.progesterone_threshold_mm`` in the protocol."""
 
 DateSource = Literal["cerclage-placed-on", "short-cervix-found-on"]
 """Profile dates a rule may move a milestone to."""
 
 REASON_FIELDS = frozenset({"risk_factors", "cerclage_placed_on", "short_cervix_found_on"})
 _ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*(\+[a-z0-9][a-z0-9-]*)*$"
+"""A rule key: id-like words, joined by ``+`` (the form a default key takes)."""
+Comparison = Literal["less-than", "at-most"]
 
 
 def _plain_text(text: str) -> str:
@@ -55,12 +73,25 @@ class Rule(FrozenModel):
 
     when: tuple[Condition, ...] = ()
     """All of these must hold; empty means "otherwise"."""
+    key: str = Field(pattern=_KEY_PATTERN, max_length=200)
+    """A stable name for this row, unique within its milestone; plans carry it as
+    ``reason_key``. Left out of the file, it is the conditions joined with ``+``, or
+    ``otherwise`` for a rule without conditions."""
     result: Applicability
     reason: Text
     becomes_day: DateSource | None = None
     """When this rule decides, the milestone becomes this one day."""
     starts_no_earlier_than: DateSource | None = None
     """When this rule decides, the milestone starts on this date if it is later."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "key" not in data:
+            when = data.get("when", ())
+            if isinstance(when, list | tuple) and all(isinstance(name, str) for name in when):
+                return {**data, "key": "+".join(when) or "otherwise"}
+        return data
 
     @model_validator(mode="after")
     def _reason_fields(self) -> Self:
@@ -114,6 +145,14 @@ class MilestoneSpec(FrozenModel):
             raise ValueError("becomes_day turns a milestone into one day; a series cannot")
         if self.rules[-1].when:
             raise ValueError("the last rule needs no conditions, so every profile gets an answer")
+        keys: set[str] = set()
+        for number, rule in enumerate(self.rules):
+            if rule.key in keys:
+                raise ValueError(
+                    f"rules[{number}] has the key {rule.key!r}, which an earlier rule already "
+                    "has; give one of them a `key` of its own"
+                )
+            keys.add(rule.key)
         return self
 
     @property
@@ -121,17 +160,62 @@ class MilestoneSpec(FrozenModel):
         return self.end if self.end is not None else self.start
 
 
+def _within(length_mm: float, threshold_mm: float, comparison: Comparison) -> bool:
+    if comparison == "less-than":
+        return length_mm < threshold_mm
+    return length_mm <= threshold_mm
+
+
 class ShortCervixRule(FrozenModel):
-    """How a cervical length decides ``short_cervix`` when it was not stated."""
+    """How a cervical length decides ``short_cervix`` when it was not stated, and the
+    limits the short-cervix conditions compare against."""
 
     threshold_mm: float = Field(gt=0, le=80)
-    comparison: Literal["less-than", "at-most"] = "less-than"
+    comparison: Comparison = "less-than"
     basis: Text
+    progesterone_threshold_mm: float | None = Field(default=None, gt=0, le=80)
+    """A short cervix this long or shorter (by ``progesterone_comparison``) matches
+    ``cervix-at-most-progesterone-threshold``; a measured one above it,
+    ``cervix-between-thresholds``."""
+    progesterone_comparison: Comparison = "at-most"
+    progesterone_basis: Text | None = None
+    found_early_before: GestationalAge | None = None
+    """A short cervix found before this age is "found early"; on or after it, "found late"."""
+    found_early_basis: Text | None = None
+
+    @model_validator(mode="after")
+    def _paired(self) -> Self:
+        if (self.progesterone_threshold_mm is None) != (self.progesterone_basis is None):
+            raise ValueError(
+                "progesterone_threshold_mm and progesterone_basis go together: give both or neither"
+            )
+        if (self.found_early_before is None) != (self.found_early_basis is None):
+            raise ValueError(
+                "found_early_before and found_early_basis go together: give both or neither"
+            )
+        if (
+            self.progesterone_threshold_mm is not None
+            and self.progesterone_threshold_mm > self.threshold_mm
+        ):
+            raise ValueError(
+                f"progesterone_threshold_mm {self.progesterone_threshold_mm:g} is above "
+                f"threshold_mm {self.threshold_mm:g}; it must not be longer than a short cervix"
+            )
+        if self.found_early_before is not None and self.found_early_before > MAX_GESTATIONAL_AGE:
+            raise ValueError(
+                f"found_early_before {self.found_early_before} is after {MAX_GESTATIONAL_AGE}, "
+                "the latest dated age"
+            )
+        return self
 
     def is_short(self, length_mm: float) -> bool:
-        if self.comparison == "less-than":
-            return length_mm < self.threshold_mm
-        return length_mm <= self.threshold_mm
+        return _within(length_mm, self.threshold_mm, self.comparison)
+
+    def at_most_progesterone_threshold(self, length_mm: float) -> bool:
+        """Whether a length is within the progesterone threshold (which must be set)."""
+        if self.progesterone_threshold_mm is None:
+            raise ValueError("this protocol has no progesterone_threshold_mm")
+        return _within(length_mm, self.progesterone_threshold_mm, self.progesterone_comparison)
 
 
 class Trimester(FrozenModel):
@@ -162,6 +246,9 @@ class Protocol(FrozenModel):
     """The source the protocol is built from."""
     clinician_note: Text
     """Ends every export: the plan is for discussion with a clinician."""
+    urgent_advice: Text | None = None
+    """One sentence: when to call the maternity unit or go to hospital now. It travels
+    with the warning signs; older files leave it out."""
     short_cervix: ShortCervixRule
     warning_signs: tuple[Text, ...] = Field(min_length=1)
     warning_signs_basis: Text
@@ -195,6 +282,25 @@ class Protocol(FrozenModel):
         factors = [factor.id for factor in self.risk_factors]
         if len(set(factors)) != len(factors):
             raise ValueError("a risk factor id is used twice")
+        limits = self.short_cervix
+        for milestone in self.milestones:
+            for number, rule in enumerate(milestone.rules):
+                for condition in rule.when:
+                    if condition in NEEDS_FOUND_EARLY_LIMIT and limits.found_early_before is None:
+                        raise ValueError(
+                            f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "
+                            "which needs short_cervix.found_early_before (with its "
+                            "found_early_basis)"
+                        )
+                    if (
+                        condition in NEEDS_PROGESTERONE_THRESHOLD
+                        and limits.progesterone_threshold_mm is None
+                    ):
+                        raise ValueError(
+                            f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "
+                            "which needs short_cervix.progesterone_threshold_mm (with its "
+                            "progesterone_basis)"
+                        )
         return self
 
     def milestone(self, milestone_id: str) -> MilestoneSpec:
