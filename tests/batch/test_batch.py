@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import care_timeline as ct
 from care_timeline import batch
 from care_timeline.batch import writer
-from care_timeline.cli import _progress, main
+from care_timeline.cli import main
 
 TODAY = "2026-11-24"
 STAMP = "2026-11-24T08:00:00Z"
@@ -386,7 +386,9 @@ def test_interrupted_batch_leaves_no_partial_file(
         monkeypatch.setattr(os, "fsync", lambda fd: (interrupt(), real_fsync(fd)))
     else:
         real_render = writer.render
-        monkeypatch.setattr(writer, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1])
+        monkeypatch.setattr(
+            writer, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1]
+        )
     out = tmp_path / "out"
     code, _ = run_batch(capsys, patients, out, "--format", "json", "--jobs", "1")
     assert code == 130
@@ -517,23 +519,3 @@ def test_write_batch_api(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "a.csv").read_text(encoding="utf-8").startswith("plan_id,")
     errors = (tmp_path / "out" / "errors.csv").read_bytes().decode("utf-8")
     assert "\r\n2,'=b,due_date," in errors  # neutralised for spreadsheets
-
-
-# -- the progress bar ---------------------------------------------------------------
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_progress_bar_only_on_a_terminal(patients: Path) -> None:
-    assert _progress.progress_bar(patients, io.StringIO()) is None
-    screen = _Terminal()
-    bar = _progress.progress_bar(patients, screen)
-    assert bar is not None and bar.total == 14  # data rows in the file
-    bar.interval = 0
-    bar(7)
-    assert screen.getvalue().startswith("\r[" + "#" * 15 + "." * 15 + "] 7/14 rows, ")
-    bar.close()
-    assert screen.getvalue().endswith("\r\x1b[K")

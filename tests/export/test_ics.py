@@ -4,114 +4,36 @@ Every export in this file goes through ``parse()``, which loads it with icalenda
 (the library that wrote it) and with ical (an independent implementation), and
 checks that both see the same events.
 
-The golden files in tests/golden/ are regenerated with:
-
-    CARE_TIMELINE_UPDATE_GOLDEN=1 python -m pytest tests/test_ics.py -k golden
-
-(then review the diff: every change in them is a change users will see).
+The golden calendar files are compared by tests/test_golden.py (see
+tests/golden/README.md).
 """
 
 from __future__ import annotations
 
 import inspect
-import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import icalendar
 import pytest
-from dateutil.rrule import rrulestr
 from hypothesis import given
 from hypothesis import strategies as st
-from ical.calendar import Calendar as IcalCalendar
-from ical.calendar_stream import IcsCalendarStream
 
 import care_timeline as ct
+from _support.ics import Parsed, expand_with_dateutil, expand_with_ical, parse, unescape_text
 from care_timeline.cli import main
 
 DEFAULT_REMINDER = ct.DEFAULT_REMINDER
 
-GOLDEN = Path(__file__).parent / "golden"
-UPDATE_GOLDEN = os.environ.get("CARE_TIMELINE_UPDATE_GOLDEN") == "1"
 
 T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
 DUE = date(2027, 5, 10)  # day 0 is 2026-08-03
 PLAN_ID = "clinic-42/7781"
-
-
-# -- reading an export back ---------------------------------------------------
-
-
-@dataclass
-class Parsed:
-    data: bytes
-    calendar: icalendar.Calendar
-    other: IcalCalendar
-    events: list[icalendar.Event]
-    """In file order."""
-
-    def by_milestone(self, plan: ct.Plan) -> dict[str, icalendar.Event]:
-        """Events are written in the plan's order, one per milestone."""
-        assert len(self.events) == len(plan.milestones)
-        for event, item in zip(self.events, plan.milestones, strict=True):
-            assert str(event["SUMMARY"]).endswith(item.title)
-        return {item.id: event for item, event in zip(plan.milestones, self.events, strict=True)}
-
-    def uids(self) -> list[str]:
-        return [str(event["UID"]) for event in self.events]
-
-
-def parse(data: bytes) -> Parsed:
-    assert isinstance(data, bytes)
-    assert data.endswith(b"END:VCALENDAR\r\n")
-    assert all(len(line) <= 75 for line in data.split(b"\r\n")), "lines are folded at 75 octets"
-    calendars = icalendar.Calendar.from_ical(data, multiple=True)
-    assert len(calendars) == 1
-    calendar = calendars[0]
-    streams = IcsCalendarStream.from_ics(data.decode("utf-8"))
-    assert len(streams.calendars) == 1
-    other = streams.calendars[0]
-    events = list(calendar.walk("VEVENT"))
-    assert [str(e["UID"]) for e in events] == [e.uid for e in other.events]
-    for mine, theirs in zip(events, other.events, strict=True):
-        assert mine.decoded("DTSTART") == theirs.dtstart
-        assert mine.decoded("DTEND") == theirs.dtend
-        assert str(mine["SUMMARY"]) == theirs.summary
-        assert str(mine["DESCRIPTION"]) == theirs.description
-        assert int(mine["SEQUENCE"]) == theirs.sequence
-        assert theirs.status is not None
-        assert str(mine["STATUS"]) == theirs.status.value
-        # All-day events: dates, never datetimes (which a client would put in a timezone).
-        assert type(theirs.dtstart) is date and type(theirs.dtend) is date
-        assert mine["DTSTART"].params.get("VALUE") == "DATE"
-        assert mine["DTEND"].params.get("VALUE") == "DATE"
-    return Parsed(data, calendar, other, events)
-
-
-def expand_with_dateutil(event: icalendar.Event) -> list[date]:
-    start: date = event.decoded("DTSTART")
-    rule = rrulestr(
-        event["RRULE"].to_ical().decode(), dtstart=datetime(start.year, start.month, start.day)
-    )
-    return [moment.date() for moment in rule]
-
-
-def expand_with_ical(other: IcalCalendar, uid: str) -> list[date]:
-    days = [item.dtstart for item in other.timeline if item.uid == uid]
-    assert all(type(day) is date for day in days)
-    return days  # type: ignore[return-value]
-
-
-def unescape_text(raw: str) -> str:
-    """RFC 5545 section 3.3.11, written out here so the check does not lean on either parser."""
-    escapes = {"\\\\": "\\", "\\;": ";", "\\,": ",", "\\n": "\n", "\\N": "\n"}
-    return re.sub(r"\\[\\;,nN]", lambda m: escapes[m[0]], raw)
 
 
 def make_plan(
@@ -787,47 +709,3 @@ def test_icalendar_is_imported_only_for_ics(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     parse((tmp_path / "plan.ics").read_bytes())
-
-
-# -- golden files ---------------------------------------------------------------------
-
-GOLDEN_CASES = {
-    # No plan id, nothing known about the patient, default name and reminders.
-    "unknown-profile.ics": (
-        ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY),
-        {},
-    ),
-    # Dated by LMP with a 30-day cycle; a previous preterm birth: weekly injections.
-    "prior-preterm-birth.ics": (
-        ct.plan(
-            ct.Dating.from_lmp(date(2026, 8, 3), cycle_length=30),
-            ct.Profile(fetuses=1, prior_preterm_birth=True, risk_factors=("biopsy",)),
-            today=TODAY,
-            plan_id=PLAN_ID,
-        ),
-        {"calendar_name": "Pregnancy care; week by week"},
-    ),
-    # Twins with a short cervix: most treatments do not apply and are cancelled.
-    "twins-short-cervix.ics": (
-        ct.plan(
-            ct.Dating.from_gestational_age("14w3d", on=date(2026, 11, 24)),
-            ct.Profile(fetuses=2, cervical_length_mm=22, cervical_length_on=date(2026, 11, 20)),
-            today=TODAY,
-            plan_id="clinic-7/0042",
-        ),
-        {"reminders": timedelta(hours=8)},
-    ),
-}
-
-
-@pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
-def test_golden(name: str) -> None:
-    plan, options = GOLDEN_CASES[name]
-    data = ct.to_ics(plan, timestamp=T0, **options)
-    path = GOLDEN / name
-    if UPDATE_GOLDEN:
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_bytes(data)
-    assert path.exists(), f"missing {path}; regenerate as this module's docstring says"
-    assert data == path.read_bytes(), f"{name} changed; regenerate as this module's docstring says"
-    parse(data)

@@ -1,0 +1,97 @@
+"""Golden snapshots: a few fixed plans in every format, compared byte for byte.
+
+Regenerate after an intended change (then review the diff):
+
+    CARE_TIMELINE_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import care_timeline as ct
+from _support.ics import parse
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("CARE_TIMELINE_UPDATE_GOLDEN") == "1"
+T0 = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 24)
+
+# name -> (the plan, export options)
+CASES: dict[str, tuple[Callable[[], ct.Plan], dict[str, Any]]] = {
+    # No plan id, nothing known about the patient, default name and reminders.
+    "unknown-profile": (
+        lambda: ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY),
+        {},
+    ),
+    # Dated by LMP with a 30-day cycle; a previous preterm birth.
+    "prior-preterm-birth": (
+        lambda: ct.plan(
+            ct.Dating.from_lmp(date(2026, 8, 3), cycle_length=30),
+            ct.Profile(fetuses=1, prior_preterm_birth=True, risk_factors=("biopsy",)),
+            today=TODAY,
+            plan_id="clinic-42/7781",
+        ),
+        {"calendar_name": "Pregnancy care; week by week"},
+    ),
+    # Twins with a short cervix: most treatments do not apply.
+    "twins-short-cervix": (
+        lambda: ct.plan(
+            ct.Dating.from_gestational_age("14w3d", on=date(2026, 11, 24)),
+            ct.Profile(fetuses=2, cervical_length_mm=22, cervical_length_on=date(2026, 11, 20)),
+            today=TODAY,
+            plan_id="clinic-7/0042",
+        ),
+        {"reminders": timedelta(hours=8)},
+    ),
+}
+SUFFIX = {"text": "txt"}
+
+
+def _check_readable(format: str, data: bytes) -> None:
+    """Every golden file is also what its format promises, so a bad snapshot
+    cannot be committed by regenerating."""
+    if format == "ics":
+        parse(data)
+    elif format == "json":
+        json.loads(data)
+    elif format in ("svg",):
+        ET.fromstring(data)
+    else:
+        data.decode("utf-8")
+
+
+@pytest.mark.parametrize("format", ct.FORMATS)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden(name: str, format: str) -> None:
+    make, options = CASES[name]
+    data = ct.render(make(), format, timestamp=T0, **options)
+    path = GOLDEN / format / f"{name}.{SUFFIX.get(format, format)}"
+    if UPDATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"missing {path}; regenerate as this module's docstring says"
+    assert data == path.read_bytes(), (
+        f"{path.name} changed; regenerate as this module's docstring says"
+    )
+    _check_readable(format, data)
+
+
+def test_every_golden_file_has_a_case() -> None:
+    expected = {
+        f"{format}/{name}.{SUFFIX.get(format, format)}" for format in ct.FORMATS for name in CASES
+    }
+    found = {
+        str(path.relative_to(GOLDEN))
+        for path in GOLDEN.glob("*/*")
+        if path.name != ".gitattributes"
+    }
+    assert found == expected
