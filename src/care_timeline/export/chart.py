@@ -2,6 +2,10 @@
 one lane per milestone on the timeline, today's and the due date's markers and a
 legend. The printable page embeds it; :mod:`.svg` wraps it in a document of its own.
 
+One piece, though long: every part is laid out on the same axis and the same
+running height (lanes push the markers down, the markers the legend), so
+splitting it would only pass that geometry around.
+
 Everything is built as :mod:`xml.etree.ElementTree` elements, which escape text and
 attributes, so a clinic's or a caller's text can never become markup. Geometry is in
 CSS pixels: the chart is 718 units wide, the width of an A4 or Letter page less 10 mm
@@ -11,7 +15,6 @@ margins, so one unit prints as one CSS pixel and font sizes mean what they say.
 from __future__ import annotations
 
 import math
-import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,8 +31,8 @@ from ._style import (
     PAPER,
     RULE,
     TODAY,
-    Shape,
 )
+from ._svg import add_patterns, element, fixed, mark, pattern_fill, text_element, text_width, wrap
 from ._words import (
     CATEGORY_LABELS,
     MONTHS,
@@ -76,120 +79,6 @@ LEGEND_FONT = 11.0
 LINE = 14.0
 """Line height of lane labels and legend rows."""
 BAR = 10.0
-
-# Text is not measured (no fonts are read); these per-character widths, as a
-# share of the font size, are a little above Arial's and Liberation Sans's
-# averages, so estimates err on the wide side and labels stay inside the chart
-# with the usual sans-serif fonts.
-_CHAR_WIDTH = 0.55
-_BOLD_CHAR_WIDTH = 0.6
-
-# Characters XML 1.0 cannot carry at all; user text is scrubbed of them so the SVG
-# always parses.
-
-
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """An upper estimate of the rendered width of ``text``."""
-    return len(text) * size * (_BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH)
-
-
-def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:
-    per_char = size * (_BOLD_CHAR_WIDTH if bold else _CHAR_WIDTH)
-    return textwrap.wrap(text, max(8, int(width / per_char))) or [""]
-
-
-def fixed(value: float) -> str:
-    # Fixed precision keeps the bytes the same from run to run and platform to platform.
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def element(
-    parent: ET.Element, tag: str, attrs: dict[str, str | float] | None = None, text: str = ""
-) -> ET.Element:
-    element = ET.SubElement(
-        parent,
-        tag,
-        {k: fixed(v) if isinstance(v, float | int) else v for k, v in (attrs or {}).items()},
-    )
-    if text:
-        element.text = text
-    return element
-
-
-def text_element(
-    parent: ET.Element,
-    x: float,
-    y: float,
-    text: str,
-    *,
-    size: float,
-    fill: str = INK,
-    anchor: str = "start",
-    bold: bool = False,
-) -> ET.Element:
-    attrs: dict[str, str | float] = {"x": x, "y": y, "font-size": size, "fill": fill}
-    if anchor != "start":
-        attrs["text-anchor"] = anchor
-    if bold:
-        attrs["font-weight"] = "bold"
-    return element(parent, "text", attrs, text)
-
-
-def _pattern_id(category: str) -> str:
-    return f"ct-fill-{category}"
-
-
-def _fill(category: Category) -> str:
-    style = CATEGORY_STYLES[category]
-    return style.colour if style.pattern == "solid" else f"url(#{_pattern_id(category)})"
-
-
-def _add_patterns(defs: ET.Element) -> None:
-    for category, style in CATEGORY_STYLES.items():
-        if style.pattern == "solid":
-            continue
-        attrs: dict[str, str | float] = {
-            "id": _pattern_id(category),
-            "patternUnits": "userSpaceOnUse",
-            "width": 6,
-            "height": 6,
-        }
-        if style.pattern == "diagonal":
-            attrs["patternTransform"] = "rotate(45)"
-        pattern = element(defs, "pattern", attrs)
-        element(pattern, "rect", {"width": 6, "height": 6, "fill": style.colour})
-        if style.pattern in ("diagonal", "cross"):
-            element(pattern, "rect", {"x": 4, "width": 2, "height": 6, "fill": PAPER})
-        if style.pattern in ("horizontal", "cross"):
-            element(pattern, "rect", {"y": 4, "width": 6, "height": 2, "fill": PAPER})
-        if style.pattern == "dots":
-            element(pattern, "circle", {"cx": 3, "cy": 3, "r": 1.3, "fill": PAPER})
-
-
-def _mark(
-    parent: ET.Element, shape: Shape, cx: float, cy: float, size: float, fill: str, stroke: str
-) -> None:
-    half = size / 2
-    paint: dict[str, str | float] = {"fill": fill, "stroke": stroke, "stroke-width": 1.5}
-    if shape == "circle":
-        element(parent, "circle", {"cx": cx, "cy": cy, "r": half * 0.95, **paint})
-        return
-    if shape == "square":
-        side = size * 0.85
-        element(
-            parent,
-            "rect",
-            {"x": cx - side / 2, "y": cy - side / 2, "width": side, "height": side, **paint},
-        )
-        return
-    corners = {
-        "triangle": ((0, -half), (half, half), (-half, half)),
-        "triangle-down": ((-half, -half), (half, -half), (0, half)),
-        "diamond": ((0, -half), (half, 0), (0, half), (-half, 0)),
-    }[shape]
-    points = " ".join(f"{fixed(cx + dx)},{fixed(cy + dy)}" for dx, dy in corners)
-    element(parent, "polygon", {"points": points, **paint})
 
 
 @dataclass(frozen=True)
@@ -272,7 +161,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     )
     element(svg, "title", text=f"{name}: timeline from week 0 to week {axis.weeks}")
     defs = element(svg, "defs")
-    _add_patterns(defs)
+    add_patterns(defs)
 
     top_trimester = 0.0
     top_months = top_trimester + 22
@@ -505,7 +394,7 @@ def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float) -> float
             "y": bar_y,
             "width": max(x1 - x0, 3.0),
             "height": BAR,
-            "fill": _fill(item.category),
+            "fill": pattern_fill(item.category),
             "stroke": stroke,
             "stroke-width": 1,
         }
@@ -528,7 +417,7 @@ def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float) -> float
             )
         for day in shown:
             fill = PAPER if discuss else style.colour
-            _mark(lane, style.shape, axis.centre(day), middle, size, fill, stroke)
+            mark(lane, style.shape, axis.centre(day), middle, size, fill, stroke)
     return above * LINE + BAR + 6
 
 
@@ -599,11 +488,11 @@ def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float) -> float:
                     "y": y - 9,
                     "width": 20,
                     "height": 10,
-                    "fill": _fill(category),
+                    "fill": pattern_fill(category),
                     "stroke": style.colour,
                 },
             )
-            _mark(group, style.shape, x + 30, y - 4, 9, style.colour, style.colour)
+            mark(group, style.shape, x + 30, y - 4, 9, style.colour, style.colour)
         elif is_discuss:
             element(
                 group,
@@ -619,7 +508,7 @@ def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float) -> float:
                     "stroke-dasharray": "5 3",
                 },
             )
-            _mark(group, "circle", x + 30, y - 4, 9, PAPER, INK)
+            mark(group, "circle", x + 30, y - 4, 9, PAPER, INK)
         text_element(group, x + swatch, y, label, size=LEGEND_FONT)
         x += width
     return y + 6

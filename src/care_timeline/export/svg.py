@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from .._text import for_xml
 from ._style import FONT_FAMILY, MUTED, PAPER, SVG_NAMESPACE
+from ._svg import element, fixed, text_element, wrap
 from ._words import dating_summary, page_title, today_summary
-from .chart import EDGE, LABEL_FONT, LINE, WIDTH, build_chart, element, fixed, text_element, wrap
+from .chart import EDGE, LABEL_FONT, LINE, WIDTH, build_chart
 
 if TYPE_CHECKING:
     from ..plan_model import Plan

@@ -1,0 +1,152 @@
+"""The import graph: data flows one way, and the command line uses only the public API.
+
+dating -> protocol -> plan -> exports -> batches and queries -> the command line.
+Every ``import`` in the package (at the top of a module or inside a function)
+is read from the source, so a lazy import against the flow fails here too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "care_timeline"
+NAME = "care_timeline"
+
+# Each part of the package, lowest first. A part may import parts on its own
+# level or below, never above.
+LAYERS: list[set[str]] = [
+    {"_text", "vocabulary", "errors"},
+    {"_model", "_files", "values"},
+    {"gestational_age"},
+    {"ultrasound", "dating"},
+    {"profile"},
+    {"protocol"},
+    {"plan_model"},
+    {"planning", "fields"},
+    {"export"},
+    {"query"},
+    {"batch"},
+    {"cli"},
+]
+LEVEL = {part: number for number, parts in enumerate(LAYERS) for part in parts}
+PUBLIC_ENTRY_POINTS = {"__init__", "__main__"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module of the package that ``path`` imports, as a dotted name."""
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            # `from . import x` and `from .export import ics` name modules too.
+            for alias in node.names:
+                candidate = f"{target}.{alias.name}"
+                if _exists(candidate):
+                    found.add(candidate)
+    return {module for module in found if module == NAME or module.startswith(NAME + ".")}
+
+
+def _exists(module: str) -> bool:
+    relative = Path(*module.split(".")[1:])
+    return (PACKAGE / relative).with_suffix(".py").exists() or (PACKAGE / relative).is_dir()
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+GRAPH = {_module_name(path): _imports(path) for path in SOURCES}
+
+
+def test_every_part_has_a_level() -> None:
+    parts = {_part(module) for module in GRAPH} - PUBLIC_ENTRY_POINTS
+    assert parts <= set(LEVEL), f"add {sorted(parts - set(LEVEL))} to LAYERS"
+
+
+@pytest.mark.parametrize("module", sorted(GRAPH))
+def test_no_import_against_the_flow(module: str) -> None:
+    part = _part(module)
+    if part in PUBLIC_ENTRY_POINTS:
+        return  # the public API gathers everything
+    against = []
+    for target in GRAPH[module]:
+        if target == NAME and part != "cli":
+            against.append(f"{target} (only the command line uses the public API)")
+        elif target != NAME and LEVEL[_part(target)] > LEVEL[part]:
+            against.append(target)
+    assert not against, f"{module} imports against the flow: {sorted(against)}"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in GRAPH if _part(m) == "cli"))
+def test_the_command_line_uses_only_public_names(module: str) -> None:
+    outside = {t for t in GRAPH[module] if t != NAME and _part(t) != "cli"}
+    assert not outside, f"{module} reaches past the public API into {sorted(outside)}"
+
+
+def test_no_import_cycle() -> None:
+    # Package __init__ modules import their own modules to re-export them; a
+    # cycle through a re-export is still a cycle, so they stay in the graph,
+    # but the top-level API (which imports everything) is left out.
+    graph = {m: {t for t in targets if t != NAME} for m, targets in GRAPH.items() if m != NAME}
+    seen: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(module: str, path: list[str]) -> None:
+        seen[module] = 1
+        for target in sorted(graph.get(module, ())):
+            if target == module or target.startswith(module + "."):
+                continue  # a package importing its own modules
+            if seen.get(target) == 1:
+                cycle = (
+                    [*path[path.index(target) :], target] if target in path else [module, target]
+                )
+                raise AssertionError(" -> ".join(cycle))
+            if target not in seen:
+                visit(target, [*path, target])
+        seen[module] = 2
+
+    for module in sorted(graph):
+        if module not in seen:
+            visit(module, [module])
+
+
+def test_modules_are_small_or_say_why() -> None:
+    long = []
+    for path in SOURCES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        docstring = ast.get_docstring(ast.parse("\n".join(lines))) or ""
+        if len(lines) > 400 and "one piece" not in docstring.lower():
+            long.append(f"{path.relative_to(PACKAGE)} ({len(lines)} lines)")
+    assert not long, f"over 400 lines without saying why they are one piece: {long}"
+
+
+def test_raises_name_a_specific_error() -> None:
+    bare = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                func = node.exc.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called == "CareTimelineError":
+                    bare.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not bare, f"raise a specific subclass, not the base error: {bare}"
