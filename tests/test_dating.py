@@ -119,7 +119,7 @@ def test_from_due_date() -> None:
     [
         datetime(2027, 5, 10, 0, 0),  # a datetime at midnight is not a date
         datetime(2027, 5, 10, 23, 0, tzinfo=UTC),  # nor an aware one
-        "2027-05-10",  # text goes through parse_date first
+        "10/05/2027",  # text is read as ISO 8601; this day/month order is ambiguous
     ],
 )
 def test_dates_must_be_dates(value: object) -> None:

@@ -40,7 +40,8 @@ PLANS = [
         today=date(2026, 11, 24),
         plan_id="clinic-42/7781",
     ),
-    ct.plan(ct.Dating.from_gestational_age("2w0d", on=date(2026, 11, 24)), today=date(2026, 11, 1)),
+    # day 0 is 2026-11-10 (2027-08-17 - 280 days), so today is before it
+    ct.plan(ct.Dating.from_due_date(date(2027, 8, 17)), today=date(2026, 11, 1)),
 ]
 
 

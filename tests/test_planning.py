@@ -14,7 +14,7 @@ are counted by hand from day 0: 12w0d = +84 = 2026-10-26; 14w6d = +104 = 2026-11
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -363,7 +363,8 @@ def test_profile_rejects(kwargs: dict[str, Any], field: str) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"today": "2026-11-24"}, "today"),
+        ({"today": "2026-13-01"}, "today"),  # text is read, but there is no month 13
+        ({"today": datetime(2026, 11, 24, 8, 0)}, "today"),  # a time would be dropped
         ({"plan_id": ""}, "plan_id"),
         ({"plan_id": "a\nb"}, "plan_id"),
         ({"plan_id": "x" * 201}, "plan_id"),
@@ -376,7 +377,9 @@ def test_plan_rejects(kwargs: dict[str, Any], field: str) -> None:
 
 
 def test_default_today_is_the_real_today() -> None:
-    assert ct.plan(DATING).today == date.today()
+    # Dated from the real today, so the pregnancy is going on whenever this runs.
+    dating = ct.Dating.from_gestational_age("16w1d", on=date.today())
+    assert ct.plan(dating).today == date.today()
 
 
 def test_trimesters_are_dated_from_the_protocol() -> None:

@@ -365,9 +365,8 @@ def test_cli_crl(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_scan_ga(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(
-        ["--scan-ga", "20w1d", "--scan-date", "2026-12-15", "--format", "json"], capsys
-    )
+    argv = ["--scan-ga", "20w1d", "--scan-date", "2026-12-15", "--today", "2026-12-15"]
+    code, out, _ = _run([*argv, "--format", "json"], capsys)
     assert code == 0
     assert (
         json.loads(out)["dating"]["due_date"] == "2027-05-03"
@@ -394,7 +393,8 @@ def test_cli_json_shows_the_explanation(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_cli_text_shows_the_suboptimal_note(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(["--scan-ga", "23w0d", "--scan-date", "2027-01-05"], capsys)
+    argv = ["--scan-ga", "23w0d", "--scan-date", "2027-01-05", "--today", "2027-01-05"]
+    code, out, _ = _run(argv, capsys)
     assert code == 0
     assert "Note: suboptimally dated (ACOG Committee Opinion 700)" in out
 

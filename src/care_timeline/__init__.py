@@ -52,7 +52,7 @@ from .fields import (
 )
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, plan_json_schema
-from .planning import plan
+from .planning import plan, replan
 from .profile import Profile
 from .protocol import (
     Condition,
@@ -95,6 +95,7 @@ if TYPE_CHECKING:
         read_patients,
         write_batch,
     )
+    from .export.ics import check_calendar_name
     from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
 
 __version__ = "0.1.0"
@@ -116,6 +117,7 @@ _LAZY = {
     "upcoming": "query",
     "upcoming_csv": "query",
     "upcoming_table": "query",
+    "check_calendar_name": "export.ics",
 }
 
 
@@ -163,10 +165,12 @@ __all__ = [
     "Trimester",
     "plan",
     "plan_json_schema",
+    "replan",
     # exports
     "BATCH_FORMATS",
     "DEFAULT_REMINDER",
     "FORMATS",
+    "check_calendar_name",
     "render",
     "to_csv",
     "to_html",

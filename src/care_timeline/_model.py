@@ -5,20 +5,90 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import CareTimelineError, describe
 
-__all__ = ["FrozenModel", "Problem", "library_error", "location", "problem"]
+__all__ = [
+    "CheckedModel",
+    "FieldProblem",
+    "FrozenModel",
+    "Problem",
+    "library_error",
+    "location",
+    "problem",
+]
 
 
 class FrozenModel(BaseModel):
     """Values the library hands out: immutable, and refusing unknown keys."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CheckedModel(FrozenModel):
+    """A value users build or load themselves (a dating, a profile, a plan).
+
+    Whether it is built (``Profile(...)``) or loaded (``model_validate``,
+    ``model_validate_json``, ``model_validate_strings``), any fault is one
+    ``library_error_type`` naming the field, never pydantic's ``ValidationError``.
+
+    No subclass declares its own ``__init__`` with ``**data: Any``: type checkers
+    then see every field (pydantic's ``dataclass_transform`` and mypy plugin).
+    """
+
+    library_error_type: ClassVar[type[CareTimelineError]]
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise type(self)._converted(err) from err
+
+    # pydantic's own flag: this __init__ only converts errors, so pydantic may skip
+    # it when validating (model_validate* and nested values): a model with a
+    # custom __init__ would otherwise be re-validated through it, in Python mode.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as err:
+            raise cls._converted(err) from err
+
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_json(json_data, **kwargs)
+        except ValidationError as err:
+            raise cls._converted(err) from err
+
+    @classmethod
+    def model_validate_strings(cls, obj: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate_strings(obj, **kwargs)
+        except ValidationError as err:
+            raise cls._converted(err) from err
+
+    @classmethod
+    def _converted(cls, err: ValidationError) -> CareTimelineError:
+        return library_error(err, cls.library_error_type, known_fields=cls.model_fields)
+
+
+class FieldProblem(ValueError):
+    """Raised by a model validator (a rule across fields) to name the field at
+    fault, relative to the model; the translation puts the model's own place in
+    front of it (``milestones[2].start``)."""
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        super().__init__(describe(field, value, allowed))
+        self.field = field
+        self.value = value
+        self.allowed = allowed
 
 
 _SHOULD = re.compile(r"^\w+ should (?:be |have )?")
@@ -40,7 +110,7 @@ def allowed_text(error: ErrorDetails) -> str:
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     kind = error["type"]
     own = ctx.get("error")
-    if isinstance(own, CareTimelineError) and own.allowed:
+    if isinstance(own, CareTimelineError | FieldProblem) and own.allowed:
         return own.allowed
     if kind == "extra_forbidden":
         return "no such field"
@@ -71,7 +141,12 @@ class Problem:
         self.value: Any = type(given).__name__ if isinstance(given, dict | list) else given
         self.field: str | None = field or None
         kind = error["type"]
-        if not field:
+        own = dict(error.get("ctx") or {}).get("error")
+        if isinstance(own, FieldProblem):
+            self.field = f"{field}.{own.field}" if field else own.field
+            self.value = own.value
+            self.message = describe(self.field, own.value, own.allowed)
+        elif not field:
             # A rule across several fields has no location; when its message
             # starts with a field's name, that field is the one named.
             first_word = self.allowed.split(" ", 1)[0]

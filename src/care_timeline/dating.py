@@ -6,15 +6,16 @@ method and the inputs, so a plan can say how it was dated.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date, timedelta
+from typing import Any, ClassVar, Literal
 
-from pydantic import ValidationError, field_validator
+from pydantic import field_validator
 
-from ._model import FrozenModel, library_error
-from .errors import DatingError
+from ._model import CheckedModel
+from .errors import CareTimelineError, DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
 from .ultrasound import compare, ga_from_crl, suboptimal_dating_note
+from .values import parse_date
 
 __all__ = ["Dating", "DatingMethod"]
 
@@ -45,12 +46,17 @@ far enough from the calendar's ends (years 1 and 9999) that no milestone, series
 or calendar end date can run off it."""
 
 
-class Dating(FrozenModel):
-    """How the pregnancy was dated, and the due date that follows.
+class Dating(CheckedModel):
+    """How the pregnancy was dated, and the due date that follows. Every date
+    given to a constructor is a ``date`` or ISO 8601 text.
 
     >>> Dating.from_lmp(date(2026, 8, 3), cycle_length=30).due_date
     datetime.date(2027, 5, 12)
+    >>> Dating.from_due_date("2027-05-10").due_date
+    datetime.date(2027, 5, 10)
     """
+
+    library_error_type: ClassVar[type[CareTimelineError]] = DatingError
 
     method: DatingMethod
     due_date: date
@@ -60,26 +66,21 @@ class Dating(FrozenModel):
     notes: tuple[str, ...] = ()
     """Remarks about the quality of the dating, for the plan's readers."""
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as err:
-            raise library_error(err, DatingError) from err
-
-    @field_validator("due_date")
+    @field_validator("due_date", mode="before")
     @classmethod
-    def _due_date_supported(cls, value: date) -> date:
+    def _due_date_supported(cls, value: Any) -> date:
+        day = parse_date(value, field="due_date", error=DatingError)
         low, high = SUPPORTED_DATES
-        if not low <= value <= high:
+        if not low <= day <= high:
             raise ValueError(f"a due date from {low.isoformat()} to {high.isoformat()}")
-        return value
+        return day
 
     @property
     def day_zero(self) -> date:
         """The pregnancy's day 0 (0w0d): the due date minus 280 days."""
         return self.due_date - timedelta(days=DAYS_TO_DUE_DATE)
 
-    def gestational_age_on(self, on: date) -> GestationalAge | None:
+    def gestational_age_on(self, on: date | str) -> GestationalAge | None:
         """GA on a calendar day; ``None`` before day 0."""
         return GestationalAge.between(self.due_date, _date("on", on, bounded=False))
 
@@ -92,13 +93,13 @@ class Dating(FrozenModel):
     # -- constructors ---------------------------------------------------------
 
     @classmethod
-    def from_due_date(cls, due_date: date) -> Dating:
+    def from_due_date(cls, due_date: date | str) -> Dating:
         """The due date is given."""
         due = _date("due_date", due_date)
         return cls(method="due-date", due_date=due, inputs={"due_date": due.isoformat()})
 
     @classmethod
-    def from_lmp(cls, lmp: date, cycle_length: int = STANDARD_CYCLE_LENGTH) -> Dating:
+    def from_lmp(cls, lmp: date | str, cycle_length: int = STANDARD_CYCLE_LENGTH) -> Dating:
         """Naegele's rule, adjusted for cycle length: LMP + 280 d + (cycle − 28) d.
 
         >>> Dating.from_lmp(date(2026, 8, 3)).due_date
@@ -112,7 +113,7 @@ class Dating(FrozenModel):
         )
 
     @classmethod
-    def from_gestational_age(cls, ga: GestationalAge | str, *, on: date) -> Dating:
+    def from_gestational_age(cls, ga: GestationalAge | str, *, on: date | str) -> Dating:
         """A gestational age on a date: due = date + (280 − GA in days).
 
         >>> Dating.from_gestational_age("14w3d", on=date(2026, 11, 24)).due_date
@@ -133,7 +134,7 @@ class Dating(FrozenModel):
         )
 
     @classmethod
-    def from_conception(cls, conception: date) -> Dating:
+    def from_conception(cls, conception: date | str) -> Dating:
         """Conception + 266 days (GA = conceptional age + 2 weeks)."""
         day = _date("conception", conception)
         return cls(
@@ -143,7 +144,7 @@ class Dating(FrozenModel):
         )
 
     @classmethod
-    def from_embryo_transfer(cls, transfer: date, *, embryo_age_days: int) -> Dating:
+    def from_embryo_transfer(cls, transfer: date | str, *, embryo_age_days: int) -> Dating:
         """IVF: transfer + 266 − embryo age (a day-5 blastocyst: transfer + 261).
 
         >>> Dating.from_embryo_transfer(date(2026, 8, 20), embryo_age_days=5).due_date
@@ -161,7 +162,7 @@ class Dating(FrozenModel):
     def from_ultrasound(
         cls,
         *,
-        scan_date: date,
+        scan_date: date | str,
         crl_mm: float | None = None,
         ga: GestationalAge | str | None = None,
     ) -> Dating:
@@ -258,19 +259,16 @@ class Dating(FrozenModel):
 
 
 def _date(field: str, value: Any, *, bounded: bool = True) -> date:
-    # A datetime is a date subclass; taking one would silently drop its time and zone.
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise DatingError(
-            field=field, value=value, allowed="a datetime.date (no time, no timezone)"
-        )
+    # parse_date refuses a datetime: taking one would silently drop its time and zone.
+    day = parse_date(value, field=field, error=DatingError)
     low, high = SUPPORTED_DATES
-    if bounded and not low <= value <= high:
+    if bounded and not low <= day <= high:
         raise DatingError(
             field=field,
-            value=value.isoformat(),
+            value=day.isoformat(),
             allowed=f"a date from {low.isoformat()} to {high.isoformat()}",
         )
-    return value
+    return day
 
 
 def _scan_ga(value: Any) -> GestationalAge:
@@ -289,3 +287,80 @@ def _int_in(field: str, value: Any, bounds: tuple[int, int], unit: str) -> int:
             field=field, value=value, allowed=f"a whole number of {unit}, {low}-{high}"
         )
     return value
+
+
+EVENT_INPUTS = ("lmp", "on", "conception", "transfer", "scan_date")
+"""The inputs that are days something happened (a period, the day a gestational
+age was found, a conception, a transfer, a scan): none can come after today."""
+_WHAT = {
+    "due_date": "a due date",
+    "lmp": "an LMP",
+    "on": "a day of the gestational age",
+    "conception": "a conception",
+    "transfer": "a transfer",
+    "scan_date": "a scan",
+}
+_ANCHORS: dict[str, str] = {
+    "due-date": "due_date",
+    "lmp": "lmp",
+    "gestational-age": "on",
+    "conception": "conception",
+    "embryo-transfer": "transfer",
+    "ultrasound": "scan_date",
+}
+
+
+def anchor(dating: Dating) -> tuple[str, date]:
+    """The input the due date moves with, day for day, and its date: the due
+    date itself, the LMP, the day of a gestational age, the conception, the
+    transfer or the scan (for a reconciled dating, that of the one chosen)."""
+    field = _ANCHORS.get(dating.method)
+    if dating.method == "reconciled":
+        field = "lmp" if dating.inputs.get("chosen") == "lmp" else "scan_date"
+    day = _input_day(dating, field) if field else None
+    if field is None or day is None:
+        return "due_date", dating.due_date
+    return field, day
+
+
+def check_against_today(dating: Dating, today: date) -> None:
+    """Refuse a dating that cannot describe a pregnancy going on ``today``: a
+    dating event after today, or a due date that puts today past 44w6d."""
+    for field in EVENT_INPUTS:
+        day = _input_day(dating, field)
+        if day is not None and day > today:
+            raise DatingError(
+                f"{field}: {day.isoformat()} is after today ({today.isoformat()}); "
+                f"expected a day on or before {today.isoformat()}",
+                field=field,
+                value=day.isoformat(),
+                allowed=f"a day on or before today ({today.isoformat()})",
+            )
+    ga = dating.gestational_age_on(today)
+    if ga is not None and ga > MAX_GESTATIONAL_AGE:
+        field, day = anchor(dating)
+        last = dating.date_at(MAX_GESTATIONAL_AGE)
+        earliest = day + (today - last)
+        allowed = (
+            f"{_WHAT[field]} on or after {earliest.isoformat()}, or, to plan a past "
+            "pregnancy, that pregnancy's own today"
+        )
+        raise DatingError(
+            f"{field}: {day.isoformat()} puts today ({today.isoformat()}) at {ga}, past "
+            f"{MAX_GESTATIONAL_AGE} (reached on {last.isoformat()}); expected {allowed}",
+            field=field,
+            value=day.isoformat(),
+            allowed=allowed,
+        )
+
+
+def _input_day(dating: Dating, field: str) -> date | None:
+    if field == "due_date":
+        return dating.due_date
+    text = dating.inputs.get(field)
+    if not isinstance(text, str):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

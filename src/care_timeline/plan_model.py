@@ -4,21 +4,46 @@ values that know nothing of export formats (those are functions of a plan, in
 
 These models are the stable JSON shape (``plan.model_dump_json()``); keys may be
 added, never renamed. The JSON Schema ships in the package as
-``plan.schema.json`` (regenerate: ``REGENERATE=1 pytest tests/test_json.py``).
+``plan.schema.json`` (regenerate: ``REGENERATE=1 pytest tests/test_plan_model.py``).
+
+A plan loaded from JSON is checked to be one that :func:`~care_timeline.plan`
+could have made from its own due date and today (see :meth:`Plan._consistent`),
+so an app's stored plan cannot carry dates that contradict each other.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
-from ._model import FrozenModel
+from pydantic import model_validator
+
+from ._model import CheckedModel, FieldProblem, FrozenModel
 from .dating import Dating
-from .errors import UnknownMilestoneError
+from .errors import CareTimelineError, PlanError, UnknownMilestoneError
 from .gestational_age import GestationalAge
+from .profile import Profile
 from .vocabulary import ON_TIMELINE, Applicability, Category, MilestoneKind, Timing
 
-__all__ = ["Milestone", "Plan", "ProtocolRef", "Timing", "Trimester", "plan_json_schema"]
+__all__ = [
+    "Milestone",
+    "Plan",
+    "ProtocolRef",
+    "Timing",
+    "Trimester",
+    "plan_json_schema",
+    "timing_of",
+]
+
+
+def timing_of(start: date, end: date, today: date) -> Timing:
+    """``past`` (it ended before today), ``upcoming`` (it starts after today) or
+    ``current`` (today is one of its days, first to last)."""
+    if end < today:
+        return "past"
+    if start > today:
+        return "upcoming"
+    return "current"
 
 
 class ProtocolRef(FrozenModel):
@@ -90,11 +115,16 @@ class Trimester(FrozenModel):
         return f"{self.start_ga}–{self.end_ga}"
 
 
-class Plan(FrozenModel):
+class Plan(CheckedModel):
     """A dated care timeline, for discussion with a clinician."""
+
+    library_error_type: ClassVar[type[CareTimelineError]] = PlanError
 
     protocol: ProtocolRef
     dating: Dating
+    profile: Profile | None = None
+    """What was known about the patient when the plan was made (its inputs, with
+    ``dating``); null only in plans stored before it was recorded."""
     plan_id: str | None
     today: date
     gestational_age_today: GestationalAge | None
@@ -109,6 +139,70 @@ class Plan(FrozenModel):
     trimesters: tuple[Trimester, ...] = ()
     """The protocol's stages of pregnancy, dated for this plan."""
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Plan:
+        """Every date follows from the due date and today, as :func:`~care_timeline.plan`
+        makes them: each milestone's start and end with their gestational ages, its
+        kind, its occurrences (every ``every_days`` days from start to end) and its
+        timing; the milestones' order and ids; the gestational age today; the trimesters."""
+        dating = self.dating
+
+        def ga_of(field: str, day: date, given: GestationalAge | None) -> None:
+            expected = dating.gestational_age_on(day)
+            if expected != given:
+                raise FieldProblem(
+                    field,
+                    "null" if given is None else str(given),
+                    f"{'null' if expected is None else expected}, the gestational age on "
+                    f"{day.isoformat()} for the due date {dating.due_date.isoformat()}",
+                )
+
+        ga_of("gestational_age_today", self.today, self.gestational_age_today)
+        seen: set[str] = set()
+        previous: date | None = None
+        for number, item in enumerate(self.milestones):
+            at = f"milestones[{number}]"
+            if item.id in seen:
+                raise FieldProblem(f"{at}.id", item.id, "an id used once in a plan")
+            seen.add(item.id)
+            if previous is not None and item.start < previous:
+                raise FieldProblem(
+                    f"{at}.start",
+                    item.start.isoformat(),
+                    f"a day on or after {previous.isoformat()}: milestones are in date order",
+                )
+            previous = item.start
+            if item.end < item.start:
+                raise FieldProblem(
+                    f"{at}.end", item.end.isoformat(), f"a day on or after its start {item.start}"
+                )
+            ga_of(f"{at}.start_ga", item.start, item.start_ga)
+            ga_of(f"{at}.end_ga", item.end, item.end_ga)
+            _check_kind(at, item)
+            expected = timing_of(item.start, item.end, self.today)
+            if item.timing != expected:
+                raise FieldProblem(
+                    f"{at}.timing",
+                    item.timing,
+                    f"{expected!r}, its timing on today ({self.today.isoformat()})",
+                )
+        for number, stage in enumerate(self.trimesters):
+            at = f"trimesters[{number}]"
+            if (stage.end is None) != (stage.end_ga is None):
+                raise FieldProblem(f"{at}.end", stage.end, "an end and end_ga, or neither")
+            for name, day, ga in (
+                ("start", stage.start, stage.start_ga),
+                ("end", stage.end, stage.end_ga),
+            ):
+                if day is not None and ga is not None and ga.to_date(dating.due_date) != day:
+                    raise FieldProblem(
+                        f"{at}.{name}",
+                        day.isoformat(),
+                        f"{ga.to_date(dating.due_date).isoformat()}, the day of {ga} "
+                        f"for the due date {dating.due_date.isoformat()}",
+                    )
+        return self
+
     def milestone(self, milestone_id: str) -> Milestone:
         """The milestone with this id; :class:`~care_timeline.UnknownMilestoneError`
         (also a ``KeyError``) if the plan has none."""
@@ -120,6 +214,37 @@ class Plan(FrozenModel):
             value=milestone_id,
             allowed="one of " + ", ".join(item.id for item in self.milestones),
         )
+
+
+def _check_kind(at: str, item: Milestone) -> None:
+    """A day is one day; a series has ``every_days`` and occurrences from its
+    start to its end, that far apart; nothing else has either."""
+    if item.kind == "day" and item.end != item.start:
+        raise FieldProblem(
+            f"{at}.end", item.end.isoformat(), f"{item.start}: a day ends where it starts"
+        )
+    if (item.kind == "series") != (item.every_days is not None):
+        raise FieldProblem(
+            f"{at}.every_days", item.every_days, "a number of days for a series, and null otherwise"
+        )
+    if item.every_days is None:
+        if item.occurrences:
+            raise FieldProblem(
+                f"{at}.occurrences", len(item.occurrences), "no occurrences: it is not a series"
+            )
+        return
+    expected = item.start
+    for number, day in enumerate(item.occurrences):
+        if day != expected:
+            raise FieldProblem(
+                f"{at}.occurrences[{number}]",
+                day.isoformat(),
+                f"{expected.isoformat()}, every {item.every_days} days from the start",
+            )
+        expected = date.fromordinal(day.toordinal() + item.every_days)
+    if not item.occurrences or item.occurrences[-1] != item.end:
+        last = item.occurrences[-1].isoformat() if item.occurrences else "none"
+        raise FieldProblem(f"{at}.end", item.end.isoformat(), f"the last occurrence ({last})")
 
 
 def plan_json_schema() -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""plan(): dating x profile x protocol -> Plan.
+"""plan(): dating x profile x protocol -> Plan; replan(): a stored plan, planned again.
 
 The engine is generic: every week number and every decision comes from the
 protocol data. This module knows only what each condition name means.
@@ -6,22 +6,22 @@ protocol data. This module knows only what each condition name means.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from ._text import control_character
-from .dating import MAX_GESTATIONAL_AGE, Dating
+from .dating import MAX_GESTATIONAL_AGE, Dating, check_against_today
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
-from .plan_model import Milestone, Plan, ProtocolRef, Trimester
+from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile
 from .protocol import default_protocol
 from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
-from .vocabulary import Timing
+from .values import parse_date
 
-__all__ = ["plan"]
+__all__ = ["plan", "replan"]
 
 MAX_PLAN_ID_LENGTH = 200
 
@@ -79,12 +79,16 @@ def plan(
     dating: Dating,
     profile: Profile | None = None,
     protocol: Protocol | None = None,
-    today: date | None = None,
+    today: date | str | None = None,
     plan_id: str | None = None,
 ) -> Plan:
     """Date every milestone of ``protocol`` for this pregnancy and decide what applies.
 
-    ``today`` defaults to the real today; pass it for reproducible output.
+    ``today`` (a ``date`` or ISO 8601 text) defaults to the real today; pass it
+    for reproducible output. The pregnancy must be going on ``today``: a dating
+    event (LMP, conception, transfer, scan, the day of a gestational age) after
+    today, or a due date that puts today past 44w6d, is a :class:`DatingError`
+    naming the input and both dates. To plan a past pregnancy, pass its own today.
 
     >>> from datetime import date
     >>> p = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
@@ -99,10 +103,11 @@ def plan(
     protocol = default_protocol() if protocol is None else protocol
     if not isinstance(protocol, Protocol):
         raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
-    today = date.today() if today is None else today
-    if isinstance(today, datetime) or not isinstance(today, date):
-        raise PlanError(field="today", value=today, allowed="a datetime.date")
+    today = date.today() if today is None else parse_date(today, field="today", error=PlanError)
     _check_plan_id(plan_id)
+    # A plan that records its end (the day the pregnancy ended, and why) may lie
+    # in the past: when plan() takes that end, this is the one check it is exempt from.
+    check_against_today(dating, today)
     _check_profile(profile, protocol, dating)
     facts = _facts(profile, protocol, dating, today)
     milestones = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
@@ -116,6 +121,7 @@ def plan(
             source=protocol.source,
         ),
         dating=dating,
+        profile=profile,
         plan_id=plan_id,
         today=today,
         gestational_age_today=dating.gestational_age_on(today),
@@ -240,7 +246,7 @@ def _milestone(
         applicability=rule.result,
         reason=_reason(rule, facts, protocol, dating),
         reason_key=rule.key,
-        timing=_timing(start, end, today),
+        timing=timing_of(start, end, today),
         description=spec.description,
         basis=spec.basis,
         notes=spec.notes,
@@ -260,14 +266,6 @@ def _ga(dating: Dating, day: date) -> GestationalAge:
     return ga
 
 
-def _timing(start: date, end: date, today: date) -> Timing:
-    if end < today:
-        return "past"
-    if start > today:
-        return "upcoming"
-    return "current"
-
-
 def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> str:
     def shown(day: date | None) -> str:
         if day is None:
@@ -283,3 +281,64 @@ def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> st
         "short_cervix_found_on": shown(facts.short_cervix_found_on),
     }
     return rule.reason.format_map(values)
+
+
+def replan(
+    stored: Plan | str | bytes | Mapping[str, Any],
+    *,
+    today: date | str | None = None,
+    protocol: Protocol | None = None,
+) -> Plan:
+    """Plan again from what a plan recorded: its dating, its profile and its plan
+    id, for another ``today`` (default: the real today).
+
+    ``stored`` is a :class:`Plan`, its JSON (``plan.model_dump_json()``), or that
+    JSON already read into a mapping; it is checked as it loads (a
+    :class:`PlanError` names the field at fault). The plan is made with
+    ``protocol`` (default: the default protocol), which must be the one the
+    stored plan was made with, same id and same version: another protocol's
+    rules would silently change what applies.
+
+    >>> from datetime import date
+    >>> first = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
+    >>> later = replan(first.model_dump_json(), today="2027-01-05")
+    >>> str(later.gestational_age_today), later.dating == first.dating
+    ('22w1d', True)
+    """
+    if isinstance(stored, str | bytes | bytearray):
+        stored = Plan.model_validate_json(stored)
+    elif isinstance(stored, Mapping):
+        stored = Plan.model_validate(stored)
+    elif not isinstance(stored, Plan):
+        raise PlanError(
+            field="plan",
+            value=type(stored).__name__,
+            allowed="a Plan, its JSON text, or that JSON read into a dict",
+        )
+    protocol = default_protocol() if protocol is None else protocol
+    if not isinstance(protocol, Protocol):
+        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
+    recorded = stored.protocol
+    if (recorded.id, recorded.version) != (protocol.id, protocol.version):
+        raise PlanError(
+            f"protocol: the plan was made with {recorded.id!r} version {recorded.version}, "
+            f"not {protocol.id!r} version {protocol.version}; pass that protocol "
+            "(protocol=load_protocol(...)) to plan it again",
+            field="protocol",
+            value=f"{protocol.id} version {protocol.version}",
+            allowed=f"{recorded.id} version {recorded.version}",
+        )
+    if stored.profile is None:
+        raise PlanError(
+            "profile: not recorded in this plan (it was stored before plans recorded "
+            "their profile); plan it again with plan(dating, profile, ...)",
+            field="profile",
+            allowed="a plan that records its profile",
+        )
+    return plan(
+        stored.dating,
+        stored.profile,
+        protocol=protocol,
+        today=today,
+        plan_id=stored.plan_id,
+    )

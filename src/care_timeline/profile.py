@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Never
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from ._model import FrozenModel, library_error
-from .errors import ProfileError
+from ._model import CheckedModel
+from .errors import CareTimelineError, ProfileError
+from .values import parse_date
 
 __all__ = ["Profile"]
 
@@ -17,14 +19,18 @@ MAX_FETUSES = 8
 CerclageType = Literal["transvaginal", "transabdominal"]
 
 
-class Profile(FrozenModel):
-    """The patient's profile; every field is optional.
+class Profile(CheckedModel):
+    """The patient's profile; every field is optional. Dates are ``date`` objects
+    or ISO 8601 text; ``risk_factors`` is a list or a tuple of names.
 
     >>> Profile(fetuses=1, prior_preterm_birth=True).prior_preterm_birth
     True
+    >>> Profile(cerclage_placed_on="2026-11-02", risk_factors=["trauma"]).risk_factors
+    ('trauma',)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    library_error_type: ClassVar[type[CareTimelineError]] = ProfileError
 
     fetuses: int | None = Field(default=None, ge=1, le=MAX_FETUSES)
     """Number of fetuses, 1-8 (1 = singleton)."""
@@ -47,20 +53,50 @@ class Profile(FrozenModel):
     risk_factors: tuple[str, ...] = ()
     """Ids from the protocol's list of risk factors (``weak-cervix``, ``trauma``, ...)."""
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as err:
-            raise library_error(err, ProfileError, known_fields=type(self).model_fields) from err
+    # Written out so that type checkers see each field with what it accepts
+    # (text for a date, a list for the risk factors), with or without pydantic's
+    # mypy plugin. tests/test_api.py checks it names every field, with its default.
+    def __init__(
+        self,
+        *,
+        fetuses: int | None = None,
+        membranes_ruptured: bool | None = None,
+        prior_preterm_birth: bool | None = None,
+        prior_second_trimester_loss: bool | None = None,
+        short_cervix: bool | None = None,
+        short_cervix_on: date | str | None = None,
+        cervical_length_mm: float | None = None,
+        cervical_length_on: date | str | None = None,
+        cerclage_placed_on: date | str | None = None,
+        cerclage_type: CerclageType | None = None,
+        risk_factors: Sequence[str] = (),
+        **unknown: Never,
+    ) -> None:
+        # ``**unknown``: a misspelt name is an error for a type checker (no value
+        # is a Never) and, at run time, a ProfileError naming it (not a TypeError).
+        super().__init__(
+            **unknown,
+            fetuses=fetuses,
+            membranes_ruptured=membranes_ruptured,
+            prior_preterm_birth=prior_preterm_birth,
+            prior_second_trimester_loss=prior_second_trimester_loss,
+            short_cervix=short_cervix,
+            short_cervix_on=short_cervix_on,
+            cervical_length_mm=cervical_length_mm,
+            cervical_length_on=cervical_length_on,
+            cerclage_placed_on=cerclage_placed_on,
+            cerclage_type=cerclage_type,
+            risk_factors=risk_factors,
+        )
+
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # see CheckedModel
 
     @field_validator("short_cervix_on", "cervical_length_on", "cerclage_placed_on", mode="before")
     @classmethod
-    def _plain_date(cls, value: Any) -> Any:
-        from datetime import datetime
-
-        if isinstance(value, datetime):
-            raise ValueError("a date without a time")
-        return value
+    def _date(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        return parse_date(value, field=info.field_name or "date", error=ProfileError)
 
     @field_validator("cervical_length_mm", mode="before")
     @classmethod
@@ -68,6 +104,19 @@ class Profile(FrozenModel):
         # strict mode refuses an int for a float; a length of 22 mm is fine.
         if isinstance(value, int) and not isinstance(value, bool):
             return float(value)
+        return value
+
+    @field_validator("risk_factors", mode="before")
+    @classmethod
+    def _factor_list(cls, value: Any) -> Any:
+        # A list is the natural way to write them (and what JSON gives back);
+        # one text would be read letter by letter, so it is refused.
+        if isinstance(value, list):
+            return tuple(value)
+        if isinstance(value, str):
+            raise ProfileError(
+                field="risk_factors", value=value, allowed="a list of names, like ['trauma']"
+            )
         return value
 
     @model_validator(mode="after")

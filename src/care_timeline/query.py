@@ -17,7 +17,7 @@ from .errors import QueryError
 from .export.csv_table import table
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan
-from .values import parse_applicability
+from .values import parse_applicability, parse_date
 from .vocabulary import ON_TIMELINE, Applicability
 
 __all__ = [
@@ -93,13 +93,13 @@ def _hits(plan: Plan, item: Milestone, start: date, end: date) -> Iterable[Upcom
 
 def upcoming(
     plans: Iterable[Plan | HasPlan],
-    start: date,
-    end: date,
+    start: date | str,
+    end: date | str,
     milestone: str | None = None,
     applicability: Iterable[Applicability] = DEFAULT_APPLICABILITY,
 ) -> list[Upcoming]:
     """Every milestone starting (for a series: every occurrence falling) from
-    ``start`` to ``end``, both included, sorted by day, then plan id, then the
+    ``start`` to ``end`` (dates, or ISO 8601 text), both included, sorted by day, then plan id, then the
     plan's own order.
 
     ``milestone`` keeps one milestone id; ``applicability`` keeps those
@@ -114,9 +114,8 @@ def upcoming(
     ...  for u in upcoming([p], date(2027, 1, 1), date(2027, 1, 11), applicability=["applies"])]
     [('2027-01-04', 'cervical-monitoring', '4 of 5'), ('2027-01-11', 'preterm-birth-watch', 'starts')]
     """
-    for name, day in (("start", start), ("end", end)):
-        if not isinstance(day, date):
-            raise QueryError(field=name, value=day, allowed="a datetime.date")
+    start = parse_date(start, field="start", error=QueryError)
+    end = parse_date(end, field="end", error=QueryError)
     if end < start:
         raise QueryError(
             field="end", value=end.isoformat(), allowed=f"a day on or after {start.isoformat()}"

@@ -14,7 +14,14 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from .errors import BatchError, DateInputError, ExportError, ProfileError, QueryError
+from .errors import (
+    BatchError,
+    CareTimelineError,
+    DateInputError,
+    ExportError,
+    ProfileError,
+    QueryError,
+)
 from .vocabulary import APPLICABILITIES, Applicability
 
 __all__ = [
@@ -40,10 +47,17 @@ _ALLOWED_DATE = "an ISO date like 2027-05-10"
 
 
 def parse_date(
-    text: str | date, *, field: str = "date", date_order: DateOrder | None = None
+    text: str | date,
+    *,
+    field: str = "date",
+    date_order: DateOrder | None = None,
+    error: type[CareTimelineError] = DateInputError,
 ) -> date:
-    """Read one date. ``date`` objects pass through (a ``datetime`` does not:
-    its time and timezone would be dropped silently).
+    """Read one date: the one date parser of the library, so a date is read the
+    same way wherever it is given (dating, profile, ``today``, query ranges,
+    command lines and batch files). ``date`` objects pass through (a
+    ``datetime`` does not: its time and timezone would be dropped silently).
+    A fault is ``error`` (by default :class:`DateInputError`) naming ``field``.
 
     >>> parse_date("2027-05-10")
     datetime.date(2027, 5, 10)
@@ -51,14 +65,14 @@ def parse_date(
     datetime.date(2027, 5, 10)
     """
     if isinstance(text, datetime):
-        raise DateInputError(field=field, value=text.isoformat(), allowed="a date without a time")
+        raise error(field=field, value=text.isoformat(), allowed="a date without a time")
     if isinstance(text, date):
         return text
     if not isinstance(text, str):
-        raise DateInputError(field=field, value=text, allowed=_ALLOWED_DATE)
+        raise error(field=field, value=text, allowed=_ALLOWED_DATE)
     stripped = text.strip()
     if date_order not in (None, "dmy", "mdy"):
-        raise DateInputError(field="date_order", value=date_order, allowed="'dmy' or 'mdy'")
+        raise error(field="date_order", value=date_order, allowed="'dmy' or 'mdy'")
     iso = _ISO.match(stripped)
     if iso:
         year, month, day = (int(part) for part in iso.groups())
@@ -68,9 +82,9 @@ def parse_date(
             allowed = _ALLOWED_DATE
             if date_order:
                 allowed += f" or {'DD/MM/YYYY' if date_order == 'dmy' else 'MM/DD/YYYY'}"
-            raise DateInputError(field=field, value=text, allowed=allowed)
+            raise error(field=field, value=text, allowed=allowed)
         if date_order is None:
-            raise DateInputError(
+            raise error(
                 field=field,
                 value=text,
                 allowed=f"{_ALLOWED_DATE} (day and month order is ambiguous: set the date order, dmy or mdy)",
@@ -80,7 +94,7 @@ def parse_date(
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateInputError(field=field, value=text, allowed="a real calendar day") from None
+        raise error(field=field, value=text, allowed="a real calendar day") from None
 
 
 # -- yes/no -----------------------------------------------------------------------

@@ -630,7 +630,8 @@ def profiles(draw: st.DrawFn) -> Profile:
     )
 
 
-todays = st.integers(-100, 400).map(lambda n: DUE - timedelta(days=280 - n))
+# From 100 days before day 0 to 44w6d (day 314), the last today a pregnancy is planned on.
+todays = st.integers(-100, 314).map(lambda n: DUE - timedelta(days=280 - n))
 
 
 @given(profiles(), todays)
