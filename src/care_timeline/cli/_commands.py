@@ -32,14 +32,26 @@ def _protocol(args: argparse.Namespace) -> ct.Protocol:
     return ct.default_protocol() if args.protocol is None else ct.load_protocol(args.protocol)
 
 
-def _timestamp(args: argparse.Namespace) -> datetime:
-    """--timestamp, else SOURCE_DATE_EPOCH, else now."""
+def _timestamp(args: argparse.Namespace) -> datetime | None:
+    """--timestamp (checked whatever the format); for a calendar without it,
+    SOURCE_DATE_EPOCH, else now; otherwise None."""
     if args.timestamp is not None:
         return ct.parse_timestamp(args.timestamp)
+    if args.format != "ics":
+        return None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         return ct.parse_epoch(epoch)
     return datetime.now(UTC)
+
+
+def _calendar_name(args: argparse.Namespace) -> str | None:
+    """--calendar-name, checked whatever the format: a calendar and a page check
+    their own; a format that shows no name checks it as a calendar would."""
+    if args.calendar_name is not None and args.format not in ("ics", "html", "svg"):
+        ct.check_calendar_name(args.calendar_name)
+    name: str | None = args.calendar_name
+    return name
 
 
 def _reminders(args: argparse.Namespace) -> timedelta | None:
@@ -72,12 +84,9 @@ def _emit(data: bytes, output: str | None) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
     data = ct.render(
-        _plan(args),
-        args.format,
-        timestamp=_timestamp(args) if args.format == "ics" else None,
-        calendar_name=args.calendar_name,
-        reminders=_reminders(args),
+        _plan(args), args.format, timestamp=timestamp, calendar_name=name, reminders=reminders
     )
     _emit(data, args.output)
     return EXIT_OK
@@ -85,7 +94,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     today, protocol, jobs = _today(args), _protocol(args), ct.parse_jobs(args.jobs)
-    timestamp = _timestamp(args) if args.format == "ics" else None
+    timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
     rows = ct.read_patients(args.patients)
     bar = None if args.quiet else progress_bar(args.patients, sys.stderr)
     try:
@@ -97,8 +106,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             protocol=protocol,
             date_order=args.date_order,
             timestamp=timestamp,
-            calendar_name=args.calendar_name,
-            reminders=_reminders(args),
+            calendar_name=name,
+            reminders=reminders,
             jobs=jobs,
             progress=bar,
         )

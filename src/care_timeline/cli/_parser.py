@@ -12,15 +12,36 @@ __all__ = ["PROG", "UsageError", "build_parser"]
 
 PROG = "care-timeline"
 
+# Each command's --help ends with its own examples; tests/cli/test_help.py runs them
+# all, in order, in a folder holding a copy of examples/.
 PLAN_EXAMPLE = """examples:
   care-timeline plan --due-date 2027-05-10 --today 2026-11-24
-  care-timeline plan --lmp 2026-08-03 --cycle-length 30 --prior-preterm-birth --format json
-  care-timeline plan --ga 14w3d --on 2026-11-24 --fetuses 1 --cervical-length 22 --cervical-length-on 2026-11-20
+  care-timeline plan --lmp 2026-08-03 --cycle-length 30 --prior-preterm-birth --today 2026-11-24 --format json
+  care-timeline plan --ga 14w3d --on 2026-11-24 --fetuses 1 --cervical-length 22 --cervical-length-on 2026-11-20 --today 2026-11-24
+  care-timeline plan --due-date 2027-05-10 --today 2026-11-24 --plan-id clinic-42/7781 --format ics -o plan.ics
 """
 
 BATCH_EXAMPLE = """examples:
   care-timeline batch examples/patients.csv --out calendars --today 2026-11-24
+  care-timeline batch examples/patients.csv --out tables --format csv --jobs 2 --quiet --today 2026-11-24
+"""
+
+UPCOMING_EXAMPLE = """examples:
   care-timeline upcoming examples/patients.csv --from 2026-12-01 --to 2026-12-31 --today 2026-11-24
+  care-timeline upcoming examples/patients.csv --from 2026-11-24 --to 2026-11-30 --milestone cervical-monitoring --format csv --today 2026-11-24
+"""
+
+PROTOCOL_EXAMPLE = """examples:
+  care-timeline protocol show > clinic.toml
+  care-timeline protocol validate clinic.toml
+  care-timeline protocol show examples/clinic-protocol.toml
+"""
+
+EXAMPLES = """examples (see each command's --help for more):
+  care-timeline plan --due-date 2027-05-10 --today 2026-11-24
+  care-timeline batch examples/patients.csv --out calendars --today 2026-11-24
+  care-timeline upcoming examples/patients.csv --from 2026-12-01 --to 2026-12-31 --today 2026-11-24
+  care-timeline protocol show > clinic.toml
 """
 
 
@@ -56,11 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="A dated care timeline for cervical insufficiency, for discussion with a clinician.",
-        epilog=PLAN_EXAMPLE,
+        epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {ct.__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {ct.__version__}",
+        help="print the version and exit",
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, help="what to do"
+    )
     commands.required = True
     _add_plan_command(commands)
     _add_batch_command(commands)
@@ -85,7 +113,9 @@ def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--format", choices=ct.FORMATS, default="text", help="output format (default: text)"
     )
     plan.add_argument(
-        "--timestamp", metavar="ISO-UTC", help="fixes the calendar's DTSTAMP (or SOURCE_DATE_EPOCH)"
+        "--timestamp",
+        metavar="ISO-UTC",
+        help="fixes the calendar's DTSTAMP (or SOURCE_DATE_EPOCH); checked with any --format",
     )
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
     _add_calendar_arguments(plan)
@@ -115,11 +145,28 @@ def _add_dating_arguments(parser: argparse.ArgumentParser) -> None:
 def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
     group.add_argument("--fetuses", metavar="N", help="number of fetuses, 1-8")
-    group.add_argument("--prior-preterm-birth", action=_YesNo, default=None)
-    group.add_argument("--short-cervix", action=_YesNo, default=None)
+    group.add_argument(
+        "--prior-preterm-birth",
+        action=_YesNo,
+        default=None,
+        help="yes / no: a previous spontaneous preterm birth (leave out if unknown)",
+    )
+    group.add_argument(
+        "--short-cervix",
+        action=_YesNo,
+        default=None,
+        help="yes / no: a short cervix (leave out if unknown)",
+    )
     group.add_argument("--short-cervix-on", metavar="D", help="the day the short cervix was found")
-    group.add_argument("--membranes-ruptured", action=_YesNo, default=None)
-    group.add_argument("--cerclage-placed-on", metavar="D")
+    group.add_argument(
+        "--membranes-ruptured",
+        action=_YesNo,
+        default=None,
+        help="yes / no: the waters have broken (leave out if unknown)",
+    )
+    group.add_argument(
+        "--cerclage-placed-on", metavar="D", help="the day a cervical stitch was placed"
+    )
     group.add_argument("--cervical-length", metavar="MM", help="cervical length in mm")
     group.add_argument("--cervical-length-on", metavar="D", help="the day it was measured")
     group.add_argument(
@@ -157,7 +204,9 @@ def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         epilog=BATCH_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    batch.add_argument("patients", metavar="PATIENTS.csv")
+    batch.add_argument(
+        "patients", metavar="PATIENTS.csv", help="one row per patient; columns are the flag names"
+    )
     batch.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
     batch.add_argument(
         "--format", choices=ct.BATCH_FORMATS, default="ics", help="file format (default: ics)"
@@ -167,7 +216,9 @@ def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
     )
     batch.add_argument(
-        "--timestamp", metavar="ISO-UTC", help="fixes the calendars' DTSTAMP (or SOURCE_DATE_EPOCH)"
+        "--timestamp",
+        metavar="ISO-UTC",
+        help="fixes the calendars' DTSTAMP (or SOURCE_DATE_EPOCH); checked with any --format",
     )
     batch.add_argument(
         "--calendar-name",
@@ -185,12 +236,18 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
         help="who has which milestone in a date range",
         description="List the milestones that start (and the doses or checks of a series "
         "that fall) from --from to --to, for every patient in a CSV file.",
-        epilog=BATCH_EXAMPLE,
+        epilog=UPCOMING_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    upcoming.add_argument("patients", metavar="PATIENTS.csv")
-    upcoming.add_argument("--from", dest="start", required=True, metavar="D")
-    upcoming.add_argument("--to", dest="end", required=True, metavar="D")
+    upcoming.add_argument(
+        "patients", metavar="PATIENTS.csv", help="one row per patient; columns are the flag names"
+    )
+    upcoming.add_argument(
+        "--from", dest="start", required=True, metavar="D", help="the range's first day"
+    )
+    upcoming.add_argument(
+        "--to", dest="end", required=True, metavar="D", help="the range's last day (included)"
+    )
     upcoming.add_argument("--milestone", metavar="ID", help="only this milestone")
     upcoming.add_argument(
         "--applicability",
@@ -199,21 +256,45 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
         help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
     )
     upcoming.add_argument(
-        "--format", choices=("table", "csv"), default="table", help="(default: table)"
+        "--format",
+        choices=("table", "csv"),
+        default="table",
+        help="a table to read, or CSV for a spreadsheet (default: table)",
     )
     _add_common_arguments(upcoming)
     upcoming.set_defaults(command="upcoming")
 
 
 def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None:
-    protocol = commands.add_parser("protocol", help="show or validate a protocol file")
-    actions = protocol.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    protocol = commands.add_parser(
+        "protocol",
+        help="show or validate a protocol file",
+        description="The protocol is data: print the default one as the start of a "
+        "clinic's own, or check a clinic's file.",
+        epilog=PROTOCOL_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = protocol.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser, help="show or validate"
+    )
     actions.required = True
     show = actions.add_parser(
-        "show", help="print the default protocol (or FILE, validated) as TOML"
+        "show",
+        help="print the default protocol (or FILE, validated) as TOML",
+        description="Print the default protocol (or FILE, once it is valid) as TOML.",
+        epilog=PROTOCOL_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    show.add_argument("file", nargs="?", metavar="FILE")
+    show.add_argument(
+        "file", nargs="?", metavar="FILE", help="a protocol file (default: the default protocol)"
+    )
     show.set_defaults(command="protocol show")
-    validate = actions.add_parser("validate", help="check a protocol file")
-    validate.add_argument("file", metavar="FILE")
+    validate = actions.add_parser(
+        "validate",
+        help="check a protocol file",
+        description="Check a protocol file; a fault names the file and the milestone.",
+        epilog=PROTOCOL_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    validate.add_argument("file", metavar="FILE", help="the protocol file to check")
     validate.set_defaults(command="protocol validate")
