@@ -1,15 +1,21 @@
 """README and docs/ code blocks are executed, so they cannot drift from the code.
 
-- every ```python block runs (in a temporary working directory);
-- in ```console blocks, every line starting with ``$ care-timeline `` runs through
-  ``main()`` in a temporary directory holding a copy of ``examples/`` and must exit 0.
+- every ```python block runs (in a temporary working directory); in the README's, a
+  ``print(...)`` line's trailing ``# comment`` is what it must print;
+- in ```console blocks, every line starting with ``$ care-timeline ``, and in ```sh
+  blocks every line starting with ``care-timeline ``, runs through ``main()`` in a
+  temporary directory holding a copy of ``examples/`` and must exit 0;
+- whatever those commands and blocks write is ignored by the repository's .gitignore.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shlex
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,19 +55,39 @@ def test_python_blocks_run(where: str, code: str, workdir: Path) -> None:
     exec(compile(code, where, "exec"), {"__name__": "__docs__"})
 
 
+PRINTS = re.compile(r"^print\(.*\)\s+# (.*)$", re.M)
+
+
+def test_the_readme_example_prints_what_it_says() -> None:
+    (code,) = [block for where, block in _blocks("python") if where.startswith("README.md")]
+    expected = PRINTS.findall(code)
+    assert expected, "the README's example shows what it prints"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {"__name__": "__docs__"})
+    assert out.getvalue().splitlines() == expected
+
+
 def _commands() -> list[tuple[str, str]]:
+    """Each console line, alone; each sh block's lines together, in order (a line
+    may read what an earlier one wrote)."""
     commands = []
     for where, block in _blocks("console"):
         for line in block.splitlines():
             if line.startswith("$ care-timeline "):
                 commands.append((where, line[len("$ care-timeline ") :]))
+    for where, block in _blocks("sh"):
+        lines = [
+            line[len("care-timeline ") :]
+            for line in block.splitlines()
+            if line.startswith("care-timeline ")
+        ]
+        if lines:
+            commands.append((where, "\n".join(lines)))
     return commands
 
 
-@pytest.mark.parametrize(("where", "command"), _commands(), ids=[c for _, c in _commands()])
-def test_console_commands_run(
-    where: str, command: str, workdir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _run(command: str, workdir: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     argv = shlex.split(command, comments=True)
     if ">" in argv:  # a shell redirect: write what would be printed into that file
         at = argv.index(">")
@@ -70,4 +96,55 @@ def test_console_commands_run(
         (workdir / target).write_text(capsys.readouterr().out, encoding="utf-8")
     else:
         code = main(argv)
-    assert code == 0, (where, command, capsys.readouterr().err)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("where", "command"), _commands(), ids=[c.replace("\n", " | ") for _, c in _commands()]
+)
+def test_console_commands_run(
+    where: str, command: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for line in command.splitlines():
+        code, err = _run(line, workdir, capsys)
+        assert code == 0, (where, line, err)
+
+
+def test_the_readme_says_to_use_the_environment() -> None:
+    """The README's commands after the Quick start run the command the Quick start
+    installed into .venv: its first command-line block activates it first."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index("## Quick start") :].split("```sh\n")[2]
+    assert after.splitlines()[0] == ". .venv/bin/activate"
+    quick = readme[readme.index("## Quick start") :].split("```sh\n")[1].split("```")[0]
+    assert len(quick.strip().splitlines()) == 2  # CI runs the second line as it stands
+
+
+def test_what_the_docs_write_is_ignored(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs git and a git checkout")
+    # A block or command that fails is reported by the tests above; here only
+    # what the others write counts.
+    for where, code in _blocks("python"):
+        with contextlib.suppress(Exception):
+            exec(compile(code, where, "exec"), {"__name__": "__docs__"})
+    for _, command in _commands():
+        for line in command.splitlines():
+            _run(line, workdir, capsys)
+    written = sorted(
+        path.relative_to(workdir).as_posix()
+        for path in workdir.rglob("*")
+        if path.is_file() and path.relative_to(workdir).parts[0] != "examples"
+    )
+    assert written, "the docs' commands write files"
+    checked = subprocess.run(
+        ["git", "-c", "core.excludesFile=", "check-ignore", "--no-index", "--stdin"],
+        cwd=ROOT,
+        input="\n".join(written),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    ignored = set(checked.stdout.splitlines())
+    not_ignored = [name for name in written if name not in ignored]
+    assert not not_ignored, "\n".join(not_ignored)
