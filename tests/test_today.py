@@ -107,7 +107,8 @@ def test_the_edges_that_are_planned(dating: ct.Dating, today: date) -> None:
     [
         (["--due-date", "2020-05-10"], "due_date"),  # printed "381w2d" before
         (["--lmp", "2026-12-01"], "lmp"),  # printed "before 0w0d" before
-        (["--ga", "14w3d", "--on", "2024-01-01"], "on"),  # printed "165w4d" before
+        # printed "165w4d" before; --on is the column ga_on, as every field is named
+        (["--ga", "14w3d", "--on", "2024-01-01"], "ga_on"),
     ],
 )
 @pytest.mark.parametrize("format", ["text", "json"])
@@ -123,10 +124,11 @@ def test_the_command_line_exits_2_with_one_line(
 def test_a_year_typo_in_a_batch_is_a_row_error(tmp_path: Path) -> None:
     patients = tmp_path / "patients.csv"
     patients.write_text(
-        "id,due_date,lmp\n"
-        "ok,2027-05-10,\n"
-        "typo,2020-05-10,\n"  # 2027 written 2020
-        "future-lmp,,2027-08-03\n",
+        "id,due_date,lmp,ga,ga_on\n"
+        "ok,2027-05-10,,,\n"
+        "typo,2020-05-10,,,\n"  # 2027 written 2020
+        "future-lmp,,2027-08-03,,\n"
+        "ga-typo,,,14w3d,2024-11-24\n",  # 2026 written 2024
         encoding="utf-8",
     )
     out = tmp_path / "out"
@@ -150,4 +152,5 @@ def test_a_year_typo_in_a_batch_is_a_row_error(tmp_path: Path) -> None:
     assert [(row["id"], row["field"]) for row in rows] == [
         ("typo", "due_date"),
         ("future-lmp", "lmp"),
+        ("ga-typo", "ga_on"),
     ]

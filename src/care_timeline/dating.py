@@ -6,6 +6,7 @@ method and the inputs, so a plan can say how it was dated.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
@@ -323,11 +324,15 @@ def anchor(dating: Dating) -> tuple[str, date]:
     return field, day
 
 
-def check_against_today(dating: Dating, today: date) -> None:
+def check_against_today(
+    dating: Dating, today: date, *, names: Mapping[str, str] | None = None
+) -> None:
     """Refuse a dating that cannot describe a pregnancy going on ``today``: a
-    dating event after today, or a due date that puts today past 44w6d."""
-    for field in EVENT_INPUTS:
-        day = _input_day(dating, field)
+    dating event after today, or a due date that puts today past 44w6d. The
+    error names the input as ``names`` calls it (default: its own name)."""
+    for input_name in EVENT_INPUTS:
+        day = _input_day(dating, input_name)
+        field = (names or {}).get(input_name, input_name)
         if day is not None and day > today:
             raise DatingError(
                 f"{field}: {day.isoformat()} is after today ({today.isoformat()}); "
@@ -338,11 +343,12 @@ def check_against_today(dating: Dating, today: date) -> None:
             )
     ga = dating.gestational_age_on(today)
     if ga is not None and ga > MAX_GESTATIONAL_AGE:
-        field, day = anchor(dating)
+        input_name, day = anchor(dating)
+        field = (names or {}).get(input_name, input_name)
         last = dating.date_at(MAX_GESTATIONAL_AGE)
         earliest = day + (today - last)
         allowed = (
-            f"{_WHAT[field]} on or after {earliest.isoformat()}, or, to plan a past "
+            f"{_WHAT[input_name]} on or after {earliest.isoformat()}, or, to plan a past "
             "pregnancy, that pregnancy's own today"
         )
         raise DatingError(

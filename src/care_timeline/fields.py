@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 
-from .dating import Dating
+from .dating import Dating, check_against_today
 from .errors import DatingError, ProfileError
 from .gestational_age import GestationalAge
 from .profile import Profile
@@ -150,7 +150,10 @@ def dating_from_fields(
     if method == "ga":
         ga = GestationalAge.parse(_text(fields, "ga") or "", field="ga")
         on = _date(fields, "ga_on", date_order) or today
-        return Dating.from_gestational_age(ga, on=on)
+        dating = Dating.from_gestational_age(ga, on=on)
+        # plan() makes this check too, naming the API's "on"; here the column is ga_on.
+        check_against_today(dating, today, names={"on": "ga_on"})
+        return dating
     if method == "conception":
         return Dating.from_conception(_required_date(fields, "conception", date_order))
     age = _int(fields, "embryo_age", DatingError)
