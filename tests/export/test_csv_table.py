@@ -28,6 +28,9 @@ HEADER = [
     "reason",
     "timing",
     "note",
+    "reason_key",
+    "warning_signs",
+    "urgent_advice",
 ]
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import struct
+import subprocess
 import xml.etree.ElementTree as ET
 import zlib
 from datetime import date
@@ -23,7 +25,7 @@ from care_timeline.cli import main
 from care_timeline.export import _style as drawing
 from care_timeline.export.chart import WIDTH
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"
 DUE = date(2027, 5, 10)  # day 0 (0w0d) is 3 Aug 2026
 TODAY = date(2026, 11, 24)  # 16w1d
@@ -391,7 +393,7 @@ def test_nothing_is_fetched_from_anywhere(page: Page) -> None:
 
 
 def test_print_css(page: Page) -> None:
-    assert "@page { margin: 10mm; }" in page.style
+    assert "@page { margin: 10mm;" in page.style
     assert "max-width: 190mm" in page.style  # A4's 210 mm and Letter's 216 mm less margins
     assert "print-color-adjust: exact" in page.style
 
@@ -644,27 +646,69 @@ def tallest_plan() -> ct.Plan:
     return ct.plan(dating, profile=profile, today=TODAY, plan_id="clinic-42/7781")
 
 
-@needs_browser
-@pytest.mark.parametrize(
-    ("paper", "which"),
-    [
-        ("Letter", "example"),  # the browser's default paper, the shorter of the two
-        ("A4", "example"),
-        ("Letter", "tallest"),
-        ("A4", "tallest"),
-    ],
+PDFTOTEXT = shutil.which("pdftotext")
+needs_pdftotext = pytest.mark.skipif(
+    PDFTOTEXT is None,
+    reason="no pdftotext on the PATH (install the `poppler-utils` package to run this)",
 )
-def test_prints_on_one_page(tmp_path: Path, paper: str, which: str) -> None:
-    html = ct.to_html(example_plan() if which == "example" else tallest_plan())
+
+
+def print_pages(tmp_path: Path, html: str, paper: str) -> list[str]:
+    """The text of each printed sheet, as the browser prints the page on ``paper``."""
     if paper == "A4":
-        html = html.replace("@page { margin: 10mm; }", "@page { size: A4; margin: 10mm; }")
+        html = html.replace("@page { margin: 10mm;", "@page { size: A4; margin: 10mm;")
     page = tmp_path / "plan.html"
     page.write_text(html, encoding="utf-8")
     pdf = tmp_path / "plan.pdf"
-    assert BROWSER is not None
+    assert BROWSER is not None and PDFTOTEXT is not None
     SCRIPT.run_browser(BROWSER, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
-    counts = re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf.read_bytes())
-    assert counts == [b"1"], counts
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(sheet.split()) for sheet in text.split("\f") if sheet.strip()]
+
+
+def v1_plan() -> ct.Plan:
+    """A shorter plan: the version-1 protocol's eight milestones."""
+    protocol = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
+    return ct.plan(
+        ct.Dating.from_due_date(DUE),
+        ct.Profile(fetuses=1, prior_preterm_birth=True),
+        protocol=protocol,
+        today=TODAY,
+    )
+
+
+@needs_browser
+@needs_pdftotext
+@pytest.mark.parametrize("paper", ["Letter", "A4"])  # Letter: the browser's default, the shorter
+@pytest.mark.parametrize("which", ["example", "tallest"])
+def test_a_long_plan_continues_on_a_second_sheet_that_says_so(
+    tmp_path: Path, paper: str, which: str
+) -> None:
+    plan = example_plan() if which == "example" else tallest_plan()
+    sheets = print_pages(tmp_path, ct.to_html(plan), paper)
+    assert 1 <= len(sheets) <= 2, len(sheets)
+    for number, sheet in enumerate(sheets, start=1):
+        assert f"Page {number} of {len(sheets)}" in sheet
+    # The first sheet holds what matters most: the timeline, the warning signs, when
+    # to go to hospital now, and the note; the table may run on.
+    first = sheets[0]
+    assert plan.trimesters[0].name in first  # the chart's band labels
+    assert "Warning signs" in first
+    assert " ".join((plan.urgent_advice or "").split()) in first
+    assert plan.clinician_note.split(":")[0] in first
+    assert "Milestones" in " ".join(sheets)
+    assert all(item.title.split()[0] in " ".join(sheets) for item in plan.milestones)
+
+
+@needs_browser
+@needs_pdftotext
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_a_short_plan_prints_on_one_sheet(tmp_path: Path, paper: str) -> None:
+    sheets = print_pages(tmp_path, ct.to_html(v1_plan()), paper)
+    assert len(sheets) == 1
+    assert "Page 1 of 1" in sheets[0]
 
 
 @needs_browser

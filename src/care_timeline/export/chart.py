@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .._text import for_xml
+from . import _words as words
 from ._style import (
     BAND,
     CATEGORY_STYLES,
@@ -33,15 +34,7 @@ from ._style import (
     TODAY,
 )
 from ._svg import add_patterns, element, fixed, mark, pattern_fill, text_element, text_width, wrap
-from ._words import (
-    CATEGORY_LABELS,
-    MONTHS,
-    format_date,
-    format_ga_range,
-    format_range,
-    page_title,
-    series_summary,
-)
+from ._words import page_title
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
@@ -159,7 +152,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
             "font-family": FONT_FAMILY,
         },
     )
-    element(svg, "title", text=f"{name}: timeline from week 0 to week {axis.weeks}")
+    element(svg, "title", text=words.TIMELINE_TITLE.format(title=name, weeks=axis.weeks))
     defs = element(svg, "defs")
     add_patterns(defs)
 
@@ -228,7 +221,10 @@ def _month_row(svg: ET.Element, axis: _Axis, top: float) -> None:
             element(
                 row, "rect", {"x": x0, "y": top, "width": x1 - x0, "height": 18, "fill": MONTH_BAND}
             )
-        for label in (f"{MONTHS[month.month - 1]} {month.year}", MONTHS[month.month - 1]):
+        for label in (
+            words.month_name(month, with_year=True),
+            words.month_name(month, with_year=False),
+        ):
             if text_width(label, TICK_FONT) <= x1 - x0 - 4:
                 text_element(row, (x0 + x1) / 2, top + 13, label, size=TICK_FONT, anchor="middle")
                 break
@@ -241,8 +237,8 @@ def _week_rows(
     """A tick for every week; the week number above and the date it starts on below,
     for every week when there is room and every other week when there is not."""
     row = element(svg, "g", {"class": "weeks"})
-    text_element(row, EDGE, top + 12, "Week", size=TICK_FONT, bold=True)
-    text_element(row, EDGE, axis_y + 15, "Date", size=TICK_FONT, bold=True)
+    text_element(row, EDGE, top + 12, words.WEEK_ROW, size=TICK_FONT, bold=True)
+    text_element(row, EDGE, axis_y + 15, words.DATE_ROW, size=TICK_FONT, bold=True)
     element(
         row,
         "line",
@@ -291,7 +287,7 @@ def _week_rows(
                 row,
                 x,
                 axis_y + 15,
-                f"{day.day} {MONTHS[day.month - 1]}"
+                words.day_month(day)
                 if week_px * every >= text_width("00 May", TICK_FONT) + 4
                 else str(day.day),
                 size=TICK_FONT,
@@ -306,14 +302,6 @@ def _lanes(plan: Plan, axis: _Axis, top: float) -> tuple[ET.Element, float]:
         if item.on_timeline:
             y += _lane(group, item, axis, y)
     return group, y - top
-
-
-def _short_range(item: Milestone) -> str:
-    # Without the year: the month row shows it, and 42 weeks never repeat a month.
-    def short(day: date) -> str:
-        return f"{day.day} {MONTHS[day.month - 1]}"
-
-    return short(item.start) if item.start == item.end else f"{short(item.start)}–{short(item.end)}"
 
 
 # A white outline behind label text keeps it legible where it crosses a grid line,
@@ -333,15 +321,17 @@ def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float) -> float
     discuss = item.applicability == "discuss"
     lane = element(parent, "g", {"class": f"milestone {item.category}"})
     title = for_xml(item.title)
-    dates = _short_range(item)
+    dates = words.chart_dates(item)
     if item.occurrences:
-        dates = f"{dates}, {series_summary(item)}"
+        dates = words.DATES_AND_SERIES.format(dates=dates, series=words.series_summary(item))
     if discuss:
-        dates += " · discuss"
+        dates = words.DISCUSS_MARK.format(dates=dates)
     element(
         lane,
         "title",
-        text=f"{title}: {format_range(item.start, item.end)} ({format_ga_range(item)})",
+        text=words.LANE_TITLE.format(
+            title=title, dates=words.page_dates(item), weeks=words.page_weeks(item)
+        ),
     )
 
     span = axis.span(item.start, item.end)
@@ -428,10 +418,12 @@ def _markers(group: ET.Element, plan: Plan, axis: _Axis, top: float, bottom: flo
     markers: list[tuple[date, str, str, str | None]] = []
     if axis.holds(plan.today):
         ga = plan.gestational_age_today
-        markers.append((plan.today, f"Today {format_date(plan.today)} · {ga}", TODAY, "5 3"))
+        label = words.TODAY_MARKER.format(date=words.format_date(plan.today), ga=ga)
+        markers.append((plan.today, label, TODAY, "5 3"))
     if axis.holds(due):
         ga_due = plan.dating.gestational_age_on(due)
-        markers.append((due, f"Due date {format_date(due)} · {ga_due}", INK, None))
+        label = words.DUE_DATE_MARKER.format(date=words.format_date(due), ga=ga_due)
+        markers.append((due, label, INK, None))
     placed: list[tuple[float, float, str, str, str | None, float]] = []
     for day, label, colour, dashes in markers:
         px = text_width(label, TICK_FONT, bold=True)
@@ -466,12 +458,12 @@ def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float) -> float:
     group = element(svg, "g", {"class": "legend"})
     live = [item for item in plan.milestones if item.on_timeline]
     entries: list[tuple[str, Category | None, bool]] = [
-        (CATEGORY_LABELS[category], category, False)
+        (words.CATEGORY_LABELS[category], category, False)
         for category, style in CATEGORY_STYLES.items()
         if any(item.category == category for item in live)
     ]
     if any(item.applicability == "discuss" for item in live):
-        entries.append(("Hollow, dashed: to discuss", None, True))
+        entries.append((words.DISCUSS_KEY, None, True))
     x, y = EDGE, top + 11
     for label, category, is_discuss in entries:
         swatch = 38.0

@@ -34,9 +34,17 @@ COLUMNS = (
     "reason",
     "timing",
     "note",
+    "reason_key",
+    "warning_signs",
+    "urgent_advice",
 )
 """``note`` carries the protocol's clinician note on every row, so no row read on
-its own (or pasted elsewhere) loses it."""
+its own (or pasted elsewhere) loses it. ``reason_key`` names the protocol rule that
+decided the applicability (stable across wording changes and translations).
+``warning_signs`` (separated by ``;``) and ``urgent_advice`` are filled on the rows
+of milestones that carry the warning signs, as the calendar's descriptions do.
+Columns are only ever added at the end, so a script reading by position keeps
+working."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -79,6 +87,9 @@ def _row(plan: Plan, item: Milestone) -> tuple[str, ...]:
         item.reason,
         item.timing,
         plan.clinician_note,
+        item.reason_key,
+        "; ".join(plan.warning_signs) if item.warning_signs else "",
+        (plan.urgent_advice or "") if item.warning_signs else "",
     )
 
 

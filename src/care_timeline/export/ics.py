@@ -27,7 +27,7 @@ from icalendar import Alarm, Calendar, Event, vDuration, vText
 from .._text import control_character
 from ..errors import ExportError
 from ..values import DEFAULT_REMINDER, check_reminder, parse_timestamp
-from ._words import APPLICABILITY_LABELS, CALENDAR_TITLE_PREFIX
+from . import _words as words
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
@@ -110,7 +110,7 @@ def _event(
         event.add("rrule", _rrule(item.every_days, item.occurrences[-1]))
     else:
         event.add("dtend", item.end + timedelta(days=1))
-    event.add("summary", CALENDAR_TITLE_PREFIX[item.applicability] + item.title)
+    event.add("summary", words.CALENDAR_TITLES[item.applicability].format(title=item.title))
     event.add("description", _description(plan, item))
     # Nothing here is a booked appointment: none of it should mark the whole day busy.
     event.add("transp", "TRANSPARENT")
@@ -149,32 +149,20 @@ def _alarm(*, event_summary: str, trigger: timedelta) -> Alarm:
 
 
 def _description(plan: Plan, item: Milestone) -> str:
-    parts = [item.description, _when(item)]
+    parts = [item.description, words.when(item)]
     parts.append(
-        f"Why this is in your plan: {APPLICABILITY_LABELS[item.applicability]}. {item.reason}"
+        words.WHY.format(
+            applicability=words.APPLICABILITY_LABELS[item.applicability], reason=item.reason
+        )
     )
     if item.warning_signs:
         signs = "\n".join(f"- {sign}" for sign in plan.warning_signs)
-        parts.append(f"Warning signs: contact your care team at once if you notice\n{signs}")
-    parts.extend(f"Note: {note}" for note in item.notes)
+        parts.append(f"{words.WARNING_SIGNS}\n{words.WARNING_SIGNS_LEAD}\n{signs}")
+        if plan.urgent_advice:
+            parts.append(plan.urgent_advice)
+    parts.extend(words.NOTE.format(note=note) for note in item.notes)
     parts.append(plan.clinician_note)
     return "\n\n".join(parts)
-
-
-def _when(item: Milestone) -> str:
-    if item.occurrences:
-        every = "every week" if item.every_days == 7 else f"every {item.every_days} days"
-        return (
-            f"When: {every} from {item.start_ga} to {item.end_ga} "
-            f"({item.start.isoformat()} to {item.end.isoformat()}, "
-            f"{len(item.occurrences)} dates)."
-        )
-    if item.start == item.end:
-        return f"When: {item.start_ga} ({item.start.isoformat()})."
-    return (
-        f"When: {item.start_ga} to {item.end_ga} "
-        f"({item.start.isoformat()} to {item.end.isoformat()}, both days included)."
-    )
 
 
 def event_uid(plan: Plan, milestone_id: str) -> str:
