@@ -14,6 +14,7 @@ __all__ = [
     "CareTimelineError",
     "DateInputError",
     "DatingError",
+    "ExportError",
     "GestationalAgeError",
     "ProfileError",
     "ProtocolError",
@@ -64,6 +65,13 @@ def _show(value: Any) -> str:
     if len(text) > 80:
         text = text[:77] + "..."
     return repr(text) if isinstance(value, str) else text
+
+
+class ExportError(CareTimelineError):
+    """Raised when a plan or a protocol cannot be written in a format: the
+    format needs an optional extra that is not installed (``fhir`` needs
+    ``pip install 'care-timeline[fhir]'``), or the written document fails
+    the format's own validation."""
 
 
 class GestationalAgeError(CareTimelineError):
