@@ -147,6 +147,40 @@ def schema_errors(validator: Draft6Validator, document: dict[str, Any]) -> list[
     return found
 
 
+def invariant_problems(bundle: dict[str, Any]) -> list[str]:
+    """FHIR invariants that neither fhir.resources nor the JSON Schema checks: per-1 (a
+    period starts no later than it ends), rng-2 (a range's low is at most its high),
+    tim-2 (a period has a unit), ext-1 (an extension has a value or extensions, not both)
+    and bdl-7 (no two entries share a fullUrl)."""
+    problems = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, list):
+            for number, item in enumerate(value):
+                walk(item, f"{path}[{number}]")
+            return
+        if not isinstance(value, dict):
+            return
+        if {"start", "end"} <= set(value) and value["start"] > value["end"]:
+            problems.append(f"per-1 {path}")
+        if {"low", "high"} <= set(value) and value["low"]["value"] > value["high"]["value"]:
+            problems.append(f"rng-2 {path}")
+        if "period" in value and isinstance(value["period"], int) and "periodUnit" not in value:
+            problems.append(f"tim-2 {path}")
+        for extension in value.get("extension", []):
+            values = [key for key in extension if key.startswith("value")]
+            if len(values) + ("extension" in extension) != 1:
+                problems.append(f"ext-1 {path}")
+        for key, item in value.items():
+            walk(item, f"{path}.{key}")
+
+    walk(bundle, "Bundle")
+    urls = [entry["fullUrl"] for entry in bundle["entry"]]
+    if len(set(urls)) != len(urls):
+        problems.append("bdl-7")
+    return problems
+
+
 def resources(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {entry["resource"]["resourceType"]: entry["resource"] for entry in bundle["entry"]}
 
@@ -169,6 +203,7 @@ def test_decision_table_rows_export_valid_bundles(
     Bundle.model_validate_json(data)  # fhir.resources parses and validates the bytes
     bundle = json.loads(data)
     assert schema_errors(schema, bundle) == []
+    assert invariant_problems(bundle) == []
     expected = {
         **dict.fromkeys(ALWAYS, "applies"),
         **{m: WORD[c] for m, c in zip(VARIABLE, letters, strict=True)},
@@ -332,6 +367,7 @@ def test_protocol_as_plan_definition(schema: Draft6Validator) -> None:
     Bundle.model_validate_json(data)
     bundle = json.loads(data)
     assert schema_errors(schema, bundle) == []
+    assert invariant_problems(bundle) == []
     definition = resources(bundle)["PlanDefinition"]
     assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "1")
     assert definition["title"] == protocol.title
@@ -409,6 +445,12 @@ def test_schema_refuses_a_broken_bundle(
         target = target[step]
     target[path[-1]] = value
     assert schema_errors(schema, bundle) != []
+
+
+def test_invariant_check_finds_a_reversed_period() -> None:
+    bundle = fhir.plan_bundle(make())
+    resources(bundle)["CarePlan"]["period"] = {"start": "2027-05-10", "end": "2026-10-26"}
+    assert invariant_problems(bundle) == ["per-1 Bundle.entry[0].resource.period"]
 
 
 def test_fhir_resources_refuses_a_care_plan_without_subject() -> None:
