@@ -29,7 +29,7 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def _protocol(args: argparse.Namespace) -> ct.Protocol:
-    return ct.default_protocol() if args.protocol is None else ct.load_protocol(args.protocol)
+    return _protocol_file(args.protocol)
 
 
 def _timestamp(args: argparse.Namespace) -> datetime:
@@ -144,6 +144,9 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
 
 
 def _cmd_protocol_show(args: argparse.Namespace) -> int:
+    if args.format == "fhir":
+        _emit(ct.protocol_to_fhir(_protocol_file(args.file)), None)
+        return EXIT_OK
     if args.file is None:
         text = ct.default_protocol_text()
     else:
@@ -151,6 +154,10 @@ def _cmd_protocol_show(args: argparse.Namespace) -> int:
         text = Path(args.file).read_text(encoding="utf-8")
     sys.stdout.write(text)
     return EXIT_OK
+
+
+def _protocol_file(path: str | None) -> ct.Protocol:
+    return ct.default_protocol() if path is None else ct.load_protocol(path)
 
 
 def _cmd_protocol_validate(args: argparse.Namespace) -> int:

@@ -210,9 +210,15 @@ def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None
     actions = protocol.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     actions.required = True
     show = actions.add_parser(
-        "show", help="print the default protocol (or FILE, validated) as TOML"
+        "show", help="print the default protocol (or FILE, validated) as TOML or FHIR"
     )
     show.add_argument("file", nargs="?", metavar="FILE")
+    show.add_argument(
+        "--format",
+        choices=("toml", "fhir"),
+        default="toml",
+        help="toml: the file itself (default); fhir: a FHIR R4 PlanDefinition",
+    )
     show.set_defaults(command="protocol show")
     validate = actions.add_parser("validate", help="check a protocol file")
     validate.add_argument("file", metavar="FILE")

@@ -14,6 +14,7 @@ words on the printable page (:func:`format_date`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -135,6 +136,41 @@ GA_ONE_WEEK_ONE_DAY = "1 week and 1 day"
 GA_IN_WORDS = "{ga} ({words})"
 
 
+# -- FHIR: texts for health records -------------------------------------------------------
+
+DUE_DATE_NAME = "Estimated due date"
+DATED_BY = "Dated by {method}"
+FHIR_SUBJECT = "The patient this plan was made for (not named in this export)"
+FHIR_BUILT_FROM = "Built from: {source}"
+FHIR_SOURCE = "The protocol's source"
+FHIR_BASIS_WARNING_SIGNS = "Basis of the warning signs"
+FHIR_BASIS_TRIMESTERS = "Basis of the trimesters"
+FHIR_BASIS_SHORT_CERVIX = "Basis of the short-cervix threshold"
+FHIR_BASIS_PROGESTERONE_THRESHOLD = "Basis of the progesterone threshold"
+FHIR_BASIS_FOUND_EARLY = "Basis of the limit for a short cervix found early"
+FHIR_BASIS_OF = "Basis of: {title}"
+FHIR_ON_DAY = "On {ga} of pregnancy."
+FHIR_SERIES = "{rhythm} from {start} to {end} of pregnancy."
+FHIR_WINDOW = "From {start} to {end} of pregnancy, both days included."
+FHIR_RULES_LEAD = "Who it is for (the first rule that matches decides):"
+FHIR_RULE = "{number}. {condition}: {result}. {reason}"
+FHIR_IF = "if {conditions}"
+FHIR_AND = " and "
+FHIR_ALWAYS = "always"
+FHIR_OTHERWISE = "otherwise"
+FHIR_BECOMES_DAY = "It becomes one day: {day}."
+FHIR_STARTS_NO_EARLIER = "It starts no earlier than {day}."
+FHIR_CODE_SYSTEM_TITLE = "{title}: milestones"
+FHIR_CODE_SYSTEM = "The milestone ids of the protocol, with their titles."
+FHIR_CATEGORY_PROPERTY = "risk, monitoring, treatment, medication or birth"
+FHIR_KIND_PROPERTY = "window, day or series"
+DATE_SOURCES = {
+    "cerclage-placed-on": "the day the cerclage was placed",
+    "short-cervix-found-on": "the day the short cervix was found",
+}
+"""The profile dates a rule may move a milestone to, in words."""
+
+
 # -- helpers that fill the templates -----------------------------------------------------
 
 
@@ -248,6 +284,13 @@ def protocol_line(plan: Plan, *, on_page: bool) -> str:
     return PROTOCOL.format(
         title=plan.protocol.title, id=plan.protocol.id, version=plan.protocol.version, date=today
     )
+
+
+def warning_signs_block(signs: Sequence[str], urgent_advice: str | None) -> str:
+    """The warning signs as one block of plain text, with the urgent advice after them."""
+    listed = "\n".join(f"- {sign}" for sign in signs)
+    block = f"{WARNING_SIGNS}\n{WARNING_SIGNS_LEAD}\n{listed}"
+    return f"{block}\n\n{urgent_advice}" if urgent_advice else block
 
 
 def page_title(plan: Plan, title: str | None) -> str:

@@ -156,10 +156,7 @@ def _description(plan: Plan, item: Milestone) -> str:
         )
     )
     if item.warning_signs:
-        signs = "\n".join(f"- {sign}" for sign in plan.warning_signs)
-        parts.append(f"{words.WARNING_SIGNS}\n{words.WARNING_SIGNS_LEAD}\n{signs}")
-        if plan.urgent_advice:
-            parts.append(plan.urgent_advice)
+        parts.append(words.warning_signs_block(plan.warning_signs, plan.urgent_advice))
     parts.extend(words.NOTE.format(note=note) for note in item.notes)
     parts.append(plan.clinician_note)
     return "\n\n".join(parts)
