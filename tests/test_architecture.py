@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
     {"plan_model"},
     {"planning", "fields"},
     {"export"},
-    {"query"},
+    {"query", "plan_diff"},
     {"batch"},
     {"cli"},
 ]

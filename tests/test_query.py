@@ -183,6 +183,7 @@ def test_command_csv_with_filters(capsys: pytest.CaptureFixture[str], patients: 
         "what",
         "applicability",
         "reason",
+        "status",
     ]
     assert [row[:4] + row[5:7] for row in rows[1:]] == [
         ["2026-12-06", "12w0d", "a-twins", "cerclage-placement", "starts", "not-applicable"],
@@ -224,3 +225,86 @@ def test_command_bad_options_exit_2(
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and f"{field}:" in err, err
+
+
+# -- in a window, passed, and one row per patient ----------------------------------------
+# Due 2027-05-10: day 0 is 2026-08-03. With nothing known, under protocol version 2:
+#   cervical-change-risk   12w0d-22w6d  2026-10-26 .. 2027-01-10  applies
+#   cerclage-placement     12w0d-14w6d  2026-10-26 .. 2026-11-15  discuss
+#   cervical-monitoring    every 14 d   2026-11-23, 12-07, 12-21, 2027-01-04, 01-18  discuss
+#   cerclage-if-cervix-shortens 16w0d-23w6d  2026-11-23 .. 2027-01-17  discuss
+#   progesterone-injections weekly     2026-11-23 .. 2027-04-12 (21 doses)  discuss
+#   vaginal-progesterone   16w0d-36w0d  2026-11-23 .. 2027-04-12  discuss
+#   preterm-birth-watch    23w0d-31w6d  2027-01-11 .. 2027-03-14  applies
+#   late-preterm-watch     32w0d-36w6d  2027-03-15 .. 2027-04-18  applies
+#   cerclage-removal       36w0d-37w0d  2027-04-12 .. 2027-04-19  discuss
+#   due-date               40w0d        2027-05-10                applies
+UNKNOWN = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY, plan_id="u")
+
+
+def _rows(found: list[ct.Upcoming]) -> list[tuple[str, str, str]]:
+    return [(u.on.isoformat(), u.milestone_id, u.what) for u in found]
+
+
+def test_passed_finds_the_window_that_ended_in_the_range() -> None:
+    found = ct.upcoming(
+        [UNKNOWN], date(2027, 1, 1), date(2027, 1, 31), applicability=["applies"], status="passed"
+    )
+    assert _rows(found) == [("2027-01-10", "cervical-change-risk", "ended")]  # 22w6d
+
+
+def test_in_window_finds_who_is_inside_a_window_during_the_range() -> None:
+    week = (date(2026, 12, 1), date(2026, 12, 7))
+    assert _rows(ct.upcoming([UNKNOWN], *week, applicability=["applies"], status="in-window")) == [
+        ("2026-12-01", "cervical-change-risk", "in window")  # the range's first day, 17w1d
+    ]
+    assert _rows(ct.upcoming([UNKNOWN], *week, applicability=["discuss"], status="in-window")) == [
+        ("2026-12-01", "cerclage-if-cervix-shortens", "in window"),
+        ("2026-12-01", "vaginal-progesterone", "in window"),
+        ("2026-12-07", "cervical-monitoring", "2 of 5"),  # Nov 23 + 14 days
+        ("2026-12-07", "progesterone-injections", "3 of 21"),  # Nov 23, 30, Dec 7
+    ]
+
+
+def test_in_window_between_two_doses_of_a_series() -> None:
+    # Checks fall on Nov 23 and Dec 7; the range lies between them, inside the series.
+    found = ct.upcoming(
+        [UNKNOWN],
+        date(2026, 11, 24),
+        date(2026, 12, 6),
+        milestone="cervical-monitoring",
+        applicability=["discuss"],
+        status="in-window",
+    )
+    assert _rows(found) == [("2026-11-24", "cervical-monitoring", "in window")]
+
+
+def test_summary_collapses_a_series_to_its_first_date_in_the_range() -> None:
+    found = ct.upcoming(
+        [UNKNOWN], date(2026, 11, 23), date(2027, 1, 31), applicability=["discuss"], summary=True
+    )
+    assert _rows(found) == [
+        ("2026-11-23", "cervical-monitoring", "1 of 5, 5 in range"),
+        ("2026-11-23", "cerclage-if-cervix-shortens", "starts"),
+        # Nov 23, 30; Dec 7, 14, 21, 28; Jan 4, 11, 18, 25: ten doses in the range
+        ("2026-11-23", "progesterone-injections", "1 of 21, 10 in range"),
+        ("2026-11-23", "vaginal-progesterone", "starts"),
+    ]
+    every_dose = ct.upcoming(
+        [UNKNOWN], date(2026, 11, 23), date(2027, 1, 31), applicability=["discuss"]
+    )
+    assert len(every_dose) == 5 + 1 + 10 + 1
+
+
+def test_status_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,due_date\nu,2027-05-10\nlater,2027-07-10\n", encoding="utf-8")
+    argv = ["upcoming", str(path), "--from", "2027-01-01", "--to", "2027-01-31"]
+    code = main(
+        [*argv, "--today", "2026-11-24", "--status", "passed", "--applicability", "applies"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    # due 2027-07-10: day 0 2026-10-03, 22w6d is 2027-03-12, outside the range
+    assert out.splitlines()[1:] == ["2027-01-10  22w6d  u   cervical-change-risk  ended  applies"]
+    assert main([*argv, "--status", "soon"]) == 2

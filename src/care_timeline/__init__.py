@@ -78,9 +78,11 @@ from .values import (
 from .vocabulary import (
     APPLICABILITIES,
     ON_TIMELINE,
+    QUERY_STATUSES,
     Applicability,
     Category,
     MilestoneKind,
+    QueryStatus,
     Timing,
 )
 
@@ -97,6 +99,7 @@ if TYPE_CHECKING:
         read_patients,
         write_batch,
     )
+    from .plan_diff import DIFF_FORMATS, MilestoneChange, PlanDiff, diff, render_diff
     from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
 
 __version__ = "0.1.0"
@@ -115,6 +118,11 @@ _LAZY = {
     "read_patients": "batch",
     "write_batch": "batch",
     "Upcoming": "query",
+    "DIFF_FORMATS": "plan_diff",
+    "MilestoneChange": "plan_diff",
+    "PlanDiff": "plan_diff",
+    "diff": "plan_diff",
+    "render_diff": "plan_diff",
     "upcoming": "query",
     "upcoming_csv": "query",
     "upcoming_table": "query",
@@ -158,6 +166,7 @@ __all__ = [
     # planning and its result
     "APPLICABILITIES",
     "ON_TIMELINE",
+    "QueryStatus",
     "Milestone",
     "Plan",
     "ProtocolRef",
@@ -193,12 +202,19 @@ __all__ = [
     "parse_timestamp",
     "parse_yes_no",
     "profile_from_fields",
+    # what changed between two plans
+    "DIFF_FORMATS",
+    "MilestoneChange",
+    "PlanDiff",
+    "diff",
+    "render_diff",
     # many patients
     "ERRORS_FILE",
     "BatchReport",
     "PatientRow",
     "PlanResult",
     "RowError",
+    "QUERY_STATUSES",
     "Upcoming",
     "count_patients",
     "file_name",

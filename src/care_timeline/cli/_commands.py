@@ -132,7 +132,15 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
             else:
                 yield result.plan
 
-    found = ct.upcoming(good(), start, end, milestone=args.milestone, applicability=wanted)
+    found = ct.upcoming(
+        good(),
+        start,
+        end,
+        milestone=args.milestone,
+        applicability=wanted,
+        status=args.status,
+        summary=args.summary,
+    )
     if args.format == "csv":
         sys.stdout.write(ct.upcoming_csv(found))
     else:
@@ -169,7 +177,28 @@ def _cmd_protocol_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_plan(path: str, field: str) -> ct.Plan:
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        return ct.Plan.model_validate_json(text)
+    except ct.CareTimelineError:
+        raise
+    except ValueError as err:  # not a plan's JSON
+        first = str(err).splitlines()
+        raise ct.PlanError(
+            f"{path}: not a plan saved with --format json ({first[0] if first else err})",
+            field=field,
+        ) from None
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+    _emit(ct.render_diff(changes, args.format), args.output)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "diff": _cmd_diff,
     "plan": _cmd_plan,
     "batch": _cmd_batch,
     "upcoming": _cmd_upcoming,

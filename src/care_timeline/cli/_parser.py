@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan_command(commands)
     _add_batch_command(commands)
     _add_upcoming_command(commands)
+    _add_diff_command(commands)
     _add_protocol_command(commands)
     return parser
 
@@ -199,10 +200,50 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
         help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
     )
     upcoming.add_argument(
+        "--status",
+        choices=ct.QUERY_STATUSES,
+        default="entering",
+        help="entering: starts (or a dose falls) in the range (default); in-window: inside "
+        "a window at some point of the range; passed: the window ends in the range",
+    )
+    upcoming.add_argument(
+        "--summary",
+        action="store_true",
+        help="one row per patient and milestone: a series shows its first date in the range "
+        "and how many fall in it",
+    )
+    upcoming.add_argument(
         "--format", choices=("table", "csv"), default="table", help="(default: table)"
     )
     _add_common_arguments(upcoming)
     upcoming.set_defaults(command="upcoming")
+
+
+DIFF_EXAMPLE = """examples:
+  care-timeline plan --due-date 2027-05-10 --plan-id p1 --format json -o before.json
+  care-timeline plan --due-date 2027-05-15 --plan-id p1 --format json -o after.json
+  care-timeline diff before.json after.json
+  care-timeline diff before.json after.json --format csv -o changes.csv
+"""
+
+
+def _add_diff_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="what changed between two plans of one pregnancy",
+        description="Compare two plans saved as JSON (--format json): which milestones "
+        "moved and by how many days, which changed applicability and why, which were "
+        "added or removed. The two must share a plan id (or, without one, a protocol).",
+        epilog=DIFF_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.add_argument("old", metavar="OLD.json", help="the earlier plan")
+    diff.add_argument("new", metavar="NEW.json", help="the later plan")
+    diff.add_argument(
+        "--format", choices=ct.DIFF_FORMATS, default="text", help="output format (default: text)"
+    )
+    diff.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    diff.set_defaults(command="diff")
 
 
 def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None:

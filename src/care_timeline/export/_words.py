@@ -136,6 +136,38 @@ GA_ONE_WEEK_ONE_DAY = "1 week and 1 day"
 GA_IN_WORDS = "{ga} ({words})"
 
 
+# -- planning lists (upcoming) -------------------------------------------------------------
+
+QUERY_STARTS = "starts"
+QUERY_DAY = "day"
+QUERY_IN_WINDOW = "in window"
+QUERY_ENDED = "ended"
+QUERY_OCCURRENCE = "{number} of {count}"
+QUERY_OCCURRENCE_IN_RANGE = "{occurrence}, {count} in range"
+QUERY_NOTHING = "No milestones from {first} to {last}."
+
+# -- what changed between two plans (diff) ------------------------------------------------
+
+DIFF_HEADING = (
+    "Changes from the plan of {old_today} (due {old_due}) to the plan of {new_today} "
+    "(due {new_due})"
+)
+DIFF_DUE_DATE = "Due date moved {shift}"
+DIFF_LATER = "{days} days later"
+DIFF_ONE_DAY_LATER = "1 day later"
+DIFF_EARLIER = "{days} days earlier"
+DIFF_ONE_DAY_EARLIER = "1 day earlier"
+DIFF_MOVED = "Moved {shift}: {old} -> {new}"
+DIFF_START_END = "start {start}, end {end}"
+DIFF_SAME = "unchanged"
+DIFF_OCCURRENCES = "Dates in the series: {new} (were {old})"
+DIFF_APPLICABILITY = "Now: {new} (was: {old}). {reason}"
+DIFF_REASON = "Why, now: {reason}"
+DIFF_TIMING = "Now {new} (was {old})"
+DIFF_ADDED = "Added: {span}"
+DIFF_REMOVED = "Removed (was {span})"
+DIFF_NOTHING = "Nothing changed."
+
 # -- FHIR: texts for health records -------------------------------------------------------
 
 DUE_DATE_NAME = "Estimated due date"
