@@ -471,7 +471,8 @@ def test_plan_many_yields_one_result_per_row_in_order() -> None:
     first, _, duplicate, by_ga, misspelt = results
     assert isinstance(first, ct.PlanResult) and isinstance(by_ga, ct.PlanResult)
     assert (first.line, first.id, first.plan.plan_id) == (1, "a", "a")
-    assert first.plan.milestone("progesterone-injections").applicability == "applies"
+    # the row's prior preterm birth reached the plan: the cervical checks apply (unknown: discuss)
+    assert first.plan.milestone("cervical-monitoring").applicability == "applies"
     # 14w3d on 2026-11-24 is day 101: due = 2026-11-24 + 179 days
     assert by_ga.plan.dating.due_date == date(2027, 5, 22)
     assert isinstance(duplicate, ct.RowError) and duplicate.field == "id"

@@ -30,14 +30,27 @@ def test_issue_example_json(capsys: pytest.CaptureFixture[str]) -> None:
         (m["id"], m["start"], m["end"], m["start_ga"], m["applicability"], m["timing"])
         for m in data["milestones"]
     ]
+    # day 0 is 2026-08-03; nothing is known about the patient, so every milestone with a
+    # decision falls to its last rule (discuss)
     assert got == [
+        # 12w0d = day 84, 22w6d = day 160: always applies
         ("cervical-change-risk", "2026-10-26", "2027-01-10", "12w0d", "applies", "current"),
+        # 14w6d = day 104; no history recorded
         ("cerclage-placement", "2026-10-26", "2026-11-15", "12w0d", "discuss", "past"),
-        ("cervical-monitoring", "2026-11-23", "2027-01-18", "16w0d", "applies", "current"),
+        # 16w0d = day 112 to 24w0d = day 168; applies only after a preterm birth or loss
+        ("cervical-monitoring", "2026-11-23", "2027-01-18", "16w0d", "discuss", "current"),
+        # new in version 2: 16w0d to 23w6d = day 167; no short cervix recorded
+        ("cerclage-if-cervix-shortens", "2026-11-23", "2027-01-17", "16w0d", "discuss", "current"),
+        # 36w0d = day 252; preterm birth unknown
         ("progesterone-injections", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
         ("vaginal-progesterone", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
+        # 23w0d = day 161, 31w6d = day 223: always applies
         ("preterm-birth-watch", "2027-01-11", "2027-03-14", "23w0d", "applies", "upcoming"),
+        # new in version 2: 32w0d = day 224, 36w6d = day 258: always applies
+        ("late-preterm-watch", "2027-03-15", "2027-04-18", "32w0d", "applies", "upcoming"),
+        # 37w0d = day 259; no stitch recorded
         ("cerclage-removal", "2027-04-12", "2027-04-19", "36w0d", "discuss", "upcoming"),
+        # 40w0d = day 280
         ("due-date", "2027-05-10", "2027-05-10", "40w0d", "applies", "upcoming"),
     ]
     assert all(m["reason"] for m in data["milestones"])
@@ -64,17 +77,20 @@ def test_every_dating_flag(capsys: pytest.CaptureFixture[str], dating: list[str]
 
 
 def test_three_valued_flags(capsys: pytest.CaptureFixture[str]) -> None:
-    def applicability(*flags: str) -> str:
+    def decided(*flags: str) -> tuple[str, str]:
         code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", *flags)
         assert code == 0
         data = json.loads(out)
         return next(
-            m["applicability"] for m in data["milestones"] if m["id"] == "progesterone-injections"
+            (m["applicability"], m["reason_key"])
+            for m in data["milestones"]
+            if m["id"] == "progesterone-injections"
         )
 
-    assert applicability("--prior-preterm-birth") == "applies"
-    assert applicability("--no-prior-preterm-birth") == "not-applicable"
-    assert applicability() == "discuss"  # neither: unknown
+    # the injections' three rules on a preterm birth: yes, no, and the last rule for unknown
+    assert decided("--prior-preterm-birth") == ("discuss", "prior-preterm-birth")
+    assert decided("--no-prior-preterm-birth") == ("not-applicable", "no-prior-preterm-birth")
+    assert decided() == ("discuss", "otherwise")  # neither: unknown
 
 
 def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
