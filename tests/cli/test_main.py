@@ -126,6 +126,83 @@ def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> Non
     assert data["plan_id"] == "clinic-42/7781"
 
 
+@pytest.mark.parametrize(
+    ("flags", "loss", "stitch"),
+    [
+        ([], None, None),  # neither form: unknown, never "no"
+        (["--prior-second-trimester-loss"], True, None),
+        (["--no-prior-second-trimester-loss"], False, None),
+        (
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "transabdominal"],
+            None,
+            "transabdominal",
+        ),
+        (
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "Transvaginal"],
+            None,
+            "transvaginal",
+        ),
+    ],
+)
+def test_history_and_stitch_type_flags_reach_the_profile(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    loss: bool | None,
+    stitch: str | None,
+) -> None:
+    profiles: list[ct.Profile] = []
+    real_plan = ct.plan
+
+    def spy(dating: ct.Dating, profile: ct.Profile, **kwargs: object) -> ct.Plan:
+        profiles.append(profile)
+        return real_plan(dating, profile, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ct, "plan", spy)
+    code, _, err = run(capsys, *PLAN, "--due-date", "2027-05-10", *flags)
+    assert (code, err) == (0, "")
+    (profile,) = profiles
+    assert (profile.prior_second_trimester_loss, profile.cerclage_type) == (loss, stitch)
+
+
+@pytest.mark.parametrize(
+    ("flags", "decisions"),
+    [
+        (  # a mid-pregnancy loss: the planned stitch and the cervical checks apply
+            ["--no-prior-preterm-birth", "--prior-second-trimester-loss"],
+            {
+                "cerclage-placement": ("applies", "prior-second-trimester-loss"),
+                "cervical-monitoring": ("applies", "prior-second-trimester-loss"),
+            },
+        ),
+        (  # no loss and no preterm birth: both to discuss, by the last rule
+            ["--no-prior-preterm-birth", "--no-prior-second-trimester-loss"],
+            {
+                "cerclage-placement": ("discuss", "otherwise"),
+                "cervical-monitoring": ("discuss", "otherwise"),
+            },
+        ),
+        (  # a stitch through the abdomen stays in: no removal window applies
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "transabdominal"],
+            {"cerclage-removal": ("not-applicable", "transabdominal-cerclage")},
+        ),
+        (  # through the vagina: it comes out at about 36 weeks
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "transvaginal"],
+            {"cerclage-removal": ("applies", "cerclage-placed")},
+        ),
+    ],
+)
+def test_history_and_stitch_type_flags_decide(
+    capsys: pytest.CaptureFixture[str], flags: list[str], decisions: dict[str, tuple[str, str]]
+) -> None:
+    code, out, _ = run(
+        capsys, *PLAN, "--due-date", "2027-05-10", "--fetuses", "1", "--format", "json", *flags
+    )
+    assert code == 0
+    by_id = {m["id"]: (m["applicability"], m["reason_key"]) for m in json.loads(out)["milestones"]}
+    assert {key: by_id[key] for key in decisions} == decisions
+
+
 def test_text_format_is_default(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10")
     assert code == 0
@@ -178,6 +255,30 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             ["--due-date", "2027-05-10", "--no-prior-preterm-birth", "--prior-preterm-birth"],
             ["--prior-preterm-birth"],
         ),
+        (
+            [
+                "--due-date",
+                "2027-05-10",
+                "--prior-second-trimester-loss",
+                "--no-prior-second-trimester-loss",
+            ],
+            ["--no-prior-second-trimester-loss"],
+        ),
+        (  # the library's error: the field, the value and the two kinds of stitch
+            [
+                "--due-date",
+                "2027-05-10",
+                "--cerclage-placed-on",
+                "2026-11-02",
+                "--cerclage-type",
+                "purse-string",
+            ],
+            ["cerclage_type", "'purse-string'", "transvaginal or transabdominal"],
+        ),
+        (  # a type without the day of the stitch would be silently ignored
+            ["--due-date", "2027-05-10", "--cerclage-type", "transvaginal"],
+            ["cerclage_type", "cerclage_placed_on"],
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
@@ -207,6 +308,10 @@ def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "care-timeline plan --due-date 2027-05-10" in out
     assert "--no-prior-preterm-birth" in out
+    assert "--no-prior-second-trimester-loss" in out and "--cerclage-type" in out
+    words = " ".join(out.split())  # the help is wrapped to the terminal's width
+    assert "a previous spontaneous preterm birth" in words
+    assert "not one brought forward for a medical reason" in words
 
 
 def test_protocol_show_prints_the_default(capsys: pytest.CaptureFixture[str]) -> None:
