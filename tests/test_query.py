@@ -23,7 +23,8 @@ def make(plan_id: str, due: date, **profile: object) -> ct.Plan:
 
 # due 2027-05-10: day 0 is 2026-08-03, 16w0d is 2026-11-23 (weekly and fortnightly series start)
 SINGLE = make("z-single", date(2027, 5, 10), fetuses=1, prior_preterm_birth=True)
-SAME = make("m-same", date(2027, 5, 10))  # same dates, nothing known: injections are "discuss"
+# same dates, nothing known: cervical checks and injections are "discuss"
+SAME = make("m-same", date(2027, 5, 10))
 # due 2027-06-20: day 0 is 2026-09-13, 12w0d is 2026-12-06; twins: no cerclage, no injections
 TWINS = make("a-twins", date(2027, 6, 20), fetuses=2)
 PLANS = [SINGLE, TWINS, SAME]
@@ -47,10 +48,12 @@ def test_first_ten_days_of_december() -> None:
     assert listed(ct.upcoming(PLANS, date(2026, 12, 1), date(2026, 12, 10))) == [
         ("2026-12-06", "a-twins", "cervical-change-risk", "starts", "12w0d", "applies"),
         # 2026-12-07 is 18w0d: the 2nd fortnightly check, the 3rd weekly injection
-        ("2026-12-07", "m-same", "cervical-monitoring", "2 of 5", "18w0d", "applies"),
+        # nothing known: checks and injections fall to the protocol's last rule, discuss
+        ("2026-12-07", "m-same", "cervical-monitoring", "2 of 5", "18w0d", "discuss"),
         ("2026-12-07", "m-same", "progesterone-injections", "3 of 21", "18w0d", "discuss"),
+        # a prior preterm birth: checks apply; weekly injections are only ever to discuss
         ("2026-12-07", "z-single", "cervical-monitoring", "2 of 5", "18w0d", "applies"),
-        ("2026-12-07", "z-single", "progesterone-injections", "3 of 21", "18w0d", "applies"),
+        ("2026-12-07", "z-single", "progesterone-injections", "3 of 21", "18w0d", "discuss"),
     ]
 
 
@@ -73,15 +76,14 @@ def test_one_milestone_across_a_month() -> None:
         PLANS,
         date(2026, 11, 24),
         date(2026, 12, 31),
-        milestone="progesterone-injections",
+        milestone="cervical-monitoring",
         applicability=["applies"],
     )
-    assert listed(found) == [  # weekly from 2026-11-23 (the first dose is before the range)
-        ("2026-11-30", "z-single", "progesterone-injections", "2 of 21", "17w0d", "applies"),
-        ("2026-12-07", "z-single", "progesterone-injections", "3 of 21", "18w0d", "applies"),
-        ("2026-12-14", "z-single", "progesterone-injections", "4 of 21", "19w0d", "applies"),
-        ("2026-12-21", "z-single", "progesterone-injections", "5 of 21", "20w0d", "applies"),
-        ("2026-12-28", "z-single", "progesterone-injections", "6 of 21", "21w0d", "applies"),
+    # every 14 days from 2026-11-23 (the first check is before the range); m-same has the
+    # same dates but its checks are only to discuss, and the twins' start on 2027-01-03
+    assert listed(found) == [
+        ("2026-12-07", "z-single", "cervical-monitoring", "2 of 5", "18w0d", "applies"),
+        ("2026-12-21", "z-single", "cervical-monitoring", "3 of 5", "20w0d", "applies"),
     ]
 
 
@@ -147,10 +149,11 @@ def test_command_table_then_bad_rows(capsys: pytest.CaptureFixture[str], patient
     assert lines[0].split() == ["date", "GA", "id", "milestone", "what", "applicability"]
     assert [line.split() for line in lines[1:]] == [
         ["2026-12-06", "12w0d", "a-twins", "cervical-change-risk", "starts", "applies"],
-        ["2026-12-07", "18w0d", "m-same", "cervical-monitoring", "2", "of", "5", "applies"],
+        # as in test_first_ten_days_of_december: m-same knows nothing, z-single a preterm birth
+        ["2026-12-07", "18w0d", "m-same", "cervical-monitoring", "2", "of", "5", "discuss"],
         ["2026-12-07", "18w0d", "m-same", "progesterone-injections", "3", "of", "21", "discuss"],
         ["2026-12-07", "18w0d", "z-single", "cervical-monitoring", "2", "of", "5", "applies"],
-        ["2026-12-07", "18w0d", "z-single", "progesterone-injections", "3", "of", "21", "applies"],
+        ["2026-12-07", "18w0d", "z-single", "progesterone-injections", "3", "of", "21", "discuss"],
     ]
     assert err.splitlines() == [
         "care-timeline: line 4, id 'bad': due_date: '2027-02-30' is not valid; "

@@ -159,7 +159,8 @@ def upcoming(
 
     >>> from datetime import date
     >>> import care_timeline as ct
-    >>> p = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24), plan_id="a")
+    >>> p = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)),
+    ...             ct.Profile(prior_preterm_birth=True), today=date(2026, 11, 24), plan_id="a")
     >>> [(u.on.isoformat(), u.milestone_id, u.what)
     ...  for u in upcoming([p], date(2027, 1, 1), date(2027, 1, 11), applicability=["applies"])]
     [('2027-01-11', 'preterm-birth-watch', 'starts')]

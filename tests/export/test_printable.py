@@ -150,10 +150,28 @@ LIVE = [
         "16w0d – 24w0d",
         "applies",
     ),
-    # weekly to 36w0d = day 252
-    ("Weekly progesterone injection", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "applies"),
+    # 16w0d = day 112 to 23w6d = day 167; no short cervix recorded
+    (
+        "A stitch if the cervix shortens or opens",
+        "23 Nov 2026",
+        "17 Jan 2027",
+        "16w0d – 23w6d",
+        "discuss",
+    ),
+    # weekly to 36w0d = day 252; after a preterm birth only to discuss
+    ("Weekly progesterone injection", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "discuss"),
+    # daily to 36w0d = day 252; preterm birth, cervix not known to be short
+    ("Daily vaginal progesterone", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "discuss"),
     # 23w0d = day 161, 31w6d = day 223
     ("Watch for signs of early labour", "11 Jan 2027", "14 Mar 2027", "23w0d – 31w6d", "applies"),
+    # 32w0d = day 224, 36w6d = day 258
+    (
+        "Keep watching: birth before 37 weeks is still early",
+        "15 Mar 2027",
+        "18 Apr 2027",
+        "32w0d – 36w6d",
+        "applies",
+    ),
     # 37w0d = day 259
     (
         "Usual time to remove a cervical stitch",
@@ -165,9 +183,11 @@ LIVE = [
     # 40w0d = day 280, the due date itself
     ("Estimated due date", "10 May 2027", "10 May 2027", "40w0d", "applies"),
 ]
+# Under version 2 nothing in the example plan is not-applicable; recorded as having had no
+# preterm birth, the same patient's weekly injections are (same dates: 16w0d to 36w0d).
 NOT_APPLICABLE = (
-    "Daily vaginal progesterone",
-    "After a previous preterm birth the article gives weekly injections instead.",
+    "Weekly progesterone injection",
+    "These injections were only ever offered after an earlier preterm birth, and none is recorded.",
 )
 
 
@@ -201,12 +221,15 @@ def test_live_milestone_in_table_and_chart(
 
 
 def test_every_lane_is_a_live_milestone(page: Page, svg_root: ET.Element) -> None:
-    drawn = sorted(lane_title(lane).split(":")[0] for lane in lanes(svg_root))
+    # a lane's title is "{title}: {dates} ({ga})", and a title may hold a colon itself
+    drawn = sorted(lane_title(lane).rsplit(": ", 1)[0] for lane in lanes(svg_root))
     assert drawn == sorted(row[0] for row in LIVE)
     assert len(page.chart_titles) == len(LIVE) + 1  # and the chart's own title
 
 
-def test_not_applicable_is_listed_greyed_and_not_drawn(page: Page, svg_root: ET.Element) -> None:
+def test_not_applicable_is_listed_greyed_and_not_drawn() -> None:
+    plan = example_plan(prior_preterm_birth=False)
+    page, svg_root = Page(ct.to_html(plan)), ET.fromstring(ct.to_svg(plan))
     title, reason = NOT_APPLICABLE
     kind, cells = page.row(title)
     assert kind == "not-applicable"

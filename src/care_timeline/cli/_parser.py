@@ -116,11 +116,30 @@ def _add_dating_arguments(parser: argparse.ArgumentParser) -> None:
 def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
     group.add_argument("--fetuses", metavar="N", help="number of fetuses, 1-8")
-    group.add_argument("--prior-preterm-birth", action=_YesNo, default=None)
+    group.add_argument(
+        "--prior-preterm-birth",
+        action=_YesNo,
+        default=None,
+        help="a previous spontaneous preterm birth (labour or the waters breaking before "
+        "37w0d), not one brought forward for a medical reason",
+    )
+    group.add_argument(
+        "--prior-second-trimester-loss",
+        action=_YesNo,
+        default=None,
+        help="a previous pregnancy lost between 14w0d and 23w6d after the cervix opened "
+        "without pain",
+    )
     group.add_argument("--short-cervix", action=_YesNo, default=None)
     group.add_argument("--short-cervix-on", metavar="D", help="the day the short cervix was found")
     group.add_argument("--membranes-ruptured", action=_YesNo, default=None)
-    group.add_argument("--cerclage-placed-on", metavar="D")
+    group.add_argument("--cerclage-placed-on", metavar="D", help="the day a stitch was placed")
+    group.add_argument(
+        "--cerclage-type",
+        metavar="{transvaginal,transabdominal}",
+        help="how the stitch was placed: through the vagina or the abdomen "
+        "(with --cerclage-placed-on)",
+    )
     group.add_argument("--cervical-length", metavar="MM", help="cervical length in mm")
     group.add_argument("--cervical-length-on", metavar="D", help="the day it was measured")
     group.add_argument(
