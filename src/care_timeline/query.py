@@ -163,7 +163,7 @@ def upcoming(
     ...             ct.Profile(prior_preterm_birth=True), today=date(2026, 11, 24), plan_id="a")
     >>> [(u.on.isoformat(), u.milestone_id, u.what)
     ...  for u in upcoming([p], date(2027, 1, 1), date(2027, 1, 11), applicability=["applies"])]
-    [('2027-01-11', 'preterm-birth-watch', 'starts')]
+    [('2027-01-04', 'cervical-monitoring', '4 of 5'), ('2027-01-11', 'preterm-birth-watch', 'starts')]
     """
     for name, day in (("start", start), ("end", end)):
         if not isinstance(day, date):
