@@ -1,15 +1,21 @@
-"""The FHIR R4 export: every decision-table row of the default protocol exports a Bundle
-that fhir.resources parses and validates and that the official FHIR R4 JSON Schema
-accepts; the activities carry the plan's dates; the plan id never appears.
+"""The FHIR R4 export: every decision-table row of the default protocol (version 2) exports
+a Bundle that fhir.resources parses and validates and that the official FHIR R4 JSON
+Schema accepts; the activities carry the plan's dates, applicability and reason key; the
+plan id never appears.
 
 The second check is the FHIR R4 (4.0.1) JSON Schema, ``fhir.schema.json`` as HL7
-publishes it (CC0), vendored gzip-compressed beside this file: see README.md here.
+publishes it (CC0), vendored gzip-compressed beside this file: see README.md here. Both
+checks and the invariants neither makes are in ``tests/_support/fhir_check.py``.
 
 The example pregnancy is due 2027-05-10, so day 0 (0w0d) is 2026-08-03. Dates below are
-counted by hand from day 0: 12w0d = +84 = 2026-10-26; 14w6d = +104 = 2026-11-15;
-16w0d = +112 = 2026-11-23; 22w6d = +160 = 2027-01-10; 23w0d = +161 = 2027-01-11;
-24w0d = +168 = 2027-01-18; 31w6d = +223 = 2027-03-14; 36w0d = due - 28 = 2027-04-12;
-37w0d = due - 21 = 2027-04-19; 40w0d = 2027-05-10.
+counted by hand from day 0 (Sep 3 is +31, Oct 3 +61, Nov 3 +92, Dec 3 +122, Jan 3 +153,
+Feb 3 +184, Mar 3 +212, Apr 3 +243, May 3 +273):
+12w0d = +84 = 2026-10-26; 13w0d = +91 = 2026-11-02; 14w6d = +104 = 2026-11-15;
+16w0d = +112 = 2026-11-23; 17w1d = +120 = 2026-12-01; 18w1d = +127 = 2026-12-08;
+22w6d = +160 = 2027-01-10; 23w0d = +161 = 2027-01-11; 23w6d = +167 = 2027-01-17;
+24w0d = +168 = 2027-01-18; 26w0d = +182 = 2027-02-01; 31w6d = +223 = 2027-03-14;
+32w0d = +224 = 2027-03-15; 36w0d = +252 = 2027-04-12; 36w1d = +253 = 2027-04-13;
+36w6d = +258 = 2027-04-18; 37w0d = +259 = 2027-04-19; 40w0d = +280 = 2027-05-10.
 
 Regenerate the example Bundle in docs/fhir.md after an intended change:
 ``REGENERATE=1 pytest tests/export/test_fhir.py -k example``.
@@ -17,13 +23,13 @@ Regenerate the example Bundle in docs/fhir.md after an intended change:
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import hmac
 import json
 import os
 import re
 import sys
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,39 +39,44 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careplan import CarePlan
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft6Validator
 
 import care_timeline as ct
+from _support.fhir_check import activities, invariant_problems, read, resources, schema_errors
 from care_timeline import Dating, Profile
 from care_timeline.errors import ExportError
 from care_timeline.export import fhir
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "fhir.md"
-SCHEMA_FILE = Path(__file__).with_name("fhir.schema.json.gz")
-SCHEMA_SHA256 = "73bc879b1476fea7e096fd71c5fb5967d8c48cc9ffc28706f66613f6a82af3cb"
-"""Of the decompressed schema, as shipped (see README.md here)."""
 
 D = date
 DUE = D(2027, 5, 10)
 TODAY = D(2026, 11, 24)
-PLACED = D(2026, 11, 2)  # day 91 = 13w0d
-APPLICABILITY_EXTENSION = "https://care-timeline.invalid/fhir/StructureDefinition/applicability"
-CODE_SYSTEM = "https://care-timeline.invalid/fhir/CodeSystem/cervical-insufficiency-milestones"
-PLAN_DEFINITION = "https://care-timeline.invalid/fhir/PlanDefinition/cervical-insufficiency"
+PLACED = D(2026, 11, 2)  # 13w0d
+BASE = "https://care-timeline.invalid/fhir"
+APPLICABILITY_EXTENSION = f"{BASE}/StructureDefinition/applicability"
+REASON_KEY_EXTENSION = f"{BASE}/StructureDefinition/reason-key"
+CODE_SYSTEM = f"{BASE}/CodeSystem/cervical-insufficiency-milestones"
+PLAN_DEFINITION = f"{BASE}/PlanDefinition/cervical-insufficiency"
 
-# id: (start, end) with no profile facts; two rows below move a milestone.
+# id: (start, end) with no profile facts, in the plan's order (by start; equal starts
+# keep the protocol's order). The rows below give the two new milestones' dates each,
+# and move others where a rule does.
 DATES = {
-    "cervical-change-risk": (D(2026, 10, 26), D(2027, 1, 10)),
-    "cerclage-placement": (D(2026, 10, 26), D(2026, 11, 15)),
-    "cervical-monitoring": (D(2026, 11, 23), D(2027, 1, 18)),
-    "progesterone-injections": (D(2026, 11, 23), D(2027, 4, 12)),
-    "vaginal-progesterone": (D(2026, 11, 23), D(2027, 4, 12)),
-    "preterm-birth-watch": (D(2027, 1, 11), D(2027, 3, 14)),
-    "cerclage-removal": (D(2027, 4, 12), D(2027, 4, 19)),
-    "due-date": (D(2027, 5, 10), D(2027, 5, 10)),
+    "cervical-change-risk": (D(2026, 10, 26), D(2027, 1, 10)),  # 12w0d-22w6d
+    "cerclage-placement": (D(2026, 10, 26), D(2026, 11, 15)),  # 12w0d-14w6d
+    "cervical-monitoring": (D(2026, 11, 23), D(2027, 1, 18)),  # 16w0d-24w0d
+    "cerclage-if-cervix-shortens": (D(2026, 11, 23), D(2027, 1, 17)),  # 16w0d-23w6d
+    "progesterone-injections": (D(2026, 11, 23), D(2027, 4, 12)),  # 16w0d-36w0d
+    "vaginal-progesterone": (D(2026, 11, 23), D(2027, 4, 12)),  # 16w0d-36w0d
+    "preterm-birth-watch": (D(2027, 1, 11), D(2027, 3, 14)),  # 23w0d-31w6d
+    "late-preterm-watch": (D(2027, 3, 15), D(2027, 4, 18)),  # 32w0d-36w6d
+    "cerclage-removal": (D(2027, 4, 12), D(2027, 4, 19)),  # 36w0d-37w0d
+    "due-date": (D(2027, 5, 10), D(2027, 5, 10)),  # 40w0d
 }
-# Every 14 days from 16w0d to 24w0d; every 7 days from 16w0d to 36w0d.
+NEW = ("cerclage-if-cervix-shortens", "late-preterm-watch")
+"""The milestones version 2 added: every row states their dates itself."""
+# Every 14 days from 16w0d to 24w0d; every 7 days from 16w0d to 36w0d. No rule moves them.
 MONITORING = [D(2026, 11, 23), D(2026, 12, 7), D(2026, 12, 21), D(2027, 1, 4), D(2027, 1, 18)]
 INJECTIONS = [
     *(D(2026, 11, day) for day in (23, 30)),
@@ -79,48 +90,259 @@ SERIES = {"cervical-monitoring": (MONITORING, 2), "progesterone-injections": (IN
 """Occurrences and the interval in weeks."""
 
 WORD = {"A": "applies", "D": "discuss", "N": "not-applicable"}
+ALWAYS = ("cervical-change-risk", "preterm-birth-watch", "late-preterm-watch", "due-date")
+"""Always apply, by their one rule (key ``otherwise``)."""
 VARIABLE = (
     "cerclage-placement",
+    "cervical-monitoring",
+    "cerclage-if-cervix-shortens",
     "progesterone-injections",
     "vaginal-progesterone",
     "cerclage-removal",
 )
-ALWAYS = ("cervical-change-risk", "cervical-monitoring", "preterm-birth-watch", "due-date")
+"""Decided by the profile; with nothing known each is "D otherwise" (discuss, by the
+rule without conditions)."""
 
-# Every rule of every milestone's decision table decides at least one row. The letters
-# are the applicabilities of placement, injections, vaginal progesterone and removal
-# (A applies, D discuss, N not-applicable); the other four milestones always apply.
-# The last item moves milestones away from DATES.
-ROWS: list[tuple[str, Profile, str, dict[str, tuple[date, date]]]] = [
-    ("nothing-known", Profile(), "DDDD", {}),
-    ("twins", Profile(fetuses=2), "NNNN", {}),
-    ("waters-broken", Profile(membranes_ruptured=True), "NDDN", {}),
-    (
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    profile: Profile
+    verdicts: dict[str, str]
+    """Where a variable milestone is not "D otherwise": the applicability's letter (A
+    applies, D discuss, N not-applicable) and the key of the rule that decides."""
+    shortens: tuple[date, date]
+    """cerclage-if-cervix-shortens: its first and last day."""
+    late: tuple[date, date]
+    """late-preterm-watch: its first and last day."""
+    moved: dict[str, tuple[date, date]] = field(default_factory=dict)
+    """Other milestones whose dates a rule moves away from DATES."""
+
+
+SHORT_17W1D = D(2026, 12, 1)  # 17w1d: before 24w0d, so found early
+# Between them, the rows make every rule of every milestone decide at least once
+# (test_every_rule_of_every_milestone_decides_a_row checks it).
+ROWS = [
+    Row(
+        "nothing-known",
+        Profile(),
+        {},
+        # No short cervix is known: 16w0d-23w6d. No rule moves the late watch: 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "twins",
+        Profile(fetuses=2),
+        {
+            "cerclage-placement": "N multiple-fetuses",
+            "cervical-monitoring": "D multiple-fetuses",
+            "cerclage-if-cervix-shortens": "N multiple-fetuses",
+            "progesterone-injections": "N multiple-fetuses",
+            "vaginal-progesterone": "N multiple-fetuses",
+            "cerclage-removal": "N multiple-fetuses",
+        },
+        # Not applicable, but kept with its window 16w0d-23w6d; late watch 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "waters-broken",
+        Profile(membranes_ruptured=True),
+        {
+            "cerclage-placement": "N membranes-ruptured",
+            "cervical-monitoring": "N membranes-ruptured",
+            "cerclage-if-cervix-shortens": "N membranes-ruptured",
+            "cerclage-removal": "N membranes-ruptured",
+        },
+        # 16w0d-23w6d, kept as cancelled; late watch 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
         "cerclage-placed",
         Profile(cerclage_placed_on=PLACED),
-        "ADDA",
-        {"cerclage-placement": (PLACED, PLACED)},
+        {
+            "cerclage-placement": "A cerclage-placed",
+            "cervical-monitoring": "D cerclage-placed",
+            "cerclage-if-cervix-shortens": "N cerclage-placed",
+            "cerclage-removal": "A cerclage-placed",
+        },
+        # A stitch already in place moves nothing of these: 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"cerclage-placement": (PLACED, PLACED)},  # becomes the day it was placed
     ),
-    ("prior-preterm-birth", Profile(fetuses=1, prior_preterm_birth=True), "DAND", {}),
-    ("no-prior-preterm-birth", Profile(fetuses=1, prior_preterm_birth=False), "DNDD", {}),
-    ("no-short-cervix", Profile(short_cervix=False, prior_preterm_birth=False), "DNND", {}),
-    (
-        "short-cervix-found-too-late",
-        Profile(short_cervix=True, short_cervix_on=D(2027, 4, 13), prior_preterm_birth=False),
-        "DNND",
-        {},
+    Row(
+        "transabdominal-cerclage",
+        Profile(cerclage_placed_on=PLACED, cerclage_type="transabdominal"),
+        {
+            "cerclage-placement": "A cerclage-placed",
+            "cervical-monitoring": "D cerclage-placed",
+            "cerclage-if-cervix-shortens": "N cerclage-placed",
+            "cerclage-removal": "N transabdominal-cerclage",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"cerclage-placement": (PLACED, PLACED)},
     ),
-    (
-        "short-cervix-found-17w1d",
-        Profile(short_cervix=True, short_cervix_on=D(2026, 12, 1), prior_preterm_birth=False),
-        "DNAD",
-        {"vaginal-progesterone": (D(2026, 12, 1), D(2027, 4, 12))},
-    ),
-    (
+    Row(
         "twins-waters-broken-cerclage-placed",
         Profile(fetuses=2, membranes_ruptured=True, cerclage_placed_on=PLACED),
-        "NNNA",
-        {},
+        {
+            # Twins decide placement first, so it keeps its window (no becomes_day).
+            "cerclage-placement": "N multiple-fetuses",
+            "cervical-monitoring": "N membranes-ruptured",
+            "cerclage-if-cervix-shortens": "N multiple-fetuses",
+            "progesterone-injections": "N multiple-fetuses",
+            "vaginal-progesterone": "N multiple-fetuses",
+            # A stitch in place must come out, whatever else is true.
+            "cerclage-removal": "A cerclage-placed+membranes-ruptured",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "prior-preterm-birth",
+        Profile(fetuses=1, prior_preterm_birth=True),
+        {
+            "cervical-monitoring": "A prior-preterm-birth",
+            "progesterone-injections": "D prior-preterm-birth",
+            "vaginal-progesterone": "D prior-preterm-birth",
+        },
+        # No short cervix found (yet): 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "no-prior-preterm-birth",
+        Profile(fetuses=1, prior_preterm_birth=False),
+        {"progesterone-injections": "N no-prior-preterm-birth"},
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "prior-second-trimester-loss",
+        Profile(fetuses=1, prior_second_trimester_loss=True),
+        {
+            "cerclage-placement": "A prior-second-trimester-loss",
+            "cervical-monitoring": "A prior-second-trimester-loss",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "no-short-cervix",
+        Profile(short_cervix=False, prior_preterm_birth=False),
+        {
+            "progesterone-injections": "N no-prior-preterm-birth",
+            "vaginal-progesterone": "N no-short-cervix+no-prior-preterm-birth",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "short-cervix-17w1d",
+        Profile(short_cervix=True, short_cervix_on=SHORT_17W1D, prior_preterm_birth=False),
+        {
+            "cerclage-if-cervix-shortens": "D short-cervix-found-early",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            # Stated short, without a length: counts as at most the 20 mm threshold.
+            "vaginal-progesterone": (
+                "A short-cervix-found-early+cervix-at-most-progesterone-threshold"
+                "+no-prior-preterm-birth"
+            ),
+        },
+        # Starts the day the short cervix was found, 17w1d = 2026-12-01, to 23w6d;
+        # the late watch is not moved: 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
+    ),
+    Row(
+        "short-cervix-17w1d-after-a-preterm-birth",
+        Profile(
+            fetuses=1, prior_preterm_birth=True, short_cervix=True, short_cervix_on=SHORT_17W1D
+        ),
+        {
+            "cervical-monitoring": "A prior-preterm-birth",
+            "cerclage-if-cervix-shortens": "A short-cervix-found-early+prior-preterm-birth",
+            "progesterone-injections": "D prior-preterm-birth",
+            "vaginal-progesterone": "A short-cervix-found-early+prior-preterm-birth",
+        },
+        # From the day found, 17w1d = 2026-12-01, to 23w6d = 2027-01-17; 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
+    ),
+    Row(
+        "short-cervix-17w1d-after-a-loss",
+        Profile(
+            fetuses=1,
+            prior_second_trimester_loss=True,
+            short_cervix=True,
+            short_cervix_on=SHORT_17W1D,
+        ),
+        {
+            "cerclage-placement": "A prior-second-trimester-loss",
+            "cervical-monitoring": "A prior-second-trimester-loss",
+            "cerclage-if-cervix-shortens": (
+                "A short-cervix-found-early+prior-second-trimester-loss"
+            ),
+            # Whether there was a preterm birth is unknown: vaginal progesterone is
+            # "D otherwise", and that rule moves nothing, so it keeps 16w0d-36w0d.
+        },
+        # From the day found, 17w1d = 2026-12-01, to 23w6d = 2027-01-17; 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "cervix-22mm-at-18w1d",
+        Profile(
+            cervical_length_mm=22.0, cervical_length_on=D(2026, 12, 8), prior_preterm_birth=False
+        ),
+        {
+            # 22 mm is short (under 25 mm) but above the 20 mm progesterone threshold.
+            "cerclage-if-cervix-shortens": "D short-cervix-found-early",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            "vaginal-progesterone": "D cervix-between-thresholds+no-prior-preterm-birth",
+        },
+        # Found the day it was measured, 18w1d = 2026-12-08, to 23w6d = 2027-01-17;
+        # 32w0d-36w6d.
+        shortens=(D(2026, 12, 8), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (D(2026, 12, 8), D(2027, 4, 12))},  # 18w1d-36w0d
+    ),
+    Row(
+        "short-cervix-26w0d",
+        Profile(short_cervix=True, short_cervix_on=D(2027, 2, 1), prior_preterm_birth=False),
+        {
+            "cerclage-if-cervix-shortens": "N short-cervix-found-late",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            "vaginal-progesterone": "D short-cervix-found-late",
+        },
+        # Found at 26w0d, after the window: the found-late rule moves nothing, so
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "short-cervix-36w1d",
+        Profile(short_cervix=True, short_cervix_on=D(2027, 4, 13), prior_preterm_birth=False),
+        {
+            "cerclage-if-cervix-shortens": "N short-cervix-found-late",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            # 36w1d is after the progesterone window's last day, 36w0d = 2027-04-12.
+            "vaginal-progesterone": "N short-cervix-found-after-end",
+        },
+        # 16w0d-23w6d; the late watch is not moved by a finding inside it: 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
     ),
 ]
 
@@ -129,90 +351,40 @@ def make(profile: Profile | None = None, plan_id: str | None = "patient-0042") -
     return ct.plan(Dating.from_due_date(DUE), profile, today=TODAY, plan_id=plan_id)
 
 
-@pytest.fixture(scope="module")
-def schema() -> Draft6Validator:
-    raw = gzip.decompress(SCHEMA_FILE.read_bytes())
-    assert hashlib.sha256(raw).hexdigest() == SCHEMA_SHA256, "the vendored schema changed"
-    return Draft6Validator(json.loads(raw))
+def expected_verdicts(row: Row) -> dict[str, tuple[str, str]]:
+    """Applicability and rule key of every milestone, from the row."""
+    verdicts = {
+        **dict.fromkeys(ALWAYS, ("applies", "otherwise")),
+        **dict.fromkeys(VARIABLE, ("discuss", "otherwise")),
+    }
+    for milestone, verdict in row.verdicts.items():
+        assert milestone in VARIABLE, milestone
+        letter, key = verdict.split(" ")
+        verdicts[milestone] = (WORD[letter], key)
+    return verdicts
 
 
-def schema_errors(validator: Draft6Validator, document: dict[str, Any]) -> list[str]:
-    """Each error, with the deepest reason a ``oneOf`` over resource types gives."""
-    found = []
-    for error in validator.iter_errors(document):
-        deepest = error
-        while deepest.context:
-            deepest = max(deepest.context, key=lambda e: len(e.absolute_path))
-        found.append(f"{list(deepest.absolute_path)}: {deepest.message[:200]}")
-    return found
-
-
-def invariant_problems(bundle: dict[str, Any]) -> list[str]:
-    """FHIR invariants that neither fhir.resources nor the JSON Schema checks: per-1 (a
-    period starts no later than it ends), rng-2 (a range's low is at most its high),
-    tim-2 (a period has a unit), ext-1 (an extension has a value or extensions, not both)
-    and bdl-7 (no two entries share a fullUrl)."""
-    problems = []
-
-    def walk(value: Any, path: str) -> None:
-        if isinstance(value, list):
-            for number, item in enumerate(value):
-                walk(item, f"{path}[{number}]")
-            return
-        if not isinstance(value, dict):
-            return
-        if {"start", "end"} <= set(value) and value["start"] > value["end"]:
-            problems.append(f"per-1 {path}")
-        if {"low", "high"} <= set(value) and value["low"]["value"] > value["high"]["value"]:
-            problems.append(f"rng-2 {path}")
-        if "period" in value and isinstance(value["period"], int) and "periodUnit" not in value:
-            problems.append(f"tim-2 {path}")
-        for extension in value.get("extension", []):
-            values = [key for key in extension if key.startswith("value")]
-            if len(values) + ("extension" in extension) != 1:
-                problems.append(f"ext-1 {path}")
-        for key, item in value.items():
-            walk(item, f"{path}.{key}")
-
-    walk(bundle, "Bundle")
-    urls = [entry["fullUrl"] for entry in bundle["entry"]]
-    if len(set(urls)) != len(urls):
-        problems.append("bdl-7")
-    return problems
-
-
-def resources(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {entry["resource"]["resourceType"]: entry["resource"] for entry in bundle["entry"]}
-
-
-def activities(bundle: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    details = [activity["detail"] for activity in resources(bundle)["CarePlan"]["activity"]]
-    return {detail["code"]["coding"][0]["code"]: detail for detail in details}
+def expected_dates(row: Row) -> dict[str, tuple[date, date]]:
+    return {**DATES, **row.moved, NEW[0]: row.shortens, NEW[1]: row.late}
 
 
 # -- every decision-table row --------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("profile", "letters", "moved"), [row[1:] for row in ROWS], ids=[row[0] for row in ROWS]
-)
-def test_decision_table_rows_export_valid_bundles(
-    profile: Profile, letters: str, moved: dict[str, tuple[date, date]], schema: Draft6Validator
-) -> None:
-    data = fhir.render(make(profile))
-    Bundle.model_validate_json(data)  # fhir.resources parses and validates the bytes
-    bundle = json.loads(data)
-    assert schema_errors(schema, bundle) == []
-    assert invariant_problems(bundle) == []
-    expected = {
-        **dict.fromkeys(ALWAYS, "applies"),
-        **{m: WORD[c] for m, c in zip(VARIABLE, letters, strict=True)},
-    }
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_decision_table_rows_export_valid_bundles(row: Row) -> None:
+    bundle = read(fhir.render(make(row.profile)))  # both validations, and the invariants
+    verdicts, dates = expected_verdicts(row), expected_dates(row)
     found = activities(bundle)
-    assert set(found) == set(DATES)  # not-applicable milestones are kept, as cancelled
+    # Not-applicable milestones are kept, as cancelled; in the plan's order, by start
+    # (equal starts keep the protocol's order, which is DATES's).
+    assert list(found) == sorted(DATES, key=lambda milestone: dates[milestone][0])
     for milestone, detail in found.items():
-        applicability = expected[milestone]
-        assert detail["extension"] == [{"url": APPLICABILITY_EXTENSION, "valueCode": applicability}]
+        applicability, key = verdicts[milestone]
+        assert detail["extension"] == [
+            {"url": APPLICABILITY_EXTENSION, "valueCode": applicability},
+            {"url": REASON_KEY_EXTENSION, "valueCode": key},
+        ], milestone
         assert "doNotPerform" not in detail
         status, reason_at = {
             "applies": ("not-started", "reasonCode"),
@@ -226,7 +398,7 @@ def test_decision_table_rows_export_valid_bundles(
         else:
             assert detail["statusReason"]["text"]
             assert "reasonCode" not in detail
-        start, end = moved.get(milestone, DATES[milestone])
+        start, end = dates[milestone]
         if milestone in SERIES:
             occurrences, weeks = SERIES[milestone]
             timing = detail["scheduledTiming"]
@@ -243,49 +415,85 @@ def test_decision_table_rows_export_valid_bundles(
 
 
 def test_every_rule_of_every_milestone_decides_a_row() -> None:
+    decided = {(item.id, item.reason_key) for row in ROWS for item in make(row.profile).milestones}
     protocol = ct.default_protocol()
-    decided: set[tuple[str, str]] = set()
-    for _, profile, _, _ in ROWS:
-        for item in make(profile).milestones:
-            spec = protocol.milestone(item.id)
-            # The rule that decided: the first whose result and reason text match.
-            for number, rule in enumerate(spec.rules):
-                head = rule.reason.split("{")[0]
-                if rule.result == item.applicability and item.reason.startswith(head):
-                    decided.add((item.id, str(number)))
-                    break
-    every = {(spec.id, str(n)) for spec in protocol.milestones for n in range(len(spec.rules))}
+    assert protocol.version == "2"
+    every = {(spec.id, rule.key) for spec in protocol.milestones for rule in spec.rules}
     assert every - decided == set()
+    assert {milestone for milestone, _ in every} == set(DATES)
 
 
-def test_the_care_plan(schema: Draft6Validator) -> None:
+WARNED = ("cervical-change-risk", "preterm-birth-watch", "late-preterm-watch")
+"""The milestones the protocol flags for the warning signs."""
+
+
+def test_the_care_plan() -> None:
     plan = make(Profile(fetuses=1, prior_preterm_birth=True))
-    bundle = fhir.plan_bundle(plan)
+    bundle = read(fhir.render(plan))
     assert bundle["type"] == "collection"
     care_plan = resources(bundle)["CarePlan"]
     assert care_plan["status"] == "active"
     assert care_plan["intent"] == "proposal"
-    assert care_plan["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|1"]
+    assert care_plan["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|2"]
     assert care_plan["period"] == {"start": "2026-10-26", "end": "2027-05-10"}
     assert care_plan["note"] == [{"text": plan.clinician_note}]
-    assert [a["detail"]["code"]["coding"][0]["code"] for a in care_plan["activity"]] == [
-        m.id for m in plan.milestones
-    ]
+    assert [a["detail"]["code"]["coding"][0]["code"] for a in care_plan["activity"]] == list(DATES)
     observation_url = next(
         e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
     )
     assert care_plan["supportingInfo"][0]["reference"] == observation_url
     for detail in activities(bundle).values():
         assert detail["code"]["coding"][0]["system"] == CODE_SYSTEM
-    risk = activities(bundle)["cervical-change-risk"]["description"]
-    assert "Warning signs" in risk and plan.warning_signs[0] in risk
+        assert detail["code"]["coding"][0]["version"] == "2"
     injections = activities(bundle)["progesterone-injections"]["description"]
     assert "17-OHPC" in injections
     assert "doNotPerform" not in json.dumps(bundle)
 
 
+def test_warning_signs_and_urgent_advice_go_with_the_flagged_activities() -> None:
+    plan = make()
+    assert plan.urgent_advice
+    listed = "\n".join(f"- {sign}" for sign in plan.warning_signs)
+    block = f"Warning signs\nContact your care team at once if you notice:\n{listed}"
+    for milestone, detail in activities(fhir.plan_bundle(plan)).items():
+        text = detail["description"]
+        if milestone in WARNED:
+            # The milestone's description, then the signs, then the urgent advice.
+            description = plan.milestone(milestone).description
+            assert text == f"{description}\n\n{block}\n\n{plan.urgent_advice}"
+        else:
+            assert "Warning signs" not in text
+            assert plan.urgent_advice not in text
+
+
 def test_status_of_a_plan() -> None:
     assert fhir.care_plan_status(make()) == "active"
+
+
+def test_a_plan_stored_before_rule_keys_has_no_reason_key_extension() -> None:
+    stored = json.loads(make().model_dump_json())
+    for milestone in stored["milestones"]:
+        del milestone["reason_key"]
+    old = ct.Plan.model_validate_json(json.dumps(stored))
+    assert {item.reason_key for item in old.milestones} == {""}
+    for detail in activities(read(fhir.render(old))).values():
+        assert [extension["url"] for extension in detail["extension"]] == [APPLICABILITY_EXTENSION]
+
+
+def test_public_api_and_render_write_the_same_bytes() -> None:
+    plan = make(Profile(fetuses=1, prior_preterm_birth=True))
+    data = ct.to_fhir(plan)
+    bundle = read(data)
+    assert data == fhir.render(plan)
+    assert ct.render(plan, "fhir") == data
+    assert "fhir" in ct.FORMATS and "fhir" in ct.BATCH_FORMATS
+    assert resources(bundle)["CarePlan"]["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|2"]
+    assert resources(bundle)["Observation"]["valueDateTime"] == "2027-05-10"
+    assert b"patient-0042" not in data
+    protocol = ct.protocol_to_fhir(ct.default_protocol())
+    definition = resources(read(protocol))["PlanDefinition"]
+    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "2")
+    assert protocol == fhir.render_protocol(ct.default_protocol())
 
 
 # -- the due date ----------------------------------------------------------------
@@ -330,12 +538,9 @@ DATINGS = [
 
 
 @pytest.mark.parametrize(("dating", "code", "display"), DATINGS, ids=[d[0].method for d in DATINGS])
-def test_due_date_observation(
-    dating: Dating, code: str, display: str, schema: Draft6Validator
-) -> None:
+def test_due_date_observation(dating: Dating, code: str, display: str) -> None:
     assert dating.due_date == DUE
-    bundle = fhir.plan_bundle(ct.plan(dating, today=TODAY, plan_id="x-1"))
-    assert schema_errors(schema, bundle) == []
+    bundle = read(fhir.render(ct.plan(dating, today=TODAY, plan_id="x-1")))
     observation = resources(bundle)["Observation"]
     assert observation["code"]["coding"] == [
         {"system": "http://loinc.org", "code": code, "display": display}
@@ -348,35 +553,51 @@ def test_due_date_observation(
 
 # -- the protocol ---------------------------------------------------------------
 
-# id: low and high in weeks (whole weeks exact; 6 days = 0.8571 week), interval in weeks.
+# id: low and high in weeks (whole weeks exact; 6 days = 0.8571 week), interval in
+# weeks; in the protocol file's order.
 WEEKS = {
     "cervical-change-risk": (12, 22.8571, None),
     "cerclage-placement": (12, 14.8571, None),
     "cervical-monitoring": (16, 24, 2),
+    "cerclage-if-cervix-shortens": (16, 23.8571, None),
     "progesterone-injections": (16, 36, 1),
     "vaginal-progesterone": (16, 36, None),
     "preterm-birth-watch": (23, 31.8571, None),
+    "late-preterm-watch": (32, 36.8571, None),
     "cerclage-removal": (36, 37, None),
     "due-date": (40, 40, None),
 }
 
 
-def test_protocol_as_plan_definition(schema: Draft6Validator) -> None:
+def rule_parts(action: dict[str, Any]) -> list[dict[str, list[Any]]]:
+    """Each rule extension of an action as {sub-extension url: [values]}."""
+    rules = []
+    for extension in action["extension"]:
+        assert extension["url"] == f"{BASE}/StructureDefinition/applicability-rule"
+        parts: dict[str, list[Any]] = {}
+        for part in extension["extension"]:
+            [value] = [v for k, v in part.items() if k.startswith("value")]
+            parts.setdefault(part["url"], []).append(value)
+        rules.append(parts)
+    return rules
+
+
+def test_protocol_as_plan_definition() -> None:
     protocol = ct.default_protocol()
-    data = fhir.render_protocol(protocol)
-    Bundle.model_validate_json(data)
-    bundle = json.loads(data)
-    assert schema_errors(schema, bundle) == []
-    assert invariant_problems(bundle) == []
+    bundle = read(fhir.render_protocol(protocol))
     definition = resources(bundle)["PlanDefinition"]
-    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "1")
+    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "2")
     assert definition["title"] == protocol.title
+    assert definition["usage"].endswith(f"\n\n{protocol.urgent_advice}")
     citations = [artifact["citation"] for artifact in definition["relatedArtifact"]]
+    limits = protocol.short_cervix
     bases = [
         protocol.source,
         protocol.warning_signs_basis,
         protocol.trimesters_basis,
-        protocol.short_cervix.basis,
+        limits.basis,
+        limits.progesterone_basis,
+        limits.found_early_basis,
         *(spec.basis for spec in protocol.milestones),
     ]
     assert citations == bases
@@ -397,12 +618,13 @@ def test_protocol_as_plan_definition(schema: Draft6Validator) -> None:
                 "system": "http://unitsofmeasure.org",
                 "code": "wk",
             }
-        rules = action["extension"]
+        rules = rule_parts(action)
         assert len(rules) == len(spec.rules)
-        for rule, extension in zip(spec.rules, rules, strict=True):
-            parts = extension["extension"]
-            assert [p["valueCode"] for p in parts if p["url"] == "when"] == list(rule.when)
-            assert {"url": "result", "valueCode": rule.result} in parts
+        for rule, parts in zip(spec.rules, rules, strict=True):
+            assert parts["key"] == [rule.key]
+            assert parts.get("when", []) == list(rule.when)
+            assert parts["result"] == [rule.result]
+            assert parts["reason"] == [rule.reason]
         for rule in spec.rules:
             assert rule.reason in action["textEquivalent"]
         assert action["documentation"][0]["citation"] == spec.basis
@@ -416,11 +638,33 @@ def test_protocol_as_plan_definition(schema: Draft6Validator) -> None:
     assert care_plan["instantiatesCanonical"] == [f"{definition['url']}|{definition['version']}"]
 
 
-def test_clinic_protocol_exports(schema: Draft6Validator) -> None:
-    protocol = ct.load_protocol(ROOT / "examples" / "clinic-protocol.toml")
-    assert schema_errors(schema, fhir.protocol_bundle(protocol)) == []
-    plan = ct.plan(Dating.from_due_date(DUE), protocol=protocol, today=TODAY, plan_id="c-1")
-    assert schema_errors(schema, fhir.plan_bundle(plan)) == []
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_reason_key_names_the_rule_in_the_plan_definition(row: Row) -> None:
+    """An app can look up, in the PlanDefinition, the rule an activity's key names: the
+    rule of that action with that key, which gives the activity's applicability."""
+    definition = resources(fhir.protocol_bundle(ct.default_protocol()))["PlanDefinition"]
+    rules = {
+        action["id"]: {parts["key"][0]: parts["result"][0] for parts in rule_parts(action)}
+        for action in definition["action"]
+    }
+    for milestone, detail in activities(fhir.plan_bundle(make(row.profile))).items():
+        applicability, key = (extension["valueCode"] for extension in detail["extension"])
+        assert rules[milestone][key] == applicability
+
+
+@pytest.mark.parametrize(
+    "name", ["clinic-protocol.toml", "article-protocol-v1.toml"], ids=lambda name: name
+)
+def test_example_protocols_export(name: str) -> None:
+    protocol = ct.load_protocol(ROOT / "examples" / name)
+    definition = resources(read(fhir.render_protocol(protocol)))["PlanDefinition"]
+    assert definition["version"] == protocol.version
+    for profile in (None, Profile(fetuses=1, prior_preterm_birth=True)):
+        plan = ct.plan(Dating.from_due_date(DUE), profile, protocol=protocol, today=TODAY)
+        care_plan = resources(read(fhir.render(plan)))["CarePlan"]
+        assert care_plan["instantiatesCanonical"] == [
+            f"{definition['url']}|{definition['version']}"
+        ]
 
 
 # -- the second check is alive ------------------------------------------------------
@@ -432,19 +676,18 @@ def test_clinic_protocol_exports(schema: Draft6Validator) -> None:
         (("CarePlan", "period", "end"), "soon"),  # not a date
         (("CarePlan", "activity", 0, "detail", "status"), "postponed"),
         (("CarePlan", "activity", 0, "detail", "scheduledPeriod", "start"), "2026-13-01"),
+        (("CarePlan", "activity", 0, "detail", "extension", 1, "valueCode"), "two  spaces"),
         (("CarePlan", "colour"), "blue"),  # no such element
         (("Observation", "status"), "guessed"),
     ],
 )
-def test_schema_refuses_a_broken_bundle(
-    path: tuple[Any, ...], value: str, schema: Draft6Validator
-) -> None:
+def test_schema_refuses_a_broken_bundle(path: tuple[Any, ...], value: str) -> None:
     bundle = fhir.plan_bundle(make())
     target: Any = resources(bundle)[path[0]]
     for step in path[1:-1]:
         target = target[step]
     target[path[-1]] = value
-    assert schema_errors(schema, bundle) != []
+    assert schema_errors(bundle) != []
 
 
 def test_invariant_check_finds_a_reversed_period() -> None:
@@ -480,14 +723,23 @@ def plans(draw: st.DrawFn) -> ct.Plan:
     day_zero = due - timedelta(days=280)
     days = st.integers(0, 300).map(lambda n: day_zero + timedelta(days=n))
     short = draw(maybe)
+    length = draw(st.none() | st.floats(1, 60))
+    placed = draw(st.none() | days)
     profile = Profile(
         fetuses=draw(st.one_of(st.none(), st.integers(1, 8))),
         membranes_ruptured=draw(maybe),
         prior_preterm_birth=draw(maybe),
+        prior_second_trimester_loss=draw(maybe),
         short_cervix=short,
         short_cervix_on=draw(st.none() | days) if short is True else None,
-        cervical_length_mm=draw(st.none() | st.floats(1, 60)),
-        cerclage_placed_on=draw(st.none() | days),
+        cervical_length_mm=length,
+        cervical_length_on=draw(st.none() | days) if length is not None else None,
+        cerclage_placed_on=placed,
+        cerclage_type=(
+            draw(st.sampled_from([None, "transvaginal", "transabdominal"]))
+            if placed is not None
+            else None
+        ),
         risk_factors=tuple(draw(st.lists(st.sampled_from(FACTORS), unique=True, max_size=3))),
     )
     plan_id = draw(st.none() | plan_ids)
@@ -507,7 +759,10 @@ def test_round_trip_dates_and_occurrences(plan: ct.Plan) -> None:
     for activity, item in zip(care_plan.activity, plan.milestones, strict=True):
         detail = activity.detail
         assert detail.code.coding[0].code == item.id
-        assert detail.extension[0].valueCode == item.applicability
+        assert [(e.url, e.valueCode) for e in detail.extension] == [
+            (APPLICABILITY_EXTENSION, item.applicability),
+            (REASON_KEY_EXTENSION, item.reason_key),
+        ]
         assert detail.doNotPerform is None
         if item.occurrences:
             timing = detail.scheduledTiming
@@ -565,18 +820,15 @@ def _strings(value: Any) -> list[str]:
 
 @pytest.mark.parametrize("plan_id", HOSTILE_IDS)
 @pytest.mark.parametrize("key", [None, b"clinic secret"])
-def test_plan_id_never_in_the_bundle(
-    plan_id: str, key: bytes | None, schema: Draft6Validator
-) -> None:
+def test_plan_id_never_in_the_bundle(plan_id: str, key: bytes | None) -> None:
     plan = ct.plan(Dating.from_due_date(DUE), Profile(fetuses=2), today=TODAY, plan_id=plan_id)
-    data = fhir.render(plan, identifier_key=key)
+    data = fhir.render(plan, uid_key=key)
     for form in (plan_id, json.dumps(plan_id, ensure_ascii=False)[1:-1], json.dumps(plan_id)[1:-1]):
         assert form.encode() not in data
-    bundle = json.loads(data)
+    bundle = read(data)
     assert not any(plan_id in text for text in _strings(bundle))
     other = plan.model_copy(update={"plan_id": "someone else"})
-    assert _scrub(data) == _scrub(fhir.render(other, identifier_key=key))
-    assert schema_errors(schema, bundle) == []
+    assert _scrub(data) == _scrub(fhir.render(other, uid_key=key))
 
 
 def test_identifier_is_a_keyed_hash_of_the_plan_id() -> None:
@@ -584,9 +836,9 @@ def test_identifier_is_a_keyed_hash_of_the_plan_id() -> None:
     message = b"care-timeline\x00fhir-1\x00plan\x00MRN-0012345"
 
     def identifier(key: bytes | None) -> str:
-        care_plan = resources(fhir.plan_bundle(plan, identifier_key=key))["CarePlan"]
+        care_plan = resources(fhir.plan_bundle(plan, uid_key=key))["CarePlan"]
         [entry] = care_plan["identifier"]
-        assert entry["system"] == "https://care-timeline.invalid/fhir/identifier/plan"
+        assert entry["system"] == f"{BASE}/identifier/plan"
         value: str = entry["value"]
         return value
 
@@ -595,16 +847,21 @@ def test_identifier_is_a_keyed_hash_of_the_plan_id() -> None:
     assert identifier(b"k2") != identifier(b"k1")
     # The resource ids follow the identifier: another key, other ids.
     ids = {
-        key: [e["fullUrl"] for e in fhir.plan_bundle(plan, identifier_key=key)["entry"]]
+        key: [e["fullUrl"] for e in fhir.plan_bundle(plan, uid_key=key)["entry"]]
         for key in (None, b"k1", b"k2")
     }
     assert len({url for urls in ids.values() for url in urls}) == 6
 
 
 @pytest.mark.parametrize("key", [b"", "text key", 42])
-def test_identifier_key_must_be_bytes(key: Any) -> None:
-    with pytest.raises(ExportError, match="identifier_key"):
-        fhir.render(make(), identifier_key=key)
+def test_uid_key_must_be_bytes(key: Any) -> None:
+    with pytest.raises(ExportError, match="uid_key"):
+        fhir.render(make(), uid_key=key)
+
+
+def test_the_old_keyword_is_gone() -> None:
+    with pytest.raises(TypeError, match="identifier_key"):
+        fhir.render(make(), identifier_key=b"k")  # type: ignore[call-arg]
 
 
 def test_anonymous_plan_has_no_identifier_and_ids_from_its_content() -> None:
@@ -639,11 +896,20 @@ def test_fhir_resources_reads_back_what_was_written() -> None:
         assert json.loads(Bundle.model_validate(bundle).model_dump_json()) == bundle
 
 
+def hide_fhir_resources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``import fhir...`` fail as if the extra were not installed."""
+    for name in [n for n in sys.modules if n == "fhir" or n.startswith("fhir.")] or ["fhir"]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
 def test_without_the_extra_the_library_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "fhir.resources.R4B.bundle", None)  # import fails
+    hide_fhir_resources(monkeypatch)
     for export in (
         lambda: fhir.render(make()),
+        lambda: ct.to_fhir(make()),
+        lambda: ct.render(make(), "fhir"),
         lambda: fhir.render_protocol(ct.default_protocol()),
+        lambda: ct.protocol_to_fhir(ct.default_protocol()),
     ):
         with pytest.raises(ExportError) as caught:
             export()
@@ -687,8 +953,22 @@ def test_example_bundle_in_the_docs_is_current() -> None:
     )
 
 
-def test_mapping_table_names_every_milestone_field() -> None:
+def _section(heading: str) -> str:
     text = DOC.read_text(encoding="utf-8")
-    table = text.split("## Milestone to activity", 1)[1].split("\n## ", 1)[0]
-    named = set(re.findall(r"^\| `(\w+)` \|", table, re.M))
+    return text.split(f"\n### {heading}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_mapping_table_names_every_milestone_field() -> None:
+    named = set(re.findall(r"^\| `(\w+)` \|", _section("Milestone to activity"), re.M))
     assert named == set(ct.Milestone.model_fields)
+
+
+def test_mapping_names_every_plan_field() -> None:
+    named = set(re.findall(r"`(\w+)`", _section("Plan fields")))
+    assert set(ct.Plan.model_fields) - {"milestones"} <= named
+
+
+def test_docs_name_the_extension_urls() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for url in (APPLICABILITY_EXTENSION, REASON_KEY_EXTENSION):
+        assert f"`{url}`" in text

@@ -16,6 +16,7 @@ __all__ = [
     "ID_PREFIX",
     "LOINC",
     "PLAN_IDENTIFIER_SYSTEM",
+    "REASON_KEY_EXTENSION",
     "RULE_EXTENSION",
     "UCUM",
     "JsonObject",
@@ -41,11 +42,18 @@ APPLICABILITY_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/applicability"
 """On ``CarePlan.activity.detail``: ``valueCode`` is the milestone's
 applicability (``applies``, ``discuss`` or ``not-applicable``)."""
 
+REASON_KEY_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/reason-key"
+"""On ``CarePlan.activity.detail``, after the applicability: ``valueCode`` is the
+milestone's ``reason_key``, the stable key of the protocol rule that decided it (the
+``key`` of that rule's :data:`RULE_EXTENSION`). Left out when a plan has no key (a plan
+stored before rule keys existed)."""
+
 RULE_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/applicability-rule"
 """On ``PlanDefinition.action``, one per rule in the protocol's order: sub-extensions
-``when`` (one ``valueCode`` per condition, none for "otherwise"), ``result``
-(``valueCode``), ``reason`` (``valueString``, a template) and, where the rule has
-them, ``becomesDay`` and ``startsNoEarlierThan`` (``valueCode``)."""
+``key`` (``valueCode``, the rule's key, unique within its milestone), ``when`` (one
+``valueCode`` per condition, none for "otherwise"), ``result`` (``valueCode``),
+``reason`` (``valueString``, a template) and, where the rule has them, ``becomesDay``
+and ``startsNoEarlierThan`` (``valueCode``)."""
 
 PLAN_IDENTIFIER_SYSTEM = f"{CANONICAL_BASE}/identifier/plan"
 """The system of the CarePlan's identifier: an opaque hash of the plan id."""

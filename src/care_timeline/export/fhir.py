@@ -17,7 +17,9 @@ The mapping, field by field, is in ``docs/fhir.md``. In short:
   ``statusReason``; ``not-applicable`` is ``cancelled`` with its reason in
   ``statusReason`` (kept, not left out, so a re-import withdraws what an earlier
   one proposed, as the calendar's cancelled events do). The applicability is
-  also in the extension :data:`APPLICABILITY_EXTENSION` for apps to filter on.
+  also in the extension :data:`APPLICABILITY_EXTENSION` for apps to filter on, and
+  the key of the protocol rule that decided it (``reason_key``) in
+  :data:`REASON_KEY_EXTENSION`, for apps to match on (the reason's words may change).
   ``doNotPerform`` is never set: it would mean "prohibited";
 - no id in the export is the plan id: the CarePlan's identifier is a one-way
   (optionally keyed) hash of it, and every resource id is derived from that.
@@ -38,6 +40,7 @@ from ._fhir import (
     ID_PREFIX,
     LOINC,
     PLAN_IDENTIFIER_SYSTEM,
+    REASON_KEY_EXTENSION,
     RULE_EXTENSION,
     JsonObject,
     code_system_url,
@@ -58,6 +61,7 @@ __all__ = [
     "CANONICAL_BASE",
     "DUE_DATE_CODES",
     "PLAN_IDENTIFIER_SYSTEM",
+    "REASON_KEY_EXTENSION",
     "RULE_EXTENSION",
     "care_plan_status",
     "code_system_url",
@@ -189,8 +193,11 @@ def _care_plan(
 
 
 def _detail(plan: Plan, item: Milestone) -> JsonObject:
+    extensions = [{"url": APPLICABILITY_EXTENSION, "valueCode": item.applicability}]
+    if item.reason_key:  # empty only in a plan stored before rules had keys
+        extensions.append({"url": REASON_KEY_EXTENSION, "valueCode": item.reason_key})
     detail: JsonObject = {
-        "extension": [{"url": APPLICABILITY_EXTENSION, "valueCode": item.applicability}],
+        "extension": extensions,
         "code": {
             "coding": [
                 {

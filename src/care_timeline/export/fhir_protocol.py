@@ -149,7 +149,8 @@ def _weeks(ga: GestationalAge) -> JsonObject:
 
 
 def _rule_extension(rule: Rule) -> JsonObject:
-    parts: list[JsonObject] = [{"url": "when", "valueCode": cond} for cond in rule.when]
+    parts: list[JsonObject] = [{"url": "key", "valueCode": rule.key}]
+    parts.extend({"url": "when", "valueCode": cond} for cond in rule.when)
     parts.append({"url": "result", "valueCode": rule.result})
     parts.append({"url": "reason", "valueString": rule.reason})
     if rule.becomes_day is not None:
