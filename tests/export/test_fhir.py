@@ -153,6 +153,8 @@ ROWS = [
             "cerclage-placement": "N membranes-ruptured",
             "cervical-monitoring": "N membranes-ruptured",
             "cerclage-if-cervix-shortens": "N membranes-ruptured",
+            # the project's added row: care follows another plan once the waters break
+            "vaginal-progesterone": "D membranes-ruptured",
             "cerclage-removal": "N membranes-ruptured",
         },
         # 16w0d-23w6d, kept as cancelled; late watch 32w0d-36w6d.
