@@ -19,8 +19,8 @@ NAME = "care_timeline"
 # level or below, never above.
 LAYERS: list[set[str]] = [
     {"_text", "vocabulary", "errors"},
-    {"_model", "_files", "values", "_i18n"},
-    {"gestational_age"},
+    {"_model", "_files", "values"},
+    {"gestational_age", "_i18n"},
     {"ultrasound", "dating"},
     {"profile"},
     {"protocol"},
