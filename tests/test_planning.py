@@ -132,7 +132,7 @@ CERCLAGE_TABLE = [
     (Profile(cerclage_placed_on=PLACED), "applies", "2026-11-02"),  # row 3
     (Profile(), "discuss", "none recorded"),  # otherwise, nothing known
     (Profile(fetuses=1, membranes_ruptured=False), "discuss", "none recorded"),  # otherwise
-    (Profile(risk_factors=RISK), "discuss", "trauma to the cervix; a cervical biopsy"),
+    (Profile(risk_factors=RISK), "discuss", "trauma to the cervix and a cervical biopsy"),
 ]
 
 

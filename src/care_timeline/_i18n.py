@@ -16,12 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
-
-from .errors import ExportError
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -34,6 +32,7 @@ __all__ = [
     "Language",
     "N_",
     "available_languages",
+    "has_catalog",
     "language",
     "locale_dirs",
 ]
@@ -134,9 +133,16 @@ class Language:
         (``14w3d`` in English; JSON and CSV always keep ``14w3d``)."""
         return self.format(GA_NOTATION, weeks=ga.weeks, days=ga.days)
 
-    @property
+    @cached_property
     def _babel_locale(self) -> str:
-        return self.code.replace("-", "_")
+        """The Babel locale for dates and lists; English where Babel does not know
+        the language."""
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            return str(Locale.parse(self.code.replace("-", "_")))
+        except (ValueError, UnknownLocaleError):
+            return SOURCE_LANGUAGE
 
 
 GA_NOTATION = N_("{weeks}w{days}d")
@@ -145,23 +151,20 @@ GA_NOTATION = N_("{weeks}w{days}d")
 
 @cache
 def language(code: str) -> Language:
-    """The language for a tag; an unknown one is the library's error naming the
-    languages there are catalogs for."""
-    if not isinstance(code, str) or not code:
-        raise ExportError(
-            field="language", value=code, allowed="one of " + ", ".join(available_languages())
-        )
+    """The language for a tag. A language with no catalog gets the English phrases
+    (a clinic's protocol in another language still plans, as before catalogs
+    existed), and Babel's dates and lists in that language where Babel knows it."""
     base = _base(code)
-    if base == SOURCE_LANGUAGE:
-        return Language(code)
-    path = _catalog_path(base)
+    path = None if base == SOURCE_LANGUAGE else _catalog_path(base)
     if path is None:
-        raise ExportError(
-            field="language",
-            value=code,
-            allowed="one of " + ", ".join(available_languages()) + " (a language with a catalog)",
-        )
+        return Language(code)
     from gettext import GNUTranslations
 
     with path.open("rb") as handle:
         return Language(code, GNUTranslations(handle))
+
+
+def has_catalog(code: str) -> bool:
+    """Whether the code's phrases can be written in this language."""
+    base = _base(code)
+    return base == SOURCE_LANGUAGE or _catalog_path(base) is not None

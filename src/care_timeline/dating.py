@@ -11,10 +11,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError, field_validator
 
+from ._i18n import SOURCE_LANGUAGE, Language, language
 from ._model import FrozenModel, library_error
 from .errors import DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
-from .ultrasound import compare, ga_from_crl, suboptimal_dating_note
+from .ultrasound import Comparison, compare, ga_from_crl, suboptimal_dating_note
 
 __all__ = ["Dating", "DatingMethod"]
 
@@ -82,6 +83,60 @@ class Dating(FrozenModel):
     def gestational_age_on(self, on: date) -> GestationalAge | None:
         """GA on a calendar day; ``None`` before day 0."""
         return GestationalAge.between(self.due_date, _date("on", on, bounded=False))
+
+    def texts(self, lang: Language) -> tuple[str | None, tuple[str, ...]]:
+        """The explanation and notes in ``lang``.
+
+        The plan's JSON keeps them in English, as the library wrote them; when the
+        stored text is what the library writes for this dating's own inputs, it is
+        written again in ``lang``. Any other text (a note an app added) is shown as
+        given.
+        """
+        explanation, notes = self.explanation, self.notes
+        if lang.base == SOURCE_LANGUAGE:
+            return explanation, notes
+        english = language(SOURCE_LANGUAGE)
+        comparison, scan_day, ages = self._scan_comparison()
+        if (
+            comparison is not None
+            and scan_day is not None
+            and explanation == comparison.explanation(scan_day, english)
+        ):
+            explanation = comparison.explanation(scan_day, lang)
+        if scan_day is not None and ages:
+            own = suboptimal_dating_note(scan_day, ages, english)
+            mine = suboptimal_dating_note(scan_day, ages, lang)
+            notes = tuple(mine if note == own and mine else note for note in notes)
+        return explanation, notes
+
+    def _scan_comparison(
+        self,
+    ) -> tuple[Comparison | None, date | None, dict[str, GestationalAge]]:
+        """What :meth:`reconcile` and :meth:`from_ultrasound` compared, read back
+        from the recorded inputs (nothing when they are not there)."""
+        inputs = self.inputs
+        try:
+            scan_day = date.fromisoformat(str(inputs["scan_date"]))
+        except (KeyError, ValueError):
+            return None, None, {}
+        try:
+            if self.method == "reconciled":
+                lmp_ga = GestationalAge.parse(str(inputs["lmp_ga_at_scan"]))
+                us_ga = GestationalAge.parse(str(inputs["ultrasound_ga_at_scan"]))
+                comparison = compare(lmp_ga, us_ga)
+                ages = {"LMP": lmp_ga}
+                if comparison.redate:
+                    ages["ultrasound"] = us_ga
+                return comparison, scan_day, ages
+            if self.method == "ultrasound":
+                if "scan_ga" in inputs:
+                    scan_ga = GestationalAge.parse(str(inputs["scan_ga"]))
+                else:
+                    scan_ga = ga_from_crl(float(inputs["crl_mm"]))
+                return None, scan_day, {"ultrasound": scan_ga}
+        except (KeyError, ValueError):
+            pass  # inputs an app wrote by hand: shown as they are
+        return None, scan_day, {}
 
     def date_at(self, ga: GestationalAge | str) -> date:
         """The calendar day on which the pregnancy reaches ``ga``."""

@@ -19,8 +19,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Literal
 
+from ._i18n import language
 from .errors import QueryError, UnknownMilestoneError
 from .export import _words as words
+from .export._words import Words
 from .export.csv_table import table
 from .plan_model import Milestone, Plan
 from .vocabulary import Applicability, Timing
@@ -83,6 +85,8 @@ class PlanDiff:
     new_due_date: date
     due_date_shift_days: int
     milestones: tuple[MilestoneChange, ...]
+    language: str = "en"
+    """The new plan's language, in which the diff is written out."""
 
     def milestone(self, milestone_id: str) -> MilestoneChange:
         for item in self.milestones:
@@ -134,6 +138,7 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
         new_due_date=new.dating.due_date,
         due_date_shift_days=(new.dating.due_date - old.dating.due_date).days,
         milestones=tuple(changes),
+        language=new.protocol.language,
     )
 
 
@@ -205,22 +210,22 @@ def _jsonable(changes: PlanDiff) -> dict[str, object]:
     return data
 
 
-def _shift(days: int) -> str:
-    if days > 0:
-        return words.DIFF_ONE_DAY_LATER if days == 1 else words.DIFF_LATER.format(days=days)
-    if days == -1:
-        return words.DIFF_ONE_DAY_EARLIER
-    return words.DIFF_EARLIER.format(days=-days)
+def _shift(w: Words, days: int) -> str:
+    if days >= 0:
+        return w.n(words.DIFF_LATER, days, days=days)
+    return w.n(words.DIFF_EARLIER, -days, days=-days)
 
 
-def _span(start: date | None, end: date | None) -> str:
+def _span(w: Words, start: date | None, end: date | None) -> str:
     assert start is not None and end is not None
-    return words.date_range(start.isoformat(), end.isoformat())
+    return w.range(start.isoformat(), end.isoformat())
 
 
 def _text(changes: PlanDiff) -> str:
+    w = Words(language(changes.language))
     lines = [
-        words.DIFF_HEADING.format(
+        w.t(
+            words.DIFF_HEADING,
             old_today=changes.old_today.isoformat(),
             old_due=changes.old_due_date.isoformat(),
             new_today=changes.new_today.isoformat(),
@@ -228,67 +233,68 @@ def _text(changes: PlanDiff) -> str:
         )
     ]
     if changes.due_date_shift_days:
-        lines.append(words.DIFF_DUE_DATE.format(shift=_shift(changes.due_date_shift_days)))
+        lines.append(w.t(words.DIFF_DUE_DATE, shift=_shift(w, changes.due_date_shift_days)))
     if not changes.changed:
-        lines.append(words.DIFF_NOTHING)
+        lines.append(w.t(words.DIFF_NOTHING))
     for item in changes.changed:
         lines.append(f"  {item.title}  [{item.milestone_id}]")
-        if item.change == "added":
-            lines.append("    " + words.DIFF_ADDED.format(span=_span(item.new_start, item.new_end)))
-        elif item.change == "removed":
-            lines.append(
-                "    " + words.DIFF_REMOVED.format(span=_span(item.old_start, item.old_end))
-            )
-        if item.change == "changed" and item.moved:
-            start, end = item.start_shift_days or 0, item.end_shift_days or 0
-            shift = (
-                _shift(start)
-                if start == end
-                else words.DIFF_START_END.format(
-                    start=_shift(start) if start else words.DIFF_SAME,
-                    end=_shift(end) if end else words.DIFF_SAME,
-                )
-            )
-            lines.append(
-                "    "
-                + words.DIFF_MOVED.format(
-                    shift=shift,
-                    old=_span(item.old_start, item.old_end),
-                    new=_span(item.new_start, item.new_end),
-                )
-            )
-            if item.old_occurrences != item.new_occurrences:
-                lines.append(
-                    "    "
-                    + words.DIFF_OCCURRENCES.format(
-                        old=item.old_occurrences or 0, new=item.new_occurrences or 0
-                    )
-                )
-        if item.applicability_changed:
-            assert item.old_applicability is not None and item.new_applicability is not None
-            lines.append(
-                "    "
-                + words.DIFF_APPLICABILITY.format(
-                    new=words.APPLICABILITY_LABELS[item.new_applicability],
-                    old=words.APPLICABILITY_LABELS[item.old_applicability],
-                    reason=item.reason,
-                )
-            )
-        elif item.change == "changed" and item.old_reason_key != item.new_reason_key:
-            lines.append("    " + words.DIFF_REASON.format(reason=item.reason))
-        if item.change == "changed" and item.old_timing != item.new_timing:
-            assert item.old_timing is not None and item.new_timing is not None
-            lines.append(
-                "    "
-                + words.DIFF_TIMING.format(
-                    new=words.TIMING_WORDS[item.new_timing], old=words.TIMING_WORDS[item.old_timing]
-                )
-            )
+        lines.extend("    " + line for line in _item_lines(w, item))
     wrapped: list[str] = []
     for line in lines:
         indent = line[: len(line) - len(line.lstrip())]
         wrapped.extend(textwrap.wrap(line, _WIDTH, subsequent_indent=indent + "  ") or [line])
     return "\n".join(wrapped) + "\n"
+
+
+def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
+    if item.change == "added":
+        return [w.t(words.DIFF_ADDED, span=_span(w, item.new_start, item.new_end))]
+    if item.change == "removed":
+        return [w.t(words.DIFF_REMOVED, span=_span(w, item.old_start, item.old_end))]
+    lines = []
+    if item.moved:
+        start, end = item.start_shift_days or 0, item.end_shift_days or 0
+        shift = (
+            _shift(w, start)
+            if start == end
+            else w.t(
+                words.DIFF_START_END,
+                start=_shift(w, start) if start else w.t(words.DIFF_SAME),
+                end=_shift(w, end) if end else w.t(words.DIFF_SAME),
+            )
+        )
+        old, new = _span(w, item.old_start, item.old_end), _span(w, item.new_start, item.new_end)
+        lines.append(w.t(words.DIFF_MOVED, shift=shift, old=old, new=new))
+        if item.old_occurrences != item.new_occurrences:
+            lines.append(
+                w.t(
+                    words.DIFF_OCCURRENCES,
+                    old=item.old_occurrences or 0,
+                    new=item.new_occurrences or 0,
+                )
+            )
+    if item.applicability_changed:
+        assert item.old_applicability is not None and item.new_applicability is not None
+        lines.append(
+            w.t(
+                words.DIFF_APPLICABILITY,
+                new=w.t(words.APPLICABILITY_LABELS[item.new_applicability]),
+                old=w.t(words.APPLICABILITY_LABELS[item.old_applicability]),
+                reason=item.reason,
+            )
+        )
+    elif item.old_reason_key != item.new_reason_key:
+        lines.append(w.t(words.DIFF_REASON, reason=item.reason))
+    if item.old_timing != item.new_timing:
+        assert item.old_timing is not None and item.new_timing is not None
+        lines.append(
+            w.t(
+                words.DIFF_TIMING,
+                new=w.t(words.TIMING_WORDS[item.new_timing]),
+                old=w.t(words.TIMING_WORDS[item.old_timing]),
+            )
+        )
+    return lines
 
 
 _WIDTH = 100

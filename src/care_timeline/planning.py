@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ._i18n import N_, language
 from ._text import control_character
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
@@ -268,17 +269,23 @@ def _timing(start: date, end: date, today: date) -> Timing:
     return "current"
 
 
+# What the engine writes into a rule's reason, in the protocol's language.
+NONE_RECORDED = N_("none recorded")
+DATE_NOT_RECORDED = N_("date not recorded")
+DAY_AND_AGE = N_("{date}, {ga}")
+
+
 def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> str:
+    lang = language(protocol.language)
+
     def shown(day: date | None) -> str:
         if day is None:
-            return "date not recorded"
-        return f"{day.isoformat()}, {_ga(dating, day)}"
+            return lang.gettext(DATE_NOT_RECORDED)
+        return lang.format(DAY_AND_AGE, date=day.isoformat(), ga=lang.ga(_ga(dating, day)))
 
+    labels = [protocol.risk_factor_label(factor) for factor in facts.profile.risk_factors]
     values: dict[str, Any] = {
-        "risk_factors": "; ".join(
-            protocol.risk_factor_label(factor) for factor in facts.profile.risk_factors
-        )
-        or "none recorded",
+        "risk_factors": lang.list(labels) if labels else lang.gettext(NONE_RECORDED),
         "cerclage_placed_on": shown(facts.profile.cerclage_placed_on),
         "short_cervix_found_on": shown(facts.short_cervix_found_on),
     }

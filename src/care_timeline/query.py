@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from ._i18n import language
 from ._text import for_terminal
 from .errors import QueryError
 from .export import _words as words
+from .export._words import Words
 from .export.csv_table import table
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan
@@ -78,16 +80,20 @@ class Upcoming:
     def what(self) -> str:
         """``starts``, ``day``, ``3 of 11``, ``in window``, ``ended``; a summary's
         series row says how many of its dates fall in the range."""
+        return self.what_in(Words(language("en")))
+
+    def what_in(self, w: Words) -> str:
+        """:attr:`what` in a language."""
         if self.status == "passed":
-            return words.QUERY_ENDED
+            return w.t(words.QUERY_ENDED)
         if self.occurrence is not None:
-            of = words.QUERY_OCCURRENCE.format(number=self.occurrence, count=self.occurrences)
+            of = w.t(words.QUERY_OCCURRENCE, number=self.occurrence, count=self.occurrences)
             if self.in_range is not None:
-                return words.QUERY_OCCURRENCE_IN_RANGE.format(occurrence=of, count=self.in_range)
+                return w.t(words.QUERY_OCCURRENCE_IN_RANGE, occurrence=of, count=self.in_range)
             return of
         if self.status == "in-window" and self.kind != "day":
-            return words.QUERY_IN_WINDOW
-        return words.QUERY_DAY if self.kind == "day" else words.QUERY_STARTS
+            return w.t(words.QUERY_IN_WINDOW)
+        return w.t(words.QUERY_DAY if self.kind == "day" else words.QUERY_STARTS)
 
 
 def _hits(
@@ -214,8 +220,10 @@ _CSV_COLUMNS = (
 )
 
 
-def upcoming_csv(found: Sequence[Upcoming]) -> str:
-    """The list as CSV (one row per item, cells safe to open in a spreadsheet)."""
+def upcoming_csv(found: Sequence[Upcoming], *, language_tag: str = "en") -> str:
+    """The list as CSV (one row per item, cells safe to open in a spreadsheet); the
+    ``what`` column in ``language_tag``."""
+    w = Words(language(language_tag))
     return table(
         (
             (
@@ -224,7 +232,7 @@ def upcoming_csv(found: Sequence[Upcoming]) -> str:
                 item.plan_id or "",
                 item.milestone_id,
                 item.title,
-                item.what,
+                item.what_in(w),
                 item.applicability,
                 item.reason,
                 item.status,
@@ -235,10 +243,13 @@ def upcoming_csv(found: Sequence[Upcoming]) -> str:
     )
 
 
-def upcoming_table(found: Sequence[Upcoming], start: date, end: date) -> str:
-    """The list as aligned columns for a terminal."""
+def upcoming_table(
+    found: Sequence[Upcoming], start: date, end: date, *, language_tag: str = "en"
+) -> str:
+    """The list as aligned columns for a terminal; its words in ``language_tag``."""
+    w = Words(language(language_tag))
     if not found:
-        return words.QUERY_NOTHING.format(first=start.isoformat(), last=end.isoformat()) + "\n"
+        return w.t(words.QUERY_NOTHING, first=start.isoformat(), last=end.isoformat()) + "\n"
     header = ("date", "GA", "id", "milestone", "what", "applicability")
     rows = [
         (
@@ -246,7 +257,7 @@ def upcoming_table(found: Sequence[Upcoming], start: date, end: date) -> str:
             str(item.gestational_age),
             for_terminal(item.plan_id or ""),
             item.milestone_id,
-            item.what,
+            item.what_in(w),
             item.applicability,
         )
         for item in found

@@ -51,6 +51,7 @@ from ._fhir import (
     uuid_for,
     validate,
 )
+from ._words import Words
 from .fhir_protocol import protocol_bundle, render_protocol
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ def plan_bundle(plan: Plan, *, uid_key: bytes | None = None) -> JsonObject:
         seed = identifier
     else:
         seed = _anonymous_seed(plan)
+    w = Words.of(plan)
     care_plan_url = urn(seed, "CarePlan")
     observation_url = urn(seed, "Observation")
     bundle = {
@@ -119,9 +121,9 @@ def plan_bundle(plan: Plan, *, uid_key: bytes | None = None) -> JsonObject:
         "entry": [
             {
                 "fullUrl": care_plan_url,
-                "resource": _care_plan(plan, care_plan_url, identifier, observation_url),
+                "resource": _care_plan(plan, care_plan_url, identifier, observation_url, w),
             },
-            {"fullUrl": observation_url, "resource": _due_date(plan, observation_url)},
+            {"fullUrl": observation_url, "resource": _due_date(plan, observation_url, w)},
         ],
     }
     validate(bundle)
@@ -167,7 +169,7 @@ def care_plan_status(plan: Plan) -> str:
 
 
 def _care_plan(
-    plan: Plan, full_url: str, identifier: str | None, observation_url: str
+    plan: Plan, full_url: str, identifier: str | None, observation_url: str, w: Words
 ) -> JsonObject:
     ref = plan.protocol
     resource: JsonObject = {
@@ -181,18 +183,20 @@ def _care_plan(
     resource["status"] = care_plan_status(plan)
     resource["intent"] = "proposal"
     resource["title"] = ref.title
-    resource["subject"] = {"display": words.FHIR_SUBJECT}
+    resource["subject"] = {"display": w.t(words.FHIR_SUBJECT)}
     resource["period"] = {
         "start": min(item.start for item in plan.milestones).isoformat(),
         "end": max(item.end for item in plan.milestones).isoformat(),
     }
-    resource["supportingInfo"] = [{"reference": observation_url, "display": words.DUE_DATE_NAME}]
-    resource["activity"] = [{"detail": _detail(plan, item)} for item in plan.milestones]
+    resource["supportingInfo"] = [
+        {"reference": observation_url, "display": w.t(words.DUE_DATE_NAME)}
+    ]
+    resource["activity"] = [{"detail": _detail(plan, item, w)} for item in plan.milestones]
     resource["note"] = [{"text": plan.clinician_note}]
     return resource
 
 
-def _detail(plan: Plan, item: Milestone) -> JsonObject:
+def _detail(plan: Plan, item: Milestone, w: Words) -> JsonObject:
     extensions = [{"url": APPLICABILITY_EXTENSION, "valueCode": item.applicability}]
     if item.reason_key:  # empty only in a plan stored before rules had keys
         extensions.append({"url": REASON_KEY_EXTENSION, "valueCode": item.reason_key})
@@ -231,7 +235,7 @@ def _detail(plan: Plan, item: Milestone) -> JsonObject:
         }
     else:
         detail["scheduledPeriod"] = _period(item.start, item.end)
-    detail["description"] = _activity_text(plan, item)
+    detail["description"] = _activity_text(plan, item, w)
     return detail
 
 
@@ -240,15 +244,15 @@ def _period(start: date, end: date) -> JsonObject:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
-def _activity_text(plan: Plan, item: Milestone) -> str:
+def _activity_text(plan: Plan, item: Milestone, w: Words) -> str:
     parts = [item.description]
-    parts.extend(words.NOTE.format(note=note) for note in item.notes)
+    parts.extend(w.t(words.NOTE, note=note) for note in item.notes)
     if item.warning_signs:
-        parts.append(words.warning_signs_block(plan.warning_signs, plan.urgent_advice))
+        parts.append(w.warning_signs_block(plan.warning_signs, plan.urgent_advice))
     return "\n\n".join(parts)
 
 
-def _due_date(plan: Plan, full_url: str) -> JsonObject:
+def _due_date(plan: Plan, full_url: str, w: Words) -> JsonObject:
     dating = plan.dating
     code, display = DUE_DATE_CODES[dating.method]
     resource: JsonObject = {
@@ -258,15 +262,16 @@ def _due_date(plan: Plan, full_url: str) -> JsonObject:
         "status": "preliminary",
         "code": {
             "coding": [{"system": LOINC, "code": code, "display": display}],
-            "text": words.DUE_DATE_NAME,
+            "text": w.t(words.DUE_DATE_NAME),
         },
-        "subject": {"display": words.FHIR_SUBJECT},
+        "subject": {"display": w.t(words.FHIR_SUBJECT)},
         "valueDateTime": dating.due_date.isoformat(),
     }
-    notes = [text for text in (dating.explanation, *dating.notes) if text]
+    explanation, dating_notes = w.dating_texts(dating)
+    notes = [text for text in (explanation, *dating_notes) if text]
     if notes:
         resource["note"] = [{"text": text} for text in notes]
     resource["method"] = {
-        "text": words.DATED_BY.format(method=words.METHOD_DESCRIPTIONS[dating.method])
+        "text": w.t(words.DATED_BY, method=w.t(words.METHOD_DESCRIPTIONS[dating.method]))
     }
     return resource

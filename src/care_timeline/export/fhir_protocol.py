@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from .._i18n import language
 from . import _words as words
 from ._fhir import (
     ID_PREFIX,
@@ -22,6 +23,7 @@ from ._fhir import (
     uuid_for,
     validate,
 )
+from ._words import Words
 
 if TYPE_CHECKING:
     from ..gestational_age import GestationalAge
@@ -43,6 +45,7 @@ def protocol_bundle(protocol: Protocol) -> JsonObject:
     seed = hashlib.sha256(
         f"{ID_PREFIX}\x00protocol\x00{protocol.id}\x00{protocol.version}".encode()
     ).hexdigest()
+    w = Words(language(protocol.language))
     definition_url = urn(seed, "PlanDefinition")
     code_system_entry = urn(seed, "CodeSystem")
     bundle = {
@@ -50,32 +53,35 @@ def protocol_bundle(protocol: Protocol) -> JsonObject:
         "id": uuid_for(seed, "Bundle"),
         "type": "collection",
         "entry": [
-            {"fullUrl": definition_url, "resource": _plan_definition(protocol, definition_url)},
-            {"fullUrl": code_system_entry, "resource": _code_system(protocol, code_system_entry)},
+            {"fullUrl": definition_url, "resource": _plan_definition(protocol, definition_url, w)},
+            {
+                "fullUrl": code_system_entry,
+                "resource": _code_system(protocol, code_system_entry, w),
+            },
         ],
     }
     validate(bundle)
     return bundle
 
 
-def _bases(protocol: Protocol) -> list[JsonObject]:
+def _bases(protocol: Protocol, w: Words) -> list[JsonObject]:
     """Every source the protocol cites: one ``relatedArtifact`` each."""
     rule = protocol.short_cervix
     found = [
-        (words.FHIR_SOURCE, protocol.source),
-        (words.FHIR_BASIS_WARNING_SIGNS, protocol.warning_signs_basis),
-        (words.FHIR_BASIS_TRIMESTERS, protocol.trimesters_basis),
-        (words.FHIR_BASIS_SHORT_CERVIX, rule.basis),
-        (words.FHIR_BASIS_PROGESTERONE_THRESHOLD, rule.progesterone_basis),
-        (words.FHIR_BASIS_FOUND_EARLY, rule.found_early_basis),
+        (w.t(words.FHIR_SOURCE), protocol.source),
+        (w.t(words.FHIR_BASIS_WARNING_SIGNS), protocol.warning_signs_basis),
+        (w.t(words.FHIR_BASIS_TRIMESTERS), protocol.trimesters_basis),
+        (w.t(words.FHIR_BASIS_SHORT_CERVIX), rule.basis),
+        (w.t(words.FHIR_BASIS_PROGESTERONE_THRESHOLD), rule.progesterone_basis),
+        (w.t(words.FHIR_BASIS_FOUND_EARLY), rule.found_early_basis),
     ]
     found.extend(
-        (words.FHIR_BASIS_OF.format(title=spec.title), spec.basis) for spec in protocol.milestones
+        (w.t(words.FHIR_BASIS_OF, title=spec.title), spec.basis) for spec in protocol.milestones
     )
     return [citation(display, text) for display, text in found if text]
 
 
-def _plan_definition(protocol: Protocol, full_url: str) -> JsonObject:
+def _plan_definition(protocol: Protocol, full_url: str, w: Words) -> JsonObject:
     return {
         "resourceType": "PlanDefinition",
         "id": full_url.removeprefix("urn:uuid:"),
@@ -94,28 +100,28 @@ def _plan_definition(protocol: Protocol, full_url: str) -> JsonObject:
             ]
         },
         "status": "active",
-        "description": words.FHIR_BUILT_FROM.format(source=protocol.source),
+        "description": w.t(words.FHIR_BUILT_FROM, source=protocol.source),
         "usage": "\n\n".join(
             [
                 protocol.clinician_note,
-                words.warning_signs_block(protocol.warning_signs, protocol.urgent_advice),
+                w.warning_signs_block(protocol.warning_signs, protocol.urgent_advice),
             ]
         ),
-        "relatedArtifact": _bases(protocol),
-        "action": [_action(protocol, spec) for spec in protocol.milestones],
+        "relatedArtifact": _bases(protocol, w),
+        "action": [_action(protocol, spec, w) for spec in protocol.milestones],
     }
 
 
-def _action(protocol: Protocol, spec: MilestoneSpec) -> JsonObject:
+def _action(protocol: Protocol, spec: MilestoneSpec, w: Words) -> JsonObject:
     description = "\n\n".join(
-        [spec.description, *(words.NOTE.format(note=note) for note in spec.notes)]
+        [spec.description, *(w.t(words.NOTE, note=note) for note in spec.notes)]
     )
     action: JsonObject = {
         "id": spec.id,
         "extension": [_rule_extension(rule) for rule in spec.rules],
         "title": spec.title,
         "description": description,
-        "textEquivalent": _rules_text(spec),
+        "textEquivalent": _rules_text(spec, w),
         "code": [
             {
                 "coding": [
@@ -128,7 +134,7 @@ def _action(protocol: Protocol, spec: MilestoneSpec) -> JsonObject:
                 ]
             }
         ],
-        "documentation": [citation(words.FHIR_BASIS_OF.format(title=spec.title), spec.basis)],
+        "documentation": [citation(w.t(words.FHIR_BASIS_OF, title=spec.title), spec.basis)],
     }
     weeks = {"low": _weeks(spec.start), "high": _weeks(spec.end_ga)}
     if spec.every_days is not None:
@@ -160,38 +166,41 @@ def _rule_extension(rule: Rule) -> JsonObject:
     return {"url": RULE_EXTENSION, "extension": parts}
 
 
-def _rules_text(spec: MilestoneSpec) -> str:
+def _rules_text(spec: MilestoneSpec, w: Words) -> str:
+    start, end = w.ga(spec.start), w.ga(spec.end_ga)
     if spec.kind == "day":
-        when = words.FHIR_ON_DAY.format(ga=spec.start)
+        when = w.t(words.FHIR_ON_DAY, ga=start)
     elif spec.every_days is not None:
-        when = words.FHIR_SERIES.format(
-            rhythm=words.rhythm(spec.every_days), start=spec.start, end=spec.end_ga
-        )
+        when = w.t(words.FHIR_SERIES, rhythm=w.rhythm(spec.every_days), start=start, end=end)
     else:
-        when = words.FHIR_WINDOW.format(start=spec.start, end=spec.end_ga)
-    lines = [when, words.FHIR_RULES_LEAD]
+        when = w.t(words.FHIR_WINDOW, start=start, end=end)
+    lines = [when, w.t(words.FHIR_RULES_LEAD)]
     for number, rule in enumerate(spec.rules, start=1):
         if rule.when:
-            condition = words.FHIR_IF.format(conditions=words.FHIR_AND.join(rule.when))
+            conditions: str = rule.when[0]
+            for more in rule.when[1:]:
+                conditions = w.t(words.FHIR_CONDITIONS, first=conditions, second=more)
+            condition = w.t(words.FHIR_IF, conditions=conditions)
         else:
-            condition = words.FHIR_ALWAYS if number == 1 else words.FHIR_OTHERWISE
-        line = words.FHIR_RULE.format(
+            condition = w.t(words.FHIR_ALWAYS if number == 1 else words.FHIR_OTHERWISE)
+        line = w.t(
+            words.FHIR_RULE,
             number=number,
             condition=condition,
-            result=words.APPLICABILITY_LABELS[rule.result],
+            result=w.t(words.APPLICABILITY_LABELS[rule.result]),
             reason=rule.reason,
         )
         if rule.becomes_day is not None:
-            line += " " + words.FHIR_BECOMES_DAY.format(day=words.DATE_SOURCES[rule.becomes_day])
+            day = w.t(words.DATE_SOURCES[rule.becomes_day])
+            line += " " + w.t(words.FHIR_BECOMES_DAY, day=day)
         if rule.starts_no_earlier_than is not None:
-            line += " " + words.FHIR_STARTS_NO_EARLIER.format(
-                day=words.DATE_SOURCES[rule.starts_no_earlier_than]
-            )
+            day = w.t(words.DATE_SOURCES[rule.starts_no_earlier_than])
+            line += " " + w.t(words.FHIR_STARTS_NO_EARLIER, day=day)
         lines.append(line)
     return "\n".join(lines)
 
 
-def _code_system(protocol: Protocol, full_url: str) -> JsonObject:
+def _code_system(protocol: Protocol, full_url: str, w: Words) -> JsonObject:
     return {
         "resourceType": "CodeSystem",
         "id": full_url.removeprefix("urn:uuid:"),
@@ -199,15 +208,15 @@ def _code_system(protocol: Protocol, full_url: str) -> JsonObject:
         "url": code_system_url(protocol.id),
         "version": protocol.version,
         "name": _name(protocol.id) + "Milestones",
-        "title": words.FHIR_CODE_SYSTEM_TITLE.format(title=protocol.title),
+        "title": w.t(words.FHIR_CODE_SYSTEM_TITLE, title=protocol.title),
         "status": "active",
-        "description": words.FHIR_CODE_SYSTEM,
+        "description": w.t(words.FHIR_CODE_SYSTEM),
         "caseSensitive": True,
         "content": "complete",
         "count": len(protocol.milestones),
         "property": [
-            {"code": "category", "description": words.FHIR_CATEGORY_PROPERTY, "type": "code"},
-            {"code": "kind", "description": words.FHIR_KIND_PROPERTY, "type": "code"},
+            {"code": "category", "description": w.t(words.FHIR_CATEGORY_PROPERTY), "type": "code"},
+            {"code": "kind", "description": w.t(words.FHIR_KIND_PROPERTY), "type": "code"},
         ],
         "concept": [
             {

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .._text import for_xml
 from . import _words as words
 from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
-from ._words import page_title
+from ._words import Words, page_title
 from .chart import build_chart
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def _line_break(parent: ET.Element, tail: str) -> None:
 
 
 def render(plan: Plan, title: str | None = None) -> str:
+    w = Words.of(plan)
     name = page_title(plan, title)
     html = ET.Element("html", {"lang": plan.protocol.language})
     head = _sub(html, "head")
@@ -86,30 +87,28 @@ def render(plan: Plan, title: str | None = None) -> str:
     _sub(head, "meta", http_equiv="Content-Security-Policy", content=CONTENT_SECURITY_POLICY)
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _sub(head, "title", name)
-    _sub(head, "style", CSS.replace("{page_numbers}", _css_content(words.PAGE_NUMBERS)))
+    _sub(head, "style", CSS.replace("{page_numbers}", _css_content(w.t(words.PAGE_NUMBERS))))
     body = _sub(html, "body")
 
     header = _sub(body, "header")
     _sub(header, "h1", name)
-    facts = [
-        words.dating_summary(plan, on_page=True),
-        words.today_summary(plan, on_page=True),
-    ]
+    facts = [w.dating_summary(plan, on_page=True), w.today_summary(plan, on_page=True)]
     if plan.plan_id:
-        facts.append(words.PLAN_ID.format(plan_id=for_xml(plan.plan_id)))
+        facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
     _sub(header, "p", "".join(f"{fact}. " for fact in facts).rstrip(), class_="facts")
-    if plan.dating.explanation:
-        explanation = words.DATING_EXPLANATION.format(explanation=for_xml(plan.dating.explanation))
-        _sub(header, "p", explanation, class_="small")
-    for note in plan.dating.notes:
-        _sub(header, "p", words.DATING_NOTE.format(note=for_xml(note)), class_="small")
+    explanation, notes = w.dating_texts(plan.dating)
+    if explanation:
+        text = w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation))
+        _sub(header, "p", text, class_="small")
+    for note in notes:
+        _sub(header, "p", w.t(words.DATING_NOTE, note=for_xml(note)), class_="small")
 
     figure = _sub(body, "figure")
     figure.append(build_chart(plan, title).element)
 
     signs = _sub(body, "section", class_="signs")
-    _sub(signs, "h2", words.WARNING_SIGNS)
-    _sub(signs, "p", words.WARNING_SIGNS_LEAD)
+    _sub(signs, "h2", w.t(words.WARNING_SIGNS))
+    _sub(signs, "p", w.t(words.WARNING_SIGNS_LEAD))
     items = _sub(signs, "ul")
     for sign in plan.warning_signs:
         _sub(items, "li", for_xml(sign))
@@ -117,9 +116,9 @@ def render(plan: Plan, title: str | None = None) -> str:
         _sub(signs, "p", for_xml(plan.urgent_advice), class_="urgent")
     _sub(body, "p", for_xml(plan.clinician_note), class_="note")
 
-    _sub(body, "h2", words.MILESTONES)
-    _table(body, plan)
-    _sub(body, "footer", for_xml(words.protocol_line(plan, on_page=True)))
+    _sub(body, "h2", w.t(words.MILESTONES))
+    _table(body, plan, w)
+    _sub(body, "footer", for_xml(w.protocol_line(plan, on_page=True)))
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
 
 
@@ -137,42 +136,44 @@ def _css_content(template: str) -> str:
     return " ".join(parts)
 
 
-def _table(body: ET.Element, plan: Plan) -> None:
+def _table(body: ET.Element, plan: Plan, w: Words) -> None:
     table = _sub(body, "table")
     head = _sub(_sub(table, "thead"), "tr")
     for heading, width in zip(words.TABLE_COLUMNS, _COLUMN_WIDTHS, strict=True):
-        _sub(head, "th", heading, scope="col", style=f"width: {width}")
+        _sub(head, "th", w.t(heading), scope="col", style=f"width: {width}")
     rows = _sub(table, "tbody")
     for item in plan.milestones:
-        _row(rows, item)
+        _row(rows, item, w)
 
 
-def _row(rows: ET.Element, item: Milestone) -> None:
+def _row(rows: ET.Element, item: Milestone, w: Words) -> None:
     row = _sub(rows, "tr", class_=item.applicability)
     what = _sub(row, "td", class_="what")
     _sub(what, "strong", for_xml(item.title))
     what[-1].tail = " "
-    category = words.CATEGORY_IN_TABLE.format(category=words.CATEGORY_NOUNS[item.category])
+    category = w.t(words.CATEGORY_IN_TABLE, category=w.t(words.CATEGORY_NOUNS[item.category]))
     _sub(what, "span", category, class_="small")
 
-    when = _sub(row, "td", words.page_dates(item), class_="when")
-    weeks = words.page_weeks(item)
+    when = _sub(row, "td", w.page_dates(item), class_="when")
+    weeks = w.page_weeks(item)
     if item.on_timeline:
-        weeks = words.WEEKS_AND_TIMING.format(weeks=weeks, timing=words.TIMING_WORDS[item.timing])
+        weeks = w.t(
+            words.WEEKS_AND_TIMING, weeks=weeks, timing=w.t(words.TIMING_WORDS[item.timing])
+        )
     _line_break(when, weeks)
     if item.occurrences:
         _line_break(when, "")
-        _sub(when, "span", words.series_summary(item), class_="small")
+        _sub(when, "span", w.series(item), class_="small")
 
     verdict = _sub(row, "td")
-    label = words.APPLICABILITY_LABELS[item.applicability]
+    label = w.applicability(item)
     if not item.on_timeline:
-        label = words.NOT_ON_TIMELINE_LABEL.format(applicability=label)
-    _sub(verdict, "strong", words.LABEL.format(label=label))
+        label = w.t(words.NOT_ON_TIMELINE_LABEL, applicability=label)
+    _sub(verdict, "strong", w.t(words.LABEL, label=label))
     verdict[-1].tail = " " + for_xml(item.reason)
     for note in item.notes:
         _line_break(verdict, "")
-        _sub(verdict, "span", words.NOTE.format(note=for_xml(note)), class_="small")
+        _sub(verdict, "span", w.t(words.NOTE, note=for_xml(note)), class_="small")
 
 
 # The reasons are the longest texts (a clinic's may list every risk factor), so they

@@ -28,6 +28,7 @@ from .._text import control_character
 from ..errors import ExportError
 from ..values import DEFAULT_REMINDER, check_reminder, parse_timestamp
 from . import _words as words
+from ._words import Words
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
@@ -90,14 +91,20 @@ def render(
     # For subscriptions: how often a client should fetch the URL again.
     calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(_REFRESH))
+    w = Words.of(plan)
     for item in plan.milestones:
-        calendar.add_component(_event(plan, item, stamp, sequence, trigger))
+        calendar.add_component(_event(plan, item, stamp, sequence, trigger, w))
     data: bytes = calendar.to_ical()
     return data
 
 
 def _event(
-    plan: Plan, item: Milestone, stamp: datetime, sequence: int, trigger: timedelta | None
+    plan: Plan,
+    item: Milestone,
+    stamp: datetime,
+    sequence: int,
+    trigger: timedelta | None,
+    w: Words,
 ) -> Event:
     event = Event()
     event.add("uid", event_uid(plan, item.id))
@@ -110,8 +117,8 @@ def _event(
         event.add("rrule", _rrule(item.every_days, item.occurrences[-1]))
     else:
         event.add("dtend", item.end + timedelta(days=1))
-    event.add("summary", words.CALENDAR_TITLES[item.applicability].format(title=item.title))
-    event.add("description", _description(plan, item))
+    event.add("summary", w.t(words.CALENDAR_TITLES[item.applicability], title=item.title))
+    event.add("description", _description(plan, item, w))
     # Nothing here is a booked appointment: none of it should mark the whole day busy.
     event.add("transp", "TRANSPARENT")
     if item.on_timeline:
@@ -148,16 +155,12 @@ def _alarm(*, event_summary: str, trigger: timedelta) -> Alarm:
     return alarm
 
 
-def _description(plan: Plan, item: Milestone) -> str:
-    parts = [item.description, words.when(item)]
-    parts.append(
-        words.WHY.format(
-            applicability=words.APPLICABILITY_LABELS[item.applicability], reason=item.reason
-        )
-    )
+def _description(plan: Plan, item: Milestone, w: Words) -> str:
+    parts = [item.description, w.when(item)]
+    parts.append(w.t(words.WHY, applicability=w.applicability(item), reason=item.reason))
     if item.warning_signs:
-        parts.append(words.warning_signs_block(plan.warning_signs, plan.urgent_advice))
-    parts.extend(words.NOTE.format(note=note) for note in item.notes)
+        parts.append(w.warning_signs_block(plan.warning_signs, plan.urgent_advice))
+    parts.extend(w.t(words.NOTE, note=note) for note in item.notes)
     parts.append(plan.clinician_note)
     return "\n\n".join(parts)
 

@@ -10,7 +10,7 @@ from .._text import for_xml
 from . import _words as words
 from ._style import FONT_FAMILY, INK, MUTED, PAPER, SVG_NAMESPACE
 from ._svg import element, fixed, text_element, wrap
-from ._words import page_title
+from ._words import Words, page_title
 from .chart import EDGE, LABEL_FONT, LINE, WIDTH, build_chart
 
 if TYPE_CHECKING:
@@ -42,14 +42,14 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
     for line in wrap(name, room, 18, bold=True):
         text_element(root, EDGE, y, line, size=18, bold=True)
         y += 22
-    facts = [
-        f"{words.dating_summary(plan, on_page=True)}. {words.today_summary(plan, on_page=True)}."
-    ]
+    w = Words.of(plan)
+    facts = [f"{w.dating_summary(plan, on_page=True)}. {w.today_summary(plan, on_page=True)}."]
     if plan.plan_id:
-        facts.append(words.PLAN_ID.format(plan_id=for_xml(plan.plan_id)))
-    if plan.dating.explanation:
-        facts.append(words.DATING_EXPLANATION.format(explanation=for_xml(plan.dating.explanation)))
-    facts.extend(words.DATING_NOTE.format(note=for_xml(note)) for note in plan.dating.notes)
+        facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
+    explanation, notes = w.dating_texts(plan.dating)
+    if explanation:
+        facts.append(w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation)))
+    facts.extend(w.t(words.DATING_NOTE, note=for_xml(note)) for note in notes)
     for fact in facts:
         y = _paragraph(root, y, fact)
     y += 6
@@ -62,13 +62,13 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
 
     left_out = [item for item in plan.milestones if not item.on_timeline]
     if left_out:
-        y = _paragraph(root, y, words.NOT_ON_TIMELINE, fill=MUTED, bold=True)
+        y = _paragraph(root, y, w.t(words.NOT_ON_TIMELINE), fill=MUTED, bold=True)
         for item in left_out:
-            line = words.TITLE_AND_REASON.format(title=item.title, reason=item.reason)
+            line = w.t(words.TITLE_AND_REASON, title=item.title, reason=item.reason)
             y = _paragraph(root, y, for_xml(line), fill=MUTED)
         y += 6
-    y = _paragraph(root, y, words.WARNING_SIGNS, bold=True)
-    y = _paragraph(root, y, words.WARNING_SIGNS_LEAD)
+    y = _paragraph(root, y, w.t(words.WARNING_SIGNS), bold=True)
+    y = _paragraph(root, y, w.t(words.WARNING_SIGNS_LEAD))
     for sign in plan.warning_signs:
         y = _paragraph(root, y, for_xml(sign), bullet=True)
     if plan.urgent_advice:
