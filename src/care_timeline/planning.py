@@ -18,7 +18,7 @@ from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester
 from .profile import Profile
-from .protocol import default_protocol
+from .protocol import default_languages, default_protocol
 from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
 from .vocabulary import Timing
 
@@ -82,10 +82,15 @@ def plan(
     protocol: Protocol | None = None,
     today: date | None = None,
     plan_id: str | None = None,
+    *,
+    language: str | None = None,
 ) -> Plan:
     """Date every milestone of ``protocol`` for this pregnancy and decide what applies.
 
     ``today`` defaults to the real today; pass it for reproducible output.
+    ``language`` picks the default protocol's translation (and with it the words
+    every export writes); a protocol passed in brings its own language, which
+    ``language``, if given, must match.
 
     >>> from datetime import date
     >>> p = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
@@ -97,9 +102,7 @@ def plan(
     profile = Profile() if profile is None else profile
     if not isinstance(profile, Profile):
         raise ProfileError(field="profile", value=type(profile).__name__, allowed="a Profile")
-    protocol = default_protocol() if protocol is None else protocol
-    if not isinstance(protocol, Protocol):
-        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
+    protocol = _protocol(protocol, language)
     today = date.today() if today is None else today
     if isinstance(today, datetime) or not isinstance(today, date):
         raise PlanError(field="today", value=today, allowed="a datetime.date")
@@ -135,6 +138,26 @@ def plan(
             for stage in protocol.trimesters
         ),
     )
+
+
+def _protocol(protocol: Protocol | None, language: str | None) -> Protocol:
+    if protocol is None:
+        if language is not None and language not in default_languages():
+            raise PlanError(
+                field="language",
+                value=language,
+                allowed="one of " + ", ".join(default_languages()),
+            )
+        return default_protocol(language or "en")
+    if not isinstance(protocol, Protocol):
+        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
+    if language is not None and language != protocol.language:
+        raise PlanError(
+            field="language",
+            value=language,
+            allowed=f"the protocol's own language, {protocol.language!r} (or none)",
+        )
+    return protocol
 
 
 def _check_plan_id(plan_id: str | None) -> None:
