@@ -109,6 +109,11 @@ class Plan(FrozenModel):
     trimesters: tuple[Trimester, ...] = ()
     """The protocol's stages of pregnancy, dated for this plan."""
 
+    @property
+    def language(self) -> str:
+        """The plan's language: its protocol's, in which every export writes its words."""
+        return self.protocol.language
+
     def milestone(self, milestone_id: str) -> Milestone:
         """The milestone with this id; :class:`~care_timeline.UnknownMilestoneError`
         (also a ``KeyError``) if the plan has none."""

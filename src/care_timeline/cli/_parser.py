@@ -152,6 +152,13 @@ def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--language",
+        metavar="LANG",
+        help="the language of the default protocol and of every word written: "
+        + ", ".join(ct.default_languages())
+        + " (default: en; a --protocol file brings its own)",
+    )
     parser.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 10/05/2027")
     parser.add_argument("--today", metavar="D", help="the plan's today (default: the real today)")
     parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
@@ -273,6 +280,11 @@ def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None
         "show", help="print the default protocol (or FILE, validated) as TOML or FHIR"
     )
     show.add_argument("file", nargs="?", metavar="FILE")
+    show.add_argument(
+        "--language",
+        metavar="LANG",
+        help="the default protocol's translation to show: " + ", ".join(ct.default_languages()),
+    )
     show.add_argument(
         "--format",
         choices=("toml", "fhir"),

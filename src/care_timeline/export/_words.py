@@ -227,7 +227,7 @@ class Words:
     @classmethod
     def of(cls, plan: Plan) -> Words:
         """The words of the plan's language."""
-        return cls(language(plan.protocol.language))
+        return cls(language(plan.language))
 
     def t(self, message: str, /, **values: Any) -> str:
         """The message in this language, its named parts filled in."""

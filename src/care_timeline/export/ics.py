@@ -85,7 +85,9 @@ def render(
     # (icalendar does not know these two as TEXT properties).
     calendar.add("name", vText(name))
     calendar.add("x-wr-calname", vText(name))
-    calendar.add("description", plan.clinician_note)
+    # LANGUAGE (RFC 5545 3.2.10) on the texts written in the plan's language.
+    lang = {"LANGUAGE": plan.language}
+    calendar.add("description", plan.clinician_note, parameters=lang)
     calendar.add("x-wr-caldesc", vText(plan.clinician_note))
     calendar.add("uid", _uid(plan, "calendar"))
     # For subscriptions: how often a client should fetch the URL again.
@@ -117,14 +119,21 @@ def _event(
         event.add("rrule", _rrule(item.every_days, item.occurrences[-1]))
     else:
         event.add("dtend", item.end + timedelta(days=1))
-    event.add("summary", w.t(words.CALENDAR_TITLES[item.applicability], title=item.title))
-    event.add("description", _description(plan, item, w))
+    lang = {"LANGUAGE": plan.language}
+    event.add(
+        "summary",
+        w.t(words.CALENDAR_TITLES[item.applicability], title=item.title),
+        parameters=lang,
+    )
+    event.add("description", _description(plan, item, w), parameters=lang)
     # Nothing here is a booked appointment: none of it should mark the whole day busy.
     event.add("transp", "TRANSPARENT")
     if item.on_timeline:
         event.add("status", "CONFIRMED")
         if trigger is not None and _gets_reminder(item):
-            event.add_component(_alarm(event_summary=str(event["summary"]), trigger=trigger))
+            event.add_component(
+                _alarm(event_summary=str(event["summary"]), trigger=trigger, language=plan.language)
+            )
     else:
         event.add("status", "CANCELLED")
     return event
@@ -147,10 +156,10 @@ def _gets_reminder(item: Milestone) -> bool:
     return not (item.occurrences and item.applicability != "applies")
 
 
-def _alarm(*, event_summary: str, trigger: timedelta) -> Alarm:
+def _alarm(*, event_summary: str, trigger: timedelta, language: str) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", event_summary)
+    alarm.add("description", event_summary, parameters={"LANGUAGE": language})
     alarm.add("trigger", trigger, parameters={"RELATED": "START"})
     return alarm
 
