@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -32,7 +32,7 @@ HEADER = """\
 # Protocol texts are not here: they are translated in the protocol files.
 # See docs/languages.md."""
 # Fixed, so the files change only when the messages do.
-STAMP = datetime(2026, 1, 1, tzinfo=timezone.utc)
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def template() -> Catalog:

@@ -80,15 +80,6 @@ class Trimester(FrozenModel):
     start_ga: GestationalAge
     end_ga: GestationalAge | None
 
-    @property
-    def weeks(self) -> str:
-        """Its span in weeks and days: ``to 13w6d``, ``14w0d–27w6d``, ``from 28w0d``."""
-        if self.end_ga is None:
-            return f"from {self.start_ga}"
-        if self.start_ga.total_days == 0:
-            return f"to {self.end_ga}"
-        return f"{self.start_ga}–{self.end_ga}"
-
 
 class Plan(FrozenModel):
     """A dated care timeline, for discussion with a clinician."""

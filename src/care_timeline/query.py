@@ -250,11 +250,11 @@ def upcoming_table(
     w = Words(language(language_tag))
     if not found:
         return w.t(words.QUERY_NOTHING, first=start.isoformat(), last=end.isoformat()) + "\n"
-    header = ("date", "GA", "id", "milestone", "what", "applicability")
+    header = tuple(w.t(heading) for heading in words.QUERY_COLUMNS)
     rows = [
         (
             item.on.isoformat(),
-            str(item.gestational_age),
+            w.ga(item.gestational_age),
             for_terminal(item.plan_id or ""),
             item.milestone_id,
             item.what_in(w),

@@ -456,7 +456,7 @@ def test_warning_signs_and_urgent_advice_go_with_the_flagged_activities() -> Non
     plan = make()
     assert plan.urgent_advice
     listed = "\n".join(f"- {sign}" for sign in plan.warning_signs)
-    block = f"Warning signs\nContact your care team at once if you notice:\n{listed}"
+    block = f"Warning signs\nIf you notice any of these, the advice is to contact your care team at once:\n{listed}"
     for milestone, detail in activities(fhir.plan_bundle(plan)).items():
         text = detail["description"]
         if milestone in WARNED:

@@ -691,6 +691,16 @@ def print_pages(tmp_path: Path, html: str, paper: str) -> list[str]:
     return [" ".join(sheet.split()) for sheet in text.split("\f") if sheet.strip()]
 
 
+def turkish_plan() -> ct.Plan:
+    """The example plan in Turkish: longer words, the same milestones."""
+    return ct.plan(
+        ct.Dating.from_due_date(DUE),
+        ct.Profile(fetuses=1, prior_preterm_birth=True),
+        today=TODAY,
+        language="tr",
+    )
+
+
 def v1_plan() -> ct.Plan:
     """A shorter plan: the version-1 protocol's eight milestones."""
     protocol = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
@@ -705,23 +715,26 @@ def v1_plan() -> ct.Plan:
 @needs_browser
 @needs_pdftotext
 @pytest.mark.parametrize("paper", ["Letter", "A4"])  # Letter: the browser's default, the shorter
-@pytest.mark.parametrize("which", ["example", "tallest"])
+@pytest.mark.parametrize("which", ["example", "tallest", "turkish"])
 def test_a_long_plan_continues_on_a_second_sheet_that_says_so(
     tmp_path: Path, paper: str, which: str
 ) -> None:
-    plan = example_plan() if which == "example" else tallest_plan()
+    plan = {"example": example_plan, "tallest": tallest_plan, "turkish": turkish_plan}[which]()
     sheets = print_pages(tmp_path, ct.to_html(plan), paper)
     assert 1 <= len(sheets) <= 2, len(sheets)
+    page_numbers = "Sayfa {number}/{count}" if which == "turkish" else "Page {number} of {count}"
     for number, sheet in enumerate(sheets, start=1):
-        assert f"Page {number} of {len(sheets)}" in sheet
+        assert page_numbers.format(number=number, count=len(sheets)) in sheet
     # The first sheet holds what matters most: the timeline, the warning signs, when
     # to go to hospital now, and the note; the table may run on.
     first = sheets[0]
     assert plan.trimesters[0].name in first  # the chart's band labels
-    assert "Warning signs" in first
+    assert ("Uyarı belirtileri" if which == "turkish" else "Warning signs") in first
     assert " ".join((plan.urgent_advice or "").split()) in first
     assert plan.clinician_note.split(":")[0] in first
-    assert "Milestones" in " ".join(sheets)
+    assert ("Önemli dönemler ve tarihler" if which == "turkish" else "Milestones") in " ".join(
+        sheets
+    )
     assert all(item.title.split()[0] in " ".join(sheets) for item in plan.milestones)
 
 

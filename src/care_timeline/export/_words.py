@@ -29,7 +29,7 @@ from ..errors import ExportError
 if TYPE_CHECKING:
     from ..dating import Dating
     from ..gestational_age import GestationalAge
-    from ..plan_model import Milestone, Plan
+    from ..plan_model import Milestone, Plan, Trimester
 
 # -- single words and labels ---------------------------------------------------------
 
@@ -96,7 +96,9 @@ MILESTONES = N_("Milestones")
 PAGE_NUMBERS = N_("Page {page} of {pages}")
 """At the foot of every printed sheet of the page."""
 WARNING_SIGNS = N_("Warning signs")
-WARNING_SIGNS_LEAD = N_("Contact your care team at once if you notice:")
+WARNING_SIGNS_LEAD = N_(
+    "If you notice any of these, the advice is to contact your care team at once:"
+)
 NOT_ON_TIMELINE = N_("Does not apply, so not on the timeline")
 TABLE_COLUMNS = (N_("Milestone"), N_("Dates, weeks+days"), N_("For you"))
 """The printable page's table heads."""
@@ -136,6 +138,10 @@ RANGE = N_("{first} to {last}")
 COMPACT_RANGE = N_("{first} – {last}")
 """A range in a table cell, where room is short."""
 CHART_RANGE = N_("{first}–{last}")
+TRIMESTER_TO = N_("to {end}")
+TRIMESTER_FROM = N_("from {start}")
+TRIMESTER_BAND = N_("{name} · {weeks}")
+"""A stage of pregnancy on the chart: its name and its weeks."""
 """A range beside a lane of the chart, where room is shortest."""
 SERIES = N_("{count} date, {rhythm}", "{count} dates, {rhythm}")
 WEEKLY = N_("weekly")
@@ -157,6 +163,16 @@ QUERY_ENDED = N_("ended")
 QUERY_OCCURRENCE = N_("{number} of {count}")
 QUERY_OCCURRENCE_IN_RANGE = N_("{occurrence}, {count} in range")
 QUERY_NOTHING = N_("No milestones from {first} to {last}.")
+QUERY_COLUMNS = (
+    N_("date"),
+    N_("GA"),
+    N_("id"),
+    N_("milestone"),
+    N_("what"),
+    N_("applicability"),
+)
+"""The planning list's column heads on a terminal (the values of the last column
+are the words --applicability takes)."""
 
 # -- what changed between two plans (diff) ------------------------------------------------
 
@@ -294,6 +310,14 @@ class Words:
         if item.start == item.end:
             return self.day_month(item.start)
         return self.t(CHART_RANGE, first=self.day_month(item.start), last=self.day_month(item.end))
+
+    def trimester_weeks(self, stage: Trimester) -> str:
+        """A stage's span in weeks: ``to 13w6d``, ``14w0d–27w6d``, ``from 28w0d``."""
+        if stage.end_ga is None:
+            return self.t(TRIMESTER_FROM, start=self.ga(stage.start_ga))
+        if stage.start_ga.total_days == 0:
+            return self.t(TRIMESTER_TO, end=self.ga(stage.end_ga))
+        return self.t(CHART_RANGE, first=self.ga(stage.start_ga), last=self.ga(stage.end_ga))
 
     def rhythm(self, every_days: int) -> str:
         """How often a series repeats: ``weekly``, ``every 2 weeks``, ``every 10 days``."""

@@ -174,7 +174,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
         x0, x1 = axis.x(max(stage.start, axis.day0)), axis.x(min(after, axis.end))
         if x1 <= x0:
             continue
-        label, weeks = stage.name, stage.weeks
+        label = stage.name
         if number % 2 == 0:
             element(
                 backdrop,
@@ -187,7 +187,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
                     "fill": BAND,
                 },
             )
-        text = f"{label} · {weeks}"
+        text = w.t(words.TRIMESTER_BAND, name=label, weeks=w.trimester_weeks(stage))
         if text_width(text, TRIMESTER_FONT) > x1 - x0 - 4:
             text = label
         text_element(
