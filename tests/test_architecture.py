@@ -20,14 +20,14 @@ NAME = "care_timeline"
 LAYERS: list[set[str]] = [
     {"_text", "vocabulary", "errors"},
     {"_model", "_files", "values"},
-    {"gestational_age"},
-    {"ultrasound", "dating"},
+    {"gestational_age", "_i18n"},
+    {"ultrasound", "dating", "ongoing"},
     {"profile"},
     {"protocol"},
     {"plan_model"},
     {"planning", "fields"},
     {"export"},
-    {"query"},
+    {"query", "plan_diff"},
     {"batch"},
     {"cli"},
 ]

@@ -52,6 +52,31 @@ CASES: dict[str, tuple[Callable[[], ct.Plan], dict[str, Any]]] = {
         ),
         {"reminders": timedelta(hours=8)},
     ),
+    # In Turkish: the default protocol's translation and the Turkish catalog; a
+    # reconciled dating (its explanation) and two risk factors (a Turkish list).
+    "tr-reconciled": (
+        lambda: ct.plan(
+            ct.Dating.reconcile(
+                ct.Dating.from_lmp(date(2026, 8, 3)),
+                ct.Dating.from_ultrasound(ga="10w2d", scan_date=date(2026, 10, 5)),
+            ),
+            ct.Profile(fetuses=1, prior_preterm_birth=True, risk_factors=("trauma", "biopsy")),
+            today=TODAY,
+            plan_id="klinik-7/0042",
+            language="tr",
+        ),
+        {},
+    ),
+    # In Turkish: twins with a late scan (the suboptimal-dating note), no reminders.
+    "tr-twins-late-scan": (
+        lambda: ct.plan(
+            ct.Dating.from_ultrasound(ga="23w0d", scan_date=date(2026, 11, 20)),
+            ct.Profile(fetuses=2),
+            today=TODAY,
+            language="tr",
+        ),
+        {"reminders": None, "calendar_name": "Gebelik takvimi"},
+    ),
 }
 SUFFIX = {"text": "txt"}
 

@@ -23,7 +23,8 @@ def make(plan_id: str, due: date, **profile: object) -> ct.Plan:
 
 # due 2027-05-10: day 0 is 2026-08-03, 16w0d is 2026-11-23 (weekly and fortnightly series start)
 SINGLE = make("z-single", date(2027, 5, 10), fetuses=1, prior_preterm_birth=True)
-SAME = make("m-same", date(2027, 5, 10))  # same dates, nothing known: injections are "discuss"
+# same dates, nothing known: cervical checks and injections are "discuss"
+SAME = make("m-same", date(2027, 5, 10))
 # due 2027-06-20: day 0 is 2026-09-13, 12w0d is 2026-12-06; twins: no cerclage, no injections
 TWINS = make("a-twins", date(2027, 6, 20), fetuses=2)
 PLANS = [SINGLE, TWINS, SAME]
@@ -47,10 +48,12 @@ def test_first_ten_days_of_december() -> None:
     assert listed(ct.upcoming(PLANS, date(2026, 12, 1), date(2026, 12, 10))) == [
         ("2026-12-06", "a-twins", "cervical-change-risk", "starts", "12w0d", "applies"),
         # 2026-12-07 is 18w0d: the 2nd fortnightly check, the 3rd weekly injection
-        ("2026-12-07", "m-same", "cervical-monitoring", "2 of 5", "18w0d", "applies"),
+        # nothing known: checks and injections fall to the protocol's last rule, discuss
+        ("2026-12-07", "m-same", "cervical-monitoring", "2 of 5", "18w0d", "discuss"),
         ("2026-12-07", "m-same", "progesterone-injections", "3 of 21", "18w0d", "discuss"),
+        # a prior preterm birth: checks apply; weekly injections are only ever to discuss
         ("2026-12-07", "z-single", "cervical-monitoring", "2 of 5", "18w0d", "applies"),
-        ("2026-12-07", "z-single", "progesterone-injections", "3 of 21", "18w0d", "applies"),
+        ("2026-12-07", "z-single", "progesterone-injections", "3 of 21", "18w0d", "discuss"),
     ]
 
 
@@ -73,15 +76,14 @@ def test_one_milestone_across_a_month() -> None:
         PLANS,
         date(2026, 11, 24),
         date(2026, 12, 31),
-        milestone="progesterone-injections",
+        milestone="cervical-monitoring",
         applicability=["applies"],
     )
-    assert listed(found) == [  # weekly from 2026-11-23 (the first dose is before the range)
-        ("2026-11-30", "z-single", "progesterone-injections", "2 of 21", "17w0d", "applies"),
-        ("2026-12-07", "z-single", "progesterone-injections", "3 of 21", "18w0d", "applies"),
-        ("2026-12-14", "z-single", "progesterone-injections", "4 of 21", "19w0d", "applies"),
-        ("2026-12-21", "z-single", "progesterone-injections", "5 of 21", "20w0d", "applies"),
-        ("2026-12-28", "z-single", "progesterone-injections", "6 of 21", "21w0d", "applies"),
+    # every 14 days from 2026-11-23 (the first check is before the range); m-same has the
+    # same dates but its checks are only to discuss, and the twins' start on 2027-01-03
+    assert listed(found) == [
+        ("2026-12-07", "z-single", "cervical-monitoring", "2 of 5", "18w0d", "applies"),
+        ("2026-12-21", "z-single", "cervical-monitoring", "3 of 5", "20w0d", "applies"),
     ]
 
 
@@ -147,10 +149,11 @@ def test_command_table_then_bad_rows(capsys: pytest.CaptureFixture[str], patient
     assert lines[0].split() == ["date", "GA", "id", "milestone", "what", "applicability"]
     assert [line.split() for line in lines[1:]] == [
         ["2026-12-06", "12w0d", "a-twins", "cervical-change-risk", "starts", "applies"],
-        ["2026-12-07", "18w0d", "m-same", "cervical-monitoring", "2", "of", "5", "applies"],
+        # as in test_first_ten_days_of_december: m-same knows nothing, z-single a preterm birth
+        ["2026-12-07", "18w0d", "m-same", "cervical-monitoring", "2", "of", "5", "discuss"],
         ["2026-12-07", "18w0d", "m-same", "progesterone-injections", "3", "of", "21", "discuss"],
         ["2026-12-07", "18w0d", "z-single", "cervical-monitoring", "2", "of", "5", "applies"],
-        ["2026-12-07", "18w0d", "z-single", "progesterone-injections", "3", "of", "21", "applies"],
+        ["2026-12-07", "18w0d", "z-single", "progesterone-injections", "3", "of", "21", "discuss"],
     ]
     assert err.splitlines() == [
         "care-timeline: line 4, id 'bad': due_date: '2027-02-30' is not valid; "
@@ -183,6 +186,7 @@ def test_command_csv_with_filters(capsys: pytest.CaptureFixture[str], patients: 
         "what",
         "applicability",
         "reason",
+        "status",
     ]
     assert [row[:4] + row[5:7] for row in rows[1:]] == [
         ["2026-12-06", "12w0d", "a-twins", "cerclage-placement", "starts", "not-applicable"],
@@ -224,3 +228,86 @@ def test_command_bad_options_exit_2(
     out, err = capsys.readouterr()
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and f"{field}:" in err, err
+
+
+# -- in a window, passed, and one row per patient ----------------------------------------
+# Due 2027-05-10: day 0 is 2026-08-03. With nothing known, under protocol version 2:
+#   cervical-change-risk   12w0d-22w6d  2026-10-26 .. 2027-01-10  applies
+#   cerclage-placement     12w0d-14w6d  2026-10-26 .. 2026-11-15  discuss
+#   cervical-monitoring    every 14 d   2026-11-23, 12-07, 12-21, 2027-01-04, 01-18  discuss
+#   cerclage-if-cervix-shortens 16w0d-23w6d  2026-11-23 .. 2027-01-17  discuss
+#   progesterone-injections weekly     2026-11-23 .. 2027-04-12 (21 doses)  discuss
+#   vaginal-progesterone   16w0d-36w0d  2026-11-23 .. 2027-04-12  discuss
+#   preterm-birth-watch    23w0d-31w6d  2027-01-11 .. 2027-03-14  applies
+#   late-preterm-watch     32w0d-36w6d  2027-03-15 .. 2027-04-18  applies
+#   cerclage-removal       36w0d-37w0d  2027-04-12 .. 2027-04-19  discuss
+#   due-date               40w0d        2027-05-10                applies
+UNKNOWN = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY, plan_id="u")
+
+
+def _rows(found: list[ct.Upcoming]) -> list[tuple[str, str, str]]:
+    return [(u.on.isoformat(), u.milestone_id, u.what) for u in found]
+
+
+def test_passed_finds_the_window_that_ended_in_the_range() -> None:
+    found = ct.upcoming(
+        [UNKNOWN], date(2027, 1, 1), date(2027, 1, 31), applicability=["applies"], status="passed"
+    )
+    assert _rows(found) == [("2027-01-10", "cervical-change-risk", "ended")]  # 22w6d
+
+
+def test_in_window_finds_who_is_inside_a_window_during_the_range() -> None:
+    week = (date(2026, 12, 1), date(2026, 12, 7))
+    assert _rows(ct.upcoming([UNKNOWN], *week, applicability=["applies"], status="in-window")) == [
+        ("2026-12-01", "cervical-change-risk", "in window")  # the range's first day, 17w1d
+    ]
+    assert _rows(ct.upcoming([UNKNOWN], *week, applicability=["discuss"], status="in-window")) == [
+        ("2026-12-01", "cerclage-if-cervix-shortens", "in window"),
+        ("2026-12-01", "vaginal-progesterone", "in window"),
+        ("2026-12-07", "cervical-monitoring", "2 of 5"),  # Nov 23 + 14 days
+        ("2026-12-07", "progesterone-injections", "3 of 21"),  # Nov 23, 30, Dec 7
+    ]
+
+
+def test_in_window_between_two_doses_of_a_series() -> None:
+    # Checks fall on Nov 23 and Dec 7; the range lies between them, inside the series.
+    found = ct.upcoming(
+        [UNKNOWN],
+        date(2026, 11, 24),
+        date(2026, 12, 6),
+        milestone="cervical-monitoring",
+        applicability=["discuss"],
+        status="in-window",
+    )
+    assert _rows(found) == [("2026-11-24", "cervical-monitoring", "in window")]
+
+
+def test_summary_collapses_a_series_to_its_first_date_in_the_range() -> None:
+    found = ct.upcoming(
+        [UNKNOWN], date(2026, 11, 23), date(2027, 1, 31), applicability=["discuss"], summary=True
+    )
+    assert _rows(found) == [
+        ("2026-11-23", "cervical-monitoring", "1 of 5, 5 in range"),
+        ("2026-11-23", "cerclage-if-cervix-shortens", "starts"),
+        # Nov 23, 30; Dec 7, 14, 21, 28; Jan 4, 11, 18, 25: ten doses in the range
+        ("2026-11-23", "progesterone-injections", "1 of 21, 10 in range"),
+        ("2026-11-23", "vaginal-progesterone", "starts"),
+    ]
+    every_dose = ct.upcoming(
+        [UNKNOWN], date(2026, 11, 23), date(2027, 1, 31), applicability=["discuss"]
+    )
+    assert len(every_dose) == 5 + 1 + 10 + 1
+
+
+def test_status_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,due_date\nu,2027-05-10\nlater,2027-07-10\n", encoding="utf-8")
+    argv = ["upcoming", str(path), "--from", "2027-01-01", "--to", "2027-01-31"]
+    code = main(
+        [*argv, "--today", "2026-11-24", "--status", "passed", "--applicability", "applies"]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    # due 2027-07-10: day 0 2026-10-03, 22w6d is 2027-03-12, outside the range
+    assert out.splitlines()[1:] == ["2027-01-10  22w6d  u   cervical-change-risk  ended  applies"]
+    assert main([*argv, "--status", "soon"]) == 2

@@ -388,15 +388,17 @@ def test_cli_json_shows_the_explanation(capsys: pytest.CaptureFixture[str]) -> N
     assert data["gestational_age_today"] == "17w3d"
     code, text, _ = _run(argv, capsys)
     assert code == 0
-    assert "Dating: ultrasound at 10w2d differs from LMP by 9 days (> 7)" in text
-    assert "(dated by the last menstrual period and an ultrasound scan, reconciled)" in text
+    assert (
+        "How the pregnancy was dated: ultrasound at 10w2d differs from LMP by 9 days (> 7)" in text
+    )
+    assert "dated by the last menstrual period and an ultrasound scan, reconciled." in text
 
 
 def test_cli_text_shows_the_suboptimal_note(capsys: pytest.CaptureFixture[str]) -> None:
     argv = ["--scan-ga", "23w0d", "--scan-date", "2027-01-05", "--today", "2027-01-05"]
     code, out, _ = _run(argv, capsys)
     assert code == 0
-    assert "Note: suboptimally dated (ACOG Committee Opinion 700)" in out
+    assert "Note on the dating: suboptimally dated (ACOG Committee Opinion 700)" in out
 
 
 @pytest.mark.parametrize(

@@ -34,8 +34,10 @@ from .export import (
     BATCH_FORMATS,
     DEFAULT_REMINDER,
     FORMATS,
+    protocol_to_fhir,
     render,
     to_csv,
+    to_fhir,
     to_html,
     to_ics,
     to_json,
@@ -58,6 +60,7 @@ from .protocol import (
     Condition,
     MilestoneSpec,
     Protocol,
+    default_languages,
     default_protocol,
     default_protocol_text,
     load_protocol,
@@ -76,9 +79,11 @@ from .values import (
 from .vocabulary import (
     APPLICABILITIES,
     ON_TIMELINE,
+    QUERY_STATUSES,
     Applicability,
     Category,
     MilestoneKind,
+    QueryStatus,
     Timing,
 )
 
@@ -96,6 +101,7 @@ if TYPE_CHECKING:
         write_batch,
     )
     from .export.ics import check_calendar_name
+    from .plan_diff import DIFF_FORMATS, MilestoneChange, PlanDiff, diff, render_diff
     from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
 
 __version__ = "0.1.0"
@@ -114,6 +120,11 @@ _LAZY = {
     "read_patients": "batch",
     "write_batch": "batch",
     "Upcoming": "query",
+    "DIFF_FORMATS": "plan_diff",
+    "MilestoneChange": "plan_diff",
+    "PlanDiff": "plan_diff",
+    "diff": "plan_diff",
+    "render_diff": "plan_diff",
     "upcoming": "query",
     "upcoming_csv": "query",
     "upcoming_table": "query",
@@ -151,6 +162,7 @@ __all__ = [
     "MilestoneKind",
     "MilestoneSpec",
     "Protocol",
+    "default_languages",
     "default_protocol",
     "default_protocol_text",
     "load_protocol",
@@ -158,6 +170,7 @@ __all__ = [
     # planning and its result
     "APPLICABILITIES",
     "ON_TIMELINE",
+    "QueryStatus",
     "Milestone",
     "Plan",
     "ProtocolRef",
@@ -171,8 +184,10 @@ __all__ = [
     "DEFAULT_REMINDER",
     "FORMATS",
     "check_calendar_name",
+    "protocol_to_fhir",
     "render",
     "to_csv",
+    "to_fhir",
     "to_html",
     "to_ics",
     "to_json",
@@ -193,12 +208,19 @@ __all__ = [
     "parse_timestamp",
     "parse_yes_no",
     "profile_from_fields",
+    # what changed between two plans
+    "DIFF_FORMATS",
+    "MilestoneChange",
+    "PlanDiff",
+    "diff",
+    "render_diff",
     # many patients
     "ERRORS_FILE",
     "BatchReport",
     "PatientRow",
     "PlanResult",
     "RowError",
+    "QUERY_STATUSES",
     "Upcoming",
     "count_patients",
     "file_name",

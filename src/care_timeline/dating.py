@@ -6,16 +6,16 @@ method and the inputs, so a plan can say how it was dated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
 from pydantic import field_validator
 
+from ._i18n import SOURCE_LANGUAGE, Language, language
 from ._model import CheckedModel
 from .errors import CareTimelineError, DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
-from .ultrasound import compare, ga_from_crl, suboptimal_dating_note
+from .ultrasound import Comparison, compare, ga_from_crl, suboptimal_dating_note
 from .values import parse_date
 
 __all__ = ["Dating", "DatingMethod"]
@@ -84,6 +84,60 @@ class Dating(CheckedModel):
     def gestational_age_on(self, on: date | str) -> GestationalAge | None:
         """GA on a calendar day; ``None`` before day 0."""
         return GestationalAge.between(self.due_date, _date("on", on, bounded=False))
+
+    def texts(self, lang: Language) -> tuple[str | None, tuple[str, ...]]:
+        """The explanation and notes in ``lang``.
+
+        The plan's JSON keeps them in English, as the library wrote them; when the
+        stored text is what the library writes for this dating's own inputs, it is
+        written again in ``lang``. Any other text (a note an app added) is shown as
+        given.
+        """
+        explanation, notes = self.explanation, self.notes
+        if lang.base == SOURCE_LANGUAGE:
+            return explanation, notes
+        english = language(SOURCE_LANGUAGE)
+        comparison, scan_day, ages = self._scan_comparison()
+        if (
+            comparison is not None
+            and scan_day is not None
+            and explanation == comparison.explanation(scan_day, english)
+        ):
+            explanation = comparison.explanation(scan_day, lang)
+        if scan_day is not None and ages:
+            own = suboptimal_dating_note(scan_day, ages, english)
+            mine = suboptimal_dating_note(scan_day, ages, lang)
+            notes = tuple(mine if note == own and mine else note for note in notes)
+        return explanation, notes
+
+    def _scan_comparison(
+        self,
+    ) -> tuple[Comparison | None, date | None, dict[str, GestationalAge]]:
+        """What :meth:`reconcile` and :meth:`from_ultrasound` compared, read back
+        from the recorded inputs (nothing when they are not there)."""
+        inputs = self.inputs
+        try:
+            scan_day = date.fromisoformat(str(inputs["scan_date"]))
+        except (KeyError, ValueError):
+            return None, None, {}
+        try:
+            if self.method == "reconciled":
+                lmp_ga = GestationalAge.parse(str(inputs["lmp_ga_at_scan"]))
+                us_ga = GestationalAge.parse(str(inputs["ultrasound_ga_at_scan"]))
+                comparison = compare(lmp_ga, us_ga)
+                ages = {"LMP": lmp_ga}
+                if comparison.redate:
+                    ages["ultrasound"] = us_ga
+                return comparison, scan_day, ages
+            if self.method == "ultrasound":
+                if "scan_ga" in inputs:
+                    scan_ga = GestationalAge.parse(str(inputs["scan_ga"]))
+                else:
+                    scan_ga = ga_from_crl(float(inputs["crl_mm"]))
+                return None, scan_day, {"ultrasound": scan_ga}
+        except (KeyError, ValueError):
+            pass  # inputs an app wrote by hand: shown as they are
+        return None, scan_day, {}
 
     def date_at(self, ga: GestationalAge | str) -> date:
         """The calendar day on which the pregnancy reaches ``ga``."""
@@ -288,85 +342,3 @@ def _int_in(field: str, value: Any, bounds: tuple[int, int], unit: str) -> int:
             field=field, value=value, allowed=f"a whole number of {unit}, {low}-{high}"
         )
     return value
-
-
-EVENT_INPUTS = ("lmp", "on", "conception", "transfer", "scan_date")
-"""The inputs that are days something happened (a period, the day a gestational
-age was found, a conception, a transfer, a scan): none can come after today."""
-_WHAT = {
-    "due_date": "a due date",
-    "lmp": "an LMP",
-    "on": "a day of the gestational age",
-    "conception": "a conception",
-    "transfer": "a transfer",
-    "scan_date": "a scan",
-}
-_ANCHORS: dict[str, str] = {
-    "due-date": "due_date",
-    "lmp": "lmp",
-    "gestational-age": "on",
-    "conception": "conception",
-    "embryo-transfer": "transfer",
-    "ultrasound": "scan_date",
-}
-
-
-def anchor(dating: Dating) -> tuple[str, date]:
-    """The input the due date moves with, day for day, and its date: the due
-    date itself, the LMP, the day of a gestational age, the conception, the
-    transfer or the scan (for a reconciled dating, that of the one chosen)."""
-    field = _ANCHORS.get(dating.method)
-    if dating.method == "reconciled":
-        field = "lmp" if dating.inputs.get("chosen") == "lmp" else "scan_date"
-    day = _input_day(dating, field) if field else None
-    if field is None or day is None:
-        return "due_date", dating.due_date
-    return field, day
-
-
-def check_against_today(
-    dating: Dating, today: date, *, names: Mapping[str, str] | None = None
-) -> None:
-    """Refuse a dating that cannot describe a pregnancy going on ``today``: a
-    dating event after today, or a due date that puts today past 44w6d. The
-    error names the input as ``names`` calls it (default: its own name)."""
-    for input_name in EVENT_INPUTS:
-        day = _input_day(dating, input_name)
-        field = (names or {}).get(input_name, input_name)
-        if day is not None and day > today:
-            raise DatingError(
-                f"{field}: {day.isoformat()} is after today ({today.isoformat()}); "
-                f"expected a day on or before {today.isoformat()}",
-                field=field,
-                value=day.isoformat(),
-                allowed=f"a day on or before today ({today.isoformat()})",
-            )
-    ga = dating.gestational_age_on(today)
-    if ga is not None and ga > MAX_GESTATIONAL_AGE:
-        input_name, day = anchor(dating)
-        field = (names or {}).get(input_name, input_name)
-        last = dating.date_at(MAX_GESTATIONAL_AGE)
-        earliest = day + (today - last)
-        allowed = (
-            f"{_WHAT[input_name]} on or after {earliest.isoformat()}, or, to plan a past "
-            "pregnancy, that pregnancy's own today"
-        )
-        raise DatingError(
-            f"{field}: {day.isoformat()} puts today ({today.isoformat()}) at {ga}, past "
-            f"{MAX_GESTATIONAL_AGE} (reached on {last.isoformat()}); expected {allowed}",
-            field=field,
-            value=day.isoformat(),
-            allowed=allowed,
-        )
-
-
-def _input_day(dating: Dating, field: str) -> date | None:
-    if field == "due_date":
-        return dating.due_date
-    text = dating.inputs.get(field)
-    if not isinstance(text, str):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None

@@ -12,11 +12,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import get_args
 
-from .dating import Dating, check_against_today
+from .dating import Dating
 from .errors import DatingError, ProfileError
 from .gestational_age import GestationalAge
-from .profile import Profile
+from .ongoing import check_against_today
+from .profile import CerclageType, Profile
 from .values import DateOrder, parse_date, parse_yes_no
 
 __all__ = [
@@ -46,10 +48,12 @@ DATING_FIELDS = (
 PROFILE_FIELDS = (
     "fetuses",
     "prior_preterm_birth",
+    "prior_second_trimester_loss",
     "short_cervix",
     "short_cervix_on",
     "membranes_ruptured",
     "cerclage_placed_on",
+    "cerclage_type",
     "cervical_length",
     "cervical_length_on",
     "risk_factors",
@@ -68,6 +72,7 @@ _METHODS: dict[str, tuple[str, ...]] = {
 }
 # An ultrasound stands alone, or beside an LMP to reconcile the two.
 _SCANS = ("crl", "scan_ga")
+_CERCLAGE_TYPES: tuple[CerclageType, ...] = get_args(CerclageType)
 
 
 def _text(fields: Mapping[str, FieldValue], name: str) -> str | None:
@@ -99,6 +104,21 @@ def _yes_no(fields: Mapping[str, FieldValue], name: str) -> bool | None:
     if value is not None and not isinstance(value, str | bool | int):
         raise ProfileError(field=name, value=value, allowed="yes/no/true/false/1/0")
     return parse_yes_no(value, field=name)
+
+
+def _cerclage_type(fields: Mapping[str, FieldValue]) -> CerclageType | None:
+    """``transvaginal`` or ``transabdominal`` (any case), or empty for unknown."""
+    text = _text(fields, "cerclage_type")
+    if text is None:
+        return None
+    for known in _CERCLAGE_TYPES:
+        if text.lower() == known:
+            return known
+    raise ProfileError(
+        field="cerclage_type",
+        value=text,
+        allowed=" or ".join(_CERCLAGE_TYPES) + ", or empty for unknown",
+    )
 
 
 def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) -> date | None:
@@ -247,10 +267,12 @@ def _profile(
     return Profile(
         fetuses=_int(fields, "fetuses", ProfileError),
         prior_preterm_birth=_yes_no(fields, "prior_preterm_birth"),
+        prior_second_trimester_loss=_yes_no(fields, "prior_second_trimester_loss"),
         short_cervix=_yes_no(fields, "short_cervix"),
         short_cervix_on=_date(fields, "short_cervix_on", date_order),
         membranes_ruptured=_yes_no(fields, "membranes_ruptured"),
         cerclage_placed_on=_date(fields, "cerclage_placed_on", date_order),
+        cerclage_type=_cerclage_type(fields),
         cervical_length_mm=length,
         cervical_length_on=_date(fields, "cervical_length_on", date_order),
         risk_factors=factors,

@@ -105,15 +105,6 @@ class Trimester(FrozenModel):
     start_ga: GestationalAge
     end_ga: GestationalAge | None
 
-    @property
-    def weeks(self) -> str:
-        """Its span in weeks and days: ``to 13w6d``, ``14w0d–27w6d``, ``from 28w0d``."""
-        if self.end_ga is None:
-            return f"from {self.start_ga}"
-        if self.start_ga.total_days == 0:
-            return f"to {self.end_ga}"
-        return f"{self.start_ga}–{self.end_ga}"
-
 
 class Plan(CheckedModel):
     """A dated care timeline, for discussion with a clinician."""
@@ -206,6 +197,11 @@ class Plan(CheckedModel):
                         f"for the due date {dating.due_date.isoformat()}",
                     )
         return self
+
+    @property
+    def language(self) -> str:
+        """The plan's language: its protocol's, in which every export writes its words."""
+        return self.protocol.language
 
     def milestone(self, milestone_id: str) -> Milestone:
         """The milestone with this id; :class:`~care_timeline.UnknownMilestoneError`

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from ._i18n import N_, language
 from ._text import control_character
-from .dating import MAX_GESTATIONAL_AGE, Dating, check_against_today
+from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
+from .ongoing import check_against_today
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile
-from .protocol import default_protocol
+from .protocol import default_languages, default_protocol
 from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
 from .values import parse_date
 
@@ -81,6 +83,8 @@ def plan(
     protocol: Protocol | None = None,
     today: date | str | None = None,
     plan_id: str | None = None,
+    *,
+    language: str | None = None,
 ) -> Plan:
     """Date every milestone of ``protocol`` for this pregnancy and decide what applies.
 
@@ -89,6 +93,9 @@ def plan(
     event (LMP, conception, transfer, scan, the day of a gestational age) after
     today, or a due date that puts today past 44w6d, is a :class:`DatingError`
     naming the input and both dates. To plan a past pregnancy, pass its own today.
+    ``language`` picks the default protocol's translation (and with it the words
+    every export writes); a protocol passed in brings its own language, which
+    ``language``, if given, must match.
 
     >>> from datetime import date
     >>> p = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
@@ -100,9 +107,7 @@ def plan(
     profile = Profile() if profile is None else profile
     if not isinstance(profile, Profile):
         raise ProfileError(field="profile", value=type(profile).__name__, allowed="a Profile")
-    protocol = default_protocol() if protocol is None else protocol
-    if not isinstance(protocol, Protocol):
-        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
+    protocol = _protocol(protocol, language)
     today = date.today() if today is None else parse_date(today, field="today", error=PlanError)
     _check_plan_id(plan_id)
     # A plan that records its end (the day the pregnancy ended, and why) may lie
@@ -140,6 +145,26 @@ def plan(
             for stage in protocol.trimesters
         ),
     )
+
+
+def _protocol(protocol: Protocol | None, language: str | None) -> Protocol:
+    if protocol is None:
+        if language is not None and language not in default_languages():
+            raise PlanError(
+                field="language",
+                value=language,
+                allowed="one of " + ", ".join(default_languages()),
+            )
+        return default_protocol(language or "en")
+    if not isinstance(protocol, Protocol):
+        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
+    if language is not None and language != protocol.language:
+        raise PlanError(
+            field="language",
+            value=language,
+            allowed=f"the protocol's own language, {protocol.language!r} (or none)",
+        )
+    return protocol
 
 
 def _check_plan_id(plan_id: str | None) -> None:
@@ -266,17 +291,23 @@ def _ga(dating: Dating, day: date) -> GestationalAge:
     return ga
 
 
+# What the engine writes into a rule's reason, in the protocol's language.
+NONE_RECORDED = N_("none recorded")
+DATE_NOT_RECORDED = N_("date not recorded")
+DAY_AND_AGE = N_("{date}, {ga}")
+
+
 def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> str:
+    lang = language(protocol.language)
+
     def shown(day: date | None) -> str:
         if day is None:
-            return "date not recorded"
-        return f"{day.isoformat()}, {_ga(dating, day)}"
+            return lang.gettext(DATE_NOT_RECORDED)
+        return lang.format(DAY_AND_AGE, date=day.isoformat(), ga=lang.ga(_ga(dating, day)))
 
+    labels = [protocol.risk_factor_label(factor) for factor in facts.profile.risk_factors]
     values: dict[str, Any] = {
-        "risk_factors": "; ".join(
-            protocol.risk_factor_label(factor) for factor in facts.profile.risk_factors
-        )
-        or "none recorded",
+        "risk_factors": lang.list(labels) if labels else lang.gettext(NONE_RECORDED),
         "cerclage_placed_on": shown(facts.profile.cerclage_placed_on),
         "short_cervix_found_on": shown(facts.short_cervix_found_on),
     }
@@ -295,7 +326,8 @@ def replan(
     ``stored`` is a :class:`Plan`, its JSON (``plan.model_dump_json()``), or that
     JSON already read into a mapping; it is checked as it loads (a
     :class:`PlanError` names the field at fault). The plan is made with
-    ``protocol`` (default: the default protocol), which must be the one the
+    ``protocol`` (default: the default protocol, in the plan's language where it
+    is shipped in it), which must be the one the
     stored plan was made with, same id and same version: another protocol's
     rules would silently change what applies.
 
@@ -315,10 +347,13 @@ def replan(
             value=type(stored).__name__,
             allowed="a Plan, its JSON text, or that JSON read into a dict",
         )
-    protocol = default_protocol() if protocol is None else protocol
+    recorded = stored.protocol
+    if protocol is None:
+        # The default protocol in the plan's own language, so its words stay the same.
+        shipped = recorded.language in default_languages()
+        protocol = default_protocol(recorded.language if shipped else "en")
     if not isinstance(protocol, Protocol):
         raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
-    recorded = stored.protocol
     if (recorded.id, recorded.version) != (protocol.id, protocol.version):
         raise PlanError(
             f"protocol: the plan was made with {recorded.id!r} version {recorded.version}, "

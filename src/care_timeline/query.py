@@ -1,24 +1,37 @@
 """Questions across many plans: who has which milestone, when.
 
-:func:`upcoming` answers "which of my patients enter the 12-week window next
-month?" and "whose injections fall this week?": every window or day that starts
-in a date range, and every occurrence of a series that falls in it.
+:func:`upcoming` answers three questions for a date range, by ``status``:
+
+- ``entering`` (the default): which of my patients enter a window (for a series:
+  have a dose or check fall) in the range — "who enters the 12-week window next
+  month?", "whose checks fall this week?";
+- ``in-window``: who is inside a window at some point of the range — "who is in
+  the cerclage window now?";
+- ``passed``: whose window ends in the range — with ``applicability="applies"``,
+  "whose cerclage window passed last month?", the case that must not be missed.
+
+``summary=True`` gives one row per patient and milestone, a series collapsed to
+its first occurrence in the range (with how many fall in it), instead of one row
+per dose.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from ._i18n import language
 from ._text import for_terminal
 from .errors import QueryError
+from .export import _words as words
+from .export._words import Words
 from .export.csv_table import table
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan
 from .values import parse_applicability, parse_date
-from .vocabulary import ON_TIMELINE, Applicability
+from .vocabulary import ON_TIMELINE, QUERY_STATUSES, Applicability, QueryStatus
 
 __all__ = [
     "DEFAULT_APPLICABILITY",
@@ -45,7 +58,9 @@ class Upcoming:
     """One patient's milestone on one day of the range."""
 
     on: date
-    """The day a window or a day starts, or one occurrence of a series falls."""
+    """The day it enters the range's question: a window's or day's start, a dose's
+    day (``entering``); the first day of the range inside the window
+    (``in-window``); the window's last day (``passed``)."""
     gestational_age: GestationalAge
     plan_id: str | None
     milestone_id: str
@@ -57,17 +72,34 @@ class Upcoming:
     """For a series: how many occurrences it has; else None."""
     applicability: Applicability
     reason: str
+    status: QueryStatus = "entering"
+    in_range: int | None = None
+    """In a summary, for a series: how many of its occurrences fall in the range."""
 
     @property
     def what(self) -> str:
-        """``starts``, ``day``, or ``3 of 11`` for an occurrence of a series."""
+        """``starts``, ``day``, ``3 of 11``, ``in window``, ``ended``; a summary's
+        series row says how many of its dates fall in the range."""
+        return self.what_in(Words(language("en")))
+
+    def what_in(self, w: Words) -> str:
+        """:attr:`what` in a language."""
+        if self.status == "passed":
+            return w.t(words.QUERY_ENDED)
         if self.occurrence is not None:
-            return f"{self.occurrence} of {self.occurrences}"
-        return "day" if self.kind == "day" else "starts"
+            of = w.t(words.QUERY_OCCURRENCE, number=self.occurrence, count=self.occurrences)
+            if self.in_range is not None:
+                return w.t(words.QUERY_OCCURRENCE_IN_RANGE, occurrence=of, count=self.in_range)
+            return of
+        if self.status == "in-window" and self.kind != "day":
+            return w.t(words.QUERY_IN_WINDOW)
+        return w.t(words.QUERY_DAY if self.kind == "day" else words.QUERY_STARTS)
 
 
-def _hits(plan: Plan, item: Milestone, start: date, end: date) -> Iterable[Upcoming]:
-    def one(on: date, occurrence: int | None) -> Upcoming:
+def _hits(
+    plan: Plan, item: Milestone, start: date, end: date, status: QueryStatus, summary: bool
+) -> Iterator[Upcoming]:
+    def one(on: date, occurrence: int | None, in_range: int | None = None) -> Upcoming:
         ga = plan.dating.gestational_age_on(on)
         assert ga is not None  # no milestone falls before the pregnancy's day 0
         return Upcoming(
@@ -81,14 +113,34 @@ def _hits(plan: Plan, item: Milestone, start: date, end: date) -> Iterable[Upcom
             occurrences=len(item.occurrences) if item.occurrences else None,
             applicability=item.applicability,
             reason=item.reason,
+            status=status,
+            in_range=in_range,
         )
 
+    if status == "passed":
+        if start <= item.end <= end:
+            yield one(item.end, None)
+        return
     if item.occurrences:
-        for number, day in enumerate(item.occurrences, start=1):
-            if start <= day <= end:
-                yield one(day, number)
-    elif start <= item.start <= end:
-        yield one(item.start, None)
+        numbered = [
+            (number, day)
+            for number, day in enumerate(item.occurrences, start=1)
+            if start <= day <= end
+        ]
+        if status == "in-window" and not numbered and item.start < start and item.end > end:
+            yield one(start, None)  # the range falls between two doses of a running series
+            return
+        if summary and numbered:
+            yield one(numbered[0][1], numbered[0][0], len(numbered))
+            return
+        for number, day in numbered:
+            yield one(day, number)
+        return
+    if status == "entering":
+        if start <= item.start <= end:
+            yield one(item.start, None)
+    elif item.start <= end and item.end >= start:
+        yield one(max(item.start, start), None)
 
 
 def upcoming(
@@ -97,19 +149,24 @@ def upcoming(
     end: date | str,
     milestone: str | None = None,
     applicability: Iterable[Applicability] = DEFAULT_APPLICABILITY,
+    *,
+    status: QueryStatus = "entering",
+    summary: bool = False,
 ) -> list[Upcoming]:
-    """Every milestone starting (for a series: every occurrence falling) from
-    ``start`` to ``end`` (dates, or ISO 8601 text), both included, sorted by day, then plan id, then the
-    plan's own order.
+    """The milestones that answer ``status``'s question for the days from ``start``
+    to ``end`` (dates, or ISO 8601 text), both included (see this module's
+    docstring), sorted by day, then plan id, then the plan's own order.
 
     ``milestone`` keeps one milestone id; ``applicability`` keeps those
-    results (by default ``applies`` and ``discuss``). Pass plans, or items that
-    carry one in ``.plan`` (the ``PlanResult`` items of ``plan_many``); anything
-    else, a row error among them, is refused rather than dropped silently.
+    results (by default ``applies`` and ``discuss``); ``summary`` gives one row
+    per patient and milestone. Pass plans, or items that carry one in ``.plan``
+    (the ``PlanResult`` items of ``plan_many``); anything else, a row error among
+    them, is refused rather than dropped silently.
 
     >>> from datetime import date
     >>> import care_timeline as ct
-    >>> p = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24), plan_id="a")
+    >>> p = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)),
+    ...             ct.Profile(prior_preterm_birth=True), today=date(2026, 11, 24), plan_id="a")
     >>> [(u.on.isoformat(), u.milestone_id, u.what)
     ...  for u in upcoming([p], date(2027, 1, 1), date(2027, 1, 11), applicability=["applies"])]
     [('2027-01-04', 'cervical-monitoring', '4 of 5'), ('2027-01-11', 'preterm-birth-watch', 'starts')]
@@ -120,6 +177,8 @@ def upcoming(
         raise QueryError(
             field="end", value=end.isoformat(), allowed=f"a day on or after {start.isoformat()}"
         )
+    if status not in QUERY_STATUSES:
+        raise QueryError(field="status", value=status, allowed=", ".join(QUERY_STATUSES))
     wanted = parse_applicability(applicability)
     found: list[tuple[date, str, int, int, Upcoming]] = []
     known: set[str] = set()
@@ -137,7 +196,7 @@ def upcoming(
                 continue
             if item.applicability not in wanted:
                 continue
-            for hit in _hits(given, item, start, end):
+            for hit in _hits(given, item, start, end, status, summary):
                 found.append((hit.on, hit.plan_id or "", position, order, hit))
     if milestone is not None and known and milestone not in known:
         raise QueryError(
@@ -156,11 +215,14 @@ _CSV_COLUMNS = (
     "what",
     "applicability",
     "reason",
+    "status",
 )
 
 
-def upcoming_csv(found: Sequence[Upcoming]) -> str:
-    """The list as CSV (one row per item, cells safe to open in a spreadsheet)."""
+def upcoming_csv(found: Sequence[Upcoming], *, language_tag: str = "en") -> str:
+    """The list as CSV (one row per item, cells safe to open in a spreadsheet); the
+    ``what`` column in ``language_tag``."""
+    w = Words(language(language_tag))
     return table(
         (
             (
@@ -169,9 +231,10 @@ def upcoming_csv(found: Sequence[Upcoming]) -> str:
                 item.plan_id or "",
                 item.milestone_id,
                 item.title,
-                item.what,
+                item.what_in(w),
                 item.applicability,
                 item.reason,
+                item.status,
             )
             for item in found
         ),
@@ -179,18 +242,21 @@ def upcoming_csv(found: Sequence[Upcoming]) -> str:
     )
 
 
-def upcoming_table(found: Sequence[Upcoming], start: date, end: date) -> str:
-    """The list as aligned columns for a terminal."""
+def upcoming_table(
+    found: Sequence[Upcoming], start: date, end: date, *, language_tag: str = "en"
+) -> str:
+    """The list as aligned columns for a terminal; its words in ``language_tag``."""
+    w = Words(language(language_tag))
     if not found:
-        return f"No milestones from {start.isoformat()} to {end.isoformat()}.\n"
-    header = ("date", "GA", "id", "milestone", "what", "applicability")
+        return w.t(words.QUERY_NOTHING, first=start.isoformat(), last=end.isoformat()) + "\n"
+    header = tuple(w.t(heading) for heading in words.QUERY_COLUMNS)
     rows = [
         (
             item.on.isoformat(),
-            str(item.gestational_age),
+            w.ga(item.gestational_age),
             for_terminal(item.plan_id or ""),
             item.milestone_id,
-            item.what,
+            item.what_in(w),
             item.applicability,
         )
         for item in found

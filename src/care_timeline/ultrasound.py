@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ._i18n import N_, SOURCE_LANGUAGE, Language, language
 from .errors import DatingError
 from .gestational_age import GestationalAge
 
@@ -100,11 +101,15 @@ class RedatingBand:
 
     @property
     def label(self) -> str:
+        return self.label_in(language(SOURCE_LANGUAGE))
+
+    def label_in(self, lang: Language) -> str:
+        """The band's ages in words, in a language: ``9w0d-13w6d``, ``up to 8w6d``."""
         if self.last is None:
-            return f"{self.first} or later"
+            return lang.format(BAND_FROM, first=lang.ga(self.first))
         if self.first.total_days == 0:
-            return f"up to {self.last}"
-        return f"{self.first}-{self.last}"
+            return lang.format(BAND_UP_TO, last=lang.ga(self.last))
+        return lang.format(BAND_RANGE, first=lang.ga(self.first), last=lang.ga(self.last))
 
 
 _GA = GestationalAge.of
@@ -147,19 +152,20 @@ class Comparison:
         """Re-date to the ultrasound only when the difference is *more than* the threshold."""
         return self.difference_days > self.band.threshold_days
 
-    def explanation(self, scan_date: date) -> str:
-        """One sentence (and its grounds) saying what was chosen and why."""
+    def explanation(self, scan_date: date, lang: Language | None = None) -> str:
+        """One sentence (and its grounds) saying what was chosen and why, in ``lang``
+        (default: English, as the plan's JSON keeps it)."""
+        lang = language(SOURCE_LANGUAGE) if lang is None else lang
         limit = self.band.threshold_days
-        if self.redate:
-            verdict = f"(> {limit}): re-dated to ultrasound"
-        else:
-            verdict = f"(not > {limit}): LMP dating kept"
-        return (
-            f"ultrasound at {self.ultrasound_ga} differs from LMP by "
-            f"{_days(self.difference_days)} {verdict}. The scan on {scan_date.isoformat()} "
-            f"was at {self.lmp_ga} by LMP; for scans at {self.band.label} by LMP, "
-            f"ACOG Committee Opinion 700 re-dates when the difference is more than "
-            f"{_days(limit)}."
+        return lang.format(
+            EXPLANATION_REDATED if self.redate else EXPLANATION_KEPT,
+            ultrasound_ga=lang.ga(self.ultrasound_ga),
+            difference=lang.ngettext(DAYS, self.difference_days).format(count=self.difference_days),
+            threshold=limit,
+            scan_date=scan_date.isoformat(),
+            lmp_ga=lang.ga(self.lmp_ga),
+            band=self.band.label_in(lang),
+            limit=lang.ngettext(DAYS, limit).format(count=limit),
         )
 
 
@@ -173,18 +179,48 @@ def compare(lmp_ga_at_scan: GestationalAge, ultrasound_ga: GestationalAge) -> Co
     return Comparison(lmp_ga_at_scan, ultrasound_ga, redating_band(lmp_ga_at_scan))
 
 
-def suboptimal_dating_note(scan_date: date, ages: dict[str, GestationalAge]) -> str | None:
+def suboptimal_dating_note(
+    scan_date: date, ages: dict[str, GestationalAge], lang: Language | None = None
+) -> str | None:
     """The CO 700 note when the scan was at or after 22w0d by any of ``ages``
-    (keyed by what gave the age, like ``"LMP"``); ``None`` otherwise."""
-    late = [f"{ga} by {source}" for source, ga in ages.items() if ga >= SUBOPTIMAL_DATING_BEFORE]
+    (keyed by what gave the age: ``"LMP"`` or ``"ultrasound"``); ``None`` otherwise."""
+    lang = language(SOURCE_LANGUAGE) if lang is None else lang
+    late = [
+        lang.format(AGE_BY, ga=lang.ga(ga), source=lang.gettext(AGE_SOURCES[source]))
+        for source, ga in ages.items()
+        if ga >= SUBOPTIMAL_DATING_BEFORE
+    ]
     if not late:
         return None
-    return (
-        "suboptimally dated (ACOG Committee Opinion 700): the ultrasound on "
-        f"{scan_date.isoformat()} was at {' and '.join(late)}, and no ultrasound "
-        f"before {SUBOPTIMAL_DATING_BEFORE} is recorded"
+    return lang.format(
+        SUBOPTIMAL,
+        scan_date=scan_date.isoformat(),
+        ages=lang.list(late),
+        limit=lang.ga(SUBOPTIMAL_DATING_BEFORE),
     )
 
 
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+# -- the words (catalog messages; see docs/languages.md) --------------------------
+
+EXPLANATION_REDATED = N_(
+    "ultrasound at {ultrasound_ga} differs from LMP by {difference} (> {threshold}): "
+    "re-dated to ultrasound. The scan on {scan_date} was at {lmp_ga} by LMP; for scans "
+    "at {band} by LMP, ACOG Committee Opinion 700 re-dates when the difference is more "
+    "than {limit}."
+)
+EXPLANATION_KEPT = N_(
+    "ultrasound at {ultrasound_ga} differs from LMP by {difference} (not > {threshold}): "
+    "LMP dating kept. The scan on {scan_date} was at {lmp_ga} by LMP; for scans at "
+    "{band} by LMP, ACOG Committee Opinion 700 re-dates when the difference is more "
+    "than {limit}."
+)
+DAYS = N_("{count} day", "{count} days")
+BAND_FROM = N_("{first} or later")
+BAND_UP_TO = N_("up to {last}")
+BAND_RANGE = N_("{first}-{last}")
+SUBOPTIMAL = N_(
+    "suboptimally dated (ACOG Committee Opinion 700): the ultrasound on {scan_date} "
+    "was at {ages}, and no ultrasound before {limit} is recorded"
+)
+AGE_BY = N_("{ga} by {source}")
+AGE_SOURCES = {"LMP": N_("LMP"), "ultrasound": N_("ultrasound")}

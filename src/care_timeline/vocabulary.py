@@ -7,9 +7,11 @@ from typing import Literal
 __all__ = [
     "APPLICABILITIES",
     "ON_TIMELINE",
+    "QUERY_STATUSES",
     "Applicability",
     "Category",
     "MilestoneKind",
+    "QueryStatus",
     "Timing",
 ]
 
@@ -24,3 +26,8 @@ Category = Literal["risk", "monitoring", "treatment", "medication", "birth"]
 MilestoneKind = Literal["window", "day", "series"]
 Timing = Literal["past", "current", "upcoming"]
 """Where a milestone lies relative to the plan's today."""
+
+QueryStatus = Literal["entering", "in-window", "passed"]
+"""What a planning list asks of a date range: who enters a window in it, who is in
+a window during it, whose window ends in it."""
+QUERY_STATUSES: tuple[QueryStatus, ...] = ("entering", "in-window", "passed")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import signal
@@ -243,6 +244,67 @@ def test_date_order_and_protocol_apply_to_rows(
     assert '"due_date": "2027-05-10"' in text and '"title": "Clinic 42 timeline"' in text
 
 
+# The profile columns added with protocol version 2, and what each row's plan must say
+# (the default protocol's decision tables, read by hand; due 2027-05-10, one baby).
+HISTORY_PATIENTS = """\
+id,due_date,fetuses,prior_preterm_birth,prior_second_trimester_loss,cerclage_placed_on,cerclage_type
+loss,2027-05-10,1,no,yes,,
+no-loss,2027-05-10,1,no,no,,
+unknown,2027-05-10,1,no,,,
+abdominal,2027-05-10,1,,,2026-11-02,Transabdominal
+vaginal,2027-05-10,1,,,2026-11-02,transvaginal
+bad-type,2027-05-10,1,,,2026-11-02,purse-string
+type-alone,2027-05-10,1,,,,transvaginal
+bad-loss,2027-05-10,1,,maybe,,
+"""
+HISTORY_DECISIONS = {
+    # a mid-pregnancy loss: a planned stitch applies, and so do cervical checks
+    "loss": {
+        "cerclage-placement": ("applies", "prior-second-trimester-loss"),
+        "cervical-monitoring": ("applies", "prior-second-trimester-loss"),
+    },
+    # no loss, no preterm birth: both fall to the last rule
+    "no-loss": {
+        "cerclage-placement": ("discuss", "otherwise"),
+        "cervical-monitoring": ("discuss", "otherwise"),
+    },
+    "unknown": {
+        "cerclage-placement": ("discuss", "otherwise"),
+        "cervical-monitoring": ("discuss", "otherwise"),
+    },
+    # a stitch through the abdomen stays in; one through the vagina comes out at 36w0d
+    "abdominal": {"cerclage-removal": ("not-applicable", "transabdominal-cerclage")},
+    "vaginal": {"cerclage-removal": ("applies", "cerclage-placed")},
+}
+
+
+def test_history_and_stitch_type_columns_reach_the_plans(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "history.csv"
+    path.write_text(HISTORY_PATIENTS, encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = run_batch(capsys, path, out, "--format", "json")
+    assert code == 1, err  # three bad rows; every good row is still planned
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{plan_id}.json" for plan_id in HISTORY_DECISIONS] + ["errors.csv"]
+    )
+    for plan_id, decisions in HISTORY_DECISIONS.items():
+        plan = json.loads((out / f"{plan_id}.json").read_text(encoding="utf-8"))
+        by_id = {m["id"]: (m["applicability"], m["reason_key"]) for m in plan["milestones"]}
+        assert {key: by_id[key] for key in decisions} == decisions, plan_id
+    rows = list(csv.reader(io.StringIO((out / "errors.csv").read_text(encoding="utf-8"))))
+    assert [tuple(row[:3]) for row in rows[1:]] == [
+        ("7", "bad-type", "cerclage_type"),  # not a kind of stitch the protocol knows
+        ("8", "type-alone", "cerclage_type"),  # a type without the day of the stitch
+        ("9", "bad-loss", "prior_second_trimester_loss"),  # not yes/no
+    ]
+    bad_type = rows[1][3]
+    assert "'purse-string'" in bad_type and "transvaginal or transabdominal" in bad_type
+    assert "cerclage_placed_on" in rows[2][3]
+    assert "maybe" in rows[3][3] and "yes/no" in rows[3][3]
+
+
 # -- the file as a whole: exit 2 with one line ---------------------------------------
 
 
@@ -471,7 +533,8 @@ def test_plan_many_yields_one_result_per_row_in_order() -> None:
     first, _, duplicate, by_ga, misspelt = results
     assert isinstance(first, ct.PlanResult) and isinstance(by_ga, ct.PlanResult)
     assert (first.line, first.id, first.plan.plan_id) == (1, "a", "a")
-    assert first.plan.milestone("progesterone-injections").applicability == "applies"
+    # the row's prior preterm birth reached the plan: the cervical checks apply (unknown: discuss)
+    assert first.plan.milestone("cervical-monitoring").applicability == "applies"
     # 14w3d on 2026-11-24 is day 101: due = 2026-11-24 + 179 days
     assert by_ga.plan.dating.due_date == date(2027, 5, 22)
     assert isinstance(duplicate, ct.RowError) and duplicate.field == "id"

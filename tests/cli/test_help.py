@@ -38,6 +38,7 @@ def test_every_command_is_here() -> None:
         "plan",
         "batch",
         "upcoming",
+        "diff",
         "protocol",
         "protocol show",
         "protocol validate",
@@ -69,8 +70,8 @@ def test_each_help_shows_its_own_examples(
     examples = _examples(parser)
     own = " ".join(("care-timeline", *path)) + " "
     assert any(line.startswith(own) for line in examples), examples
-    if path and path[0] != "protocol":
-        # plan, batch and upcoming show no other command's examples
+    if path and path[0] in ("plan", "batch", "upcoming"):
+        # these show no other command's examples (diff shows the plans it compares)
         assert all(line.startswith(own) for line in examples), examples
     assert main([*path, "--help"]) == 0
     assert capsys.readouterr().out.rstrip().endswith(examples[-1])

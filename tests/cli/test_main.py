@@ -30,14 +30,27 @@ def test_issue_example_json(capsys: pytest.CaptureFixture[str]) -> None:
         (m["id"], m["start"], m["end"], m["start_ga"], m["applicability"], m["timing"])
         for m in data["milestones"]
     ]
+    # day 0 is 2026-08-03; nothing is known about the patient, so every milestone with a
+    # decision falls to its last rule (discuss)
     assert got == [
+        # 12w0d = day 84, 22w6d = day 160: always applies
         ("cervical-change-risk", "2026-10-26", "2027-01-10", "12w0d", "applies", "current"),
+        # 14w6d = day 104; no history recorded
         ("cerclage-placement", "2026-10-26", "2026-11-15", "12w0d", "discuss", "past"),
-        ("cervical-monitoring", "2026-11-23", "2027-01-18", "16w0d", "applies", "current"),
+        # 16w0d = day 112 to 24w0d = day 168; applies only after a preterm birth or loss
+        ("cervical-monitoring", "2026-11-23", "2027-01-18", "16w0d", "discuss", "current"),
+        # new in version 2: 16w0d to 23w6d = day 167; no short cervix recorded
+        ("cerclage-if-cervix-shortens", "2026-11-23", "2027-01-17", "16w0d", "discuss", "current"),
+        # 36w0d = day 252; preterm birth unknown
         ("progesterone-injections", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
         ("vaginal-progesterone", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
+        # 23w0d = day 161, 31w6d = day 223: always applies
         ("preterm-birth-watch", "2027-01-11", "2027-03-14", "23w0d", "applies", "upcoming"),
+        # new in version 2: 32w0d = day 224, 36w6d = day 258: always applies
+        ("late-preterm-watch", "2027-03-15", "2027-04-18", "32w0d", "applies", "upcoming"),
+        # 37w0d = day 259; no stitch recorded
         ("cerclage-removal", "2027-04-12", "2027-04-19", "36w0d", "discuss", "upcoming"),
+        # 40w0d = day 280
         ("due-date", "2027-05-10", "2027-05-10", "40w0d", "applies", "upcoming"),
     ]
     assert all(m["reason"] for m in data["milestones"])
@@ -64,17 +77,20 @@ def test_every_dating_flag(capsys: pytest.CaptureFixture[str], dating: list[str]
 
 
 def test_three_valued_flags(capsys: pytest.CaptureFixture[str]) -> None:
-    def applicability(*flags: str) -> str:
+    def decided(*flags: str) -> tuple[str, str]:
         code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", *flags)
         assert code == 0
         data = json.loads(out)
         return next(
-            m["applicability"] for m in data["milestones"] if m["id"] == "progesterone-injections"
+            (m["applicability"], m["reason_key"])
+            for m in data["milestones"]
+            if m["id"] == "progesterone-injections"
         )
 
-    assert applicability("--prior-preterm-birth") == "applies"
-    assert applicability("--no-prior-preterm-birth") == "not-applicable"
-    assert applicability() == "discuss"  # neither: unknown
+    # the injections' three rules on a preterm birth: yes, no, and the last rule for unknown
+    assert decided("--prior-preterm-birth") == ("discuss", "prior-preterm-birth")
+    assert decided("--no-prior-preterm-birth") == ("not-applicable", "no-prior-preterm-birth")
+    assert decided() == ("discuss", "otherwise")  # neither: unknown
 
 
 def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,6 +124,83 @@ def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> Non
     assert by_id["vaginal-progesterone"]["start"] == "2026-12-01"
     assert by_id["cerclage-placement"]["start"] == "2026-11-02"
     assert data["plan_id"] == "clinic-42/7781"
+
+
+@pytest.mark.parametrize(
+    ("flags", "loss", "stitch"),
+    [
+        ([], None, None),  # neither form: unknown, never "no"
+        (["--prior-second-trimester-loss"], True, None),
+        (["--no-prior-second-trimester-loss"], False, None),
+        (
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "transabdominal"],
+            None,
+            "transabdominal",
+        ),
+        (
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "Transvaginal"],
+            None,
+            "transvaginal",
+        ),
+    ],
+)
+def test_history_and_stitch_type_flags_reach_the_profile(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    loss: bool | None,
+    stitch: str | None,
+) -> None:
+    profiles: list[ct.Profile] = []
+    real_plan = ct.plan
+
+    def spy(dating: ct.Dating, profile: ct.Profile, **kwargs: object) -> ct.Plan:
+        profiles.append(profile)
+        return real_plan(dating, profile, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ct, "plan", spy)
+    code, _, err = run(capsys, *PLAN, "--due-date", "2027-05-10", *flags)
+    assert (code, err) == (0, "")
+    (profile,) = profiles
+    assert (profile.prior_second_trimester_loss, profile.cerclage_type) == (loss, stitch)
+
+
+@pytest.mark.parametrize(
+    ("flags", "decisions"),
+    [
+        (  # a mid-pregnancy loss: the planned stitch and the cervical checks apply
+            ["--no-prior-preterm-birth", "--prior-second-trimester-loss"],
+            {
+                "cerclage-placement": ("applies", "prior-second-trimester-loss"),
+                "cervical-monitoring": ("applies", "prior-second-trimester-loss"),
+            },
+        ),
+        (  # no loss and no preterm birth: both to discuss, by the last rule
+            ["--no-prior-preterm-birth", "--no-prior-second-trimester-loss"],
+            {
+                "cerclage-placement": ("discuss", "otherwise"),
+                "cervical-monitoring": ("discuss", "otherwise"),
+            },
+        ),
+        (  # a stitch through the abdomen stays in: no removal window applies
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "transabdominal"],
+            {"cerclage-removal": ("not-applicable", "transabdominal-cerclage")},
+        ),
+        (  # through the vagina: it comes out at about 36 weeks
+            ["--cerclage-placed-on", "2026-11-02", "--cerclage-type", "transvaginal"],
+            {"cerclage-removal": ("applies", "cerclage-placed")},
+        ),
+    ],
+)
+def test_history_and_stitch_type_flags_decide(
+    capsys: pytest.CaptureFixture[str], flags: list[str], decisions: dict[str, tuple[str, str]]
+) -> None:
+    code, out, _ = run(
+        capsys, *PLAN, "--due-date", "2027-05-10", "--fetuses", "1", "--format", "json", *flags
+    )
+    assert code == 0
+    by_id = {m["id"]: (m["applicability"], m["reason_key"]) for m in json.loads(out)["milestones"]}
+    assert {key: by_id[key] for key in decisions} == decisions
 
 
 def test_text_format_is_default(capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,6 +255,30 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             ["--due-date", "2027-05-10", "--no-prior-preterm-birth", "--prior-preterm-birth"],
             ["--prior-preterm-birth"],
         ),
+        (
+            [
+                "--due-date",
+                "2027-05-10",
+                "--prior-second-trimester-loss",
+                "--no-prior-second-trimester-loss",
+            ],
+            ["--no-prior-second-trimester-loss"],
+        ),
+        (  # the library's error: the field, the value and the two kinds of stitch
+            [
+                "--due-date",
+                "2027-05-10",
+                "--cerclage-placed-on",
+                "2026-11-02",
+                "--cerclage-type",
+                "purse-string",
+            ],
+            ["cerclage_type", "'purse-string'", "transvaginal or transabdominal"],
+        ),
+        (  # a type without the day of the stitch would be silently ignored
+            ["--due-date", "2027-05-10", "--cerclage-type", "transvaginal"],
+            ["cerclage_type", "cerclage_placed_on"],
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
@@ -191,6 +308,10 @@ def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "care-timeline plan --due-date 2027-05-10" in out
     assert "--no-prior-preterm-birth" in out
+    assert "--no-prior-second-trimester-loss" in out and "--cerclage-type" in out
+    words = " ".join(out.split())  # the help is wrapped to the terminal's width
+    assert "a previous spontaneous preterm birth" in words
+    assert "not one brought forward for a medical reason" in words
 
 
 def test_protocol_show_prints_the_default(capsys: pytest.CaptureFixture[str]) -> None:

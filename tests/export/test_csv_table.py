@@ -28,6 +28,9 @@ HEADER = [
     "reason",
     "timing",
     "note",
+    "reason_key",
+    "warning_signs",
+    "urgent_advice",
 ]
 
 
@@ -84,6 +87,17 @@ def test_one_row_per_milestone() -> None:
             "24w0d",
             "applies",
             "current",
+        ),  # after a prior preterm birth
+        (  # 23w6d = day 167; no short cervix recorded
+            "clinic-42/7781",
+            "cerclage-if-cervix-shortens",
+            "window",
+            "2026-11-23",
+            "2027-01-17",
+            "16w0d",
+            "23w6d",
+            "discuss",
+            "current",
         ),
         (
             "clinic-42/7781",
@@ -93,9 +107,9 @@ def test_one_row_per_milestone() -> None:
             "2027-04-12",
             "16w0d",
             "36w0d",
-            "applies",
+            "discuss",
             "current",
-        ),  # prior preterm birth, one baby
+        ),  # prior preterm birth, one baby: weekly injections are only to discuss
         (
             "clinic-42/7781",
             "vaginal-progesterone",
@@ -104,9 +118,9 @@ def test_one_row_per_milestone() -> None:
             "2027-04-12",
             "16w0d",
             "36w0d",
-            "not-applicable",
+            "discuss",
             "current",
-        ),
+        ),  # prior preterm birth, cervix not known to be short
         (
             "clinic-42/7781",
             "preterm-birth-watch",
@@ -115,6 +129,17 @@ def test_one_row_per_milestone() -> None:
             "2027-03-14",
             "23w0d",
             "31w6d",
+            "applies",
+            "upcoming",
+        ),
+        (  # 32w0d = day 224, 36w6d = day 258
+            "clinic-42/7781",
+            "late-preterm-watch",
+            "window",
+            "2027-03-15",
+            "2027-04-18",
+            "32w0d",
+            "36w6d",
             "applies",
             "upcoming",
         ),

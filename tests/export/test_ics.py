@@ -57,9 +57,11 @@ HAND_DATES = [
     ("cervical-change-risk", date(2026, 10, 26), date(2027, 1, 11)),  # 12w0d; 22w6d = Jan 10
     ("cerclage-placement", date(2026, 10, 26), date(2026, 11, 16)),  # 12w0d; 14w6d = Nov 15
     ("cervical-monitoring", date(2026, 11, 23), date(2026, 11, 24)),  # series: one day each
+    ("cerclage-if-cervix-shortens", date(2026, 11, 23), date(2027, 1, 18)),  # 16w0d; 23w6d = Jan 17
     ("progesterone-injections", date(2026, 11, 23), date(2026, 11, 24)),  # series: one day each
     ("vaginal-progesterone", date(2026, 11, 23), date(2027, 4, 13)),  # 16w0d; 36w0d = Apr 12
     ("preterm-birth-watch", date(2027, 1, 11), date(2027, 3, 15)),  # 23w0d; 31w6d = Mar 14
+    ("late-preterm-watch", date(2027, 3, 15), date(2027, 4, 19)),  # 32w0d; 36w6d = Apr 18
     ("cerclage-removal", date(2027, 4, 12), date(2027, 4, 20)),  # 36w0d; 37w0d = Apr 19
     ("due-date", date(2027, 5, 10), date(2027, 5, 11)),  # 40w0d, one day
 ]
@@ -199,7 +201,8 @@ def test_warning_signs_and_the_17_ohpc_note_go_where_the_protocol_puts_them() ->
         i for i, e in events.items() if "Bleeding from the vagina" in str(e["DESCRIPTION"])
     }
     with_17ohpc = {i for i, e in events.items() if "17-OHPC" in str(e["DESCRIPTION"])}
-    assert with_signs == {"cervical-change-risk", "preterm-birth-watch"}
+    # the protocol flags both watches (version 2 adds the late-preterm one) and the risk window
+    assert with_signs == {"cervical-change-risk", "preterm-birth-watch", "late-preterm-watch"}
     assert with_17ohpc == {"progesterone-injections"}
 
 
@@ -214,12 +217,13 @@ def test_warning_signs_and_the_17_ohpc_note_go_where_the_protocol_puts_them() ->
                 "due-date": "Estimated due date",
             },
         ),
-        (  # twins: no stitch, no progesterone
+        (  # twins: no stitch, no progesterone; routine cervical checks only to discuss
             ct.Profile(fetuses=2),
             {
                 "cerclage-placement": "Does not apply: Usual time for a planned cervical stitch (cerclage)",
                 "progesterone-injections": "Does not apply: Weekly progesterone injection",
-                "cervical-monitoring": "Cervical check (ultrasound or pelvic exam)",
+                "cervical-monitoring": "To discuss: Cervical check (ultrasound or pelvic exam)",
+                "cervical-change-risk": "Weeks when a weak cervix may open early",  # applies
             },
         ),
     ],
@@ -355,17 +359,24 @@ def _alarms(event: icalendar.Event) -> list[icalendar.Alarm]:
 
 
 def test_default_reminders_are_9am_the_day_before_each_window_and_dose() -> None:
-    plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
+    # a mid-pregnancy loss and no preterm birth: the cervical checks apply (a series with
+    # doses), the weekly injections do not apply (cancelled), everything else is on the plan
+    plan = make_plan(
+        profile=ct.Profile(fetuses=1, prior_preterm_birth=False, prior_second_trimester_loss=True)
+    )
     assert inspect.signature(ct.to_ics).parameters["reminders"].default == DEFAULT_REMINDER
     events = export(plan).by_milestone(plan)
+    assert str(events["progesterone-injections"]["STATUS"]) == "CANCELLED"
     with_alarm = {i for i, e in events.items() if _alarms(e)}
-    # not the cancelled vaginal progesterone, not the due date (a single day)
+    # not the cancelled injections, not the due date (a single day)
     assert with_alarm == {
         "cervical-change-risk",
         "cerclage-placement",
         "cervical-monitoring",
-        "progesterone-injections",
+        "cerclage-if-cervix-shortens",
+        "vaginal-progesterone",
         "preterm-birth-watch",
+        "late-preterm-watch",
         "cerclage-removal",
     }
     for item_id in with_alarm:
@@ -377,7 +388,10 @@ def test_default_reminders_are_9am_the_day_before_each_window_and_dose() -> None
 
 
 def test_a_series_only_to_discuss_gets_no_dose_reminders() -> None:
-    plan = make_plan(profile=ct.Profile())  # prior preterm birth unknown
+    # after a preterm birth the injections are to discuss, the cervical checks apply
+    plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
+    assert plan.milestone("progesterone-injections").applicability == "discuss"
+    assert plan.milestone("cervical-monitoring").applicability == "applies"
     events = export(plan).by_milestone(plan)
     assert not _alarms(events["progesterone-injections"])
     assert _alarms(events["cervical-monitoring"])
@@ -621,10 +635,13 @@ def test_cli_fetuses_2_cancels_with_the_same_uids(
     assert status == {
         ("Weeks when a weak cervix may open early", "CONFIRMED"),
         ("Usual time for a planned cervical stitch (cerclage)", "CANCELLED"),
-        ("Cervical check (ultrasound or pelvic exam)", "CONFIRMED"),
-        ("Weekly progesterone injection", "CANCELLED"),  # applied with one baby
+        # routine checks are not recommended for twins, but stay on the calendar to discuss
+        ("To discuss: Cervical check (ultrasound or pelvic exam)", "CONFIRMED"),
+        ("A stitch if the cervix shortens or opens", "CANCELLED"),  # to discuss with one baby
+        ("Weekly progesterone injection", "CANCELLED"),  # to discuss with one baby
         ("Daily vaginal progesterone", "CANCELLED"),
         ("Watch for signs of early labour", "CONFIRMED"),
+        ("Keep watching: birth before 37 weeks is still early", "CONFIRMED"),
         ("Usual time to remove a cervical stitch", "CANCELLED"),
         ("Estimated due date", "CONFIRMED"),
     }
@@ -632,7 +649,10 @@ def test_cli_fetuses_2_cancels_with_the_same_uids(
         assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
         if str(after["STATUS"]) == "CANCELLED":
             assert not _alarms(after)
-    assert str(one.events[3]["STATUS"]) == "CONFIRMED"  # the injections applied before
+    # with one baby the same events were on the calendar, to discuss
+    before = {str(e["SUMMARY"]): str(e["STATUS"]) for e in one.events}
+    assert before["To discuss: Weekly progesterone injection"] == "CONFIRMED"
+    assert before["To discuss: A stitch if the cervix shortens or opens"] == "CONFIRMED"
 
 
 @pytest.mark.parametrize(

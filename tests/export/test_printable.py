@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import struct
+import subprocess
 import xml.etree.ElementTree as ET
 import zlib
 from datetime import date
@@ -148,10 +150,28 @@ LIVE = [
         "16w0d – 24w0d",
         "applies",
     ),
-    # weekly to 36w0d = day 252
-    ("Weekly progesterone injection", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "applies"),
+    # 16w0d = day 112 to 23w6d = day 167; no short cervix recorded
+    (
+        "A stitch if the cervix shortens or opens",
+        "23 Nov 2026",
+        "17 Jan 2027",
+        "16w0d – 23w6d",
+        "discuss",
+    ),
+    # weekly to 36w0d = day 252; after a preterm birth only to discuss
+    ("Weekly progesterone injection", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "discuss"),
+    # daily to 36w0d = day 252; preterm birth, cervix not known to be short
+    ("Daily vaginal progesterone", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "discuss"),
     # 23w0d = day 161, 31w6d = day 223
     ("Watch for signs of early labour", "11 Jan 2027", "14 Mar 2027", "23w0d – 31w6d", "applies"),
+    # 32w0d = day 224, 36w6d = day 258
+    (
+        "Keep watching: birth before 37 weeks is still early",
+        "15 Mar 2027",
+        "18 Apr 2027",
+        "32w0d – 36w6d",
+        "applies",
+    ),
     # 37w0d = day 259
     (
         "Usual time to remove a cervical stitch",
@@ -163,9 +183,11 @@ LIVE = [
     # 40w0d = day 280, the due date itself
     ("Estimated due date", "10 May 2027", "10 May 2027", "40w0d", "applies"),
 ]
+# Under version 2 nothing in the example plan is not-applicable; recorded as having had no
+# preterm birth, the same patient's weekly injections are (same dates: 16w0d to 36w0d).
 NOT_APPLICABLE = (
-    "Daily vaginal progesterone",
-    "After a previous preterm birth the article gives weekly injections instead.",
+    "Weekly progesterone injection",
+    "These injections were only ever offered after an earlier preterm birth, and none is recorded.",
 )
 
 
@@ -199,12 +221,15 @@ def test_live_milestone_in_table_and_chart(
 
 
 def test_every_lane_is_a_live_milestone(page: Page, svg_root: ET.Element) -> None:
-    drawn = sorted(lane_title(lane).split(":")[0] for lane in lanes(svg_root))
+    # a lane's title is "{title}: {dates} ({ga})", and a title may hold a colon itself
+    drawn = sorted(lane_title(lane).rsplit(": ", 1)[0] for lane in lanes(svg_root))
     assert drawn == sorted(row[0] for row in LIVE)
     assert len(page.chart_titles) == len(LIVE) + 1  # and the chart's own title
 
 
-def test_not_applicable_is_listed_greyed_and_not_drawn(page: Page, svg_root: ET.Element) -> None:
+def test_not_applicable_is_listed_greyed_and_not_drawn() -> None:
+    plan = example_plan(prior_preterm_birth=False)
+    page, svg_root = Page(ct.to_html(plan)), ET.fromstring(ct.to_svg(plan))
     title, reason = NOT_APPLICABLE
     kind, cells = page.row(title)
     assert kind == "not-applicable"
@@ -391,7 +416,7 @@ def test_nothing_is_fetched_from_anywhere(page: Page) -> None:
 
 
 def test_print_css(page: Page) -> None:
-    assert "@page { margin: 10mm; }" in page.style
+    assert "@page { margin: 10mm;" in page.style
     assert "max-width: 190mm" in page.style  # A4's 210 mm and Letter's 216 mm less margins
     assert "print-color-adjust: exact" in page.style
 
@@ -644,27 +669,82 @@ def tallest_plan() -> ct.Plan:
     return ct.plan(dating, profile=profile, today=TODAY, plan_id="clinic-42/7781")
 
 
-@needs_browser
-@pytest.mark.parametrize(
-    ("paper", "which"),
-    [
-        ("Letter", "example"),  # the browser's default paper, the shorter of the two
-        ("A4", "example"),
-        ("Letter", "tallest"),
-        ("A4", "tallest"),
-    ],
+PDFTOTEXT = shutil.which("pdftotext")
+needs_pdftotext = pytest.mark.skipif(
+    PDFTOTEXT is None,
+    reason="no pdftotext on the PATH (install the `poppler-utils` package to run this)",
 )
-def test_prints_on_one_page(tmp_path: Path, paper: str, which: str) -> None:
-    html = ct.to_html(example_plan() if which == "example" else tallest_plan())
+
+
+def print_pages(tmp_path: Path, html: str, paper: str) -> list[str]:
+    """The text of each printed sheet, as the browser prints the page on ``paper``."""
     if paper == "A4":
-        html = html.replace("@page { margin: 10mm; }", "@page { size: A4; margin: 10mm; }")
+        html = html.replace("@page { margin: 10mm;", "@page { size: A4; margin: 10mm;")
     page = tmp_path / "plan.html"
     page.write_text(html, encoding="utf-8")
     pdf = tmp_path / "plan.pdf"
-    assert BROWSER is not None
+    assert BROWSER is not None and PDFTOTEXT is not None
     SCRIPT.run_browser(BROWSER, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
-    counts = re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf.read_bytes())
-    assert counts == [b"1"], counts
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(sheet.split()) for sheet in text.split("\f") if sheet.strip()]
+
+
+def turkish_plan() -> ct.Plan:
+    """The example plan in Turkish: longer words, the same milestones."""
+    return ct.plan(
+        ct.Dating.from_due_date(DUE),
+        ct.Profile(fetuses=1, prior_preterm_birth=True),
+        today=TODAY,
+        language="tr",
+    )
+
+
+def v1_plan() -> ct.Plan:
+    """A shorter plan: the version-1 protocol's eight milestones."""
+    protocol = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
+    return ct.plan(
+        ct.Dating.from_due_date(DUE),
+        ct.Profile(fetuses=1, prior_preterm_birth=True),
+        protocol=protocol,
+        today=TODAY,
+    )
+
+
+@needs_browser
+@needs_pdftotext
+@pytest.mark.parametrize("paper", ["Letter", "A4"])  # Letter: the browser's default, the shorter
+@pytest.mark.parametrize("which", ["example", "tallest", "turkish"])
+def test_a_long_plan_continues_on_a_second_sheet_that_says_so(
+    tmp_path: Path, paper: str, which: str
+) -> None:
+    plan = {"example": example_plan, "tallest": tallest_plan, "turkish": turkish_plan}[which]()
+    sheets = print_pages(tmp_path, ct.to_html(plan), paper)
+    assert 1 <= len(sheets) <= 2, len(sheets)
+    page_numbers = "Sayfa {number}/{count}" if which == "turkish" else "Page {number} of {count}"
+    for number, sheet in enumerate(sheets, start=1):
+        assert page_numbers.format(number=number, count=len(sheets)) in sheet
+    # The first sheet holds what matters most: the timeline, the warning signs, when
+    # to go to hospital now, and the note; the table may run on.
+    first = sheets[0]
+    assert plan.trimesters[0].name in first  # the chart's band labels
+    assert ("Uyarı belirtileri" if which == "turkish" else "Warning signs") in first
+    assert " ".join((plan.urgent_advice or "").split()) in first
+    assert plan.clinician_note.split(":")[0] in first
+    assert ("Önemli dönemler ve tarihler" if which == "turkish" else "Milestones") in " ".join(
+        sheets
+    )
+    assert all(item.title.split()[0] in " ".join(sheets) for item in plan.milestones)
+
+
+@needs_browser
+@needs_pdftotext
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_a_short_plan_prints_on_one_sheet(tmp_path: Path, paper: str) -> None:
+    sheets = print_pages(tmp_path, ct.to_html(v1_plan()), paper)
+    assert len(sheets) == 1
+    assert "Page 1 of 1" in sheets[0]
 
 
 @needs_browser

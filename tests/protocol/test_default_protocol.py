@@ -464,6 +464,15 @@ VAGINAL_PROGESTERONE: list[tuple[Profile, str, str, date]] = [
         W16,
     ),  # row 8: 25 mm is not shorter than 25
     (Profile(), "discuss", "otherwise", W16),  # row 9
+    # Not in the specification's table (the project's safe addition, after row 1): with the
+    # waters broken, even a short cervix found early gives "discuss", not "applies".
+    (
+        Profile(membranes_ruptured=True, prior_preterm_birth=False, **EARLY),
+        "discuss",
+        "membranes-ruptured",
+        W16,
+    ),
+    (Profile(membranes_ruptured=True, fetuses=2), "not-applicable", "multiple-fetuses", W16),
     (Profile(**EARLY), "discuss", "otherwise", W16),  # preterm birth unknown
     (Profile(prior_preterm_birth=False), "discuss", "otherwise", W16),  # cervix unknown
     (Profile(short_cervix=False), "discuss", "otherwise", W16),  # preterm birth unknown

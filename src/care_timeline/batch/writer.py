@@ -118,6 +118,10 @@ def write_batch(
     """
     if format not in BATCH_FORMATS:
         raise BatchError(field="format", value=format, allowed="one of " + ", ".join(BATCH_FORMATS))
+    if format == "fhir":
+        from ..export._fhir import check_available
+
+        check_available()  # once, naming the extra to install, before any row is planned
     if format == "ics" and calendar_name is not None:
         from ..export.ics import check_calendar_name
 

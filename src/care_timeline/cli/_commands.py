@@ -29,7 +29,30 @@ def _today(args: argparse.Namespace) -> date:
 
 
 def _protocol(args: argparse.Namespace) -> ct.Protocol:
-    return ct.default_protocol() if args.protocol is None else ct.load_protocol(args.protocol)
+    return _protocol_from(args.protocol, args.language)
+
+
+def _protocol_from(path: str | None, language: str | None) -> ct.Protocol:
+    """A clinic's file, or the default protocol in ``language``; a file in another
+    language than the one asked for is refused rather than mixed with it."""
+    if path is None:
+        return _default_protocol(language)
+    protocol = ct.load_protocol(path)
+    if language is not None and language != protocol.language:
+        raise ct.PlanError(
+            field="language",
+            value=language,
+            allowed=f"the language of {path} ({protocol.language!r}), or none",
+        )
+    return protocol
+
+
+def _default_protocol(language: str | None) -> ct.Protocol:
+    if language is not None and language not in ct.default_languages():
+        raise ct.PlanError(
+            field="language", value=language, allowed="one of " + ", ".join(ct.default_languages())
+        )
+    return ct.default_protocol(language or "en")
 
 
 def _timestamp(args: argparse.Namespace) -> datetime | None:
@@ -141,11 +164,19 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
             else:
                 yield result.plan
 
-    found = ct.upcoming(good(), start, end, milestone=args.milestone, applicability=wanted)
+    found = ct.upcoming(
+        good(),
+        start,
+        end,
+        milestone=args.milestone,
+        applicability=wanted,
+        status=args.status,
+        summary=args.summary,
+    )
     if args.format == "csv":
-        sys.stdout.write(ct.upcoming_csv(found))
+        sys.stdout.write(ct.upcoming_csv(found, language_tag=protocol.language))
     else:
-        sys.stdout.write(ct.upcoming_table(found, start, end))
+        sys.stdout.write(ct.upcoming_table(found, start, end, language_tag=protocol.language))
     sys.stdout.flush()
     for error in bad:
         sys.stderr.write(f"{PROG}: {error}\n")
@@ -153,8 +184,12 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
 
 
 def _cmd_protocol_show(args: argparse.Namespace) -> int:
+    if args.format == "fhir":
+        _emit(ct.protocol_to_fhir(_protocol_from(args.file, args.language)), None)
+        return EXIT_OK
     if args.file is None:
-        text = ct.default_protocol_text()
+        _default_protocol(args.language)  # a language the default protocol is shipped in
+        text = ct.default_protocol_text(args.language or "en")
     else:
         ct.load_protocol(args.file)
         text = Path(args.file).read_text(encoding="utf-8")
@@ -171,7 +206,24 @@ def _cmd_protocol_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_plan(path: str, field: str) -> ct.Plan:
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        return ct.Plan.model_validate_json(text)
+    except ct.PlanError as err:  # not a plan's JSON, or one whose dates contradict each other
+        raise ct.PlanError(
+            f"{path}: not a plan saved with --format json ({err})", field=field
+        ) from None
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+    _emit(ct.render_diff(changes, args.format), args.output)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "diff": _cmd_diff,
     "plan": _cmd_plan,
     "batch": _cmd_batch,
     "upcoming": _cmd_upcoming,

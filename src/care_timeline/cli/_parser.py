@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plan_command(commands)
     _add_batch_command(commands)
     _add_upcoming_command(commands)
+    _add_diff_command(commands)
     _add_protocol_command(commands)
     return parser
 
@@ -149,7 +150,15 @@ def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
         "--prior-preterm-birth",
         action=_YesNo,
         default=None,
-        help="yes / no: a previous spontaneous preterm birth (leave out if unknown)",
+        help="yes / no: a previous spontaneous preterm birth (labour or the waters breaking "
+        "before 37w0d), not one brought forward for a medical reason (leave out if unknown)",
+    )
+    group.add_argument(
+        "--prior-second-trimester-loss",
+        action=_YesNo,
+        default=None,
+        help="yes / no: a previous pregnancy lost between 14w0d and 23w6d after the cervix "
+        "opened without pain (leave out if unknown)",
     )
     group.add_argument(
         "--short-cervix",
@@ -164,8 +173,12 @@ def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="yes / no: the waters have broken (leave out if unknown)",
     )
+    group.add_argument("--cerclage-placed-on", metavar="D", help="the day a stitch was placed")
     group.add_argument(
-        "--cerclage-placed-on", metavar="D", help="the day a cervical stitch was placed"
+        "--cerclage-type",
+        metavar="{transvaginal,transabdominal}",
+        help="how the stitch was placed: through the vagina or the abdomen "
+        "(with --cerclage-placed-on)",
     )
     group.add_argument("--cervical-length", metavar="MM", help="cervical length in mm")
     group.add_argument("--cervical-length-on", metavar="D", help="the day it was measured")
@@ -179,6 +192,13 @@ def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--language",
+        metavar="LANG",
+        help="the language of the default protocol and of every word written: "
+        + ", ".join(ct.default_languages())
+        + " (default: en; a --protocol file brings its own)",
+    )
     parser.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 10/05/2027")
     parser.add_argument("--today", metavar="D", help="the plan's today (default: the real today)")
     parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
@@ -256,6 +276,19 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
         help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
     )
     upcoming.add_argument(
+        "--status",
+        choices=ct.QUERY_STATUSES,
+        default="entering",
+        help="entering: starts (or a dose falls) in the range (default); in-window: inside "
+        "a window at some point of the range; passed: the window ends in the range",
+    )
+    upcoming.add_argument(
+        "--summary",
+        action="store_true",
+        help="one row per patient and milestone: a series shows its first date in the range "
+        "and how many fall in it",
+    )
+    upcoming.add_argument(
         "--format",
         choices=("table", "csv"),
         default="table",
@@ -263,6 +296,33 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
     )
     _add_common_arguments(upcoming)
     upcoming.set_defaults(command="upcoming")
+
+
+DIFF_EXAMPLE = """examples:
+  care-timeline plan --due-date 2027-05-10 --today 2026-11-24 --plan-id p1 --format json -o before.json
+  care-timeline plan --due-date 2027-05-15 --today 2026-11-24 --plan-id p1 --format json -o after.json
+  care-timeline diff before.json after.json
+  care-timeline diff before.json after.json --format csv -o changes.csv
+"""
+
+
+def _add_diff_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="what changed between two plans of one pregnancy",
+        description="Compare two plans saved as JSON (--format json): which milestones "
+        "moved and by how many days, which changed applicability and why, which were "
+        "added or removed. The two must share a plan id (or, without one, a protocol).",
+        epilog=DIFF_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.add_argument("old", metavar="OLD.json", help="the earlier plan")
+    diff.add_argument("new", metavar="NEW.json", help="the later plan")
+    diff.add_argument(
+        "--format", choices=ct.DIFF_FORMATS, default="text", help="output format (default: text)"
+    )
+    diff.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    diff.set_defaults(command="diff")
 
 
 def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -280,13 +340,25 @@ def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None
     actions.required = True
     show = actions.add_parser(
         "show",
-        help="print the default protocol (or FILE, validated) as TOML",
-        description="Print the default protocol (or FILE, once it is valid) as TOML.",
+        help="print the default protocol (or FILE, validated) as TOML or FHIR",
+        description="Print the default protocol (or FILE, once it is valid) as TOML, or as "
+        "a FHIR R4 PlanDefinition.",
         epilog=PROTOCOL_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     show.add_argument(
         "file", nargs="?", metavar="FILE", help="a protocol file (default: the default protocol)"
+    )
+    show.add_argument(
+        "--language",
+        metavar="LANG",
+        help="the default protocol's translation to show: " + ", ".join(ct.default_languages()),
+    )
+    show.add_argument(
+        "--format",
+        choices=("toml", "fhir"),
+        default="toml",
+        help="toml: the file itself (default); fhir: a FHIR R4 PlanDefinition",
     )
     show.set_defaults(command="protocol show")
     validate = actions.add_parser(

@@ -6,7 +6,7 @@ costs start-up time that a text or JSON export should not pay).
 >>> import care_timeline as ct
 >>> plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
 >>> ct.to_csv(plan).splitlines()[0]
-'plan_id,milestone_id,title,kind,category,start,end,start_ga,end_ga,occurrences,applicability,reason,timing,note'
+'plan_id,milestone_id,title,kind,category,start,end,start_ga,end_ga,occurrences,applicability,reason,timing,note,reason_key,warning_signs,urgent_advice'
 """
 
 from __future__ import annotations
@@ -19,13 +19,16 @@ from ..values import DEFAULT_REMINDER
 
 if TYPE_CHECKING:
     from ..plan_model import Plan
+    from ..protocol import Protocol
 
 __all__ = [
     "BATCH_FORMATS",
     "DEFAULT_REMINDER",
     "FORMATS",
+    "protocol_to_fhir",
     "render",
     "to_csv",
+    "to_fhir",
     "to_html",
     "to_ics",
     "to_json",
@@ -33,9 +36,9 @@ __all__ = [
     "to_text",
 ]
 
-FORMATS = ("text", "json", "csv", "ics", "html", "svg")
+FORMATS = ("text", "json", "csv", "ics", "html", "svg", "fhir")
 """The formats :func:`render` writes; the command line and batches share it."""
-BATCH_FORMATS = ("ics", "json", "csv")
+BATCH_FORMATS = ("ics", "json", "csv", "fhir")
 """The formats a batch writes, one file per row."""
 
 
@@ -98,6 +101,23 @@ def to_svg(plan: Plan, *, title: str | None = None) -> str:
     return svg(plan, title=title)
 
 
+def to_fhir(plan: Plan) -> bytes:
+    """The plan as a FHIR R4 Bundle (a CarePlan with one activity per milestone, and
+    an Observation of the due date), as JSON bytes; see ``docs/fhir.md``. Needs the
+    optional extra ``care-timeline[fhir]``."""
+    from .fhir import render as fhir
+
+    return fhir(plan)
+
+
+def protocol_to_fhir(protocol: Protocol) -> bytes:
+    """The protocol as a FHIR R4 Bundle of its PlanDefinition and the CodeSystem of
+    its milestone ids, as JSON bytes. Needs the optional extra ``care-timeline[fhir]``."""
+    from .fhir_protocol import render_protocol
+
+    return render_protocol(protocol)
+
+
 def render(
     plan: Plan,
     format: str,
@@ -125,4 +145,6 @@ def render(
         return to_svg(plan, title=calendar_name).encode()
     if format == "text":
         return to_text(plan).encode()
+    if format == "fhir":
+        return to_fhir(plan)
     raise ExportError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .._text import for_xml
+from . import _words as words
 from ._style import (
     BAND,
     CATEGORY_STYLES,
@@ -33,15 +34,7 @@ from ._style import (
     TODAY,
 )
 from ._svg import add_patterns, element, fixed, mark, pattern_fill, text_element, text_width, wrap
-from ._words import (
-    CATEGORY_LABELS,
-    MONTHS,
-    format_date,
-    format_ga_range,
-    format_range,
-    page_title,
-    series_summary,
-)
+from ._words import Words, page_title
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
@@ -146,6 +139,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     """The timeline with its axis, trimester bands, milestone lanes, today and due
     date markers and a legend."""
     axis = _axis_for(plan)
+    w = Words.of(plan)
     name = page_title(plan, title)
     # Sizes are filled in at the end; set now so the attribute order stays fixed.
     svg = ET.Element(
@@ -159,7 +153,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
             "font-family": FONT_FAMILY,
         },
     )
-    element(svg, "title", text=f"{name}: timeline from week 0 to week {axis.weeks}")
+    element(svg, "title", text=w.t(words.TIMELINE_TITLE, title=name, weeks=axis.weeks))
     defs = element(svg, "defs")
     add_patterns(defs)
 
@@ -168,10 +162,10 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     top_weeks = top_months + 20
     axis_y = top_weeks + 17
     top_lanes = axis_y + 20
-    lanes, lanes_height = _lanes(plan, axis, top_lanes + 4)
+    lanes, lanes_height = _lanes(plan, axis, top_lanes + 4, w)
     bottom_lanes = top_lanes + 4 + lanes_height
     markers = ET.Element("g", {"class": "markers"})
-    bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes)
+    bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes, w)
 
     backdrop = element(svg, "g", {"class": "trimesters"})
     # The protocol's stages (trimesters), every other one shaded.
@@ -180,7 +174,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
         x0, x1 = axis.x(max(stage.start, axis.day0)), axis.x(min(after, axis.end))
         if x1 <= x0:
             continue
-        label, weeks = stage.name, stage.weeks
+        label = stage.name
         if number % 2 == 0:
             element(
                 backdrop,
@@ -193,7 +187,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
                     "fill": BAND,
                 },
             )
-        text = f"{label} · {weeks}"
+        text = w.t(words.TRIMESTER_BAND, name=label, weeks=w.trimester_weeks(stage))
         if text_width(text, TRIMESTER_FONT) > x1 - x0 - 4:
             text = label
         text_element(
@@ -206,19 +200,19 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
             bold=True,
         )
 
-    _month_row(svg, axis, top_months)
-    _week_rows(svg, axis, top_weeks, axis_y, top_lanes, bottom_lanes)
+    _month_row(svg, axis, top_months, w)
+    _week_rows(svg, axis, top_weeks, axis_y, top_lanes, bottom_lanes, w)
     # Marker lines go under the lanes, so they never cross out a label.
     svg.append(markers)
     svg.append(lanes)
-    height = _legend(svg, plan, axis, bottom + 6)
+    height = _legend(svg, plan, axis, bottom + 6, w)
     svg.set("width", fixed(WIDTH))
     svg.set("height", fixed(height))
     svg.set("viewBox", f"0 0 {fixed(WIDTH)} {fixed(height)}")
     return Chart(svg, WIDTH, height)
 
 
-def _month_row(svg: ET.Element, axis: _Axis, top: float) -> None:
+def _month_row(svg: ET.Element, axis: _Axis, top: float, w: Words) -> None:
     row = element(svg, "g", {"class": "months"})
     month = date(axis.day0.year, axis.day0.month, 1)
     while month < axis.end:
@@ -228,7 +222,10 @@ def _month_row(svg: ET.Element, axis: _Axis, top: float) -> None:
             element(
                 row, "rect", {"x": x0, "y": top, "width": x1 - x0, "height": 18, "fill": MONTH_BAND}
             )
-        for label in (f"{MONTHS[month.month - 1]} {month.year}", MONTHS[month.month - 1]):
+        for label in (
+            w.month_name(month, with_year=True),
+            w.month_name(month, with_year=False),
+        ):
             if text_width(label, TICK_FONT) <= x1 - x0 - 4:
                 text_element(row, (x0 + x1) / 2, top + 13, label, size=TICK_FONT, anchor="middle")
                 break
@@ -236,13 +233,19 @@ def _month_row(svg: ET.Element, axis: _Axis, top: float) -> None:
 
 
 def _week_rows(
-    svg: ET.Element, axis: _Axis, top: float, axis_y: float, top_lanes: float, bottom: float
+    svg: ET.Element,
+    axis: _Axis,
+    top: float,
+    axis_y: float,
+    top_lanes: float,
+    bottom: float,
+    w: Words,
 ) -> None:
     """A tick for every week; the week number above and the date it starts on below,
     for every week when there is room and every other week when there is not."""
     row = element(svg, "g", {"class": "weeks"})
-    text_element(row, EDGE, top + 12, "Week", size=TICK_FONT, bold=True)
-    text_element(row, EDGE, axis_y + 15, "Date", size=TICK_FONT, bold=True)
+    text_element(row, EDGE, top + 12, w.t(words.WEEK_ROW), size=TICK_FONT, bold=True)
+    text_element(row, EDGE, axis_y + 15, w.t(words.DATE_ROW), size=TICK_FONT, bold=True)
     element(
         row,
         "line",
@@ -291,7 +294,7 @@ def _week_rows(
                 row,
                 x,
                 axis_y + 15,
-                f"{day.day} {MONTHS[day.month - 1]}"
+                w.day_month(day)
                 if week_px * every >= text_width("00 May", TICK_FONT) + 4
                 else str(day.day),
                 size=TICK_FONT,
@@ -299,21 +302,13 @@ def _week_rows(
             )
 
 
-def _lanes(plan: Plan, axis: _Axis, top: float) -> tuple[ET.Element, float]:
+def _lanes(plan: Plan, axis: _Axis, top: float, w: Words) -> tuple[ET.Element, float]:
     group = ET.Element("g", {"class": "milestones"})
     y = top
     for item in plan.milestones:
         if item.on_timeline:
-            y += _lane(group, item, axis, y)
+            y += _lane(group, item, axis, y, w)
     return group, y - top
-
-
-def _short_range(item: Milestone) -> str:
-    # Without the year: the month row shows it, and 42 weeks never repeat a month.
-    def short(day: date) -> str:
-        return f"{day.day} {MONTHS[day.month - 1]}"
-
-    return short(item.start) if item.start == item.end else f"{short(item.start)}–{short(item.end)}"
 
 
 # A white outline behind label text keeps it legible where it crosses a grid line,
@@ -326,22 +321,22 @@ _HALO: dict[str, str | float] = {
 }
 
 
-def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float) -> float:
+def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float, w: Words) -> float:
     """One milestone's row; returns its height. The label goes beside the bar or
     marks when it fits there (right, else left), and above them when it does not."""
     style = CATEGORY_STYLES[item.category]
     discuss = item.applicability == "discuss"
     lane = element(parent, "g", {"class": f"milestone {item.category}"})
     title = for_xml(item.title)
-    dates = _short_range(item)
+    dates = w.chart_dates(item)
     if item.occurrences:
-        dates = f"{dates}, {series_summary(item)}"
+        dates = w.t(words.DATES_AND_SERIES, dates=dates, series=w.series(item))
     if discuss:
-        dates += " · discuss"
+        dates = w.t(words.DISCUSS_MARK, dates=dates)
     element(
         lane,
         "title",
-        text=f"{title}: {format_range(item.start, item.end)} ({format_ga_range(item)})",
+        text=w.t(words.LANE_TITLE, title=title, dates=w.page_dates(item), weeks=w.page_weeks(item)),
     )
 
     span = axis.span(item.start, item.end)
@@ -421,17 +416,21 @@ def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float) -> float
     return above * LINE + BAR + 6
 
 
-def _markers(group: ET.Element, plan: Plan, axis: _Axis, top: float, bottom: float) -> float:
+def _markers(
+    group: ET.Element, plan: Plan, axis: _Axis, top: float, bottom: float, w: Words
+) -> float:
     """Today's and the due date's vertical lines, labelled under the lanes (on one row
     when the two labels do not collide); returns the y below the labels."""
     due = plan.dating.due_date
     markers: list[tuple[date, str, str, str | None]] = []
     if axis.holds(plan.today):
         ga = plan.gestational_age_today
-        markers.append((plan.today, f"Today {format_date(plan.today)} · {ga}", TODAY, "5 3"))
+        label = w.t(words.TODAY_MARKER, date=w.full_date(plan.today), ga=w.ga(ga) if ga else "")
+        markers.append((plan.today, label, TODAY, "5 3"))
     if axis.holds(due):
         ga_due = plan.dating.gestational_age_on(due)
-        markers.append((due, f"Due date {format_date(due)} · {ga_due}", INK, None))
+        label = w.t(words.DUE_DATE_MARKER, date=w.full_date(due), ga=w.ga(ga_due) if ga_due else "")
+        markers.append((due, label, INK, None))
     placed: list[tuple[float, float, str, str, str | None, float]] = []
     for day, label, colour, dashes in markers:
         px = text_width(label, TICK_FONT, bold=True)
@@ -461,17 +460,17 @@ def _markers(group: ET.Element, plan: Plan, axis: _Axis, top: float, bottom: flo
     return y + 4
 
 
-def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float) -> float:
+def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float, w: Words) -> float:
     """The key to colours, patterns and marks; returns the chart's full height."""
     group = element(svg, "g", {"class": "legend"})
     live = [item for item in plan.milestones if item.on_timeline]
     entries: list[tuple[str, Category | None, bool]] = [
-        (CATEGORY_LABELS[category], category, False)
+        (w.t(words.CATEGORY_LABELS[category]), category, False)
         for category, style in CATEGORY_STYLES.items()
         if any(item.category == category for item in live)
     ]
     if any(item.applicability == "discuss" for item in live):
-        entries.append(("Hollow, dashed: to discuss", None, True))
+        entries.append((w.t(words.DISCUSS_KEY), None, True))
     x, y = EDGE, top + 11
     for label, category, is_discuss in entries:
         swatch = 38.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -34,18 +35,32 @@ COLUMNS = (
     "reason",
     "timing",
     "note",
+    "reason_key",
+    "warning_signs",
+    "urgent_advice",
 )
 """``note`` carries the protocol's clinician note on every row, so no row read on
-its own (or pasted elsewhere) loses it."""
+its own (or pasted elsewhere) loses it. ``reason_key`` names the protocol rule that
+decided the applicability (stable across wording changes and translations).
+``warning_signs`` (separated by ``;``) and ``urgent_advice`` are filled on the rows
+of milestones that carry the warning signs, as the calendar's descriptions do.
+Columns are only ever added at the end, so a script reading by position keeps
+working."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"\A-?[0-9]+(\.[0-9]+)?\Z")
 
 
 def neutralise(cell: str) -> str:
     """The cell as text a spreadsheet will not evaluate.
 
-    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("12w0d")
-    ('\\'=HYPERLINK("x")', '12w0d')
+    A plain number (``-2``, a shift in days) is left as it is: a spreadsheet
+    reads it as the number it is, not as a formula.
+
+    >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise("12w0d"), neutralise("-2")
+    ('\\'=HYPERLINK("x")', '12w0d', '-2')
     """
+    if _NUMBER.match(cell):
+        return cell
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
@@ -79,6 +94,9 @@ def _row(plan: Plan, item: Milestone) -> tuple[str, ...]:
         item.reason,
         item.timing,
         plan.clinician_note,
+        item.reason_key,
+        "; ".join(plan.warning_signs) if item.warning_signs else "",
+        (plan.urgent_advice or "") if item.warning_signs else "",
     )
 
 

@@ -9,23 +9,14 @@ Security Policy forbids loading anything.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from .._text import for_xml
+from . import _words as words
 from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
-from ._words import (
-    APPLICABILITY_LABELS,
-    CATEGORY_NOUNS,
-    TIMING_WORDS,
-    dating_summary,
-    format_date,
-    format_ga_range,
-    format_range,
-    page_title,
-    series_summary,
-    today_summary,
-)
+from ._words import Words, page_title
 from .chart import build_chart
 
 if TYPE_CHECKING:
@@ -35,8 +26,11 @@ __all__ = ["render"]
 
 # Laid out for a 190 x 259 mm content box, which A4 (210 x 297 mm) and Letter
 # (216 x 279 mm) less 10 mm margins both hold; the chart is drawn at that width.
+# What matters most comes first (the timeline, the warning signs, the note); the
+# table of milestones follows and, for a long plan, continues on a second sheet,
+# where its column heads repeat and every sheet says "Page 1 of 2".
 CSS = f"""
-@page {{ margin: 10mm; }}
+@page {{ margin: 10mm; @bottom-right {{ content: {{page_numbers}}; font: 8pt {FONT_FAMILY}; color: {MUTED}; }} }}
 html {{ background: {PAPER}; color: {INK}; }}
 body {{
   font-family: {FONT_FAMILY}; font-size: 9.5pt; line-height: 1.3;
@@ -45,23 +39,25 @@ body {{
 }}
 @media screen {{ body {{ padding: 8mm 4mm; }} }}
 h1 {{ font-size: 15pt; margin: 0 0 2pt; }}
-h2 {{ font-size: 10.5pt; margin: 6pt 0 2pt; }}
+h2 {{ font-size: 10.5pt; margin: 6pt 0 2pt; break-after: avoid; }}
 p {{ margin: 0 0 2pt; }}
 .facts {{ margin-bottom: 4pt; }}
 figure {{ margin: 0; }}
 svg.timeline {{ display: block; width: 100%; height: auto; }}
-table {{ width: 100%; border-collapse: collapse; font-size: 8.5pt; line-height: 1.2; }}
+table {{ width: 100%; border-collapse: collapse; font-size: 8pt; line-height: 1.2; }}
 th, td {{ text-align: left; vertical-align: top; padding: 0.75pt 3pt;
   border-bottom: 0.5pt solid {RULE}; }}
 th {{ background: {BAND}; }}
+thead {{ display: table-header-group; }}
 tr {{ break-inside: avoid; }}
 td.when {{ white-space: nowrap; }}
 .small {{ font-size: 8pt; }}
 tr.not-applicable td {{ color: {MUTED}; }}
 tr.not-applicable td.what {{ text-decoration: line-through; }}
-.bottom {{ display: grid; grid-template-columns: 1fr 1fr; gap: 8pt; margin-top: 4pt; }}
-.bottom ul {{ margin: 0; padding-left: 14pt; }}
-.note {{ border: 1pt solid {INK}; padding: 4pt 6pt; margin-top: 6pt; font-weight: bold; }}
+.signs ul {{ columns: 2; column-gap: 14pt; margin: 0 0 2pt; padding-left: 14pt; }}
+.signs li {{ break-inside: avoid; }}
+.urgent {{ font-weight: bold; }}
+.note {{ border: 1pt solid {INK}; padding: 3pt 6pt; margin-top: 4pt; font-weight: bold; }}
 footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
 """
 
@@ -83,6 +79,7 @@ def _line_break(parent: ET.Element, tail: str) -> None:
 
 
 def render(plan: Plan, title: str | None = None) -> str:
+    w = Words.of(plan)
     name = page_title(plan, title)
     html = ET.Element("html", {"lang": plan.protocol.language})
     head = _sub(html, "head")
@@ -90,81 +87,95 @@ def render(plan: Plan, title: str | None = None) -> str:
     _sub(head, "meta", http_equiv="Content-Security-Policy", content=CONTENT_SECURITY_POLICY)
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _sub(head, "title", name)
-    _sub(head, "style", CSS)
+    _sub(head, "style", CSS.replace("{page_numbers}", _css_content(w.t(words.PAGE_NUMBERS))))
     body = _sub(html, "body")
 
     header = _sub(body, "header")
     _sub(header, "h1", name)
-    facts = f"{dating_summary(plan)}. {today_summary(plan)}."
+    facts = [w.dating_summary(plan, on_page=True), w.today_summary(plan, on_page=True)]
     if plan.plan_id:
-        facts += f" Plan {for_xml(plan.plan_id)}."
-    _sub(header, "p", facts, class_="facts")
-    if plan.dating.explanation:
-        explanation = f"How the pregnancy was dated: {for_xml(plan.dating.explanation)}"
-        _sub(header, "p", explanation, class_="small")
-    for note in plan.dating.notes:
-        _sub(header, "p", f"Note on the dating: {for_xml(note)}", class_="small")
+        facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
+    _sub(header, "p", "".join(f"{fact}. " for fact in facts).rstrip(), class_="facts")
+    explanation, notes = w.dating_texts(plan.dating)
+    if explanation:
+        text = w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation))
+        _sub(header, "p", text, class_="small")
+    for note in notes:
+        _sub(header, "p", w.t(words.DATING_NOTE, note=for_xml(note)), class_="small")
 
     figure = _sub(body, "figure")
     figure.append(build_chart(plan, title).element)
 
-    _sub(body, "h2", "Milestones")
-    _table(body, plan)
-
-    bottom = _sub(body, "div", class_="bottom")
-    signs = _sub(bottom, "section")
-    _sub(signs, "h2", "Warning signs")
-    _sub(signs, "p", "Contact your care team at once if you notice:")
+    signs = _sub(body, "section", class_="signs")
+    _sub(signs, "h2", w.t(words.WARNING_SIGNS))
+    _sub(signs, "p", w.t(words.WARNING_SIGNS_LEAD))
     items = _sub(signs, "ul")
     for sign in plan.warning_signs:
         _sub(items, "li", for_xml(sign))
-    # The note and the footer share the column beside the (longer) warning signs.
-    aside = _sub(bottom, "div")
-    _sub(aside, "p", for_xml(plan.clinician_note), class_="note")
-    _sub(
-        aside,
-        "footer",
-        f"Protocol: {for_xml(plan.protocol.title)} ({for_xml(plan.protocol.id)}, "
-        f"version {for_xml(plan.protocol.version)}). Planned as of {format_date(plan.today)}.",
-    )
+    if plan.urgent_advice:
+        _sub(signs, "p", for_xml(plan.urgent_advice), class_="urgent")
+    _sub(body, "p", for_xml(plan.clinician_note), class_="note")
+
+    _sub(body, "h2", w.t(words.MILESTONES))
+    _table(body, plan, w)
+    _sub(body, "footer", for_xml(w.protocol_line(plan, on_page=True)))
     return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
 
 
-def _table(body: ET.Element, plan: Plan) -> None:
+def _css_content(template: str) -> str:
+    """A template with ``{page}`` and ``{pages}`` as a CSS ``content`` value:
+    quoted strings around the page counters."""
+    parts: list[str] = []
+    for piece in re.split(r"(\{page\}|\{pages\})", template):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
+
+
+def _table(body: ET.Element, plan: Plan, w: Words) -> None:
     table = _sub(body, "table")
     head = _sub(_sub(table, "thead"), "tr")
-    for heading, width in _COLUMNS:
-        _sub(head, "th", heading, scope="col", style=f"width: {width}")
+    for heading, width in zip(words.TABLE_COLUMNS, _COLUMN_WIDTHS, strict=True):
+        _sub(head, "th", w.t(heading), scope="col", style=f"width: {width}")
     rows = _sub(table, "tbody")
     for item in plan.milestones:
-        _row(rows, item)
+        _row(rows, item, w)
 
 
-def _row(rows: ET.Element, item: Milestone) -> None:
+def _row(rows: ET.Element, item: Milestone, w: Words) -> None:
     row = _sub(rows, "tr", class_=item.applicability)
     what = _sub(row, "td", class_="what")
     _sub(what, "strong", for_xml(item.title))
     what[-1].tail = " "
-    _sub(what, "span", f"({CATEGORY_NOUNS[item.category]})", class_="small")
+    category = w.t(words.CATEGORY_IN_TABLE, category=w.t(words.CATEGORY_NOUNS[item.category]))
+    _sub(what, "span", category, class_="small")
 
-    when = _sub(row, "td", format_range(item.start, item.end), class_="when")
-    ga = format_ga_range(item)
-    _line_break(when, f"{ga}, {TIMING_WORDS[item.timing]}" if item.on_timeline else ga)
+    when = _sub(row, "td", w.page_dates(item), class_="when")
+    weeks = w.page_weeks(item)
+    if item.on_timeline:
+        weeks = w.t(
+            words.WEEKS_AND_TIMING, weeks=weeks, timing=w.t(words.TIMING_WORDS[item.timing])
+        )
+    _line_break(when, weeks)
     if item.occurrences:
         _line_break(when, "")
-        _sub(when, "span", series_summary(item), class_="small")
+        _sub(when, "span", w.series(item), class_="small")
 
     verdict = _sub(row, "td")
-    label = APPLICABILITY_LABELS[item.applicability]
+    label = w.applicability(item)
     if not item.on_timeline:
-        label += " (not on the timeline)"
-    _sub(verdict, "strong", label + ":")
+        label = w.t(words.NOT_ON_TIMELINE_LABEL, applicability=label)
+    _sub(verdict, "strong", w.t(words.LABEL, label=label))
     verdict[-1].tail = " " + for_xml(item.reason)
     for note in item.notes:
         _line_break(verdict, "")
-        _sub(verdict, "span", f"Note: {for_xml(note)}", class_="small")
+        _sub(verdict, "span", w.t(words.NOTE, note=for_xml(note)), class_="small")
 
 
 # The reasons are the longest texts (a clinic's may list every risk factor), so they
 # get the most room; the dates keep to one line each.
-_COLUMNS = (("Milestone", "27%"), ("Dates, weeks+days", "21%"), ("For you", "52%"))
+_COLUMN_WIDTHS = ("24%", "18%", "58%")

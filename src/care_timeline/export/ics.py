@@ -27,7 +27,8 @@ from icalendar import Alarm, Calendar, Event, vDuration, vText
 from .._text import control_character
 from ..errors import ExportError
 from ..values import DEFAULT_REMINDER, check_reminder, parse_timestamp
-from ._words import APPLICABILITY_LABELS, CALENDAR_TITLE_PREFIX
+from . import _words as words
+from ._words import Words
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
@@ -84,20 +85,28 @@ def render(
     # (icalendar does not know these two as TEXT properties).
     calendar.add("name", vText(name))
     calendar.add("x-wr-calname", vText(name))
-    calendar.add("description", plan.clinician_note)
+    # LANGUAGE (RFC 5545 3.2.10) on the texts written in the plan's language.
+    lang = {"LANGUAGE": plan.language}
+    calendar.add("description", plan.clinician_note, parameters=lang)
     calendar.add("x-wr-caldesc", vText(plan.clinician_note))
     calendar.add("uid", _uid(plan, "calendar"))
     # For subscriptions: how often a client should fetch the URL again.
     calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(_REFRESH))
+    w = Words.of(plan)
     for item in plan.milestones:
-        calendar.add_component(_event(plan, item, stamp, sequence, trigger))
+        calendar.add_component(_event(plan, item, stamp, sequence, trigger, w))
     data: bytes = calendar.to_ical()
     return data
 
 
 def _event(
-    plan: Plan, item: Milestone, stamp: datetime, sequence: int, trigger: timedelta | None
+    plan: Plan,
+    item: Milestone,
+    stamp: datetime,
+    sequence: int,
+    trigger: timedelta | None,
+    w: Words,
 ) -> Event:
     event = Event()
     event.add("uid", event_uid(plan, item.id))
@@ -110,14 +119,21 @@ def _event(
         event.add("rrule", _rrule(item.every_days, item.occurrences[-1]))
     else:
         event.add("dtend", item.end + timedelta(days=1))
-    event.add("summary", CALENDAR_TITLE_PREFIX[item.applicability] + item.title)
-    event.add("description", _description(plan, item))
+    lang = {"LANGUAGE": plan.language}
+    event.add(
+        "summary",
+        w.t(words.CALENDAR_TITLES[item.applicability], title=item.title),
+        parameters=lang,
+    )
+    event.add("description", _description(plan, item, w), parameters=lang)
     # Nothing here is a booked appointment: none of it should mark the whole day busy.
     event.add("transp", "TRANSPARENT")
     if item.on_timeline:
         event.add("status", "CONFIRMED")
         if trigger is not None and _gets_reminder(item):
-            event.add_component(_alarm(event_summary=str(event["summary"]), trigger=trigger))
+            event.add_component(
+                _alarm(event_summary=str(event["summary"]), trigger=trigger, language=plan.language)
+            )
     else:
         event.add("status", "CANCELLED")
     return event
@@ -140,41 +156,22 @@ def _gets_reminder(item: Milestone) -> bool:
     return not (item.occurrences and item.applicability != "applies")
 
 
-def _alarm(*, event_summary: str, trigger: timedelta) -> Alarm:
+def _alarm(*, event_summary: str, trigger: timedelta, language: str) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", event_summary)
+    alarm.add("description", event_summary, parameters={"LANGUAGE": language})
     alarm.add("trigger", trigger, parameters={"RELATED": "START"})
     return alarm
 
 
-def _description(plan: Plan, item: Milestone) -> str:
-    parts = [item.description, _when(item)]
-    parts.append(
-        f"Why this is in your plan: {APPLICABILITY_LABELS[item.applicability]}. {item.reason}"
-    )
+def _description(plan: Plan, item: Milestone, w: Words) -> str:
+    parts = [item.description, w.when(item)]
+    parts.append(w.t(words.WHY, applicability=w.applicability(item), reason=item.reason))
     if item.warning_signs:
-        signs = "\n".join(f"- {sign}" for sign in plan.warning_signs)
-        parts.append(f"Warning signs: contact your care team at once if you notice\n{signs}")
-    parts.extend(f"Note: {note}" for note in item.notes)
+        parts.append(w.warning_signs_block(plan.warning_signs, plan.urgent_advice))
+    parts.extend(w.t(words.NOTE, note=note) for note in item.notes)
     parts.append(plan.clinician_note)
     return "\n\n".join(parts)
-
-
-def _when(item: Milestone) -> str:
-    if item.occurrences:
-        every = "every week" if item.every_days == 7 else f"every {item.every_days} days"
-        return (
-            f"When: {every} from {item.start_ga} to {item.end_ga} "
-            f"({item.start.isoformat()} to {item.end.isoformat()}, "
-            f"{len(item.occurrences)} dates)."
-        )
-    if item.start == item.end:
-        return f"When: {item.start_ga} ({item.start.isoformat()})."
-    return (
-        f"When: {item.start_ga} to {item.end_ga} "
-        f"({item.start.isoformat()} to {item.end.isoformat()}, both days included)."
-    )
 
 
 def event_uid(plan: Plan, milestone_id: str) -> str:

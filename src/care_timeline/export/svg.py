@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from .._text import for_xml
-from ._style import FONT_FAMILY, MUTED, PAPER, SVG_NAMESPACE
+from . import _words as words
+from ._style import FONT_FAMILY, INK, MUTED, PAPER, SVG_NAMESPACE
 from ._svg import element, fixed, text_element, wrap
-from ._words import dating_summary, page_title, today_summary
+from ._words import Words, page_title
 from .chart import EDGE, LABEL_FONT, LINE, WIDTH, build_chart
 
 if TYPE_CHECKING:
@@ -41,16 +42,16 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
     for line in wrap(name, room, 18, bold=True):
         text_element(root, EDGE, y, line, size=18, bold=True)
         y += 22
-    facts = [f"{dating_summary(plan)}. {today_summary(plan)}."]
+    w = Words.of(plan)
+    facts = [f"{w.dating_summary(plan, on_page=True)}. {w.today_summary(plan, on_page=True)}."]
     if plan.plan_id:
-        facts.append(f"Plan {for_xml(plan.plan_id)}")
-    if plan.dating.explanation:
-        facts.append(f"How the pregnancy was dated: {for_xml(plan.dating.explanation)}")
-    facts.extend(f"Note on the dating: {for_xml(note)}" for note in plan.dating.notes)
+        facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
+    explanation, notes = w.dating_texts(plan.dating)
+    if explanation:
+        facts.append(w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation)))
+    facts.extend(w.t(words.DATING_NOTE, note=for_xml(note)) for note in notes)
     for fact in facts:
-        for line in wrap(fact, room, LABEL_FONT):
-            text_element(root, EDGE, y, line, size=LABEL_FONT)
-            y += LINE
+        y = _paragraph(root, y, fact)
     y += 6
 
     chart = build_chart(plan, title)
@@ -61,43 +62,44 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
 
     left_out = [item for item in plan.milestones if not item.on_timeline]
     if left_out:
-        text_element(
-            root,
-            EDGE,
-            y,
-            "Does not apply, so not on the timeline",
-            size=LABEL_FONT,
-            fill=MUTED,
-            bold=True,
-        )
-        y += LINE
+        y = _paragraph(root, y, w.t(words.NOT_ON_TIMELINE), fill=MUTED, bold=True)
         for item in left_out:
-            for line in wrap(f"{for_xml(item.title)}: {for_xml(item.reason)}", room, LABEL_FONT):
-                text_element(root, EDGE, y, line, size=LABEL_FONT, fill=MUTED)
-                y += LINE
+            line = w.t(words.TITLE_AND_REASON, title=item.title, reason=item.reason)
+            y = _paragraph(root, y, for_xml(line), fill=MUTED)
         y += 6
-    text_element(
-        root,
-        EDGE,
-        y,
-        "Warning signs: contact your care team at once if you notice",
-        size=LABEL_FONT,
-        bold=True,
-    )
-    y += LINE
+    y = _paragraph(root, y, w.t(words.WARNING_SIGNS), bold=True)
+    y = _paragraph(root, y, w.t(words.WARNING_SIGNS_LEAD))
     for sign in plan.warning_signs:
-        for index, line in enumerate(wrap(for_xml(sign), room - 12, LABEL_FONT)):
-            text_element(root, EDGE + 12, y, ("• " if index == 0 else "  ") + line, size=LABEL_FONT)
-            y += LINE
+        y = _paragraph(root, y, for_xml(sign), bullet=True)
+    if plan.urgent_advice:
+        y = _paragraph(root, y, for_xml(plan.urgent_advice), bold=True)
     y += 6
-    for line in wrap(for_xml(plan.clinician_note), room, LABEL_FONT, bold=True):
-        text_element(root, EDGE, y, line, size=LABEL_FONT, bold=True)
-        y += LINE
+    y = _paragraph(root, y, for_xml(plan.clinician_note), bold=True)
     height = y + 4
     root.set("width", fixed(WIDTH))
     root.set("height", fixed(height))
     root.set("viewBox", f"0 0 {fixed(WIDTH)} {fixed(height)}")
     return root
+
+
+def _paragraph(
+    root: ET.Element,
+    y: float,
+    text: str,
+    *,
+    fill: str = INK,
+    bold: bool = False,
+    bullet: bool = False,
+) -> float:
+    """Text wrapped to the document's width (a bulleted item indented); returns
+    the y below it."""
+    indent = 12.0 if bullet else 0.0
+    for index, line in enumerate(wrap(text, WIDTH - 2 * EDGE - indent, LABEL_FONT, bold=bold)):
+        if bullet:
+            line = ("• " if index == 0 else "  ") + line
+        text_element(root, EDGE + indent, y, line, size=LABEL_FONT, fill=fill, bold=bold)
+        y += LINE
+    return y
 
 
 def render(plan: Plan, title: str | None = None) -> str:

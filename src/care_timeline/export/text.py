@@ -5,59 +5,54 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from ._words import METHOD_DESCRIPTIONS
+from . import _words as words
+from ._words import Words
 
 if TYPE_CHECKING:
-    from ..plan_model import Milestone, Plan
+    from ..plan_model import Plan
+
+__all__ = ["render"]
 
 _WIDTH = 100
+_INDENT = "    "
 
 
-def _when(item: Milestone) -> str:
-    if item.start == item.end:
-        return f"{item.start.isoformat()} ({item.start_ga})"
-    return f"{item.start.isoformat()} to {item.end.isoformat()} ({item.start_ga} to {item.end_ga})"
+def _wrapped(text: str) -> list[str]:
+    return textwrap.wrap(text, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT + "  ")
 
 
 def render(plan: Plan) -> str:
-    """The plan as a readable table."""
-    dating = plan.dating
-    ga_today = str(plan.gestational_age_today) if plan.gestational_age_today else "before 0w0d"
+    """The plan as a readable table, in the plan's language."""
+    w = Words.of(plan)
+    explanation, notes = w.dating_texts(plan.dating)
     lines = [
-        f"{plan.protocol.title} (protocol {plan.protocol.id} v{plan.protocol.version})",
-        f"Due date {dating.due_date.isoformat()} (dated by {METHOD_DESCRIPTIONS[dating.method]}); "
-        f"today {plan.today.isoformat()} is {ga_today}",
+        plan.protocol.title,
+        f"{w.dating_summary(plan, on_page=False)}. {w.today_summary(plan, on_page=False)}",
     ]
     if plan.plan_id:
-        lines.append(f"Plan {plan.plan_id}")
-    if dating.explanation:
-        lines.append(f"Dating: {dating.explanation}")
-    lines.extend(f"Note: {note}" for note in dating.notes)
+        lines.append(w.t(words.PLAN_ID, plan_id=plan.plan_id))
+    if explanation:
+        lines.append(w.t(words.DATING_EXPLANATION, explanation=explanation))
+    lines.extend(w.t(words.DATING_NOTE, note=note) for note in notes)
     lines.append("")
     for item in plan.milestones:
         mark = "  " if item.on_timeline else "x "
         lines.append(f"{mark}{item.title}  [{item.id}]")
-        lines.append(f"    {_when(item)}; {item.timing}")
+        lines.append(f"{_INDENT}{w.span(item)}; {w.t(words.TIMING_WORDS[item.timing])}")
         if item.occurrences:
-            every = "weekly" if item.every_days == 7 else f"every {item.every_days} days"
-            lines.append(f"    {len(item.occurrences)} dates, {every}")
+            lines.append(_INDENT + w.series(item))
         lines.extend(
-            textwrap.wrap(
-                f"{item.applicability}: {item.reason}",
-                _WIDTH,
-                initial_indent="    ",
-                subsequent_indent="      ",
-            )
+            _wrapped(w.t(words.VERDICT, applicability=w.applicability(item), reason=item.reason))
         )
         for note in item.notes:
-            lines.extend(
-                textwrap.wrap(
-                    f"Note: {note}", _WIDTH, initial_indent="    ", subsequent_indent="      "
-                )
-            )
+            lines.extend(_wrapped(w.t(words.NOTE, note=note)))
     lines.append("")
-    lines.append("Warning signs: contact your care team at once if you notice")
+    lines.append(w.t(words.WARNING_SIGNS))
+    lines.append(w.t(words.WARNING_SIGNS_LEAD))
     lines.extend(f"  - {sign}" for sign in plan.warning_signs)
+    if plan.urgent_advice:
+        lines.extend(textwrap.wrap(plan.urgent_advice, _WIDTH))
     lines.append("")
     lines.extend(textwrap.wrap(plan.clinician_note, _WIDTH))
+    lines.append(w.protocol_line(plan, on_page=False))
     return "\n".join(lines) + "\n"

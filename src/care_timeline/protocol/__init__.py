@@ -1,6 +1,12 @@
 """Protocols as data: the models, loading and validation, the condition vocabulary."""
 
-from .loading import default_protocol, default_protocol_text, load_protocol, parse_protocol
+from .loading import (
+    default_languages,
+    default_protocol,
+    default_protocol_text,
+    load_protocol,
+    parse_protocol,
+)
 from .model import (
     Condition,
     DateSource,
@@ -19,6 +25,7 @@ __all__ = [
     "RiskFactor",
     "Rule",
     "ShortCervixRule",
+    "default_languages",
     "default_protocol",
     "default_protocol_text",
     "load_protocol",

@@ -16,17 +16,45 @@ from ..errors import ProtocolError
 from .model import Protocol
 
 DEFAULT_FILE = "cervical_insufficiency.toml"
+"""The default protocol in English; its translations sit beside it as
+``cervical_insufficiency.<language>.toml`` (same ids, windows and rules)."""
 
 
-def default_protocol_text() -> str:
+def default_file(language: str = "en") -> str:
+    """The file name of the default protocol in ``language``."""
+    return DEFAULT_FILE if language == "en" else DEFAULT_FILE.replace(".toml", f".{language}.toml")
+
+
+def default_languages() -> tuple[str, ...]:
+    """The languages the default protocol is shipped in, English first."""
+    stem = DEFAULT_FILE.removesuffix(".toml")
+    found = [
+        entry.name.removeprefix(stem + ".").removesuffix(".toml")
+        for entry in resources.files(__package__).iterdir()
+        if entry.name.startswith(stem + ".")
+        and entry.name.endswith(".toml")
+        and entry.name != DEFAULT_FILE
+    ]
+    return ("en", *sorted(found))
+
+
+def default_protocol_text(language: str = "en") -> str:
     """The default protocol file's text: the starting point for a clinic's own."""
-    return resources.files(__package__).joinpath(DEFAULT_FILE).read_text(encoding="utf-8")
+    if language not in default_languages():
+        raise ProtocolError(
+            field="language",
+            value=language,
+            allowed="a language the default protocol is shipped in: "
+            + ", ".join(default_languages()),
+        )
+    return resources.files(__package__).joinpath(default_file(language)).read_text(encoding="utf-8")
 
 
 @cache
-def default_protocol() -> Protocol:
-    """The default protocol, "cervical-insufficiency" version 1."""
-    return parse_protocol(default_protocol_text(), source=DEFAULT_FILE)
+def default_protocol(language: str = "en") -> Protocol:
+    """The default protocol, "cervical-insufficiency" version 2, in ``language``
+    (one of :func:`default_languages`)."""
+    return parse_protocol(default_protocol_text(language), source=default_file(language))
 
 
 def load_protocol(path: str | PathLike[str]) -> Protocol:

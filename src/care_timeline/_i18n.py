@@ -1,0 +1,170 @@
+"""Languages: the message catalogs (gettext) and the formats of dates and lists
+(Babel) that every phrase the code writes goes through.
+
+English is the language of the source: its messages are the catalog's ids, so an
+English plan needs no catalog at all (and loads neither gettext nor Babel unless
+a date or a list has to be written out). Any other language needs a compiled
+catalog ``locale/<lang>/LC_MESSAGES/care_timeline.mo`` in the package (its
+``.po`` source is in the repository); adding one needs no code change.
+
+Messages are marked for extraction with :func:`N_` (``pybabel extract -k N_``),
+plural messages as ``N_(singular, plural)``; see docs/languages.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache, cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations
+
+    from .gestational_age import GestationalAge
+
+__all__ = [
+    "DOMAIN",
+    "SOURCE_LANGUAGE",
+    "Language",
+    "N_",
+    "available_languages",
+    "has_catalog",
+    "language",
+    "locale_dirs",
+]
+
+DOMAIN = "care_timeline"
+SOURCE_LANGUAGE = "en"
+
+# The package's own catalogs. A list, so that tests can add a folder of their own
+# (a third language, without touching the package).
+_LOCALE_DIRS: list[Path] = []
+
+
+def locale_dirs() -> list[Path]:
+    """The folders searched for catalogs, the package's own first."""
+    if not _LOCALE_DIRS:
+        _LOCALE_DIRS.append(Path(str(resources.files(__package__).joinpath("locale"))))
+    return _LOCALE_DIRS
+
+
+@overload
+def N_(message: str) -> str: ...
+@overload
+def N_(message: str, plural: str) -> tuple[str, str]: ...
+def N_(message: str, plural: str | None = None) -> str | tuple[str, str]:
+    """Mark a message (or a singular and plural pair) for the catalog; translation
+    happens later, with a plan's language."""
+    return message if plural is None else (message, plural)
+
+
+def _catalog_path(code: str) -> Path | None:
+    for folder in locale_dirs():
+        path = folder / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if path.is_file():
+            return path
+    return None
+
+
+def available_languages() -> tuple[str, ...]:
+    """English and every language with a compiled catalog, sorted."""
+    found = {SOURCE_LANGUAGE}
+    for folder in locale_dirs():
+        if folder.is_dir():
+            found.update(
+                entry.name for entry in folder.iterdir() if _catalog_path(entry.name) is not None
+            )
+    return tuple(sorted(found))
+
+
+def _base(tag: str) -> str:
+    """``tr-TR`` -> ``tr``: catalogs are per language, not per region."""
+    return tag.replace("_", "-").split("-", 1)[0].lower()
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language: its catalog and its way of writing dates and lists."""
+
+    code: str
+    """The language tag as given (``en``, ``tr``, ``tr-TR``)."""
+    _translations: NullTranslations | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def base(self) -> str:
+        return _base(self.code)
+
+    def gettext(self, message: str) -> str:
+        if self._translations is None:
+            return message
+        return self._translations.gettext(message)
+
+    def ngettext(self, forms: tuple[str, str], count: int) -> str:
+        singular, plural = forms
+        if self._translations is None:
+            return singular if count == 1 else plural
+        return self._translations.ngettext(singular, plural, count)
+
+    def format(self, message: str, /, **values: Any) -> str:
+        """The message in this language, with its named parts filled in."""
+        return self.gettext(message).format(**values)
+
+    def date(self, day: date, pattern: str) -> str:
+        """``day`` written with a CLDR date pattern (``d MMM y``) that is itself a
+        catalog message, so each language chooses its own (``d MMMM y`` in Turkish)."""
+        from babel.dates import format_date
+
+        return format_date(day, self.gettext(pattern), locale=self._babel_locale)
+
+    def list(self, items: Sequence[str]) -> str:
+        """``a, b and c`` in this language's words and punctuation."""
+        if len(items) < 2:
+            return "".join(items)
+        from babel.lists import format_list
+
+        return format_list(list(items), locale=self._babel_locale)
+
+    def ga(self, ga: GestationalAge) -> str:
+        """A gestational age as this language writes it in text for people
+        (``14w3d`` in English; JSON and CSV always keep ``14w3d``)."""
+        return self.format(GA_NOTATION, weeks=ga.weeks, days=ga.days)
+
+    @cached_property
+    def _babel_locale(self) -> str:
+        """The Babel locale for dates and lists; English where Babel does not know
+        the language."""
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            return str(Locale.parse(self.code.replace("-", "_")))
+        except (ValueError, UnknownLocaleError):
+            return SOURCE_LANGUAGE
+
+
+GA_NOTATION = N_("{weeks}w{days}d")
+"""A gestational age written for people: completed weeks and days."""
+
+
+@cache
+def language(code: str) -> Language:
+    """The language for a tag. A language with no catalog gets the English phrases
+    (a clinic's protocol in another language still plans, as before catalogs
+    existed), and Babel's dates and lists in that language where Babel knows it."""
+    base = _base(code)
+    path = None if base == SOURCE_LANGUAGE else _catalog_path(base)
+    if path is None:
+        return Language(code)
+    from gettext import GNUTranslations
+
+    with path.open("rb") as handle:
+        return Language(code, GNUTranslations(handle))
+
+
+def has_catalog(code: str) -> bool:
+    """Whether the code's phrases can be written in this language."""
+    base = _base(code)
+    return base == SOURCE_LANGUAGE or _catalog_path(base) is not None

@@ -1,0 +1,99 @@
+"""Is the pregnancy going on today? The rule :func:`~care_timeline.plan` keeps:
+no dating event after today, and today no later than 44w6d.
+
+Planning a pregnancy that is over, or one dated by an event that has not
+happened yet, would give a wrong plan rather than an error: a year typed wrong
+in a clinic's file would print "381w2d". To plan a past pregnancy on purpose,
+plan it with its own today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from .dating import MAX_GESTATIONAL_AGE, Dating
+from .errors import DatingError
+
+__all__ = ["EVENT_INPUTS", "anchor", "check_against_today"]
+
+EVENT_INPUTS = ("lmp", "on", "conception", "transfer", "scan_date")
+"""The inputs that are days something happened (a period, the day a gestational
+age was found, a conception, a transfer, a scan): none can come after today."""
+_WHAT = {
+    "due_date": "a due date",
+    "lmp": "an LMP",
+    "on": "a day of the gestational age",
+    "conception": "a conception",
+    "transfer": "a transfer",
+    "scan_date": "a scan",
+}
+_ANCHORS: dict[str, str] = {
+    "due-date": "due_date",
+    "lmp": "lmp",
+    "gestational-age": "on",
+    "conception": "conception",
+    "embryo-transfer": "transfer",
+    "ultrasound": "scan_date",
+}
+
+
+def anchor(dating: Dating) -> tuple[str, date]:
+    """The input the due date moves with, day for day, and its date: the due
+    date itself, the LMP, the day of a gestational age, the conception, the
+    transfer or the scan (for a reconciled dating, that of the one chosen)."""
+    field = _ANCHORS.get(dating.method)
+    if dating.method == "reconciled":
+        field = "lmp" if dating.inputs.get("chosen") == "lmp" else "scan_date"
+    day = _input_day(dating, field) if field else None
+    if field is None or day is None:
+        return "due_date", dating.due_date
+    return field, day
+
+
+def check_against_today(
+    dating: Dating, today: date, *, names: Mapping[str, str] | None = None
+) -> None:
+    """Refuse a dating that cannot describe a pregnancy going on ``today``: a
+    dating event after today, or a due date that puts today past 44w6d. The
+    error names the input as ``names`` calls it (default: its own name)."""
+    for input_name in EVENT_INPUTS:
+        day = _input_day(dating, input_name)
+        field = (names or {}).get(input_name, input_name)
+        if day is not None and day > today:
+            raise DatingError(
+                f"{field}: {day.isoformat()} is after today ({today.isoformat()}); "
+                f"expected a day on or before {today.isoformat()}",
+                field=field,
+                value=day.isoformat(),
+                allowed=f"a day on or before today ({today.isoformat()})",
+            )
+    ga = dating.gestational_age_on(today)
+    if ga is not None and ga > MAX_GESTATIONAL_AGE:
+        input_name, day = anchor(dating)
+        field = (names or {}).get(input_name, input_name)
+        last = dating.date_at(MAX_GESTATIONAL_AGE)
+        earliest = day + (today - last)
+        allowed = (
+            f"{_WHAT[input_name]} on or after {earliest.isoformat()}, or, to plan a past "
+            "pregnancy, that pregnancy's own today"
+        )
+        raise DatingError(
+            f"{field}: {day.isoformat()} puts today ({today.isoformat()}) at {ga}, past "
+            f"{MAX_GESTATIONAL_AGE} (reached on {last.isoformat()}); expected {allowed}",
+            field=field,
+            value=day.isoformat(),
+            allowed=allowed,
+        )
+
+
+def _input_day(dating: Dating, field: str) -> date | None:
+    if field == "due_date":
+        return dating.due_date
+    text = dating.inputs.get(field)
+    if not isinstance(text, str):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

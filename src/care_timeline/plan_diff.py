@@ -1,0 +1,333 @@
+"""What changed between two plans of one pregnancy: after a re-dating, a new scan,
+a stitch placed or a short cervix found, which windows moved and by how many days,
+which milestones now apply (and why), which were added or removed.
+
+>>> from datetime import date
+>>> import care_timeline as ct
+>>> old = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
+>>> new = ct.plan(ct.Dating.from_due_date(date(2027, 5, 15)), today=date(2026, 11, 24))
+>>> changes = ct.diff(old, new)
+>>> changes.due_date_shift_days, changes.milestone("due-date").start_shift_days
+(5, 5)
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Literal
+
+from ._i18n import language
+from .errors import QueryError, UnknownMilestoneError
+from .export import _words as words
+from .export._words import Words
+from .export.csv_table import table
+from .plan_model import Milestone, Plan
+from .vocabulary import Applicability, Timing
+
+__all__ = ["DIFF_FORMATS", "MilestoneChange", "PlanDiff", "diff", "render_diff"]
+
+DIFF_FORMATS = ("text", "json", "csv")
+
+Change = Literal["added", "removed", "changed", "unchanged"]
+
+
+@dataclass(frozen=True)
+class MilestoneChange:
+    """One milestone in the old plan, the new one, or both."""
+
+    milestone_id: str
+    title: str
+    change: Change
+    old_start: date | None
+    new_start: date | None
+    old_end: date | None
+    new_end: date | None
+    start_shift_days: int | None
+    """New start minus old start, in days (positive: later); None unless in both."""
+    end_shift_days: int | None
+    old_occurrences: int | None
+    new_occurrences: int | None
+    old_applicability: Applicability | None
+    new_applicability: Applicability | None
+    old_reason_key: str | None
+    new_reason_key: str | None
+    reason: str
+    """The new plan's reason (the old one's for a removed milestone)."""
+    old_timing: Timing | None
+    new_timing: Timing | None
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.start_shift_days or self.end_shift_days) or (
+            self.old_occurrences != self.new_occurrences and self.change == "changed"
+        )
+
+    @property
+    def applicability_changed(self) -> bool:
+        return self.change == "changed" and self.old_applicability != self.new_applicability
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """Every milestone of two plans, compared; in the new plan's order, then the
+    milestones only the old plan had."""
+
+    plan_id: str | None
+    protocol_id: str
+    old_protocol_version: str
+    new_protocol_version: str
+    old_today: date
+    new_today: date
+    old_due_date: date
+    new_due_date: date
+    due_date_shift_days: int
+    milestones: tuple[MilestoneChange, ...]
+    language: str = "en"
+    """The new plan's language, in which the diff is written out."""
+
+    def milestone(self, milestone_id: str) -> MilestoneChange:
+        for item in self.milestones:
+            if item.milestone_id == milestone_id:
+                return item
+        raise UnknownMilestoneError(
+            field="milestone",
+            value=milestone_id,
+            allowed="one of " + ", ".join(item.milestone_id for item in self.milestones),
+        )
+
+    @property
+    def changed(self) -> tuple[MilestoneChange, ...]:
+        """The milestones that were added, removed or changed."""
+        return tuple(item for item in self.milestones if item.change != "unchanged")
+
+
+def diff(old: Plan, new: Plan) -> PlanDiff:
+    """Compare two plans of the same pregnancy. They must share a plan id, or (when
+    neither has one) a protocol id; otherwise they are two patients' plans and the
+    comparison would mean nothing (:class:`~care_timeline.QueryError`)."""
+    for name, given in (("old", old), ("new", new)):
+        if not isinstance(given, Plan):
+            raise QueryError(field=name, value=type(given).__name__, allowed="a Plan")
+    if old.plan_id != new.plan_id and (old.plan_id is not None or new.plan_id is not None):
+        raise QueryError(
+            field="new",
+            value=f"plan id {new.plan_id!r}",
+            allowed=f"a plan of the same patient (plan id {old.plan_id!r})",
+        )
+    if old.plan_id is None and old.protocol.id != new.protocol.id:
+        raise QueryError(
+            field="new",
+            value=f"protocol {new.protocol.id!r}",
+            allowed=f"a plan with the same plan id, or of the same protocol ({old.protocol.id!r})",
+        )
+    before = {item.id: item for item in old.milestones}
+    after = {item.id: item for item in new.milestones}
+    changes = [_compare(before.get(item.id), item) for item in new.milestones]
+    changes.extend(_compare(item, None) for item in old.milestones if item.id not in after)
+    return PlanDiff(
+        plan_id=new.plan_id,
+        protocol_id=new.protocol.id,
+        old_protocol_version=old.protocol.version,
+        new_protocol_version=new.protocol.version,
+        old_today=old.today,
+        new_today=new.today,
+        old_due_date=old.dating.due_date,
+        new_due_date=new.dating.due_date,
+        due_date_shift_days=(new.dating.due_date - old.dating.due_date).days,
+        milestones=tuple(changes),
+        language=new.protocol.language,
+    )
+
+
+def _compare(old: Milestone | None, new: Milestone | None) -> MilestoneChange:
+    either = new if new is not None else old
+    assert either is not None
+    change: Change = "added" if old is None else "removed" if new is None else "unchanged"
+    if old is not None and new is not None and _differs(old, new):
+        change = "changed"
+    return MilestoneChange(
+        milestone_id=either.id,
+        title=either.title,
+        change=change,
+        old_start=old.start if old else None,
+        new_start=new.start if new else None,
+        old_end=old.end if old else None,
+        new_end=new.end if new else None,
+        start_shift_days=(new.start - old.start).days if old and new else None,
+        end_shift_days=(new.end - old.end).days if old and new else None,
+        old_occurrences=len(old.occurrences) if old and old.occurrences else None,
+        new_occurrences=len(new.occurrences) if new and new.occurrences else None,
+        old_applicability=old.applicability if old else None,
+        new_applicability=new.applicability if new else None,
+        old_reason_key=old.reason_key if old else None,
+        new_reason_key=new.reason_key if new else None,
+        reason=either.reason,
+        old_timing=old.timing if old else None,
+        new_timing=new.timing if new else None,
+    )
+
+
+def _differs(old: Milestone, new: Milestone) -> bool:
+    return (
+        old.start != new.start
+        or old.end != new.end
+        or old.occurrences != new.occurrences
+        or old.applicability != new.applicability
+        or old.reason_key != new.reason_key
+        or old.timing != new.timing
+    )
+
+
+# -- the diff as text, JSON and CSV ----------------------------------------------------
+
+
+def render_diff(changes: PlanDiff, format: str) -> bytes:
+    """The diff in one of :data:`DIFF_FORMATS`, as the bytes of a file."""
+    if format == "text":
+        return _text(changes).encode()
+    if format == "json":
+        return (json.dumps(_jsonable(changes), indent=2, ensure_ascii=False) + "\n").encode()
+    if format == "csv":
+        return _csv(changes).encode()
+    raise QueryError(field="format", value=format, allowed="one of " + ", ".join(DIFF_FORMATS))
+
+
+def _jsonable(changes: PlanDiff) -> dict[str, object]:
+    def convert(value: object) -> object:
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {key: convert(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [convert(item) for item in value]
+        return value
+
+    data = convert(asdict(changes))
+    assert isinstance(data, dict)
+    return data
+
+
+def _shift(w: Words, days: int) -> str:
+    if days >= 0:
+        return w.n(words.DIFF_LATER, days, days=days)
+    return w.n(words.DIFF_EARLIER, -days, days=-days)
+
+
+def _span(w: Words, start: date | None, end: date | None) -> str:
+    assert start is not None and end is not None
+    return w.range(start.isoformat(), end.isoformat())
+
+
+def _text(changes: PlanDiff) -> str:
+    w = Words(language(changes.language))
+    lines = [
+        w.t(
+            words.DIFF_HEADING,
+            old_today=changes.old_today.isoformat(),
+            old_due=changes.old_due_date.isoformat(),
+            new_today=changes.new_today.isoformat(),
+            new_due=changes.new_due_date.isoformat(),
+        )
+    ]
+    if changes.due_date_shift_days:
+        lines.append(w.t(words.DIFF_DUE_DATE, shift=_shift(w, changes.due_date_shift_days)))
+    if not changes.changed:
+        lines.append(w.t(words.DIFF_NOTHING))
+    for item in changes.changed:
+        lines.append(f"  {item.title}  [{item.milestone_id}]")
+        lines.extend("    " + line for line in _item_lines(w, item))
+    wrapped: list[str] = []
+    for line in lines:
+        indent = line[: len(line) - len(line.lstrip())]
+        wrapped.extend(textwrap.wrap(line, _WIDTH, subsequent_indent=indent + "  ") or [line])
+    return "\n".join(wrapped) + "\n"
+
+
+def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
+    if item.change == "added":
+        return [w.t(words.DIFF_ADDED, span=_span(w, item.new_start, item.new_end))]
+    if item.change == "removed":
+        return [w.t(words.DIFF_REMOVED, span=_span(w, item.old_start, item.old_end))]
+    lines = []
+    if item.moved:
+        start, end = item.start_shift_days or 0, item.end_shift_days or 0
+        shift = (
+            _shift(w, start)
+            if start == end
+            else w.t(
+                words.DIFF_START_END,
+                start=_shift(w, start) if start else w.t(words.DIFF_SAME),
+                end=_shift(w, end) if end else w.t(words.DIFF_SAME),
+            )
+        )
+        old, new = _span(w, item.old_start, item.old_end), _span(w, item.new_start, item.new_end)
+        lines.append(w.t(words.DIFF_MOVED, shift=shift, old=old, new=new))
+        if item.old_occurrences != item.new_occurrences:
+            lines.append(
+                w.t(
+                    words.DIFF_OCCURRENCES,
+                    old=item.old_occurrences or 0,
+                    new=item.new_occurrences or 0,
+                )
+            )
+    if item.applicability_changed:
+        assert item.old_applicability is not None and item.new_applicability is not None
+        lines.append(
+            w.t(
+                words.DIFF_APPLICABILITY,
+                new=w.t(words.APPLICABILITY_LABELS[item.new_applicability]),
+                old=w.t(words.APPLICABILITY_LABELS[item.old_applicability]),
+                reason=item.reason,
+            )
+        )
+    elif item.old_reason_key != item.new_reason_key:
+        lines.append(w.t(words.DIFF_REASON, reason=item.reason))
+    if item.old_timing != item.new_timing:
+        assert item.old_timing is not None and item.new_timing is not None
+        lines.append(
+            w.t(
+                words.DIFF_TIMING,
+                new=w.t(words.TIMING_WORDS[item.new_timing]),
+                old=w.t(words.TIMING_WORDS[item.old_timing]),
+            )
+        )
+    return lines
+
+
+_WIDTH = 100
+
+_CSV_COLUMNS = (
+    "milestone_id",
+    "title",
+    "change",
+    "old_start",
+    "new_start",
+    "start_shift_days",
+    "old_end",
+    "new_end",
+    "end_shift_days",
+    "old_occurrences",
+    "new_occurrences",
+    "old_applicability",
+    "new_applicability",
+    "old_reason_key",
+    "new_reason_key",
+    "reason",
+    "old_timing",
+    "new_timing",
+)
+
+
+def _csv(changes: PlanDiff) -> str:
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+    return table(
+        ([cell(getattr(item, column)) for column in _CSV_COLUMNS] for item in changes.milestones),
+        _CSV_COLUMNS,
+    )

@@ -1,0 +1,977 @@
+"""The FHIR R4 export: every decision-table row of the default protocol (version 2) exports
+a Bundle that fhir.resources parses and validates and that the official FHIR R4 JSON
+Schema accepts; the activities carry the plan's dates, applicability and reason key; the
+plan id never appears.
+
+The second check is the FHIR R4 (4.0.1) JSON Schema, ``fhir.schema.json`` as HL7
+publishes it (CC0), vendored gzip-compressed beside this file: see README.md here. Both
+checks and the invariants neither makes are in ``tests/_support/fhir_check.py``.
+
+The example pregnancy is due 2027-05-10, so day 0 (0w0d) is 2026-08-03. Dates below are
+counted by hand from day 0 (Sep 3 is +31, Oct 3 +61, Nov 3 +92, Dec 3 +122, Jan 3 +153,
+Feb 3 +184, Mar 3 +212, Apr 3 +243, May 3 +273):
+12w0d = +84 = 2026-10-26; 13w0d = +91 = 2026-11-02; 14w6d = +104 = 2026-11-15;
+16w0d = +112 = 2026-11-23; 17w1d = +120 = 2026-12-01; 18w1d = +127 = 2026-12-08;
+22w6d = +160 = 2027-01-10; 23w0d = +161 = 2027-01-11; 23w6d = +167 = 2027-01-17;
+24w0d = +168 = 2027-01-18; 26w0d = +182 = 2027-02-01; 31w6d = +223 = 2027-03-14;
+32w0d = +224 = 2027-03-15; 36w0d = +252 = 2027-04-12; 36w1d = +253 = 2027-04-13;
+36w6d = +258 = 2027-04-18; 37w0d = +259 = 2027-04-19; 40w0d = +280 = 2027-05-10.
+
+Regenerate the example Bundle in docs/fhir.md after an intended change:
+``REGENERATE=1 pytest tests/export/test_fhir.py -k example``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.careplan import CarePlan
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import care_timeline as ct
+from _support.fhir_check import activities, invariant_problems, read, resources, schema_errors
+from care_timeline import Dating, Profile
+from care_timeline.errors import ExportError
+from care_timeline.export import fhir
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "fhir.md"
+
+D = date
+DUE = D(2027, 5, 10)
+TODAY = D(2026, 11, 24)
+PLACED = D(2026, 11, 2)  # 13w0d
+BASE = "https://care-timeline.invalid/fhir"
+APPLICABILITY_EXTENSION = f"{BASE}/StructureDefinition/applicability"
+REASON_KEY_EXTENSION = f"{BASE}/StructureDefinition/reason-key"
+CODE_SYSTEM = f"{BASE}/CodeSystem/cervical-insufficiency-milestones"
+PLAN_DEFINITION = f"{BASE}/PlanDefinition/cervical-insufficiency"
+
+# id: (start, end) with no profile facts, in the plan's order (by start; equal starts
+# keep the protocol's order). The rows below give the two new milestones' dates each,
+# and move others where a rule does.
+DATES = {
+    "cervical-change-risk": (D(2026, 10, 26), D(2027, 1, 10)),  # 12w0d-22w6d
+    "cerclage-placement": (D(2026, 10, 26), D(2026, 11, 15)),  # 12w0d-14w6d
+    "cervical-monitoring": (D(2026, 11, 23), D(2027, 1, 18)),  # 16w0d-24w0d
+    "cerclage-if-cervix-shortens": (D(2026, 11, 23), D(2027, 1, 17)),  # 16w0d-23w6d
+    "progesterone-injections": (D(2026, 11, 23), D(2027, 4, 12)),  # 16w0d-36w0d
+    "vaginal-progesterone": (D(2026, 11, 23), D(2027, 4, 12)),  # 16w0d-36w0d
+    "preterm-birth-watch": (D(2027, 1, 11), D(2027, 3, 14)),  # 23w0d-31w6d
+    "late-preterm-watch": (D(2027, 3, 15), D(2027, 4, 18)),  # 32w0d-36w6d
+    "cerclage-removal": (D(2027, 4, 12), D(2027, 4, 19)),  # 36w0d-37w0d
+    "due-date": (D(2027, 5, 10), D(2027, 5, 10)),  # 40w0d
+}
+NEW = ("cerclage-if-cervix-shortens", "late-preterm-watch")
+"""The milestones version 2 added: every row states their dates itself."""
+# Every 14 days from 16w0d to 24w0d; every 7 days from 16w0d to 36w0d. No rule moves them.
+MONITORING = [D(2026, 11, 23), D(2026, 12, 7), D(2026, 12, 21), D(2027, 1, 4), D(2027, 1, 18)]
+INJECTIONS = [
+    *(D(2026, 11, day) for day in (23, 30)),
+    *(D(2026, 12, day) for day in (7, 14, 21, 28)),
+    *(D(2027, 1, day) for day in (4, 11, 18, 25)),
+    *(D(2027, 2, day) for day in (1, 8, 15, 22)),
+    *(D(2027, 3, day) for day in (1, 8, 15, 22, 29)),
+    *(D(2027, 4, day) for day in (5, 12)),
+]
+SERIES = {"cervical-monitoring": (MONITORING, 2), "progesterone-injections": (INJECTIONS, 1)}
+"""Occurrences and the interval in weeks."""
+
+WORD = {"A": "applies", "D": "discuss", "N": "not-applicable"}
+ALWAYS = ("cervical-change-risk", "preterm-birth-watch", "late-preterm-watch", "due-date")
+"""Always apply, by their one rule (key ``otherwise``)."""
+VARIABLE = (
+    "cerclage-placement",
+    "cervical-monitoring",
+    "cerclage-if-cervix-shortens",
+    "progesterone-injections",
+    "vaginal-progesterone",
+    "cerclage-removal",
+)
+"""Decided by the profile; with nothing known each is "D otherwise" (discuss, by the
+rule without conditions)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    profile: Profile
+    verdicts: dict[str, str]
+    """Where a variable milestone is not "D otherwise": the applicability's letter (A
+    applies, D discuss, N not-applicable) and the key of the rule that decides."""
+    shortens: tuple[date, date]
+    """cerclage-if-cervix-shortens: its first and last day."""
+    late: tuple[date, date]
+    """late-preterm-watch: its first and last day."""
+    moved: dict[str, tuple[date, date]] = field(default_factory=dict)
+    """Other milestones whose dates a rule moves away from DATES."""
+
+
+SHORT_17W1D = D(2026, 12, 1)  # 17w1d: before 24w0d, so found early
+# Between them, the rows make every rule of every milestone decide at least once
+# (test_every_rule_of_every_milestone_decides_a_row checks it).
+ROWS = [
+    Row(
+        "nothing-known",
+        Profile(),
+        {},
+        # No short cervix is known: 16w0d-23w6d. No rule moves the late watch: 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "twins",
+        Profile(fetuses=2),
+        {
+            "cerclage-placement": "N multiple-fetuses",
+            "cervical-monitoring": "D multiple-fetuses",
+            "cerclage-if-cervix-shortens": "N multiple-fetuses",
+            "progesterone-injections": "N multiple-fetuses",
+            "vaginal-progesterone": "N multiple-fetuses",
+            "cerclage-removal": "N multiple-fetuses",
+        },
+        # Not applicable, but kept with its window 16w0d-23w6d; late watch 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "waters-broken",
+        Profile(membranes_ruptured=True),
+        {
+            "cerclage-placement": "N membranes-ruptured",
+            "cervical-monitoring": "N membranes-ruptured",
+            "cerclage-if-cervix-shortens": "N membranes-ruptured",
+            # the project's added row: care follows another plan once the waters break
+            "vaginal-progesterone": "D membranes-ruptured",
+            "cerclage-removal": "N membranes-ruptured",
+        },
+        # 16w0d-23w6d, kept as cancelled; late watch 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "cerclage-placed",
+        Profile(cerclage_placed_on=PLACED),
+        {
+            "cerclage-placement": "A cerclage-placed",
+            "cervical-monitoring": "D cerclage-placed",
+            "cerclage-if-cervix-shortens": "N cerclage-placed",
+            "cerclage-removal": "A cerclage-placed",
+        },
+        # A stitch already in place moves nothing of these: 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"cerclage-placement": (PLACED, PLACED)},  # becomes the day it was placed
+    ),
+    Row(
+        "transabdominal-cerclage",
+        Profile(cerclage_placed_on=PLACED, cerclage_type="transabdominal"),
+        {
+            "cerclage-placement": "A cerclage-placed",
+            "cervical-monitoring": "D cerclage-placed",
+            "cerclage-if-cervix-shortens": "N cerclage-placed",
+            "cerclage-removal": "N transabdominal-cerclage",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"cerclage-placement": (PLACED, PLACED)},
+    ),
+    Row(
+        "twins-waters-broken-cerclage-placed",
+        Profile(fetuses=2, membranes_ruptured=True, cerclage_placed_on=PLACED),
+        {
+            # Twins decide placement first, so it keeps its window (no becomes_day).
+            "cerclage-placement": "N multiple-fetuses",
+            "cervical-monitoring": "N membranes-ruptured",
+            "cerclage-if-cervix-shortens": "N multiple-fetuses",
+            "progesterone-injections": "N multiple-fetuses",
+            "vaginal-progesterone": "N multiple-fetuses",
+            # A stitch in place must come out, whatever else is true.
+            "cerclage-removal": "A cerclage-placed+membranes-ruptured",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "prior-preterm-birth",
+        Profile(fetuses=1, prior_preterm_birth=True),
+        {
+            "cervical-monitoring": "A prior-preterm-birth",
+            "progesterone-injections": "D prior-preterm-birth",
+            "vaginal-progesterone": "D prior-preterm-birth",
+        },
+        # No short cervix found (yet): 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "no-prior-preterm-birth",
+        Profile(fetuses=1, prior_preterm_birth=False),
+        {"progesterone-injections": "N no-prior-preterm-birth"},
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "prior-second-trimester-loss",
+        Profile(fetuses=1, prior_second_trimester_loss=True),
+        {
+            "cerclage-placement": "A prior-second-trimester-loss",
+            "cervical-monitoring": "A prior-second-trimester-loss",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "no-short-cervix",
+        Profile(short_cervix=False, prior_preterm_birth=False),
+        {
+            "progesterone-injections": "N no-prior-preterm-birth",
+            "vaginal-progesterone": "N no-short-cervix+no-prior-preterm-birth",
+        },
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "short-cervix-17w1d",
+        Profile(short_cervix=True, short_cervix_on=SHORT_17W1D, prior_preterm_birth=False),
+        {
+            "cerclage-if-cervix-shortens": "D short-cervix-found-early",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            # Stated short, without a length: counts as at most the 20 mm threshold.
+            "vaginal-progesterone": (
+                "A short-cervix-found-early+cervix-at-most-progesterone-threshold"
+                "+no-prior-preterm-birth"
+            ),
+        },
+        # Starts the day the short cervix was found, 17w1d = 2026-12-01, to 23w6d;
+        # the late watch is not moved: 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
+    ),
+    Row(
+        "short-cervix-17w1d-after-a-preterm-birth",
+        Profile(
+            fetuses=1, prior_preterm_birth=True, short_cervix=True, short_cervix_on=SHORT_17W1D
+        ),
+        {
+            "cervical-monitoring": "A prior-preterm-birth",
+            "cerclage-if-cervix-shortens": "A short-cervix-found-early+prior-preterm-birth",
+            "progesterone-injections": "D prior-preterm-birth",
+            "vaginal-progesterone": "A short-cervix-found-early+prior-preterm-birth",
+        },
+        # From the day found, 17w1d = 2026-12-01, to 23w6d = 2027-01-17; 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
+    ),
+    Row(
+        "short-cervix-17w1d-after-a-loss",
+        Profile(
+            fetuses=1,
+            prior_second_trimester_loss=True,
+            short_cervix=True,
+            short_cervix_on=SHORT_17W1D,
+        ),
+        {
+            "cerclage-placement": "A prior-second-trimester-loss",
+            "cervical-monitoring": "A prior-second-trimester-loss",
+            "cerclage-if-cervix-shortens": (
+                "A short-cervix-found-early+prior-second-trimester-loss"
+            ),
+            # Whether there was a preterm birth is unknown: vaginal progesterone is
+            # "D otherwise", and that rule moves nothing, so it keeps 16w0d-36w0d.
+        },
+        # From the day found, 17w1d = 2026-12-01, to 23w6d = 2027-01-17; 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "cervix-22mm-at-18w1d",
+        Profile(
+            cervical_length_mm=22.0, cervical_length_on=D(2026, 12, 8), prior_preterm_birth=False
+        ),
+        {
+            # 22 mm is short (under 25 mm) but above the 20 mm progesterone threshold.
+            "cerclage-if-cervix-shortens": "D short-cervix-found-early",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            "vaginal-progesterone": "D cervix-between-thresholds+no-prior-preterm-birth",
+        },
+        # Found the day it was measured, 18w1d = 2026-12-08, to 23w6d = 2027-01-17;
+        # 32w0d-36w6d.
+        shortens=(D(2026, 12, 8), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (D(2026, 12, 8), D(2027, 4, 12))},  # 18w1d-36w0d
+    ),
+    Row(
+        "short-cervix-26w0d",
+        Profile(short_cervix=True, short_cervix_on=D(2027, 2, 1), prior_preterm_birth=False),
+        {
+            "cerclage-if-cervix-shortens": "N short-cervix-found-late",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            "vaginal-progesterone": "D short-cervix-found-late",
+        },
+        # Found at 26w0d, after the window: the found-late rule moves nothing, so
+        # 16w0d-23w6d; 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+    Row(
+        "short-cervix-36w1d",
+        Profile(short_cervix=True, short_cervix_on=D(2027, 4, 13), prior_preterm_birth=False),
+        {
+            "cerclage-if-cervix-shortens": "N short-cervix-found-late",
+            "progesterone-injections": "N no-prior-preterm-birth",
+            # 36w1d is after the progesterone window's last day, 36w0d = 2027-04-12.
+            "vaginal-progesterone": "N short-cervix-found-after-end",
+        },
+        # 16w0d-23w6d; the late watch is not moved by a finding inside it: 32w0d-36w6d.
+        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
+        late=(D(2027, 3, 15), D(2027, 4, 18)),
+    ),
+]
+
+
+def make(profile: Profile | None = None, plan_id: str | None = "patient-0042") -> ct.Plan:
+    return ct.plan(Dating.from_due_date(DUE), profile, today=TODAY, plan_id=plan_id)
+
+
+def expected_verdicts(row: Row) -> dict[str, tuple[str, str]]:
+    """Applicability and rule key of every milestone, from the row."""
+    verdicts = {
+        **dict.fromkeys(ALWAYS, ("applies", "otherwise")),
+        **dict.fromkeys(VARIABLE, ("discuss", "otherwise")),
+    }
+    for milestone, verdict in row.verdicts.items():
+        assert milestone in VARIABLE, milestone
+        letter, key = verdict.split(" ")
+        verdicts[milestone] = (WORD[letter], key)
+    return verdicts
+
+
+def expected_dates(row: Row) -> dict[str, tuple[date, date]]:
+    return {**DATES, **row.moved, NEW[0]: row.shortens, NEW[1]: row.late}
+
+
+# -- every decision-table row --------------------------------------------------
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_decision_table_rows_export_valid_bundles(row: Row) -> None:
+    bundle = read(fhir.render(make(row.profile)))  # both validations, and the invariants
+    verdicts, dates = expected_verdicts(row), expected_dates(row)
+    found = activities(bundle)
+    # Not-applicable milestones are kept, as cancelled; in the plan's order, by start
+    # (equal starts keep the protocol's order, which is DATES's).
+    assert list(found) == sorted(DATES, key=lambda milestone: dates[milestone][0])
+    for milestone, detail in found.items():
+        applicability, key = verdicts[milestone]
+        assert detail["extension"] == [
+            {"url": APPLICABILITY_EXTENSION, "valueCode": applicability},
+            {"url": REASON_KEY_EXTENSION, "valueCode": key},
+        ], milestone
+        assert "doNotPerform" not in detail
+        status, reason_at = {
+            "applies": ("not-started", "reasonCode"),
+            "discuss": ("not-started", "statusReason"),
+            "not-applicable": ("cancelled", "statusReason"),
+        }[applicability]
+        assert detail["status"] == status
+        if reason_at == "reasonCode":
+            assert detail["reasonCode"][0]["text"]
+            assert "statusReason" not in detail
+        else:
+            assert detail["statusReason"]["text"]
+            assert "reasonCode" not in detail
+        start, end = dates[milestone]
+        if milestone in SERIES:
+            occurrences, weeks = SERIES[milestone]
+            timing = detail["scheduledTiming"]
+            assert timing["event"] == [day.isoformat() for day in occurrences]
+            assert timing["repeat"]["boundsPeriod"] == {
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+            }
+            assert (timing["repeat"]["period"], timing["repeat"]["periodUnit"]) == (weeks, "wk")
+            assert "scheduledPeriod" not in detail
+        else:
+            assert detail["scheduledPeriod"] == {"start": start.isoformat(), "end": end.isoformat()}
+            assert "scheduledTiming" not in detail
+
+
+def test_every_rule_of_every_milestone_decides_a_row() -> None:
+    decided = {(item.id, item.reason_key) for row in ROWS for item in make(row.profile).milestones}
+    protocol = ct.default_protocol()
+    assert protocol.version == "2"
+    every = {(spec.id, rule.key) for spec in protocol.milestones for rule in spec.rules}
+    assert every - decided == set()
+    assert {milestone for milestone, _ in every} == set(DATES)
+
+
+WARNED = ("cervical-change-risk", "preterm-birth-watch", "late-preterm-watch")
+"""The milestones the protocol flags for the warning signs."""
+
+
+def test_the_care_plan() -> None:
+    plan = make(Profile(fetuses=1, prior_preterm_birth=True))
+    bundle = read(fhir.render(plan))
+    assert bundle["type"] == "collection"
+    care_plan = resources(bundle)["CarePlan"]
+    assert care_plan["status"] == "active"
+    assert care_plan["intent"] == "proposal"
+    assert care_plan["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|2"]
+    assert care_plan["period"] == {"start": "2026-10-26", "end": "2027-05-10"}
+    assert care_plan["note"] == [{"text": plan.clinician_note}]
+    assert [a["detail"]["code"]["coding"][0]["code"] for a in care_plan["activity"]] == list(DATES)
+    observation_url = next(
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"
+    )
+    assert care_plan["supportingInfo"][0]["reference"] == observation_url
+    for detail in activities(bundle).values():
+        assert detail["code"]["coding"][0]["system"] == CODE_SYSTEM
+        assert detail["code"]["coding"][0]["version"] == "2"
+    injections = activities(bundle)["progesterone-injections"]["description"]
+    assert "17-OHPC" in injections
+    assert "doNotPerform" not in json.dumps(bundle)
+
+
+def test_warning_signs_and_urgent_advice_go_with_the_flagged_activities() -> None:
+    plan = make()
+    assert plan.urgent_advice
+    listed = "\n".join(f"- {sign}" for sign in plan.warning_signs)
+    block = f"Warning signs\nIf you notice any of these, the advice is to contact your care team at once:\n{listed}"
+    for milestone, detail in activities(fhir.plan_bundle(plan)).items():
+        text = detail["description"]
+        if milestone in WARNED:
+            # The milestone's description, then the signs, then the urgent advice.
+            description = plan.milestone(milestone).description
+            assert text == f"{description}\n\n{block}\n\n{plan.urgent_advice}"
+        else:
+            assert "Warning signs" not in text
+            assert plan.urgent_advice not in text
+
+
+def test_status_of_a_plan() -> None:
+    assert fhir.care_plan_status(make()) == "active"
+
+
+def test_a_plan_stored_before_rule_keys_has_no_reason_key_extension() -> None:
+    stored = json.loads(make().model_dump_json())
+    for milestone in stored["milestones"]:
+        del milestone["reason_key"]
+    old = ct.Plan.model_validate_json(json.dumps(stored))
+    assert {item.reason_key for item in old.milestones} == {""}
+    for detail in activities(read(fhir.render(old))).values():
+        assert [extension["url"] for extension in detail["extension"]] == [APPLICABILITY_EXTENSION]
+
+
+def test_public_api_and_render_write_the_same_bytes() -> None:
+    plan = make(Profile(fetuses=1, prior_preterm_birth=True))
+    data = ct.to_fhir(plan)
+    bundle = read(data)
+    assert data == fhir.render(plan)
+    assert ct.render(plan, "fhir") == data
+    assert "fhir" in ct.FORMATS and "fhir" in ct.BATCH_FORMATS
+    assert resources(bundle)["CarePlan"]["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|2"]
+    assert resources(bundle)["Observation"]["valueDateTime"] == "2027-05-10"
+    assert b"patient-0042" not in data
+    protocol = ct.protocol_to_fhir(ct.default_protocol())
+    definition = resources(read(protocol))["PlanDefinition"]
+    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "2")
+    assert protocol == fhir.render_protocol(ct.default_protocol())
+
+
+# -- the due date ----------------------------------------------------------------
+
+# Each dating method, each giving the due date 2027-05-10 (counted by hand), and its code.
+DATINGS = [
+    (Dating.from_due_date(DUE), "11778-8", "Delivery date Estimated"),
+    (
+        Dating.from_lmp(D(2026, 8, 3)),
+        "11779-6",
+        "Delivery date Estimated from last menstrual period",
+    ),
+    (
+        Dating.from_gestational_age("16w1d", on=D(2026, 11, 24)),  # day 0 + 113
+        "53694-6",
+        "Delivery date Estimated from prior gestational age assessment",
+    ),
+    (
+        Dating.from_conception(D(2026, 8, 17)),  # day 0 + 14
+        "53692-0",
+        "Delivery date Estimated from conception date",
+    ),
+    (
+        Dating.from_embryo_transfer(D(2026, 8, 22), embryo_age_days=5),  # conception + 5
+        "53692-0",
+        "Delivery date Estimated from conception date",
+    ),
+    (
+        Dating.from_ultrasound(ga="10w2d", scan_date=D(2026, 10, 14)),  # day 0 + 72
+        "11781-2",
+        "Delivery date US composite estimate",
+    ),
+    (
+        Dating.reconcile(
+            Dating.from_lmp(D(2026, 8, 3)),
+            Dating.from_ultrasound(ga="10w3d", scan_date=D(2026, 10, 14)),  # 1 day apart
+        ),
+        "11778-8",
+        "Delivery date Estimated",
+    ),
+]
+
+
+@pytest.mark.parametrize(("dating", "code", "display"), DATINGS, ids=[d[0].method for d in DATINGS])
+def test_due_date_observation(dating: Dating, code: str, display: str) -> None:
+    assert dating.due_date == DUE
+    bundle = read(fhir.render(ct.plan(dating, today=TODAY, plan_id="x-1")))
+    observation = resources(bundle)["Observation"]
+    assert observation["code"]["coding"] == [
+        {"system": "http://loinc.org", "code": code, "display": display}
+    ]
+    assert observation["valueDateTime"] == "2027-05-10"
+    assert observation["method"]["text"].startswith("Dated by ")
+    if dating.method == "reconciled":
+        assert dating.explanation in [note["text"] for note in observation["note"]]
+
+
+# -- the protocol ---------------------------------------------------------------
+
+# id: low and high in weeks (whole weeks exact; 6 days = 0.8571 week), interval in
+# weeks; in the protocol file's order.
+WEEKS = {
+    "cervical-change-risk": (12, 22.8571, None),
+    "cerclage-placement": (12, 14.8571, None),
+    "cervical-monitoring": (16, 24, 2),
+    "cerclage-if-cervix-shortens": (16, 23.8571, None),
+    "progesterone-injections": (16, 36, 1),
+    "vaginal-progesterone": (16, 36, None),
+    "preterm-birth-watch": (23, 31.8571, None),
+    "late-preterm-watch": (32, 36.8571, None),
+    "cerclage-removal": (36, 37, None),
+    "due-date": (40, 40, None),
+}
+
+
+def rule_parts(action: dict[str, Any]) -> list[dict[str, list[Any]]]:
+    """Each rule extension of an action as {sub-extension url: [values]}."""
+    rules = []
+    for extension in action["extension"]:
+        assert extension["url"] == f"{BASE}/StructureDefinition/applicability-rule"
+        parts: dict[str, list[Any]] = {}
+        for part in extension["extension"]:
+            [value] = [v for k, v in part.items() if k.startswith("value")]
+            parts.setdefault(part["url"], []).append(value)
+        rules.append(parts)
+    return rules
+
+
+def test_protocol_as_plan_definition() -> None:
+    protocol = ct.default_protocol()
+    bundle = read(fhir.render_protocol(protocol))
+    definition = resources(bundle)["PlanDefinition"]
+    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "2")
+    assert definition["title"] == protocol.title
+    assert definition["usage"].endswith(f"\n\n{protocol.urgent_advice}")
+    citations = [artifact["citation"] for artifact in definition["relatedArtifact"]]
+    limits = protocol.short_cervix
+    bases = [
+        protocol.source,
+        protocol.warning_signs_basis,
+        protocol.trimesters_basis,
+        limits.basis,
+        limits.progesterone_basis,
+        limits.found_early_basis,
+        *(spec.basis for spec in protocol.milestones),
+    ]
+    assert citations == bases
+    assert [action["id"] for action in definition["action"]] == list(WEEKS)
+    for action in definition["action"]:
+        low, high, every = WEEKS[action["id"]]
+        spec = protocol.milestone(action["id"])
+        if every is None:
+            weeks = action["timingRange"]
+        else:
+            repeat = action["timingTiming"]["repeat"]
+            weeks = repeat["boundsRange"]
+            assert (repeat["period"], repeat["periodUnit"]) == (every, "wk")
+        for bound, value in (("low", low), ("high", high)):
+            assert weeks[bound] == {
+                "value": value,
+                "unit": "wk",
+                "system": "http://unitsofmeasure.org",
+                "code": "wk",
+            }
+        rules = rule_parts(action)
+        assert len(rules) == len(spec.rules)
+        for rule, parts in zip(spec.rules, rules, strict=True):
+            assert parts["key"] == [rule.key]
+            assert parts.get("when", []) == list(rule.when)
+            assert parts["result"] == [rule.result]
+            assert parts["reason"] == [rule.reason]
+        for rule in spec.rules:
+            assert rule.reason in action["textEquivalent"]
+        assert action["documentation"][0]["citation"] == spec.basis
+    code_system = resources(bundle)["CodeSystem"]
+    assert code_system["url"] == CODE_SYSTEM
+    assert [(c["code"], c["display"]) for c in code_system["concept"]] == [
+        (spec.id, spec.title) for spec in protocol.milestones
+    ]
+    # A plan points at this PlanDefinition, version included.
+    care_plan = resources(fhir.plan_bundle(make()))["CarePlan"]
+    assert care_plan["instantiatesCanonical"] == [f"{definition['url']}|{definition['version']}"]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
+def test_reason_key_names_the_rule_in_the_plan_definition(row: Row) -> None:
+    """An app can look up, in the PlanDefinition, the rule an activity's key names: the
+    rule of that action with that key, which gives the activity's applicability."""
+    definition = resources(fhir.protocol_bundle(ct.default_protocol()))["PlanDefinition"]
+    rules = {
+        action["id"]: {parts["key"][0]: parts["result"][0] for parts in rule_parts(action)}
+        for action in definition["action"]
+    }
+    for milestone, detail in activities(fhir.plan_bundle(make(row.profile))).items():
+        applicability, key = (extension["valueCode"] for extension in detail["extension"])
+        assert rules[milestone][key] == applicability
+
+
+@pytest.mark.parametrize(
+    "name", ["clinic-protocol.toml", "article-protocol-v1.toml"], ids=lambda name: name
+)
+def test_example_protocols_export(name: str) -> None:
+    protocol = ct.load_protocol(ROOT / "examples" / name)
+    definition = resources(read(fhir.render_protocol(protocol)))["PlanDefinition"]
+    assert definition["version"] == protocol.version
+    for profile in (None, Profile(fetuses=1, prior_preterm_birth=True)):
+        plan = ct.plan(Dating.from_due_date(DUE), profile, protocol=protocol, today=TODAY)
+        care_plan = resources(read(fhir.render(plan)))["CarePlan"]
+        assert care_plan["instantiatesCanonical"] == [
+            f"{definition['url']}|{definition['version']}"
+        ]
+
+
+# -- the second check is alive ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("CarePlan", "period", "end"), "soon"),  # not a date
+        (("CarePlan", "activity", 0, "detail", "status"), "postponed"),
+        (("CarePlan", "activity", 0, "detail", "scheduledPeriod", "start"), "2026-13-01"),
+        (("CarePlan", "activity", 0, "detail", "extension", 1, "valueCode"), "two  spaces"),
+        (("CarePlan", "colour"), "blue"),  # no such element
+        (("Observation", "status"), "guessed"),
+    ],
+)
+def test_schema_refuses_a_broken_bundle(path: tuple[Any, ...], value: str) -> None:
+    bundle = fhir.plan_bundle(make())
+    target: Any = resources(bundle)[path[0]]
+    for step in path[1:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    assert schema_errors(bundle) != []
+
+
+def test_invariant_check_finds_a_reversed_period() -> None:
+    bundle = fhir.plan_bundle(make())
+    resources(bundle)["CarePlan"]["period"] = {"start": "2027-05-10", "end": "2026-10-26"}
+    assert invariant_problems(bundle) == ["per-1 Bundle.entry[0].resource.period"]
+
+
+def test_fhir_resources_refuses_a_care_plan_without_subject() -> None:
+    care_plan = resources(fhir.plan_bundle(make()))["CarePlan"]
+    del care_plan["subject"]
+    with pytest.raises(ValueError, match="subject"):
+        CarePlan.model_validate(care_plan)
+
+
+# -- round trip -----------------------------------------------------------------
+
+FACTORS = [factor.id for factor in ct.default_protocol().risk_factors]
+maybe = st.one_of(st.none(), st.booleans())
+ROUND_TRIPS = 10 * settings.default.max_examples
+"""1,000 under the default profile (HYPOTHESIS_MAX_EXAMPLES=100)."""
+
+
+plan_ids = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=200).filter(
+    str.strip
+)
+"""What a plan id may be: non-blank, no control characters, at most 200 characters."""
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> ct.Plan:
+    due = draw(st.dates(min_value=D(1950, 1, 1), max_value=D(2150, 12, 31)))
+    day_zero = due - timedelta(days=280)
+    days = st.integers(0, 300).map(lambda n: day_zero + timedelta(days=n))
+    short = draw(maybe)
+    length = draw(st.none() | st.floats(1, 60))
+    placed = draw(st.none() | days)
+    profile = Profile(
+        fetuses=draw(st.one_of(st.none(), st.integers(1, 8))),
+        membranes_ruptured=draw(maybe),
+        prior_preterm_birth=draw(maybe),
+        prior_second_trimester_loss=draw(maybe),
+        short_cervix=short,
+        short_cervix_on=draw(st.none() | days) if short is True else None,
+        cervical_length_mm=length,
+        cervical_length_on=draw(st.none() | days) if length is not None else None,
+        cerclage_placed_on=placed,
+        cerclage_type=(
+            draw(st.sampled_from([None, "transvaginal", "transabdominal"]))
+            if placed is not None
+            else None
+        ),
+        risk_factors=tuple(draw(st.lists(st.sampled_from(FACTORS), unique=True, max_size=3))),
+    )
+    plan_id = draw(st.none() | plan_ids)
+    # today: up to 44w6d (due + 34 days), the last day a pregnancy is planned on
+    today = due + timedelta(days=draw(st.integers(-400, 34)))
+    return ct.plan(ct.Dating.from_due_date(due), profile, today=today, plan_id=plan_id)
+
+
+@settings(max_examples=ROUND_TRIPS)
+@given(plans())
+def test_round_trip_dates_and_occurrences(plan: ct.Plan) -> None:
+    data = fhir.render(plan)
+    parsed = Bundle.model_validate_json(data)
+    care_plan = parsed.entry[0].resource
+    assert isinstance(care_plan, CarePlan)
+    assert care_plan.intent == "proposal"
+    assert len(care_plan.activity) == len(plan.milestones)
+    for activity, item in zip(care_plan.activity, plan.milestones, strict=True):
+        detail = activity.detail
+        assert detail.code.coding[0].code == item.id
+        assert [(e.url, e.valueCode) for e in detail.extension] == [
+            (APPLICABILITY_EXTENSION, item.applicability),
+            (REASON_KEY_EXTENSION, item.reason_key),
+        ]
+        assert detail.doNotPerform is None
+        if item.occurrences:
+            timing = detail.scheduledTiming
+            assert tuple(timing.event) == item.occurrences
+            bounds = timing.repeat.boundsPeriod
+            assert (bounds.start, bounds.end) == (item.start, item.end)
+            step = {"d": 1, "wk": 7}[timing.repeat.periodUnit]
+            assert int(timing.repeat.period) * step == item.every_days
+        else:
+            assert detail.scheduledTiming is None
+            period = detail.scheduledPeriod
+            assert (period.start, period.end) == (item.start, item.end)
+    observation = parsed.entry[1].resource
+    assert observation.valueDateTime == plan.dating.due_date
+    if plan.plan_id is not None:
+        # Another plan id changes the hashes and nothing else, so the id is nowhere.
+        # (A short id such as "1" may well equal some text of the plan, so the check
+        # is this, not a search for the id.)
+        other = plan.model_copy(update={"plan_id": plan.plan_id + "-other"})
+        assert _scrub(data) == _scrub(fhir.render(other))
+
+
+# -- the plan id never appears ----------------------------------------------------
+
+HOSTILE_IDS = [
+    "MRN-0012345",
+    "Jane Doe 1990-01-31",
+    '"}],"resourceType":"Patient',
+    "</script><script>alert(1)</script>",
+    "urn:uuid:00000000-0000-0000-0000-000000000000",
+    "Ünïcødé-🤰-患者-042",
+    "a\\b\\u0022c",
+    "x" * 200,
+    "  leading and trailing  ",
+    "MRN 0012345; DROP TABLE plans; --",
+]
+
+
+HASHES = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{64}")
+
+
+def _scrub(data: bytes) -> bytes:
+    """The bytes with every UUID and SHA-256 hex digest blanked out."""
+    return HASHES.sub(b"#", data)
+
+
+def _strings(value: Any) -> list[str]:
+    """Every key and string value in a JSON document, decoded."""
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (key, *_strings(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    return [value] if isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("plan_id", HOSTILE_IDS)
+@pytest.mark.parametrize("key", [None, b"clinic secret"])
+def test_plan_id_never_in_the_bundle(plan_id: str, key: bytes | None) -> None:
+    plan = ct.plan(Dating.from_due_date(DUE), Profile(fetuses=2), today=TODAY, plan_id=plan_id)
+    data = fhir.render(plan, uid_key=key)
+    for form in (plan_id, json.dumps(plan_id, ensure_ascii=False)[1:-1], json.dumps(plan_id)[1:-1]):
+        assert form.encode() not in data
+    bundle = read(data)
+    assert not any(plan_id in text for text in _strings(bundle))
+    other = plan.model_copy(update={"plan_id": "someone else"})
+    assert _scrub(data) == _scrub(fhir.render(other, uid_key=key))
+
+
+def test_identifier_is_a_keyed_hash_of_the_plan_id() -> None:
+    plan = make(plan_id="MRN-0012345")
+    message = b"care-timeline\x00fhir-1\x00plan\x00MRN-0012345"
+
+    def identifier(key: bytes | None) -> str:
+        care_plan = resources(fhir.plan_bundle(plan, uid_key=key))["CarePlan"]
+        [entry] = care_plan["identifier"]
+        assert entry["system"] == f"{BASE}/identifier/plan"
+        value: str = entry["value"]
+        return value
+
+    assert identifier(None) == hashlib.sha256(message).hexdigest()
+    assert identifier(b"k1") == hmac.new(b"k1", message, hashlib.sha256).hexdigest()
+    assert identifier(b"k2") != identifier(b"k1")
+    # The resource ids follow the identifier: another key, other ids.
+    ids = {
+        key: [e["fullUrl"] for e in fhir.plan_bundle(plan, uid_key=key)["entry"]]
+        for key in (None, b"k1", b"k2")
+    }
+    assert len({url for urls in ids.values() for url in urls}) == 6
+
+
+@pytest.mark.parametrize("key", [b"", "text key", 42])
+def test_uid_key_must_be_bytes(key: Any) -> None:
+    with pytest.raises(ExportError, match="uid_key"):
+        fhir.render(make(), uid_key=key)
+
+
+def test_the_old_keyword_is_gone() -> None:
+    with pytest.raises(TypeError, match="identifier_key"):
+        fhir.render(make(), identifier_key=b"k")  # type: ignore[call-arg]
+
+
+def test_anonymous_plan_has_no_identifier_and_ids_from_its_content() -> None:
+    one = fhir.plan_bundle(make(plan_id=None))
+    assert "identifier" not in resources(one)["CarePlan"]
+    same = fhir.plan_bundle(make(plan_id=None))
+    other = fhir.plan_bundle(make(Profile(fetuses=2), plan_id=None))
+    assert one == same
+    assert one["id"] != other["id"]
+    assert {e["fullUrl"] for e in one["entry"]}.isdisjoint(e["fullUrl"] for e in other["entry"])
+
+
+# -- bytes ----------------------------------------------------------------------------
+
+
+def test_same_inputs_same_bytes_whatever_the_day_of_export() -> None:
+    data = fhir.render(make(Profile(fetuses=1)))
+    assert data == fhir.render(make(Profile(fetuses=1)))
+    later = ct.plan(
+        Dating.from_due_date(DUE), Profile(fetuses=1), today=D(2027, 2, 1), plan_id="patient-0042"
+    )
+    assert fhir.render(later) == data
+    assert data.endswith(b"}\n") and data.startswith(b'{\n  "resourceType": "Bundle",\n')
+    assert json.loads(data) == fhir.plan_bundle(make(Profile(fetuses=1)))
+    assert fhir.render_protocol(ct.default_protocol()) == fhir.render_protocol(
+        ct.default_protocol()
+    )
+
+
+def test_fhir_resources_reads_back_what_was_written() -> None:
+    for bundle in (fhir.plan_bundle(make()), fhir.protocol_bundle(ct.default_protocol())):
+        assert json.loads(Bundle.model_validate(bundle).model_dump_json()) == bundle
+
+
+def hide_fhir_resources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``import fhir...`` fail as if the extra were not installed."""
+    for name in [n for n in sys.modules if n == "fhir" or n.startswith("fhir.")] or ["fhir"]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+def test_without_the_extra_the_library_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    hide_fhir_resources(monkeypatch)
+    for export in (
+        lambda: fhir.render(make()),
+        lambda: ct.to_fhir(make()),
+        lambda: ct.render(make(), "fhir"),
+        lambda: fhir.render_protocol(ct.default_protocol()),
+        lambda: ct.protocol_to_fhir(ct.default_protocol()),
+    ):
+        with pytest.raises(ExportError) as caught:
+            export()
+        assert "care-timeline[fhir]" in str(caught.value)
+        assert "\n" not in str(caught.value)
+        assert isinstance(caught.value, ct.CareTimelineError)
+
+
+def test_an_invalid_document_is_the_library_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fhir, "care_plan_status", lambda plan: None)  # status is required
+    with pytest.raises(ExportError, match="does not validate"):
+        fhir.render(make())
+
+
+# -- docs/fhir.md -------------------------------------------------------------------
+
+EXAMPLE = re.compile(r"<!-- example-bundle -->\n```json\n(.*?)```", re.S)
+
+
+def example_plan() -> ct.Plan:
+    """The plan of the example in docs/fhir.md (its Python block makes the same one)."""
+    return ct.plan(
+        ct.Dating.from_lmp(D(2026, 8, 3)),
+        ct.Profile(fetuses=1, prior_preterm_birth=True),
+        today=TODAY,
+        plan_id="example-patient-1",
+    )
+
+
+def test_example_bundle_in_the_docs_is_current() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    match = EXAMPLE.search(text)
+    assert match, "docs/fhir.md has no example Bundle after <!-- example-bundle -->"
+    current = fhir.render(example_plan()).decode()
+    if os.environ.get("REGENERATE"):
+        text = text[: match.start(1)] + current + text[match.end(1) :]
+        DOC.write_text(text, encoding="utf-8")
+        return
+    assert match[1] == current, (
+        "regenerate: REGENERATE=1 pytest tests/export/test_fhir.py -k example"
+    )
+
+
+def _section(heading: str) -> str:
+    text = DOC.read_text(encoding="utf-8")
+    return text.split(f"\n### {heading}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_mapping_table_names_every_milestone_field() -> None:
+    named = set(re.findall(r"^\| `(\w+)` \|", _section("Milestone to activity"), re.M))
+    assert named == set(ct.Milestone.model_fields)
+
+
+def test_mapping_names_every_plan_field() -> None:
+    named = set(re.findall(r"`(\w+)`", _section("Plan fields")))
+    assert set(ct.Plan.model_fields) - {"milestones"} <= named
+
+
+def test_docs_name_the_extension_urls() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    for url in (APPLICABILITY_EXTENSION, REASON_KEY_EXTENSION):
+        assert f"`{url}`" in text
