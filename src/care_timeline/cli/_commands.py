@@ -69,12 +69,11 @@ def _timestamp(args: argparse.Namespace) -> datetime | None:
 
 
 def _calendar_name(args: argparse.Namespace) -> str | None:
-    """--calendar-name, checked whatever the format: a calendar and a page check
-    their own; a format that shows no name checks it as a calendar would."""
-    if args.calendar_name is not None and args.format not in ("ics", "html", "svg"):
-        ct.check_calendar_name(args.calendar_name)
-    name: str | None = args.calendar_name
-    return name
+    """--calendar-name, checked as a calendar's name whatever the format, so the
+    same name is refused (control characters, only blanks) or taken everywhere."""
+    if args.calendar_name is None:
+        return None
+    return ct.check_calendar_name(args.calendar_name)
 
 
 def _reminders(args: argparse.Namespace) -> timedelta | None:
