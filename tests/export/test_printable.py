@@ -23,7 +23,7 @@ from care_timeline.cli import main
 from care_timeline.export import _style as drawing
 from care_timeline.export.chart import WIDTH
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SVG = "{http://www.w3.org/2000/svg}"
 DUE = date(2027, 5, 10)  # day 0 (0w0d) is 3 Aug 2026
 TODAY = date(2026, 11, 24)  # 16w1d

@@ -29,7 +29,7 @@ DUE = D(2027, 5, 10)
 DATING = ct.Dating.from_due_date(DUE)
 TODAY = D(2026, 11, 24)  # 16w1d: before 24w0d
 LATE_TODAY = D(2027, 2, 1)  # 26w0d: after 24w0d
-V1 = ct.load_protocol(Path(__file__).resolve().parent.parent / "examples/article-protocol-v1.toml")
+V1 = ct.load_protocol(Path(__file__).resolve().parents[2] / "examples/article-protocol-v1.toml")
 
 PLACED = D(2026, 11, 2)  # 13w0d
 W16 = D(2026, 11, 23)  # 16w0d, where the medication and monitoring windows open

@@ -11,7 +11,7 @@ import pytest
 import care_timeline as ct
 from care_timeline import ProtocolError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROTOCOL_FILES = sorted(
     [*ROOT.glob("src/care_timeline/**/*.toml"), *ROOT.glob("examples/**/*.toml")]
 )
