@@ -15,6 +15,7 @@ public API; everything a user needs is a name here.
 from typing import TYPE_CHECKING, Any
 
 from ._files import write_atomic
+from ._text import for_terminal
 from .dating import Dating, DatingMethod
 from .errors import (
     BatchError,
@@ -189,6 +190,8 @@ __all__ = [
     "parse_timestamp",
     "parse_yes_no",
     "profile_from_fields",
+    # text from other people, shown safely
+    "for_terminal",
     # many patients
     "ERRORS_FILE",
     "BatchReport",
