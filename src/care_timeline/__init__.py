@@ -64,6 +64,7 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
+from .uid_keys import UID_KEY_ENV, load_uid_key, new_uid_key, save_uid_key, uid_key_text
 from .values import (
     DateOrder,
     parse_applicability,
@@ -176,6 +177,12 @@ __all__ = [
     "to_svg",
     "to_text",
     "write_atomic",
+    # calendar UIDs that cannot be traced back to a plan id
+    "UID_KEY_ENV",
+    "load_uid_key",
+    "new_uid_key",
+    "save_uid_key",
+    "uid_key_text",
     # text in, values out (forms, command lines, CSV files)
     "DATING_FIELDS",
     "FIELDS",

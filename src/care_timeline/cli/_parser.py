@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_batch_command(commands)
     _add_upcoming_command(commands)
     _add_protocol_command(commands)
+    _add_key_command(commands)
     return parser
 
 
@@ -89,6 +90,7 @@ def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
     _add_calendar_arguments(plan)
+    _add_uid_key_argument(plan)
     plan.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     plan.set_defaults(command="plan")
 
@@ -217,3 +219,28 @@ def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None
     validate = actions.add_parser("validate", help="check a protocol file")
     validate.add_argument("file", metavar="FILE")
     validate.set_defaults(command="protocol validate")
+
+
+def _add_uid_key_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--uid-key",
+        metavar="FILE",
+        help="the clinic's key file (`key new`): calendar UIDs that cannot be traced "
+        f"back to the plan id (default: the file named by {ct.UID_KEY_ENV})",
+    )
+
+
+def _add_key_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    key = commands.add_parser("key", help="make a clinic's key for calendar UIDs")
+    actions = key.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    new = actions.add_parser(
+        "new",
+        help="print a new key (or write it to -o FILE), readable by you only",
+        description="Make a new random key for --uid-key. Keep it secret and keep a copy: "
+        "the same key gives the same UIDs, so calendars update in place; a new key gives "
+        "new UIDs. Printed to a file (`key new > clinic.key`), the file is made readable by "
+        "you only.",
+    )
+    new.add_argument("-o", "--output", metavar="FILE", help="a new file to write it to")
+    new.set_defaults(command="key new")
