@@ -87,8 +87,11 @@ from .vocabulary import (
 if TYPE_CHECKING:
     from .batch import (
         ERRORS_FILE,
+        MANIFEST_FILE,
+        STALE_FOLDER,
         BatchReport,
         PatientRow,
+        PatientRows,
         PlanResult,
         RowError,
         count_patients,
@@ -105,8 +108,11 @@ __version__ = "0.1.0"
 # line's start-up) should not pay for the process pool and CSV machinery.
 _LAZY = {
     "ERRORS_FILE": "batch",
+    "MANIFEST_FILE": "batch",
+    "STALE_FOLDER": "batch",
     "BatchReport": "batch",
     "PatientRow": "batch",
+    "PatientRows": "batch",
     "PlanResult": "batch",
     "RowError": "batch",
     "count_patients": "batch",
@@ -201,8 +207,11 @@ __all__ = [
     "for_terminal",
     # many patients
     "ERRORS_FILE",
+    "MANIFEST_FILE",
+    "STALE_FOLDER",
     "BatchReport",
     "PatientRow",
+    "PatientRows",
     "PlanResult",
     "RowError",
     "Upcoming",

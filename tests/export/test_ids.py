@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -103,6 +104,15 @@ def test_plan_token_for_other_exports() -> None:
     )
 
 
+def test_write_batch_with_a_key_writes_the_keyed_export(tmp_path: Path) -> None:
+    rows = [{"id": "7781", "due_date": "2027-05-10"}]
+    ct.write_batch(
+        rows, tmp_path / "out", format="ics", today=TODAY, timestamp=STAMP, jobs=1, uid_key=KEY
+    )
+    expected = ct.to_ics(plan_for("7781"), timestamp=STAMP, uid_key=KEY)
+    assert (tmp_path / "out" / "7781.ics").read_bytes() == expected
+
+
 # -- the command line -------------------------------------------------------------------
 
 
@@ -113,7 +123,73 @@ def key_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def patients(tmp_path: Path) -> Path:
+    path = tmp_path / "patients.csv"
+    path.write_text("id,due_date\n7781,2027-05-10\n7782,2027-06-01\n", encoding="utf-8")
+    return path
+
+
+def batch(patients: Path, out: Path, *extra: str) -> int:
+    return main(
+        [
+            "batch",
+            str(patients),
+            "--out",
+            str(out),
+            "--today",
+            "2026-11-24",
+            "--timestamp",
+            "2026-11-24T08:00:00Z",
+            "--jobs",
+            "1",
+            *extra,
+        ]
+    )
+
+
 NOTE = re.compile(r"note: without a key, calendar UIDs are a plain hash of the plan id")
+
+
+def test_batch_without_a_key_says_so_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, patients: Path
+) -> None:
+    assert batch(patients, tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert len(NOTE.findall(err)) == 1 and "docs/calendars.md" in err
+    assert batch(patients, tmp_path / "quiet", "--quiet") == 0
+    assert capsys.readouterr().err == ""
+    assert batch(patients, tmp_path / "json", "--format", "json") == 0
+    assert not NOTE.search(capsys.readouterr().err)  # no UIDs in JSON
+
+
+def test_batch_with_a_key_file(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    patients: Path,
+    key_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert batch(patients, tmp_path / "flag", "--uid-key", str(key_file)) == 0
+    assert not NOTE.search(capsys.readouterr().err)
+    expected = ct.to_ics(plan_for("7781"), timestamp=STAMP, uid_key=KEY)
+    assert (tmp_path / "flag" / "7781.ics").read_bytes() == expected
+    monkeypatch.setenv("CARE_TIMELINE_UID_KEY_FILE", str(key_file))
+    assert ct.UID_KEY_ENV == "CARE_TIMELINE_UID_KEY_FILE"
+    assert batch(patients, tmp_path / "env") == 0
+    assert not NOTE.search(capsys.readouterr().err)
+    assert (tmp_path / "env" / "7781.ics").read_bytes() == expected
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_a_key_file_others_can_read_stops_the_batch(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, patients: Path, key_file: Path
+) -> None:
+    key_file.chmod(0o644)
+    assert batch(patients, tmp_path / "out", "--uid-key", str(key_file)) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "others can read or change this key file" in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_plan_with_a_key_and_the_note(
@@ -129,3 +205,11 @@ def test_plan_with_a_key_and_the_note(
     assert len(NOTE.findall(capsys.readouterr().err)) == 1
     assert main([*argv, *stamp]) == 0  # no plan id: nothing to trace back
     assert capsys.readouterr().err == ""
+
+
+def test_a_missing_key_file_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, patients: Path
+) -> None:
+    code = batch(patients, tmp_path / "out", "--uid-key", str(tmp_path / "nope.key"))
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "nope.key" in err

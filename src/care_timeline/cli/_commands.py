@@ -107,8 +107,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     today, protocol, jobs = _today(args), _protocol(args), ct.parse_jobs(args.jobs)
     timestamp = _timestamp(args) if args.format == "ics" else None
+    uid_key = _uid_key(args)
     rows = ct.read_patients(args.patients)
-    bar = None if args.quiet else progress_bar(args.patients, sys.stderr)
+    bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
             rows,
@@ -122,13 +123,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             reminders=_reminders(args),
             jobs=jobs,
             progress=bar,
+            uid_key=uid_key,
         )
     finally:
+        rows.close()
         if bar is not None:
             bar.close()
-    if report.bad_rows or not args.quiet:
+    if args.format == "ics" and uid_key is None and not args.quiet:
+        sys.stderr.write(UID_NOTE)
+    if not report.ok or not args.quiet:
         sys.stderr.write(report.summary(PROG))
-    return EXIT_BAD_ROWS if report.bad_rows else EXIT_OK
+    return EXIT_OK if report.ok else EXIT_BAD_ROWS
 
 
 def _cmd_upcoming(args: argparse.Namespace) -> int:

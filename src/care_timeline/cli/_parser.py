@@ -177,6 +177,7 @@ def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="the name of every calendar (default: the protocol's title)",
     )
     _add_calendar_arguments(batch)
+    _add_uid_key_argument(batch)
     _add_common_arguments(batch)
     batch.set_defaults(command="batch")
 
