@@ -187,10 +187,9 @@ def _broken(shown: str, start: int, end: int, why: str) -> PatientsFileError:
             f"{shown}: line {start}: a quote opens a cell that never closes; {_QUOTE_HINT}"
         )
     if "expected after" in why:
-        where = f"line {start}" if end == start else f"the quote opened on line {start}"
+        where = "" if end == start else f" (the quote opened on line {start})"
         return PatientsFileError(
-            f"{shown}: line {end}: text follows the closing quote of a cell ({where}); "
-            f"{_QUOTE_HINT}"
+            f"{shown}: line {end}: text follows the closing quote of a cell{where}; {_QUOTE_HINT}"
         )
     return PatientsFileError(f"{shown}: line {start}: not a readable CSV row ({why})")
 
