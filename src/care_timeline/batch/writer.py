@@ -265,9 +265,10 @@ def write_batch(
         raise BatchError(field="format", value=format, allowed="one of " + ", ".join(BATCH_FORMATS))
     day, chosen = check_settings(rows, today, protocol, date_order)
     if format == "ics":
-        from ..export.ics import check_calendar_name
-
         if calendar_name is not None:
+            # Imported only then: the calendar library costs the main process memory.
+            from ..export.ics import check_calendar_name
+
             check_calendar_name(calendar_name)
         timestamp = parse_timestamp(
             datetime.now(UTC) if timestamp is None else timestamp, text=False
