@@ -119,3 +119,14 @@ def test_escape_bytes_in_a_file_name_are_shown_escaped(
 
 def test_file_mode_of_a_new_file_follows_the_umask(tmp_path: Path) -> None:
     assert _files.file_mode(tmp_path / "new.ics") == 0o666 & ~_umask()
+
+
+def test_escape_bytes_in_the_output_folder_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    patients = tmp_path / "patients.csv"
+    patients.write_text("id,due_date\na,2027-05-10\nb,soon\n", encoding="utf-8")
+    out = tmp_path / "out\x1b[2J"
+    code = main(["batch", str(patients), "--out", str(out), "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 1 and "\x1b" not in err and "out\\x1b[2J" in err

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .._files import AtomicFile, write_atomic
+from .._text import for_terminal
 from ..errors import BatchError, CareTimelineError
 from ..export import BATCH_FORMATS, DEFAULT_REMINDER, render
 from ..export.csv_table import csv_lines
@@ -122,22 +123,23 @@ class BatchReport:
     def summary(self, prog: str = "care-timeline") -> str:
         """Lines for stderr: the counts, and the first bad rows and moved files."""
         plans = f"{self.written} {self.format} file{'s' if self.written != 1 else ''}"
+        out = for_terminal(str(self.out))
         if self.ok:
-            return f"{prog}: {plans} written to {self.out}\n"
+            return f"{prog}: {plans} written to {out}\n"
         faults = []
         if self.bad_rows:
             faults.append(f"{self.bad_rows} bad row{'s' if self.bad_rows != 1 else ''}")
         if self.stale:
             files = f"{self.stale} earlier file{'s' if self.stale != 1 else ''}"
-            faults.append(f"{files} moved to {self.out / STALE_FOLDER}")
+            faults.append(f"{files} moved to {for_terminal(str(self.out / STALE_FOLDER))}")
         lines = [
-            f"{prog}: {plans} written to {self.out}; {' and '.join(faults)}, "
-            f"listed in {self.errors_file}:"
+            f"{prog}: {plans} written to {out}; {' and '.join(faults)}, "
+            f"listed in {for_terminal(str(self.errors_file))}:"
         ]
         lines.extend(f"  {error}" for error in self.first_errors)
         if self.bad_rows > len(self.first_errors):
             lines.append(f"  ... and {self.bad_rows - len(self.first_errors)} more bad rows")
-        lines.extend(f"  {moved}" for moved in self.first_stale)
+        lines.extend(f"  {for_terminal(moved)}" for moved in self.first_stale)
         return "\n".join(lines) + "\n"
 
 
