@@ -520,3 +520,19 @@ def test_a_crown_rump_length_too_large_for_a_float() -> None:
         ct.Dating.from_ultrasound(crl_mm=10**400, scan_date=date(2026, 10, 1))
     with pytest.raises(ct.DatingError, match="a number too large to show"):
         ct.Dating.from_ultrasound(crl_mm=10**5000, scan_date=date(2026, 10, 1))
+
+
+def test_a_folder_without_locks_still_gets_its_batch(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from care_timeline.batch import folder
+
+    def no_locks(path: Path) -> int:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))  # as some network shares say
+
+    monkeypatch.setattr(folder, "_lock", no_locks)
+    patients = tmp_path / "patients.csv"
+    patients.write_text(hundred_rows(), encoding="utf-8")
+    assert run_batch(capsys, patients, tmp_path / "out")[0] == 0

@@ -55,7 +55,8 @@ class FolderLock:
     On Linux and macOS it is an ``flock`` on the folder itself, so nothing is
     left in it. On Windows it is a hidden file, ``.care-timeline-batch.lock``,
     created exclusively and deleted by the system when it is closed, even when
-    the process is killed. Either way the lock goes with the process.
+    the process is killed. Either way the lock goes with the process. On a file
+    system that has no locks (some network shares), the batch runs without one.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -66,6 +67,8 @@ class FolderLock:
         try:
             self._fd = _lock(self.folder)
         except OSError as err:
+            if err.errno in _NO_LOCKS:
+                return self  # a file system without locks (some network shares): run without
             if err.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EEXIST):
                 raise
             raise BatchError(
@@ -84,6 +87,13 @@ class FolderLock:
         if self._fd is not None:
             os.close(self._fd)  # closing releases the lock (and deletes the Windows file)
             self._fd = None
+
+
+_NO_LOCKS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "EINVAL", "EBADF")
+    if hasattr(errno, name)
+)
 
 
 def _lock(folder: Path) -> int:
