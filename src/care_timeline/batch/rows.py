@@ -187,7 +187,8 @@ def check_settings(
     rows: object, today: object, protocol: object, date_order: object
 ) -> tuple[date, Protocol]:
     """What every row shares, checked once before any row: a bad value is one
-    error, not one per row. ``today`` may be a date or ISO text."""
+    error, not one per row. ``today`` may be a date or text, read like the rows'
+    dates (ISO, or in ``date_order``)."""
     if isinstance(rows, str | bytes | os.PathLike):
         raise BatchError(
             f"rows: {for_message(os.fsdecode(rows))} is a file name, not rows; "
@@ -200,15 +201,15 @@ def check_settings(
         raise BatchError(
             field="rows", value=type(rows).__name__, allowed="an iterable of rows (mappings)"
         )
-    day = parse_date(today, field="today")  # type: ignore[arg-type]  # checked there
+    if date_order not in (None, "dmy", "mdy"):
+        raise DateInputError(field="date_order", value=date_order, allowed="'dmy', 'mdy' or None")
+    day = parse_date(today, field="today", date_order=date_order)  # type: ignore[arg-type]
     if protocol is not None and not isinstance(protocol, Protocol):
         raise BatchError(
             field="protocol",
             value=type(protocol).__name__,
             allowed="a Protocol (ct.load_protocol(path)) or None for the default",
         )
-    if date_order not in (None, "dmy", "mdy"):
-        raise DateInputError(field="date_order", value=date_order, allowed="'dmy', 'mdy' or None")
     return day, default_protocol() if protocol is None else protocol
 
 
