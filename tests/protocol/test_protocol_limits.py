@@ -105,7 +105,7 @@ def test_six_daily_series_are_fine() -> None:
 
 def test_too_many_milestones(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "clinic.toml"
-    # 2,000 one-date series (the adversarial file had 2,000 daily ones)
+    # 2,000 one-date series, the count of a file that once made a 16 MB plan
     path.write_text(DEFAULT + daily_series(2000, start="20w0d", end="20w0d"), encoding="utf-8")
     err = one_line_error(capsys, ["protocol", "validate", str(path)])
     assert "2010 milestones; at most 200 are allowed" in err
