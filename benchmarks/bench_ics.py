@@ -132,7 +132,7 @@ def floor_inputs(group: list[Patient]) -> list[CalendarData]:
             CalendarData(
                 name=plan.protocol.title,
                 note=plan.clinician_note,
-                uid=ics._uid(plan, "calendar"),
+                uid=ics.plan_uid(plan, "calendar", None),
                 sequence=ics.sequence_for(STAMP),
                 events=events,
             )

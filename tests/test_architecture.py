@@ -19,7 +19,7 @@ NAME = "care_timeline"
 # level or below, never above.
 LAYERS: list[set[str]] = [
     {"_text", "vocabulary", "errors"},
-    {"_model", "_files", "values"},
+    {"_model", "_files", "values", "uid_keys"},
     {"gestational_age", "_i18n"},
     {"ultrasound", "dating", "ongoing"},
     {"profile"},

@@ -144,7 +144,7 @@ def test_batch_keeps_good_rows_around_an_impossible_date(
         ]
     )
     assert code == 1
-    assert sorted(p.name for p in out.iterdir()) == ["a.ics", "b.ics", "errors.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.ics", "b.ics", "errors.csv", "manifest.csv"]
     errors = (out / "errors.csv").read_text(encoding="utf-8")
     assert "3,r,due_date," in errors  # line 3, the row's id, the column
     assert "4,n,cervical_length," in errors  # the CSV's column name, not the model's

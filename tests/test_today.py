@@ -146,7 +146,7 @@ def test_a_year_typo_in_a_batch_is_a_row_error(tmp_path: Path) -> None:
         ]
     )
     assert code == 1
-    assert sorted(path.name for path in out.iterdir()) == ["errors.csv", "ok.json"]
+    assert sorted(path.name for path in out.iterdir()) == ["errors.csv", "manifest.csv", "ok.json"]
     with (out / "errors.csv").open(encoding="utf-8", newline="") as handle:
         rows: list[dict[str, Any]] = list(csv.DictReader(handle))
     assert [(row["id"], row["field"]) for row in rows] == [

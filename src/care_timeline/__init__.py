@@ -15,6 +15,7 @@ public API; everything a user needs is a name here.
 from typing import TYPE_CHECKING, Any
 
 from ._files import write_atomic
+from ._text import for_terminal
 from .dating import Dating, DatingMethod
 from .errors import (
     BatchError,
@@ -66,6 +67,7 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
+from .uid_keys import UID_KEY_ENV, load_uid_key, new_uid_key, save_uid_key, uid_key_text
 from .values import (
     DateOrder,
     parse_applicability,
@@ -90,8 +92,11 @@ from .vocabulary import (
 if TYPE_CHECKING:
     from .batch import (
         ERRORS_FILE,
+        MANIFEST_FILE,
+        STALE_FOLDER,
         BatchReport,
         PatientRow,
+        PatientRows,
         PlanResult,
         RowError,
         count_patients,
@@ -110,8 +115,11 @@ __version__ = "0.1.0"
 # line's start-up) should not pay for the process pool and CSV machinery.
 _LAZY = {
     "ERRORS_FILE": "batch",
+    "MANIFEST_FILE": "batch",
+    "STALE_FOLDER": "batch",
     "BatchReport": "batch",
     "PatientRow": "batch",
+    "PatientRows": "batch",
     "PlanResult": "batch",
     "RowError": "batch",
     "count_patients": "batch",
@@ -194,6 +202,12 @@ __all__ = [
     "to_svg",
     "to_text",
     "write_atomic",
+    # calendar UIDs that cannot be traced back to a plan id
+    "UID_KEY_ENV",
+    "load_uid_key",
+    "new_uid_key",
+    "save_uid_key",
+    "uid_key_text",
     # text in, values out (forms, command lines, CSV files)
     "DATING_FIELDS",
     "FIELDS",
@@ -214,10 +228,15 @@ __all__ = [
     "PlanDiff",
     "diff",
     "render_diff",
+    # text from other people, shown safely
+    "for_terminal",
     # many patients
     "ERRORS_FILE",
+    "MANIFEST_FILE",
+    "STALE_FOLDER",
     "BatchReport",
     "PatientRow",
+    "PatientRows",
     "PlanResult",
     "RowError",
     "QUERY_STATUSES",

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["AtomicFile", "new_file_mode", "write_atomic"]
+__all__ = ["AtomicFile", "file_mode", "new_file_mode", "write_atomic"]
 
 
 def new_file_mode() -> int:
@@ -21,6 +22,16 @@ def new_file_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def file_mode(path: str | os.PathLike[str]) -> int:
+    """The mode a file written to ``path`` should get: the mode of the file it
+    replaces, if there is one (so a patient file made private with ``chmod 600``
+    stays private when it is written again), else :func:`new_file_mode`."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return new_file_mode()
 
 
 @contextlib.contextmanager
@@ -35,8 +46,9 @@ def _naming(path: Path) -> Iterator[None]:
 class AtomicFile:
     """A file written in steps that appears under its name only on :meth:`commit`.
 
-    The bytes go to a temporary file in the same folder; ``commit`` syncs it and
-    renames it over ``path``, ``discard`` removes it. Every ``OSError`` names
+    The bytes go to a temporary file in the same folder; ``commit`` syncs it,
+    gives it the mode of the file it replaces (or the usual mode for a new file)
+    and renames it over ``path``; ``discard`` removes it. Every ``OSError`` names
     ``path``, never the temporary file.
     """
 
@@ -62,7 +74,7 @@ class AtomicFile:
                 self._handle.flush()
                 os.fsync(self._handle.fileno())
                 self._handle.close()
-                os.chmod(self._temp, new_file_mode())
+                os.chmod(self._temp, file_mode(self.path))
                 os.replace(self._temp, self.path)
         except BaseException:
             self.discard()

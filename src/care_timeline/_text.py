@@ -69,5 +69,8 @@ def for_message(value: Any, *, limit: int = MESSAGE_LENGTH) -> str:
         if len(text) > limit:
             text = text[: limit - 3] + "..."
         return repr(text)
-    text = for_terminal(str(value))
+    try:
+        text = for_terminal(str(value))
+    except ValueError:  # an int too long to turn into text (over 4,300 digits)
+        text = "a number too large to show"
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -84,7 +84,12 @@ def ga_from_crl(crl_mm: float) -> GestationalAge:
 def _is_number(value: Any) -> bool:
     # A bool is an int to Python but never a length; NaN and infinities compare
     # oddly and would slip past or trip the range check with a confusing message.
-    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a float is no length either
+        return False
 
 
 @dataclass(frozen=True, slots=True)

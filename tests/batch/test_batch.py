@@ -162,7 +162,7 @@ def test_each_file_is_the_single_plan_export(
     assert code == 1, err
     files = contents(out)
     assert sorted(files) == sorted(
-        [f"{file_stem(plan_id)}.{fmt}" for plan_id in GOOD_ROWS] + ["errors.csv"]
+        [f"{file_stem(plan_id)}.{fmt}" for plan_id in GOOD_ROWS] + ["errors.csv", "manifest.csv"]
     )
     for plan_id in GOOD_ROWS:
         expected = single_export(capsys, tmp_path, plan_id, fmt)
@@ -200,7 +200,7 @@ def test_rerun_and_worker_count_give_the_same_bytes(
         assert code == 1
         runs.append(contents(out))
     assert runs[0] == runs[1] == runs[2]
-    assert len(runs[0]) == len(GOOD_ROWS) + 1
+    assert len(runs[0]) == len(GOOD_ROWS) + 2  # errors.csv and manifest.csv
 
 
 def test_all_good_exits_0_quietly(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -287,7 +287,7 @@ def test_history_and_stitch_type_columns_reach_the_plans(
     code, err = run_batch(capsys, path, out, "--format", "json")
     assert code == 1, err  # three bad rows; every good row is still planned
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{plan_id}.json" for plan_id in HISTORY_DECISIONS] + ["errors.csv"]
+        [f"{plan_id}.json" for plan_id in HISTORY_DECISIONS] + ["errors.csv", "manifest.csv"]
     )
     for plan_id, decisions in HISTORY_DECISIONS.items():
         plan = json.loads((out / f"{plan_id}.json").read_text(encoding="utf-8"))
@@ -317,7 +317,7 @@ def test_history_and_stitch_type_columns_reach_the_plans(
         (b"id,due_date,ID\n", "column 'id' appears twice"),  # same name in another case
         (b"id,,due_date\n", "column 2 has no name"),
         (b"id,due_date\nw\xe9,2027-05-10\n", "not UTF-8 text (byte 0xe9 on line 2)"),  # Latin-1
-        (b'id,due_date\na,"' + b"x" * 200_000, "not a readable CSV file"),  # a quote left open
+        (b'id,due_date\na,"' + b"x" * 200_000, "line 2: a cell longer than 131072 characters"),
     ],
 )
 def test_bad_file_exits_2_with_one_line(
@@ -362,21 +362,32 @@ def test_read_patients_rows_lines_and_header_spelling(tmp_path: Path) -> None:
         "\ufeffID , Due-Date\r\n"  # BOM, any case, '-' for '_', spaces around
         "\r\n"  # blank line: skipped
         "a,2027-05-10,\r\n"  # a trailing empty cell is harmless
-        '"b\nc",2027-05-10\r\n'  # a quoted cell over two lines
+        '"b,c",2027-05-10\r\n'  # a quoted cell holding a comma
         ",\r\n"  # nothing in it: skipped
         "d,2027-05-10,x\r\n"  # a cell beyond the header
         "e\r\n".encode()  # a cell missing
     )
-    rows = list(ct.read_patients(path))
-    assert [(row.line, row.id) for row in rows] == [(3, "a"), (4, "b\nc"), (7, "d"), (8, "e")]
-    assert dict(rows[0].fields) == {"id": "a", "due_date": "2027-05-10"}
-    results = list(ct.plan_many(rows, today=date(2026, 11, 24)))
+    rows = ct.read_patients(path)
+    assert rows.count == 4
+    listed = list(rows)
+    assert [(row.line, row.id) for row in listed] == [(3, "a"), (4, "b,c"), (6, "d"), (7, "e")]
+    assert dict(listed[0].fields) == {"id": "a", "due_date": "2027-05-10"}
+    results = list(ct.plan_many(listed, today=date(2026, 11, 24)))
     assert [(r.line, getattr(r, "field", None)) for r in results] == [
         (3, None),
-        (4, "id"),  # a line break in an id: not a usable plan id
-        (7, "row"),  # 3 cells; the header has 2
-        (8, "row"),  # 1 cell
+        (4, None),
+        (6, "row"),  # 3 cells; the header has 2
+        (7, "row"),  # 1 cell
     ]
+
+
+def test_a_quoted_cell_over_two_lines_refuses_the_file(tmp_path: Path) -> None:
+    # No column holds a line break: a cell that runs over a line end is a quote gone
+    # wrong, and which rows it swallowed cannot be told.
+    path = tmp_path / "p.csv"
+    path.write_bytes(b'id,due_date\r\na,2027-05-10\r\n"b\nc",2027-05-10\r\nd,2027-05-10\r\n')
+    with pytest.raises(ct.PatientsFileError, match="line 3: a quoted cell runs on over the end"):
+        ct.read_patients(path)
 
 
 # -- file names -------------------------------------------------------------------------
@@ -398,10 +409,14 @@ def _hashed(stem: str, plan_id: str) -> str:
         ("errors", _hashed("errors", "errors") + ".ics"),  # errors.csv is the batch's own
         ("Errors", _hashed("Errors", "Errors") + ".ics"),
         (".profile", _hashed("_profile", ".profile") + ".ics"),  # hidden file
-        ("..", _hashed("_.", "..") + ".ics"),  # the parent folder
+        ("..", "_~" + _hashed("", "..")[1:] + "..ics"),  # the parent folder
         ("-rf", _hashed("_rf", "-rf") + ".ics"),  # read as an option by shell tools
         ("CON", _hashed("CON", "CON") + ".ics"),  # a Windows device
-        ("nul.x", _hashed("nul.x", "nul.x") + ".ics"),
+        ("nul.x", _hashed("nul", "nul.x") + ".x.ics"),  # the hash goes before the first dot
+        ("CON.txt", _hashed("CON", "CON.txt") + ".txt.ics"),
+        ("lpt9.ics", _hashed("lpt9", "lpt9.ics") + ".ics.ics"),
+        ("clinic/42.7781", _hashed("clinic_42", "clinic/42.7781") + ".7781.ics"),
+        ("manifest", _hashed("manifest", "manifest") + ".ics"),  # manifest.csv is the batch's
     ],
 )
 def test_file_name(plan_id: str, expected: str) -> None:
@@ -581,4 +596,4 @@ def test_write_batch_api(tmp_path: Path) -> None:
     assert (report.written, report.bad_rows) == (1, 1)
     assert (tmp_path / "out" / "a.csv").read_text(encoding="utf-8").startswith("plan_id,")
     errors = (tmp_path / "out" / "errors.csv").read_bytes().decode("utf-8")
-    assert "\r\n2,'=b,due_date," in errors  # neutralised for spreadsheets
+    assert '\r\n2,"\'=b",due_date,' in errors  # neutralised for spreadsheets, and quoted

@@ -144,7 +144,7 @@ def test_batch_format_fhir(tmp_path: Path, capsysbinary: pytest.CaptureFixture[b
     )
     assert code == 1, err  # a bad row, and the good rows written all the same
     files = sorted(path.name for path in out.iterdir())
-    assert files == ["a-1.fhir", "b-2.fhir", "c-4.fhir", "errors.csv"]
+    assert files == ["a-1.fhir", "b-2.fhir", "c-4.fhir", "errors.csv", "manifest.csv"]
     assert "bad-3" in (out / "errors.csv").read_text(encoding="utf-8")
     # 2027-06-07 is four weeks after 2027-05-10: its 12w0d is 2026-11-23.
     due = {"a-1": "2027-05-10", "b-2": "2027-05-10", "c-4": "2027-06-07"}

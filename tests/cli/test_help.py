@@ -39,6 +39,8 @@ def test_every_command_is_here() -> None:
         "batch",
         "upcoming",
         "diff",
+        "key",
+        "key new",
         "protocol",
         "protocol show",
         "protocol validate",

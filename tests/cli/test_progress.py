@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import care_timeline as ct
 from care_timeline.cli import _progress
 
 PATIENTS = "id,due_date\n" + "".join(f"p{n},2027-05-10\n" for n in range(14))
@@ -28,9 +29,10 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_only_on_a_terminal(patients: Path) -> None:
-    assert _progress.progress_bar(patients, io.StringIO()) is None
+    total = ct.read_patients(patients).count
+    assert _progress.progress_bar(total, io.StringIO()) is None
     screen = _Terminal()
-    bar = _progress.progress_bar(patients, screen)
+    bar = _progress.progress_bar(total, screen)
     assert bar is not None and bar.total == 14  # data rows in the file
     bar.interval = 0
     bar(7)

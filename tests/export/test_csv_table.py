@@ -243,3 +243,77 @@ def test_cli_csv_is_to_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     assert printed == ct.to_csv(due_may_10())
     assert main([*argv, "-o", str(tmp_path / "plan.csv")]) == 0
     assert (tmp_path / "plan.csv").read_bytes() == ct.to_csv(due_may_10()).encode()
+
+
+# -- spreadsheets that split at ';' and read fullwidth signs (issue: CSV formulas) ----
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        (" =1+1", "' =1+1"),  # spaces before the sign
+        ("\u00a0=1+1", "'\u00a0=1+1"),  # a no-break space
+        ("\u3000+1", "'\u3000+1"),  # an ideographic space
+        ("\u200b@SUM(A1)", "'\u200b@SUM(A1)"),  # an invisible zero-width space
+        ("\n=1", "'\n=1"),
+        ("\uff1d1+1", "'\uff1d1+1"),  # fullwidth =
+        ("\uff0b1", "'\uff0b1"),  # fullwidth +
+        ("\uff0d1", "'\uff0d1"),  # fullwidth -
+        ("\uff20SUM(A1)", "'\uff20SUM(A1)"),  # fullwidth @
+        ("  \uff1dA1", "'  \uff1dA1"),
+        ("  text", "  text"),  # spaces before ordinary text are left alone
+    ],
+)
+def test_neutralise_after_blanks_and_fullwidth_signs(cell: str, shown: str) -> None:
+    assert neutralise(cell) == shown
+
+
+def semicolon_cells(line: str) -> list[str]:
+    """A row as a spreadsheet set to split at ';' reads it (as German, French and Dutch
+    defaults do)."""
+    return next(csv.reader(io.StringIO(line), delimiter=";"))
+
+
+@pytest.mark.parametrize(
+    ("plan_id", "shown"),
+    [
+        ("x;=1+1", "x;'=1+1"),
+        ("x;@SUM(A1)", "x;'@SUM(A1)"),
+        ("x; =1+1", "x;' =1+1"),
+        ("x;\u00a0=1+1", "x;'\u00a0=1+1"),
+        ("x;\uff1d1+1", "x;'\uff1d1+1"),
+        ("a;-2;+3", "a;'-2;'+3"),
+        ("a;b", "a;b"),  # nothing after the ';' starts a formula
+    ],
+)
+def test_no_formula_where_cells_split_at_semicolons(plan_id: str, shown: str) -> None:
+    text = ct.to_csv(due_may_10(plan_id=plan_id))
+    for line in text.splitlines()[1:]:
+        for cell in semicolon_cells(line):
+            visible = cell.lstrip(" \u00a0")
+            assert not visible.startswith(("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d")), line
+        # read at ',' the id is one cell, with a quote only before each formula sign
+        assert rows_of(line + "\r\n")[0][0] == shown
+
+
+def test_every_cell_but_plain_words_is_quoted() -> None:
+    text = ct.to_csv(due_may_10(plan_id="clinic 42;7781"))
+    header, first = text.split("\r\n")[:2]
+    assert header == ",".join(HEADER)  # plain words: unquoted
+    assert first.startswith('"clinic 42;7781",cervical-change-risk,"Weeks when ')
+    series = next(line for line in text.split("\r\n") if ",series," in line)
+    # the dates of a series are separated by ';', so they are quoted as one cell
+    assert ',"2026-11-23;2026-12-07;2026-12-21;2027-01-04;2027-01-18",' in series
+
+
+def test_errors_csv_quotes_and_neutralises(tmp_path: Path) -> None:
+    rows = [{"id": "x;=1+1", "due_date": "soon"}, {"id": "=cmd", "due_date": "soon"}]
+    ct.write_batch(rows, tmp_path / "out", format="csv", today=date(2026, 11, 24), jobs=1)
+    lines = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith('1,"x;\'=1+1",due_date,"due_date: ')
+    assert lines[2].startswith('2,"\'=cmd",due_date,')
+    for line in lines[1:]:
+        assert not any(
+            cell.lstrip(" \u00a0").startswith(("=", "@", "+", "-"))
+            for cell in semicolon_cells(line)
+        )

@@ -4,24 +4,30 @@ Rows are read lazily and handed to worker processes in small chunks, with only
 a few chunks in flight, so memory stays flat however long the file is; results
 come back in row order, so the same file gives the same output every time.
 
-- :mod:`.patients_csv` reads a patients CSV file (:func:`read_patients`);
+- :mod:`.patients_csv` reads a patients CSV file (:func:`read_patients`), the
+  whole file checked before any row is handed out;
 - :mod:`.rows` plans rows (:func:`plan_many` yields a :class:`PlanResult` or a
   :class:`RowError` per row);
 - :mod:`.file_names` names each row's file and finds ids used twice;
-- :mod:`.writer` writes one file per good row and ``errors.csv`` beside them
-  (:func:`write_batch`);
+- :mod:`.writer` writes one file per good row, ``errors.csv`` and
+  ``manifest.csv`` beside them (:func:`write_batch`);
+- :mod:`.folder` locks the folder for one batch, removes a killed run's
+  leftovers and moves files whose row is now bad or gone to ``stale/``;
 - :mod:`._pool` runs the work on every core, in order.
 """
 
-from .file_names import ERRORS_FILE, file_name
-from .patients_csv import PatientRow, count_patients, read_patients
+from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, file_name
+from .patients_csv import PatientRow, PatientRows, count_patients, read_patients
 from .rows import PlanResult, RowError, plan_many
 from .writer import BatchReport, write_batch
 
 __all__ = [
     "ERRORS_FILE",
+    "MANIFEST_FILE",
+    "STALE_FOLDER",
     "BatchReport",
     "PatientRow",
+    "PatientRows",
     "PlanResult",
     "RowError",
     "count_patients",

@@ -1,19 +1,43 @@
 """Reading a patients CSV file: one row per patient, the columns being the
-command-line flag names with underscores (see :data:`care_timeline.fields.FIELDS`)."""
+command-line flag names with underscores (see :data:`care_timeline.fields.FIELDS`).
+
+The file is read twice. The first pass, before anything is planned or written,
+checks the whole file: the header, UTF-8, quoting and cell sizes. A fault
+found there refuses the whole file with one message naming its line; nothing
+is guessed. A stray quote, above all, would otherwise glue every row up to the
+next quote into one cell, and those patients would be neither planned nor
+named. Since no column holds a line break, a quoted cell that runs over a line
+end is such a fault too. The second pass hands out the rows one at a time, so
+memory stays flat however long the file is.
+
+Reading twice needs a file that can be read again: anything else (a pipe,
+``/dev/stdin``) is first copied to a private temporary file, which is deleted
+when the rows are done.
+"""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import os
-from collections.abc import Iterator, Mapping
+import shutil
+import stat
+import tempfile
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, BinaryIO
 
+from .._text import for_terminal
 from ..errors import PatientsFileError
 from ..fields import FIELDS, FieldValue
 
-__all__ = ["PatientRow", "count_patients", "read_patients"]
+__all__ = ["MAX_CELL", "PatientRow", "PatientRows", "count_patients", "read_patients"]
+
+MAX_CELL = 128 * 1024
+"""The longest cell, in characters (the ``csv`` module's own limit): a cell this
+long is a quote gone wrong, never a patient's fact."""
+_QUOTE_HINT = "a quote there is probably stray or missing its pair"
 
 
 @dataclass(frozen=True)
@@ -34,117 +58,221 @@ class PatientRow:
         return value.strip() if isinstance(value, str) else ""
 
 
-def read_patients(path: str | os.PathLike[str]) -> Iterator[PatientRow]:
-    """The rows of a patients CSV file, read lazily (UTF-8, with or without a BOM).
+class PatientRows(Iterator[PatientRow]):
+    """The rows of a patients file that :func:`read_patients` checked, read as they
+    are asked for. ``count`` is the number of rows (for a progress bar)."""
 
-    The header is checked at once: every column must be one of
+    def __init__(self, name: str, handle: BinaryIO, header: tuple[str, ...], count: int) -> None:
+        self.name = name
+        self.header = header
+        self.count = count
+        """Rows after the header that are not empty."""
+        self._handle = handle
+        self._rows = _rows(name, handle, header)
+
+    def __iter__(self) -> PatientRows:
+        return self
+
+    def __next__(self) -> PatientRow:
+        return next(self._rows)
+
+    def close(self) -> None:
+        """Stop reading and close the file (and delete a temporary copy)."""
+        self._rows.close()
+        self._handle.close()
+
+
+def read_patients(path: str | os.PathLike[str]) -> PatientRows:
+    """The rows of a patients CSV file (UTF-8, with or without a BOM), checked as a
+    whole first and then read lazily.
+
+    The header is checked: every column must be one of
     :data:`care_timeline.fields.FIELDS` (written in any case, ``-`` or ``_``),
     because a misspelt column would silently drop a fact, and ``id`` must be
-    there. Rows with nothing in them are skipped. A row with more cells than
-    the header (other than empty ones) or fewer is passed on with its cells
-    with its ``problem`` set, so that it becomes a :class:`RowError`.
+    there. Then every row is checked for what would make rows run into each
+    other or could not be read at all: bytes that are not UTF-8, a quote that
+    is never closed or closes before other text, a quoted cell that runs over
+    a line end, a cell over :data:`MAX_CELL` characters. Rows with nothing in
+    them are skipped. A row with more cells than the header (other than empty
+    ones) or fewer is passed on with its ``problem`` set, so that it becomes a
+    :class:`RowError`.
 
-    Raises :class:`~care_timeline.errors.PatientsFileError` for a bad header or
-    a file that is not UTF-8 CSV, and ``OSError`` for a file that cannot be read.
+    Raises :class:`~care_timeline.errors.PatientsFileError` for any fault of the
+    file as a whole, naming its line, and ``OSError`` for a file that cannot be
+    read; both before any row is handed out.
     """
     name = os.fspath(path)
-    _check_utf8(name)
-    handle = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115 (the generator closes it)
+    shown = for_terminal(name)
+    handle = _rereadable(name)
     try:
-        reader = csv.reader(handle)
-        header = _header(name, _next_record(name, reader))
+        header, count = _check(shown, handle)
+        handle.seek(0)
     except BaseException:
         handle.close()
         raise
-    return _rows(name, handle, reader, header)
+    return PatientRows(shown, handle, header, count)
 
 
-def _check_utf8(name: str) -> None:
-    """Refuse a file that is not UTF-8 before any row is planned, so a bad byte
-    near the end cannot stop a batch halfway with half its files written."""
+def _rereadable(name: str) -> BinaryIO:
+    """The file opened for reading twice: a regular file as it is, anything else
+    (a pipe, a terminal, a socket) copied into a private temporary file first."""
+    source = open(name, "rb")  # noqa: SIM115 (returned, or closed below)
+    try:
+        if stat.S_ISREG(os.fstat(source.fileno()).st_mode) and source.seekable():
+            return source
+        copy = tempfile.TemporaryFile(prefix="care-timeline-")  # noqa: SIM115 (returned)
+        try:
+            with source:
+                shutil.copyfileobj(source, copy)
+            copy.seek(0)
+        except BaseException:
+            copy.close()
+            raise
+        return copy
+    except BaseException:
+        source.close()
+        raise
+
+
+def _text(handle: BinaryIO) -> io.TextIOWrapper:
+    return io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+
+
+def _check(shown: str, handle: BinaryIO) -> tuple[tuple[str, ...], int]:
+    """The first pass: the header, and the number of non-empty rows after it, or
+    a :class:`PatientsFileError` naming the first fault's line."""
+    text = _text(handle)
+    try:
+        records = _records(shown, text)
+        header = _header(shown, next(records, None))
+        count = sum(1 for _, cells in records if any(cell.strip() for cell in cells))
+    except UnicodeDecodeError:
+        raise _not_utf8(shown, handle) from None
+    finally:
+        text.detach()  # leave the file open for the second pass
+    return header, count
+
+
+def _records(shown: str, text: IO[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on; a fault of quoting or size is a
+    :class:`PatientsFileError` naming the line."""
+    reader = csv.reader(text, strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as err:
+            raise _broken(shown, start, reader.line_num, str(err)) from None
+        if cells is None:
+            return
+        if reader.line_num > start:
+            raise PatientsFileError(
+                f"{shown}: line {start}: a quoted cell runs on over the end of the line "
+                f"(to line {reader.line_num}); no column holds a line break, so {_QUOTE_HINT}"
+            )
+        yield start, cells
+
+
+def _broken(shown: str, start: int, end: int, why: str) -> PatientsFileError:
+    if "field larger than field limit" in why:
+        if end > start:
+            what = f"a quoted cell runs on from line {start} past line {end} without closing"
+            return PatientsFileError(f"{shown}: line {start}: {what}; {_QUOTE_HINT}")
+        return PatientsFileError(
+            f"{shown}: line {start}: a cell longer than {MAX_CELL} characters; no patient's "
+            "fact is that long (is a quote left open?)"
+        )
+    if "unexpected end of data" in why:
+        return PatientsFileError(
+            f"{shown}: line {start}: a quote opens a cell that never closes; {_QUOTE_HINT}"
+        )
+    if "expected after" in why:
+        where = "" if end == start else f" (the quote opened on line {start})"
+        return PatientsFileError(
+            f"{shown}: line {end}: text follows the closing quote of a cell{where}; {_QUOTE_HINT}"
+        )
+    return PatientsFileError(f"{shown}: line {start}: not a readable CSV row ({why})")
+
+
+def _not_utf8(shown: str, handle: BinaryIO) -> PatientsFileError:
+    """Where the first byte that is not UTF-8 is (read again from the start, only
+    when there is one)."""
+    handle.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
     line = 1
-    with open(name, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as err:
-                line += err.object.count(b"\n", 0, err.start)
-                raise PatientsFileError(
-                    f"{name}: not UTF-8 text (byte {err.object[err.start]:#04x} on line {line}); "
-                    "save the file as CSV UTF-8"
-                ) from None
-            line += chunk.count(b"\n")
+    while chunk := handle.read(1 << 20):
         try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            raise PatientsFileError(
-                f"{name}: not UTF-8 text (it ends inside a character); save the file as CSV UTF-8"
-            ) from None
-
-
-def _next_record(name: str, reader: Iterator[list[str]]) -> list[str] | None:
-    try:
-        return next(reader, None)
-    except UnicodeDecodeError as err:
-        raise PatientsFileError(
-            f"{name}: not UTF-8 text (byte {err.object[err.start]:#04x}); "
-            "save the file as CSV UTF-8"
-        ) from None
-    except csv.Error as err:
-        raise PatientsFileError(f"{name}: not a readable CSV file: {err}") from None
+            decoder.decode(chunk)
+        except UnicodeDecodeError as err:
+            line += err.object.count(b"\n", 0, err.start)
+            return PatientsFileError(
+                f"{shown}: not UTF-8 text (byte {err.object[err.start]:#04x} on line {line}); "
+                "save the file as CSV UTF-8"
+            )
+        line += chunk.count(b"\n")
+    return PatientsFileError(
+        f"{shown}: not UTF-8 text (it ends inside a character); save the file as CSV UTF-8"
+    )
 
 
 def _column(cell: str) -> str:
     return cell.strip().lower().replace("-", "_")
 
 
-def _header(name: str, cells: list[str] | None) -> tuple[str, ...]:
+def _header(shown: str, record: tuple[int, list[str]] | None) -> tuple[str, ...]:
+    cells = record[1] if record is not None else None
     if not cells or not any(cell.strip() for cell in cells):
-        raise PatientsFileError(f"{name}: no header row; expected column names like id,due_date")
+        raise PatientsFileError(f"{shown}: no header row; expected column names like id,due_date")
     columns = tuple(_column(cell) for cell in cells)
     for number, column in enumerate(columns, start=1):
         if not column:
-            raise PatientsFileError(f"{name}: column {number} has no name")
+            raise PatientsFileError(f"{shown}: column {number} has no name")
         if column not in FIELDS:
             raise PatientsFileError(
-                f"{name}: unknown column {cells[number - 1].strip()!r}; "
+                f"{shown}: unknown column {for_terminal(cells[number - 1].strip())!r}; "
                 f"expected column names from: {', '.join(FIELDS)}"
             )
         if column in columns[: number - 1]:
-            raise PatientsFileError(f"{name}: column {column!r} appears twice")
+            raise PatientsFileError(f"{shown}: column {column!r} appears twice")
     if "id" not in columns:
-        raise PatientsFileError(f"{name}: no 'id' column; every row needs an id")
+        raise PatientsFileError(f"{shown}: no 'id' column; every row needs an id")
     return columns
 
 
 def _rows(
-    name: str, handle: IO[str], reader: Iterator[list[str]], header: tuple[str, ...]
-) -> Iterator[PatientRow]:
+    shown: str, handle: BinaryIO, header: tuple[str, ...]
+) -> Generator[PatientRow, None, None]:
+    """The second pass: the rows the first pass checked, one at a time."""
     with handle:
-        line_num = getattr(reader, "line_num", 1)
-        while True:
-            start = line_num + 1
-            cells = _next_record(name, reader)
-            if cells is None:
-                return
-            line_num = getattr(reader, "line_num", line_num + 1)
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
-                cells = cells[: len(header)]
-            fields: dict[str, FieldValue] = dict(zip(header, cells, strict=False))
-            problem = None
-            if len(cells) != len(header):
-                problem = f"{len(cells)} cells; the header has {len(header)}"
-            yield PatientRow(start, fields, problem)
+        text = _text(handle)
+        try:
+            records = _records(shown, text)
+            next(records, None)  # the header
+            for line, cells in records:
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
+                    cells = cells[: len(header)]
+                fields: dict[str, FieldValue] = dict(zip(header, cells, strict=False))
+                problem = None
+                if len(cells) != len(header):
+                    problem = f"{len(cells)} cells; the header has {len(header)}"
+                yield PatientRow(line, fields, problem)
+        except UnicodeDecodeError:
+            raise PatientsFileError(f"{shown}: the file changed while it was read") from None
+        except PatientsFileError as err:
+            raise PatientsFileError(f"{err} (the file changed while it was read)") from None
+        finally:
+            text.detach()
 
 
 def count_patients(path: str | os.PathLike[str]) -> int | None:
-    """How many non-empty rows follow the header (for a progress bar), or None."""
+    """How many non-empty rows follow the header (for a progress bar), or None when
+    the file cannot be read as a patients file. Prefer ``read_patients(path).count``,
+    which reads the file once for both."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            rows = sum(1 for cells in csv.reader(handle) if any(c.strip() for c in cells))
-    except (OSError, UnicodeDecodeError, csv.Error):
+        rows = read_patients(path)
+    except (OSError, PatientsFileError):
         return None
-    return max(rows - 1, 0)
+    rows.close()
+    return rows.count

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from .._text import for_message
-from ..errors import CareTimelineError, PatientsFileError, PlanError
+from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
 from ..fields import FIELDS, FieldValue, dating_from_fields, profile_from_fields
 from ..plan_model import Plan
 from ..planning import plan
 from ..protocol import Protocol, default_protocol
-from ..values import DateOrder, parse_jobs
+from ..values import DateOrder, parse_date, parse_jobs
 from ._pool import run_in_order
 from .file_names import SeenIds, file_name
 from .patients_csv import PatientRow
@@ -22,6 +24,7 @@ from .patients_csv import PatientRow
 __all__ = [
     "BatchSettings",
     "Entry",
+    "check_settings",
     "PlanResult",
     "RowError",
     "entries",
@@ -69,6 +72,7 @@ class BatchSettings:
     timestamp: datetime | None = None
     calendar_name: str | None = None
     reminders: timedelta | None = None
+    uid_key: bytes | None = None
 
 
 def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
@@ -115,43 +119,104 @@ def plan_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[PlanResult |
     return results
 
 
+def id_key(plan_id: str, format: str | None) -> str:
+    """What two rows' ids must differ in: their text in Unicode's composed form
+    (``José`` typed either way is one id), and when writing files, their file
+    name in any case, because files that differ only in case overwrite each
+    other on the file systems of Windows and macOS."""
+    normal = unicodedata.normalize("NFC", plan_id)
+    return file_name(normal, format).lower() if format else normal
+
+
+def _row(item: object, position: int) -> PatientRow:
+    if isinstance(item, PatientRow):
+        return item
+    if isinstance(item, Mapping):
+        return PatientRow(position, item)
+    raise BatchError(
+        f"rows: item {position} is a {type(item).__name__}; expected mappings of column "
+        "names to values (dicts like {'id': '7781', 'due_date': '2027-05-10'}) or the rows "
+        "of read_patients",
+        field="rows",
+        value=type(item).__name__,
+        allowed="mappings of column names to values",
+    )
+
+
 def entries(
-    rows: Iterable[PatientRow | Mapping[str, FieldValue]], format: str | None
+    rows: Iterable[PatientRow | Mapping[str, FieldValue]],
+    format: str | None,
+    seen: SeenIds | None = None,
 ) -> Iterator[Entry]:
     """Each row with its file name, or the error that its id alone makes it.
 
     Duplicates are found here, in one process, in file order: the later row of
-    two with one id is the bad one. When writing files, ids that differ only in
-    case count as the same, because they would overwrite each other on the
-    case-insensitive file systems of Windows and macOS.
+    two with one id (see :func:`id_key`) is the bad one. ``seen`` collects the
+    ids. An item that is not a row at all is a :class:`BatchError`.
     """
-    seen = SeenIds()
+    seen = SeenIds() if seen is None else seen
     for position, item in enumerate(rows, start=1):
-        row = item if isinstance(item, PatientRow) else PatientRow(position, item)
+        row = _row(item, position)
         plan_id = row.id
         if not plan_id:
             yield RowError(row.line, "", "id", "id: empty; every row needs an id")
             continue
         name = file_name(plan_id, format) if format else ""
-        earlier = seen.add(name.lower() if format else plan_id, plan_id, row.line)
+        normal = unicodedata.normalize("NFC", plan_id)
+        earlier = seen.add(id_key(plan_id, format), plan_id, row.line, normal)
         if earlier is not None:
-            line, same = earlier
             shown = for_message(plan_id, limit=ID_SHOWN)
-            why = (
-                f"id: {shown} is also the id on line {line}"
-                if same
-                else f"id: {shown} differs only in case from the id on line {line}, "
-                "and the two files would overwrite each other on some systems"
-            )
+            if earlier.same_text:
+                why = f"id: {shown} is also the id on line {earlier.line}"
+            elif earlier.same_normal:
+                why = (
+                    f"id: {shown} is the id on line {earlier.line} with its accents "
+                    "written another way (Unicode composed and decomposed forms)"
+                )
+            else:
+                why = (
+                    f"id: {shown} differs only in case from the id on line {earlier.line}, "
+                    "and the two files would overwrite each other on some systems"
+                )
             yield RowError(row.line, plan_id, "id", why + "; expected a different id on each row")
             continue
         yield row, name
 
 
+def check_settings(
+    rows: object, today: object, protocol: object, date_order: object
+) -> tuple[date, Protocol]:
+    """What every row shares, checked once before any row: a bad value is one
+    error, not one per row. ``today`` may be a date or text, read like the rows'
+    dates (ISO, or in ``date_order``)."""
+    if isinstance(rows, str | bytes | os.PathLike):
+        raise BatchError(
+            f"rows: {for_message(os.fsdecode(rows))} is a file name, not rows; "
+            "read the file with read_patients(path)",
+            field="rows",
+            value=rows,
+            allowed="rows",
+        )
+    if not isinstance(rows, Iterable):
+        raise BatchError(
+            field="rows", value=type(rows).__name__, allowed="an iterable of rows (mappings)"
+        )
+    if date_order not in (None, "dmy", "mdy"):
+        raise DateInputError(field="date_order", value=date_order, allowed="'dmy', 'mdy' or None")
+    day = parse_date(today, field="today", date_order=date_order)  # type: ignore[arg-type]
+    if protocol is not None and not isinstance(protocol, Protocol):
+        raise BatchError(
+            field="protocol",
+            value=type(protocol).__name__,
+            allowed="a Protocol (ct.load_protocol(path)) or None for the default",
+        )
+    return day, default_protocol() if protocol is None else protocol
+
+
 def plan_many(
     rows: Iterable[PatientRow | Mapping[str, FieldValue]],
     *,
-    today: date,
+    today: date | str,
     protocol: Protocol | None = None,
     date_order: DateOrder | None = None,
     jobs: int = 1,
@@ -164,6 +229,9 @@ def plan_many(
     ``jobs`` above 1 plans in that many worker processes (rows and results then
     travel between processes, which pays off for large inputs).
 
+    ``today``, ``protocol``, ``date_order`` and ``jobs`` are checked at once:
+    a bad one raises here, not in every row.
+
     >>> from datetime import date
     >>> rows = [{"id": "a", "due_date": "2027-05-10"}, {"id": "b", "lmp": "2026-13-01"}]
     >>> for result in plan_many(rows, today=date(2026, 11, 24)):
@@ -171,12 +239,14 @@ def plan_many(
     a ok
     b lmp
     """
-    settings = BatchSettings(
-        today=today,
-        protocol=default_protocol() if protocol is None else protocol,
-        date_order=date_order,
-    )
-    workers = parse_jobs(jobs)
+    day, chosen = check_settings(rows, today, protocol, date_order)
+    settings = BatchSettings(today=day, protocol=chosen, date_order=date_order)
+    return _plan_many(rows, settings, parse_jobs(jobs))
+
+
+def _plan_many(
+    rows: Iterable[PatientRow | Mapping[str, FieldValue]], settings: BatchSettings, workers: int
+) -> Iterator[PlanResult | RowError]:
     with contextlib.closing(
         run_in_order(plan_chunk, settings, entries(rows, None), workers)
     ) as chunks:

@@ -1,42 +1,77 @@
-"""Writing a batch: one file per good row, every bad row in ``errors.csv``."""
+"""Writing a batch: one file per good row, every bad row in ``errors.csv``, a
+file of an earlier run whose row is now bad or gone moved to ``stale/``, and
+``manifest.csv``, the list of what this run did, written last."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from .._files import AtomicFile, write_atomic
+from .._text import for_terminal
 from ..errors import BatchError, CareTimelineError
 from ..export import BATCH_FORMATS, DEFAULT_REMINDER, render
 from ..export.csv_table import csv_lines
 from ..fields import FieldValue
-from ..protocol import Protocol, default_protocol
-from ..values import DateOrder, parse_jobs
+from ..protocol import Protocol
+from ..uid_keys import check_uid_key
+from ..values import DateOrder, check_reminder, parse_jobs, parse_timestamp
 from ._pool import run_in_order
-from .file_names import ERRORS_FILE
+from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
+from .folder import (
+    MANIFEST_COLUMNS,
+    FolderLock,
+    earlier_files,
+    file_sha256,
+    move_to_stale,
+    remove_leftovers,
+)
 from .patients_csv import PatientRow
-from .rows import BatchSettings, Entry, RowError, entries, plan_chunk, row_error
+from .rows import (
+    BatchSettings,
+    Entry,
+    RowError,
+    check_settings,
+    entries,
+    id_key,
+    plan_chunk,
+    row_error,
+)
 
 __all__ = ["ERROR_COLUMNS", "SUMMARY_ROWS", "BatchReport", "write_batch"]
 
 ERROR_COLUMNS = ("line", "id", "field", "error")
 SUMMARY_ROWS = 20
-"""Bad rows listed on stderr; errors.csv has them all."""
+"""Bad rows (and files moved to ``stale/``) listed on stderr; errors.csv has them all."""
 
 
-def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[RowError | None]:
-    """Plan and write each row; None for a row written. Runs in a worker."""
+class Outcome(NamedTuple):
+    """What became of one row, sent back from a worker."""
+
+    line: int
+    id: str
+    file: str
+    """The row's file name; empty for a row whose id alone made it bad."""
+    sha256: str
+    """Of the file written; empty for a bad row."""
+    error: RowError | None
+
+
+def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[Outcome]:
+    """Plan and write each row. Runs in a worker."""
     assert settings.out is not None
-    results: list[RowError | None] = []
+    results: list[Outcome] = []
     for entry, made in zip(chunk, plan_chunk(settings, chunk), strict=True):
+        name = "" if isinstance(entry, RowError) else entry[1]
         if isinstance(made, RowError):
-            results.append(made)
+            results.append(Outcome(made.line, made.id, name, "", made))
             continue
-        assert not isinstance(entry, RowError)  # a plan came from a row
         try:
             data = render(
                 made.plan,
@@ -44,12 +79,15 @@ def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[RowError |
                 timestamp=settings.timestamp,
                 calendar_name=settings.calendar_name,
                 reminders=settings.reminders,
+                uid_key=settings.uid_key,
             )
         except CareTimelineError as err:  # this row's fault; the others go on
-            results.append(row_error(made.line, made.id, err))
+            results.append(
+                Outcome(made.line, made.id, name, "", row_error(made.line, made.id, err))
+            )
             continue
-        write_atomic(settings.out / entry[1], data)
-        results.append(None)
+        write_atomic(settings.out / name, data)
+        results.append(Outcome(made.line, made.id, name, hashlib.sha256(data).hexdigest(), None))
     return results
 
 
@@ -61,37 +99,136 @@ class BatchReport:
     format: str
     written: int = 0
     bad_rows: int = 0
+    stale: int = 0
+    """Files of an earlier run moved to ``stale/`` because their row is bad or gone."""
     first_errors: list[RowError] = field(default_factory=list)
     """The first :data:`SUMMARY_ROWS` bad rows; ``errors.csv`` lists them all."""
+    first_stale: list[str] = field(default_factory=list)
+    """The first :data:`SUMMARY_ROWS` files moved to ``stale/`` whose row is gone
+    (``stale/NAME: why``); a bad row's moved file is in its error."""
 
     @property
     def errors_file(self) -> Path:
         return self.out / ERRORS_FILE
 
+    @property
+    def manifest_file(self) -> Path:
+        return self.out / MANIFEST_FILE
+
+    @property
+    def ok(self) -> bool:
+        """Every row gave a file and no earlier file had to be moved aside."""
+        return not self.bad_rows and not self.stale
+
     def summary(self, prog: str = "care-timeline") -> str:
-        """Lines for stderr: the counts, and the first bad rows."""
+        """Lines for stderr: the counts, and the first bad rows and moved files."""
         plans = f"{self.written} {self.format} file{'s' if self.written != 1 else ''}"
-        if not self.bad_rows:
-            return f"{prog}: {plans} written to {self.out}\n"
-        rows = f"{self.bad_rows} bad row{'s' if self.bad_rows != 1 else ''}"
-        lines = [f"{prog}: {plans} written to {self.out}; {rows}, listed in {self.errors_file}:"]
+        out = for_terminal(str(self.out))
+        if self.ok:
+            return f"{prog}: {plans} written to {out}\n"
+        faults = []
+        if self.bad_rows:
+            faults.append(f"{self.bad_rows} bad row{'s' if self.bad_rows != 1 else ''}")
+        if self.stale:
+            files = f"{self.stale} earlier file{'s' if self.stale != 1 else ''}"
+            faults.append(f"{files} moved to {for_terminal(str(self.out / STALE_FOLDER))}")
+        lines = [
+            f"{prog}: {plans} written to {out}; {' and '.join(faults)}, "
+            f"listed in {for_terminal(str(self.errors_file))}:"
+        ]
         lines.extend(f"  {error}" for error in self.first_errors)
         if self.bad_rows > len(self.first_errors):
-            lines.append(f"  ... and {self.bad_rows - len(self.first_errors)} more")
+            lines.append(f"  ... and {self.bad_rows - len(self.first_errors)} more bad rows")
+        lines.extend(f"  {for_terminal(moved)}" for moved in self.first_stale)
         return "\n".join(lines) + "\n"
 
 
-class _ErrorLog:
-    """errors.csv, written row by row as bad rows turn up (so memory stays flat),
-    appearing under its name only when the batch is done."""
+class _Run:
+    """One batch's bookkeeping: errors.csv and manifest.csv, written row by row as
+    results arrive (so memory stays flat) and appearing under their names only
+    when the batch is done, the manifest last."""
 
-    def __init__(self, path: Path) -> None:
-        self.file = AtomicFile(path)
-        self.file.write(csv_lines([ERROR_COLUMNS]).encode())
+    def __init__(self, folder: Path, format: str, report: BatchReport) -> None:
+        self.folder, self.format, self.report = folder, format, report
+        self.seen = SeenIds()
+        self.written = NameSet()
+        self.errors = AtomicFile(folder / ERRORS_FILE)
+        try:
+            self.manifest = AtomicFile(folder / MANIFEST_FILE)
+        except BaseException:
+            self.errors.discard()
+            raise
+        self.errors.write(csv_lines([ERROR_COLUMNS]).encode())
+        self.manifest.write(csv_lines([MANIFEST_COLUMNS]).encode())
 
-    def add(self, error: RowError) -> None:
-        row = (str(error.line), error.id, error.field, error.message)
-        self.file.write(csv_lines([row]).encode())
+    def _error_row(self, line: str, row_id: str, where: str, message: str) -> None:
+        self.errors.write(csv_lines([(line, row_id, where, message)]).encode())
+
+    def _manifest_row(self, line: str, row_id: str, name: str, status: str, sha: str) -> None:
+        self.manifest.write(csv_lines([(line, row_id, name, status, sha)]).encode())
+
+    def add(self, outcome: Outcome) -> None:
+        line = str(outcome.line)
+        if outcome.error is None:
+            self.report.written += 1
+            self.written.add(outcome.file)
+            self._manifest_row(line, outcome.id, outcome.file, "written", outcome.sha256)
+            return
+        error = outcome.error
+        self.report.bad_rows += 1
+        self._manifest_row(line, outcome.id, "", "error", "")
+        if outcome.file and (self.folder / outcome.file).is_file():
+            # Her file from an earlier run, with facts this row no longer gives.
+            moved, sha = self._move(outcome.file)
+            self._manifest_row(line, outcome.id, moved, "stale", sha)
+            error = replace(
+                error,
+                message=f"{error.message}; the file {outcome.file} from an earlier run "
+                f"was moved to {moved}",
+            )
+        self._error_row(line, error.id, error.field, error.message)
+        if len(self.report.first_errors) < SUMMARY_ROWS:
+            self.report.first_errors.append(error)
+
+    def _move(self, name: str) -> tuple[str, str]:
+        moved = move_to_stale(self.folder, name)
+        self.report.stale += 1
+        return moved, file_sha256(self.folder / moved)
+
+    def finish(self) -> None:
+        """Move aside the earlier run's files that no row wrote this time, carry over
+        its files of other formats, and put errors.csv and then manifest.csv in place."""
+        for earlier in earlier_files(self.folder):
+            if not earlier.file.endswith(f".{self.format}"):
+                if (self.folder / earlier.file).is_file():  # another format's: kept
+                    self._manifest_row(
+                        earlier.line, earlier.id, earlier.file, "written", earlier.sha256
+                    )
+                continue
+            if earlier.file in self.written or not (self.folder / earlier.file).is_file():
+                continue
+            why = self._why_not_written(earlier.id, earlier.file)
+            moved, sha = self._move(earlier.file)
+            self._manifest_row("", earlier.id, moved, "stale", sha)
+            message = f"{why}; its file {earlier.file} from an earlier run was moved to {moved}"
+            self._error_row("", earlier.id, "id", message)
+            if len(self.report.first_stale) < SUMMARY_ROWS:
+                self.report.first_stale.append(f"{moved}: {message}")
+        self.errors.commit()
+        self.manifest.commit()
+
+    def _why_not_written(self, row_id: str, name: str) -> str:
+        line = self.seen.find(id_key(row_id, self.format)) if row_id else None
+        if line is None:
+            return "no row has this id any more"
+        now = file_name(row_id, self.format)
+        if now != name and now in self.written:
+            return f"the row with this id (line {line}) is now written to {now}"
+        return f"the row with this id (line {line}) gave no file"
+
+    def discard(self) -> None:
+        self.errors.discard()
+        self.manifest.discard()
 
 
 def write_batch(
@@ -99,7 +236,7 @@ def write_batch(
     out: str | os.PathLike[str],
     *,
     format: str,
-    today: date,
+    today: date | str,
     protocol: Protocol | None = None,
     date_order: DateOrder | None = None,
     timestamp: datetime | None = None,
@@ -107,14 +244,24 @@ def write_batch(
     reminders: timedelta | None = DEFAULT_REMINDER,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
+    uid_key: bytes | None = None,
 ) -> BatchReport:
-    """Write one file per good row into ``out`` (named by :func:`file_name`), and every bad
-    row (line, id, field, why) into ``out/errors.csv``, which is always written.
+    """Write one file per good row into ``out`` (named by :func:`file_name`), every bad
+    row (line, id, field, why) into ``out/errors.csv``, and what was done into
+    ``out/manifest.csv`` (line, id, file, status, sha256), both always written.
 
-    Each file is written atomically, so an interrupted batch leaves whole files
-    only; the same rows and ``timestamp`` give the same bytes. ``jobs`` worker
-    processes plan and write (default: every core); ``progress`` is called with
-    the number of rows done so far.
+    A file of an earlier run whose row is now bad, or no longer in ``rows``, is
+    moved to ``out/stale/`` and listed in both. One batch at a time may write
+    into a folder (another gets a :class:`BatchError`), and the temporary files
+    of a killed run are removed first. Each file is written atomically, so an
+    interrupted batch leaves whole files only; the same rows and ``timestamp``
+    give the same bytes (without a ``timestamp``, one "now" for the whole batch).
+    ``jobs`` worker processes plan and write (default: every core);
+    ``progress`` is called with the number of rows done so far; ``uid_key``
+    keys the calendars' UIDs (see :func:`~care_timeline.to_ics`).
+
+    Every argument is checked before anything is written: a bad one is one
+    error, never one per row.
     """
     if format not in BATCH_FORMATS:
         raise BatchError(field="format", value=format, allowed="one of " + ", ".join(BATCH_FORMATS))
@@ -122,43 +269,59 @@ def write_batch(
         from ..export._fhir import check_available
 
         check_available()  # once, naming the extra to install, before any row is planned
-    if format == "ics" and calendar_name is not None:
-        from ..export.ics import check_calendar_name
+    day, chosen = check_settings(rows, today, protocol, date_order)
+    if format == "ics":
+        if calendar_name is not None:
+            # Imported only then: the calendar library costs the main process memory.
+            from ..export.ics import check_calendar_name
 
-        check_calendar_name(calendar_name)  # once, before any row is written
+            check_calendar_name(calendar_name)
+        timestamp = parse_timestamp(
+            datetime.now(UTC) if timestamp is None else timestamp, text=False
+        )
+        if reminders is not None:
+            check_reminder(reminders)
+    key = check_uid_key(uid_key)
+    workers = parse_jobs(jobs)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
-        today=today,
-        protocol=default_protocol() if protocol is None else protocol,
+        today=day,
+        protocol=chosen,
         date_order=date_order,
         out=folder,
         format=format,
         timestamp=timestamp,
         calendar_name=calendar_name,
         reminders=reminders,
+        uid_key=key,
     )
     report = BatchReport(out=folder, format=format)
-    workers = parse_jobs(jobs)
-    log = _ErrorLog(folder / ERRORS_FILE)
-    done = 0
-    try:
-        runs = run_in_order(_write_chunk, settings, entries(rows, format), workers)
-        with contextlib.closing(runs) as chunks:
-            for results in chunks:
-                for result in results:
-                    if result is None:
-                        report.written += 1
-                        continue
-                    report.bad_rows += 1
-                    log.add(result)
-                    if len(report.first_errors) < SUMMARY_ROWS:
-                        report.first_errors.append(result)
-                done += len(results)
-                if progress is not None:
-                    progress(done)
-        log.file.commit()
-    except BaseException:
-        log.file.discard()
-        raise
+    with FolderLock(folder):
+        remove_leftovers(folder, BATCH_FORMATS)
+        run = _Run(folder, format, report)
+        try:
+            _write_rows(run, settings, rows, workers, progress)
+            run.finish()
+        except BaseException:
+            run.discard()
+            raise
     return report
+
+
+def _write_rows(
+    run: _Run,
+    settings: BatchSettings,
+    rows: Iterable[PatientRow | Mapping[str, FieldValue]],
+    workers: int,
+    progress: Callable[[int], None] | None,
+) -> None:
+    done = 0
+    todo = entries(rows, settings.format, run.seen)
+    with contextlib.closing(run_in_order(_write_chunk, settings, todo, workers)) as chunks:
+        for outcomes in chunks:
+            for outcome in outcomes:
+                run.add(outcome)
+            done += len(outcomes)
+            if progress is not None:
+                progress(done)

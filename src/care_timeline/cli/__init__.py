@@ -10,6 +10,7 @@ value and what is allowed; never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -32,12 +33,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ct.CareTimelineError as err:
         _print_error(f"{PROG}: error: {err}")
     except OSError as err:
-        _print_error(f"{PROG}: error: {err.filename or ''}: {err.strerror or err}")
+        _print_error(f"{PROG}: error: {_os_error(err)}")
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     except KeyboardInterrupt:
         return 130
     return EXIT_USAGE
+
+
+def _os_error(err: OSError) -> str:
+    """``FILE: why``, the file as the user named it with unprintable characters
+    escaped, or just why when the system named no file (a full disk can)."""
+    why = err.strerror or str(err)
+    if err.filename is None:
+        return ct.for_terminal(why)
+    name = err.filename
+    shown = os.fsdecode(name) if isinstance(name, str | bytes) else str(name)
+    return f"{ct.for_terminal(shown)}: {ct.for_terminal(why)}"
 
 
 def _print_error(message: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -80,6 +81,21 @@ def _reminders(args: argparse.Namespace) -> timedelta | None:
     return ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders)
 
 
+def _uid_key(args: argparse.Namespace) -> bytes | None:
+    """The key for calendar UIDs: --uid-key, else the file the environment names."""
+    if args.format != "ics":
+        return None  # no other format writes UIDs
+    path = args.uid_key or os.environ.get(ct.UID_KEY_ENV, "").strip() or None
+    return None if path is None else ct.load_uid_key(path)
+
+
+UID_NOTE = (
+    f"{PROG}: note: without a key, calendar UIDs are a plain hash of the plan id, so anyone "
+    "can check guessed ids against them; give a key with --uid-key FILE or "
+    f"{ct.UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
+)
+
+
 def _plan(args: argparse.Namespace) -> ct.Plan:
     today = _today(args)
     protocol = _protocol(args)
@@ -107,18 +123,28 @@ def _emit(data: bytes, output: str | None) -> None:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
+    uid_key = _uid_key(args)
+    plan = _plan(args)
     data = ct.render(
-        _plan(args), args.format, timestamp=timestamp, calendar_name=name, reminders=reminders
+        plan,
+        args.format,
+        timestamp=timestamp,
+        calendar_name=name,
+        reminders=reminders,
+        uid_key=uid_key,
     )
     _emit(data, args.output)
+    if args.format == "ics" and plan.plan_id is not None and uid_key is None:
+        sys.stderr.write(UID_NOTE)
     return EXIT_OK
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     today, protocol, jobs = _today(args), _protocol(args), ct.parse_jobs(args.jobs)
     timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
+    uid_key = _uid_key(args)
     rows = ct.read_patients(args.patients)
-    bar = None if args.quiet else progress_bar(args.patients, sys.stderr)
+    bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
             rows,
@@ -132,13 +158,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             reminders=reminders,
             jobs=jobs,
             progress=bar,
+            uid_key=uid_key,
         )
     finally:
+        rows.close()
         if bar is not None:
             bar.close()
-    if report.bad_rows or not args.quiet:
+    if args.format == "ics" and uid_key is None and not args.quiet:
+        sys.stderr.write(UID_NOTE)
+    if not report.ok or not args.quiet:
         sys.stderr.write(report.summary(PROG))
-    return EXIT_BAD_ROWS if report.bad_rows else EXIT_OK
+    return EXIT_OK if report.ok else EXIT_BAD_ROWS
 
 
 def _cmd_upcoming(args: argparse.Namespace) -> int:
@@ -221,6 +251,36 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_key_new(args: argparse.Namespace) -> int:
+    if args.output is not None:
+        ct.save_uid_key(args.output)
+        return EXIT_OK
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):
+        fd = None  # not a file at all (captured in a test, say)
+    if fd is not None:
+        _make_private(fd)
+    sys.stdout.write(ct.uid_key_text(ct.new_uid_key()))
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def _make_private(fd: int) -> None:
+    """When the key goes into a file (`key new > clinic.key`), only its owner may
+    read that file; a key in a file others can read is refused where it is used."""
+    if not stat.S_ISREG(os.fstat(fd).st_mode) or not hasattr(os, "fchmod"):
+        return  # a terminal or a pipe; Windows: see load_uid_key
+    try:
+        os.fchmod(fd, 0o600)
+    except OSError as err:
+        raise ct.ExportError(
+            f"the output file could not be made private ({err.strerror}); "
+            "use -o FILE to write a new key file",
+            field="output",
+        ) from None
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "diff": _cmd_diff,
     "plan": _cmd_plan,
@@ -228,4 +288,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "upcoming": _cmd_upcoming,
     "protocol show": _cmd_protocol_show,
     "protocol validate": _cmd_protocol_validate,
+    "key new": _cmd_key_new,
 }

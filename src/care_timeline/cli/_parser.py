@@ -8,41 +8,22 @@ from typing import Any, NoReturn
 
 import care_timeline as ct
 
+from ._examples import (
+    BATCH_EXAMPLE,
+    DIFF_EXAMPLE,
+    EXAMPLES,
+    KEY_EXAMPLE,
+    PLAN_EXAMPLE,
+    PROTOCOL_EXAMPLE,
+    UPCOMING_EXAMPLE,
+)
+
 __all__ = ["PROG", "UsageError", "build_parser"]
 
 PROG = "care-timeline"
 
 # Each command's --help ends with its own examples; tests/cli/test_help.py runs them
 # all, in order, in a folder holding a copy of examples/.
-PLAN_EXAMPLE = """examples:
-  care-timeline plan --due-date 2027-05-10 --today 2026-11-24
-  care-timeline plan --lmp 2026-08-03 --cycle-length 30 --prior-preterm-birth --today 2026-11-24 --format json
-  care-timeline plan --ga 14w3d --on 2026-11-24 --fetuses 1 --cervical-length 22 --cervical-length-on 2026-11-20 --today 2026-11-24
-  care-timeline plan --due-date 2027-05-10 --today 2026-11-24 --plan-id clinic-42/7781 --format ics -o plan.ics
-"""
-
-BATCH_EXAMPLE = """examples:
-  care-timeline batch examples/patients.csv --out calendars --today 2026-11-24
-  care-timeline batch examples/patients.csv --out tables --format csv --jobs 2 --quiet --today 2026-11-24
-"""
-
-UPCOMING_EXAMPLE = """examples:
-  care-timeline upcoming examples/patients.csv --from 2026-12-01 --to 2026-12-31 --today 2026-11-24
-  care-timeline upcoming examples/patients.csv --from 2026-11-24 --to 2026-11-30 --milestone cervical-monitoring --format csv --today 2026-11-24
-"""
-
-PROTOCOL_EXAMPLE = """examples:
-  care-timeline protocol show > clinic.toml
-  care-timeline protocol validate clinic.toml
-  care-timeline protocol show examples/clinic-protocol.toml
-"""
-
-EXAMPLES = """examples (see each command's --help for more):
-  care-timeline plan --due-date 2027-05-10 --today 2026-11-24
-  care-timeline batch examples/patients.csv --out calendars --today 2026-11-24
-  care-timeline upcoming examples/patients.csv --from 2026-12-01 --to 2026-12-31 --today 2026-11-24
-  care-timeline protocol show > clinic.toml
-"""
 
 
 class UsageError(Exception):
@@ -95,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_upcoming_command(commands)
     _add_diff_command(commands)
     _add_protocol_command(commands)
+    _add_key_command(commands)
     return parser
 
 
@@ -120,6 +102,7 @@ def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
     _add_calendar_arguments(plan)
+    _add_uid_key_argument(plan)
     plan.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     plan.set_defaults(command="plan")
 
@@ -246,6 +229,7 @@ def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="the name of every calendar (default: the protocol's title)",
     )
     _add_calendar_arguments(batch)
+    _add_uid_key_argument(batch)
     _add_common_arguments(batch)
     batch.set_defaults(command="batch")
 
@@ -296,14 +280,6 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
     )
     _add_common_arguments(upcoming)
     upcoming.set_defaults(command="upcoming")
-
-
-DIFF_EXAMPLE = """examples:
-  care-timeline plan --due-date 2027-05-10 --today 2026-11-24 --plan-id p1 --format json -o before.json
-  care-timeline plan --due-date 2027-05-15 --today 2026-11-24 --plan-id p1 --format json -o after.json
-  care-timeline diff before.json after.json
-  care-timeline diff before.json after.json --format csv -o changes.csv
-"""
 
 
 def _add_diff_command(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -370,3 +346,39 @@ def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None
     )
     validate.add_argument("file", metavar="FILE", help="the protocol file to check")
     validate.set_defaults(command="protocol validate")
+
+
+def _add_uid_key_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--uid-key",
+        metavar="FILE",
+        help="the clinic's key file (`key new`): calendar UIDs that cannot be traced "
+        f"back to the plan id (default: the file named by {ct.UID_KEY_ENV})",
+    )
+
+
+def _add_key_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    key = commands.add_parser(
+        "key",
+        help="make a clinic's key for calendar UIDs",
+        description="A clinic's secret key makes calendar UIDs that cannot be traced back to "
+        "the plan ids (docs/calendars.md).",
+        epilog=KEY_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = key.add_subparsers(
+        dest="action", metavar="ACTION", parser_class=_Parser, help="new: make a key"
+    )
+    actions.required = True
+    new = actions.add_parser(
+        "new",
+        help="print a new key (or write it to -o FILE), readable by you only",
+        description="Make a new random key for --uid-key. Keep it secret and keep a copy: "
+        "the same key gives the same UIDs, so calendars update in place; a new key gives "
+        "new UIDs. Printed to a file (`key new > clinic.key`), the file is made readable by "
+        "you only.",
+        epilog=KEY_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    new.add_argument("-o", "--output", metavar="FILE", help="a new file to write it to")
+    new.set_defaults(command="key new")

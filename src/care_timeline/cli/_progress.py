@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import time
 from typing import IO
-
-import care_timeline as ct
 
 __all__ = ["ProgressBar", "progress_bar"]
 
@@ -44,10 +41,10 @@ class ProgressBar:
             self.shown = False
 
 
-def progress_bar(path: str | os.PathLike[str], stream: IO[str]) -> ProgressBar | None:
-    """A progress bar for a batch of the rows in ``path`` on ``stream``, or None
-    when ``stream`` is not a terminal (a log file gets no bar)."""
+def progress_bar(total: int | None, stream: IO[str]) -> ProgressBar | None:
+    """A progress bar for a batch of ``total`` rows (``read_patients(path).count``)
+    on ``stream``, or None when ``stream`` is not a terminal (a log file gets no bar)."""
     isatty = getattr(stream, "isatty", None)
     if isatty is None or not isatty():
         return None
-    return ProgressBar(ct.count_patients(path), stream)
+    return ProgressBar(total, stream)

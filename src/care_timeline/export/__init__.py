@@ -69,6 +69,7 @@ def to_ics(
     timestamp: datetime | None = None,
     calendar_name: str | None = None,
     reminders: timedelta | None = DEFAULT_REMINDER,
+    uid_key: bytes | None = None,
 ) -> bytes:
     """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
 
@@ -77,11 +78,20 @@ def to_ics(
     updates an imported calendar in place. ``calendar_name`` defaults to the
     protocol's title. ``reminders`` is each reminder's offset from an event's
     start (local midnight; the default is 09:00 the day before), or ``None``
-    for no reminders.
+    for no reminders. ``uid_key`` (from :func:`~care_timeline.new_uid_key` or
+    :func:`~care_timeline.load_uid_key`) makes each UID a keyed hash of the plan
+    id that nobody without the key can trace back; without one, a UID is a plain
+    hash, which anyone can check a guessed id against (see docs/calendars.md).
     """
     from .ics import render as ics
 
-    return ics(plan, timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
+    return ics(
+        plan,
+        timestamp=timestamp,
+        calendar_name=calendar_name,
+        reminders=reminders,
+        uid_key=uid_key,
+    )
 
 
 def to_html(plan: Plan, *, title: str | None = None) -> str:
@@ -125,10 +135,11 @@ def render(
     timestamp: datetime | None = None,
     calendar_name: str | None = None,
     reminders: timedelta | None = DEFAULT_REMINDER,
+    uid_key: bytes | None = None,
 ) -> bytes:
     """The plan in one of :data:`FORMATS`, as the bytes of a file.
 
-    ``timestamp`` and ``reminders`` are for ``ics`` (see :func:`to_ics`);
+    ``timestamp``, ``reminders`` and ``uid_key`` are for ``ics`` (see :func:`to_ics`);
     ``calendar_name`` names the calendar (``ics``) or titles the page (``html``,
     ``svg``); other formats ignore them. One function for the command line and
     for batches, so a batch's file is byte for byte the single export.
@@ -138,7 +149,13 @@ def render(
     if format == "csv":
         return to_csv(plan).encode()
     if format == "ics":
-        return to_ics(plan, timestamp=timestamp, calendar_name=calendar_name, reminders=reminders)
+        return to_ics(
+            plan,
+            timestamp=timestamp,
+            calendar_name=calendar_name,
+            reminders=reminders,
+            uid_key=uid_key,
+        )
     if format == "html":
         return to_html(plan, title=calendar_name).encode()
     if format == "svg":

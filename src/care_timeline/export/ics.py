@@ -18,7 +18,6 @@ same bytes.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -26,8 +25,10 @@ from icalendar import Alarm, Calendar, Event, vDuration, vText
 
 from .._text import control_character
 from ..errors import ExportError
+from ..uid_keys import check_uid_key
 from ..values import DEFAULT_REMINDER, check_reminder, parse_timestamp
 from . import _words as words
+from ._ids import event_uid, plan_uid
 from ._words import Words
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def render(
     timestamp: datetime | None = None,
     calendar_name: str | None = None,
     reminders: timedelta | None = DEFAULT_REMINDER,
+    uid_key: bytes | None = None,
 ) -> bytes:
     """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
 
@@ -68,8 +70,11 @@ def render(
     updates an imported calendar in place. ``calendar_name`` defaults to the
     protocol's title. ``reminders`` is each reminder's offset from an event's
     start (local midnight; the default is 09:00 the day before), or ``None``
-    for no reminders.
+    for no reminders. ``uid_key`` (see :mod:`care_timeline.uid_keys`) makes
+    the UIDs a keyed hash of the plan id, which nobody without the key can
+    trace back to it.
     """
+    key = check_uid_key(uid_key)
     stamp = parse_timestamp(datetime.now(UTC) if timestamp is None else timestamp, text=False)
     name = plan.protocol.title if calendar_name is None else check_calendar_name(calendar_name)
     trigger = None if reminders is None else check_reminder(reminders)
@@ -89,13 +94,13 @@ def render(
     lang = {"LANGUAGE": plan.language}
     calendar.add("description", plan.clinician_note, parameters=lang)
     calendar.add("x-wr-caldesc", vText(plan.clinician_note))
-    calendar.add("uid", _uid(plan, "calendar"))
+    calendar.add("uid", plan_uid(plan, "calendar", key))
     # For subscriptions: how often a client should fetch the URL again.
     calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(_REFRESH))
     w = Words.of(plan)
     for item in plan.milestones:
-        calendar.add_component(_event(plan, item, stamp, sequence, trigger, w))
+        calendar.add_component(_event(plan, item, stamp, sequence, trigger, key, w))
     data: bytes = calendar.to_ical()
     return data
 
@@ -106,10 +111,11 @@ def _event(
     stamp: datetime,
     sequence: int,
     trigger: timedelta | None,
+    key: bytes | None,
     w: Words,
 ) -> Event:
     event = Event()
-    event.add("uid", event_uid(plan, item.id))
+    event.add("uid", event_uid(plan, item.id, key))
     event.add("dtstamp", stamp)
     event.add("sequence", sequence)
     event.add("dtstart", item.start)
@@ -172,26 +178,6 @@ def _description(plan: Plan, item: Milestone, w: Words) -> str:
     parts.extend(w.t(words.NOTE, note=note) for note in item.notes)
     parts.append(plan.clinician_note)
     return "\n\n".join(parts)
-
-
-def event_uid(plan: Plan, milestone_id: str) -> str:
-    """The UID of a milestone's event: a one-way hash, never the plan id itself.
-
-    With a plan id it depends on the plan id and the milestone id; without one,
-    on the protocol id and the milestone id alone, so the same patient's
-    re-dated plan keeps its UIDs.
-    """
-    return _uid(plan, f"milestone\x00{milestone_id}")
-
-
-def _uid(plan: Plan, what: str) -> str:
-    # NUL cannot occur in a plan id (control characters are refused) nor in
-    # protocol or milestone ids, so the parts cannot run into each other.
-    if plan.plan_id is not None:
-        key = f"care-timeline\x00uid-1\x00plan\x00{plan.plan_id}\x00{what}"
-    else:
-        key = f"care-timeline\x00uid-1\x00protocol\x00{plan.protocol.id}\x00{what}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32] + "@care-timeline"
 
 
 def sequence_for(timestamp: datetime) -> int:

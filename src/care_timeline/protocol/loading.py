@@ -1,4 +1,11 @@
-"""Reading protocol files (TOML) into validated :class:`Protocol` objects."""
+"""Reading protocol files (TOML) into validated :class:`Protocol` objects.
+
+A protocol comes from a clinic's file, so reading one is bounded: the file's
+size, how deeply its tables and arrays nest, how many milestones it has and how
+many dates its series make (see :data:`LIMITS` and docs/protocol-format.md). A
+file past a limit is refused with one line, like any other fault, before it can
+make a plan too big to export.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +19,33 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._model import problem
+from .._text import for_terminal
 from ..errors import ProtocolError
 from .model import Protocol
 
 DEFAULT_FILE = "cervical_insufficiency.toml"
 """The default protocol in English; its translations sit beside it as
 ``cervical_insufficiency.<language>.toml`` (same ids, windows and rules)."""
+
+MAX_FILE_BYTES = 1024 * 1024
+"""A protocol file's largest size (the default is about 25 KB)."""
+MAX_DEPTH = 8
+"""How deeply tables and arrays may nest (the default goes 6 deep: the file, its
+milestones, a milestone, its rules, a rule, the rule's conditions)."""
+MAX_MILESTONES = 200
+MAX_SERIES_OCCURRENCES = 320
+"""Dates one series may make: a daily series over the whole dated range (0w0d to
+44w6d) makes 315."""
+MAX_PLAN_OCCURRENCES = 2000
+"""Dates all series of a protocol may make together, so that no plan's exports
+grow past a few hundred kilobytes (the default makes 26)."""
+LIMITS = {
+    "file bytes": MAX_FILE_BYTES,
+    "nesting depth": MAX_DEPTH,
+    "milestones": MAX_MILESTONES,
+    "dates per series": MAX_SERIES_OCCURRENCES,
+    "dates of all series": MAX_PLAN_OCCURRENCES,
+}
 
 
 def default_file(language: str = "en") -> str:
@@ -58,28 +86,113 @@ def default_protocol(language: str = "en") -> Protocol:
 
 
 def load_protocol(path: str | PathLike[str]) -> Protocol:
-    """Load and validate a clinic's protocol file; any fault is a :class:`ProtocolError`
-    naming the file and, where one is at fault, the milestone."""
+    """Load and validate a clinic's protocol file (UTF-8, with or without a byte-order
+    mark); any fault is a :class:`ProtocolError` naming the file and, where one is at
+    fault, the milestone."""
     file = Path(path)
+    shown = for_terminal(str(file))
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise ProtocolError(f"{file}: no such file", file=None, field="protocol") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ProtocolError(f"{file}: cannot be read ({err})", field="protocol") from None
-    return parse_protocol(text, source=str(file))
+        raise ProtocolError(f"{shown}: no such file", file=None, field="protocol") from None
+    except OSError as err:
+        why = for_terminal(err.strerror or str(err))
+        raise ProtocolError(f"{shown}: cannot be read ({why})", field="protocol") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ProtocolError(
+            f"{shown}: larger than {MAX_FILE_BYTES // 1024} KiB; a protocol file is far smaller",
+            field="protocol",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ProtocolError(
+            f"{shown}: not UTF-8 text (byte {data[err.start]:#04x} on line {line})",
+            field="protocol",
+        ) from None
+    return parse_protocol(text, source=shown)
 
 
 def parse_protocol(text: str, *, source: str = "<protocol>") -> Protocol:
-    """Validate protocol TOML text; ``source`` names it in error messages."""
+    """Validate protocol TOML text (a leading byte-order mark is skipped); ``source``
+    names it in error messages."""
+    if not isinstance(text, str):
+        raise ProtocolError(field="text", value=type(text).__name__, allowed="TOML text (a str)")
+    text = text.removeprefix("\ufeff")
+    if len(text) > MAX_FILE_BYTES:
+        raise ProtocolError(
+            f"larger than {MAX_FILE_BYTES // 1024} KiB; a protocol is far smaller", file=source
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ProtocolError(f"not valid TOML ({err})", file=source) from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        data = None
+    if data is None or _depth(data) > MAX_DEPTH:
+        raise ProtocolError(
+            f"tables or arrays nested more than {MAX_DEPTH} deep "
+            "(the default protocol nests 6 deep)",
+            file=source,
+        )
     try:
-        return Protocol.model_validate(data)
+        protocol = Protocol.model_validate(data)
     except ValidationError as err:
         raise _protocol_error(err, data, source) from err
+    _check_size(protocol, source)
+    return protocol
+
+
+def _depth(data: object) -> int:
+    """How deeply tables and arrays nest in ``data`` (a table of texts is 1), found
+    without recursion; it stops counting past :data:`MAX_DEPTH`."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return depth
+        deepest = max(deepest, depth)
+        if isinstance(value, dict):
+            stack.extend(
+                (item, depth + 1) for item in value.values() if isinstance(item, dict | list)
+            )
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value if isinstance(item, dict | list))
+    return deepest
+
+
+def _check_size(protocol: Protocol, source: str) -> None:
+    """Refuse a protocol whose plans would be too big to export: too many
+    milestones, or series that make too many dates."""
+    if len(protocol.milestones) > MAX_MILESTONES:
+        raise ProtocolError(
+            f"{len(protocol.milestones)} milestones; at most {MAX_MILESTONES} are allowed",
+            file=source,
+            field="milestones",
+        )
+    total = 0
+    for spec in protocol.milestones:
+        if spec.every_days is None:
+            continue
+        count = (spec.end_ga.total_days - spec.start.total_days) // spec.every_days + 1
+        if count > MAX_SERIES_OCCURRENCES:
+            raise ProtocolError(
+                f"a series of {count} dates; at most {MAX_SERIES_OCCURRENCES} are allowed "
+                "(make every_days larger or the series shorter)",
+                file=source,
+                milestone=spec.id,
+                field="every_days",
+            )
+        total += count
+    if total > MAX_PLAN_OCCURRENCES:
+        raise ProtocolError(
+            f"its series make {total} dates together; at most {MAX_PLAN_OCCURRENCES} are allowed",
+            file=source,
+            field="milestones",
+        )
 
 
 def _protocol_error(err: ValidationError, data: dict[str, Any], source: str) -> ProtocolError:

@@ -1,0 +1,189 @@
+"""The batch's folder: one batch at a time, no leftovers of a killed one, the
+manifest of what each run wrote, and files of earlier runs moved aside rather
+than left to be sent.
+
+- :class:`FolderLock` holds an operating-system lock on the folder for the
+  whole run; a second batch into the same folder is refused. The lock goes
+  with the process, so a killed batch never leaves the folder locked.
+- :func:`remove_leftovers` deletes the temporary ``.part`` files a killed run
+  (``kill -9``, a power cut) left behind; under the lock no other batch can be
+  writing them.
+- :func:`earlier_files` reads the previous run's ``manifest.csv``;
+  :func:`move_to_stale` moves a file whose row is now bad or gone into ``stale/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import errno
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import NamedTuple
+
+from .._text import for_terminal
+from ..errors import BatchError
+from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, is_file_name
+
+__all__ = [
+    "LOCK_FILE",
+    "MANIFEST_COLUMNS",
+    "EarlierFile",
+    "FolderLock",
+    "earlier_files",
+    "file_sha256",
+    "move_to_stale",
+    "remove_leftovers",
+]
+
+LOCK_FILE = ".care-timeline-batch.lock"
+MANIFEST_COLUMNS = ("line", "id", "file", "status", "sha256")
+# What AtomicFile names its temporary files: "." + the name + "." + 8 random
+# characters (tempfile's) + ".part".
+_PART = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.part")
+
+
+class FolderLock:
+    """An exclusive lock on ``folder`` for one batch (a context manager); raises
+    :class:`BatchError` when another batch holds it.
+
+    On Linux and macOS it is an ``flock`` on the folder itself, so nothing is
+    left in it. On Windows it is a hidden file, ``.care-timeline-batch.lock``,
+    created exclusively and deleted by the system when it is closed, even when
+    the process is killed. Either way the lock goes with the process. On a file
+    system that has no locks (some network shares), the batch runs without one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._fd: int | None = None
+
+    def __enter__(self) -> FolderLock:
+        try:
+            self._fd = _lock(self.folder)
+        except OSError as err:
+            if err.errno in _NO_LOCKS:
+                return self  # a file system without locks (some network shares): run without
+            if err.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, errno.EEXIST):
+                raise
+            raise BatchError(
+                f"{for_terminal(str(self.folder))}: another batch is writing into this folder; "
+                "wait for it to finish or choose another folder",
+                field="out",
+            ) from None
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the lock (and deletes the Windows file)
+            self._fd = None
+
+
+_NO_LOCKS = frozenset(
+    getattr(errno, name)
+    for name in ("ENOLCK", "EOPNOTSUPP", "ENOTSUP", "EINVAL", "EBADF")
+    if hasattr(errno, name)
+)
+
+
+def _lock(folder: Path) -> int:
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_TEMPORARY | os.O_NOINHERIT
+        return os.open(folder / LOCK_FILE, flags, 0o600)
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _batch_file(name: str, format: str) -> bool:
+    return name in (ERRORS_FILE, MANIFEST_FILE) or (
+        name.endswith(f".{format}") and is_file_name(name)
+    )
+
+
+def remove_leftovers(folder: Path, formats: tuple[str, ...]) -> int:
+    """Delete the temporary files of a batch's own files (a plan's file,
+    ``errors.csv``, ``manifest.csv``) that a killed run left; how many."""
+    removed = 0
+    for entry in os.scandir(folder):
+        match = _PART.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        if any(_batch_file(match["name"], format) for format in formats):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+class EarlierFile(NamedTuple):
+    """A file the previous run wrote, from its manifest."""
+
+    line: str
+    id: str
+    file: str
+    sha256: str
+
+
+def earlier_files(folder: Path) -> Iterator[EarlierFile]:
+    """The files the previous run's manifest lists as written, one at a time. A
+    manifest that is not one (edited, cut short) lists nothing; a line naming
+    anything but a plain file name in the folder is skipped."""
+    path = folder / MANIFEST_FILE
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except FileNotFoundError:
+        return
+    with handle:
+        try:
+            reader = csv.reader(handle)
+            if tuple(next(reader, ())) != MANIFEST_COLUMNS:
+                return
+            for cells in reader:
+                if len(cells) != len(MANIFEST_COLUMNS) or cells[3] != "written":
+                    continue
+                line, row_id, name, _, sha256 = cells
+                if is_file_name(name):
+                    yield EarlierFile(line, _unquoted(row_id), name, sha256)
+        except (csv.Error, UnicodeDecodeError):
+            return
+
+
+def _unquoted(cell: str) -> str:
+    """An id as written before csv_table neutralised it (the quote it put before
+    a formula sign taken off again), as near as can be told."""
+    quoted = cell[:1] == "'" and cell[1:2] != "" and cell[1:2] in "=+-@\t\r"
+    return cell[1:] if quoted else cell
+
+
+def move_to_stale(folder: Path, name: str) -> str:
+    """Move ``folder/name`` into ``folder/stale/`` (replacing an older copy there);
+    the new place, relative to ``folder``."""
+    stale = folder / STALE_FOLDER
+    stale.mkdir(exist_ok=True)
+    os.replace(folder / name, stale / name)
+    return f"{STALE_FOLDER}/{name}"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 16):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,61 @@
+"""Identifiers derived from a plan id, for every export that needs one.
+
+A calendar's event UIDs (and any other exported identifier made from the plan
+id) must stay the same for the same patient, so re-exports update rather than
+duplicate, and must not give the plan id away.
+
+- Without a key they are a SHA-256 of the plan id: stable, and what earlier
+  versions wrote, but anyone can hash a guessed id and compare.
+- With a clinic's key (:mod:`care_timeline.uid_keys`) they are an HMAC-SHA256
+  under that key: as stable, and useless to anyone without the key.
+
+Every part is separated by NUL, which cannot occur in a plan id (control
+characters are refused) nor in protocol or milestone ids, so parts cannot run
+into each other; each kind of identifier has its own label, so one never
+equals another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..plan_model import Plan
+
+__all__ = ["UID_DOMAIN", "event_uid", "keyed_hash", "plan_token", "plan_uid"]
+
+UID_DOMAIN = "@care-timeline"
+
+
+def keyed_hash(text: str, key: bytes | None) -> str:
+    """The hex SHA-256 of ``text`` (UTF-8), keyed with HMAC when there is a key."""
+    data = text.encode("utf-8", "surrogatepass")
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def plan_token(plan_id: str, key: bytes | None) -> str:
+    """A 64-digit hex token standing for ``plan_id`` in an export (such as an
+    identifier in another system): the same for the same id and key, and
+    without the key not traceable to the id."""
+    return keyed_hash(f"care-timeline\x00plan-token-1\x00{plan_id}", key)
+
+
+def plan_uid(plan: Plan, what: str, key: bytes | None) -> str:
+    """The UID of one thing (``what``) exported from ``plan``: from the plan id
+    when it has one, else from the protocol id (nothing secret, so unkeyed)."""
+    if plan.plan_id is None:
+        text = f"care-timeline\x00uid-1\x00protocol\x00{plan.protocol.id}\x00{what}"
+        return keyed_hash(text, None)[:32] + UID_DOMAIN
+    # Without a key: the UIDs of version 0.1, so calendars keep updating in place.
+    label = "uid-1" if key is None else "uid-keyed-1"
+    text = f"care-timeline\x00{label}\x00plan\x00{plan.plan_id}\x00{what}"
+    return keyed_hash(text, key)[:32] + UID_DOMAIN
+
+
+def event_uid(plan: Plan, milestone_id: str, key: bytes | None = None) -> str:
+    """The UID of a milestone's calendar event (see :func:`plan_uid`)."""
+    return plan_uid(plan, f"milestone\x00{milestone_id}", key)

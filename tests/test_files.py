@@ -1,0 +1,132 @@
+"""Atomic files: a re-export keeps the file's mode, and every error names the file
+the user asked for, never a temporary one."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import care_timeline as ct
+from care_timeline import _files
+from care_timeline.cli import main
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.parametrize("private", [0o600, 0o400, 0o640])
+def test_writing_again_keeps_the_mode(tmp_path: Path, private: int) -> None:
+    target = tmp_path / "7781.ics"
+    ct.write_atomic(target, b"old")
+    target.chmod(private)
+    ct.write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert mode(target) == private
+
+
+def test_a_batch_keeps_a_private_patient_file_private(tmp_path: Path) -> None:
+    rows = [{"id": "7781", "due_date": "2027-05-10"}, {"id": "7782", "due_date": "2027-05-11"}]
+    out = tmp_path / "out"
+    ct.write_batch(rows, out, format="json", today=date(2026, 11, 24), jobs=1)
+    (out / "7781.json").chmod(0o600)
+    rows[0]["due_date"] = "2027-05-12"  # a new due date: the file is written again
+    ct.write_batch(rows, out, format="json", today=date(2026, 11, 24), jobs=1)
+    assert '"due_date": "2027-05-12"' in (out / "7781.json").read_text(encoding="utf-8")
+    assert mode(out / "7781.json") == 0o600
+    assert mode(out / "7782.json") == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _all_bad(tmp_path: Path) -> Path:
+    patients = tmp_path / "patients.csv"
+    patients.write_text("id,due_date\na,soon\nb,later\n", encoding="utf-8")
+    return patients
+
+
+def test_disk_full_while_writing_errors_csv_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # no file name, as the OS gives it
+
+    monkeypatch.setattr(os, "fsync", full)
+    out = tmp_path / "out"
+    code = main(["batch", str(_all_bad(tmp_path)), "--out", str(out), "--today", "2026-11-24"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"error: {out / 'errors.csv'}: {os.strerror(errno.ENOSPC)}" in err
+    assert ".part" not in err
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_read_only_folder_names_the_file_not_the_temporary_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        # what mkstemp says in a folder it may not write to: the temporary name
+        name = os.path.join(kwargs["dir"], f"{kwargs['prefix']}k2j4h5l6{kwargs['suffix']}")
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    out = tmp_path / "out"
+    code = main(["batch", str(_all_bad(tmp_path)), "--out", str(out), "--today", "2026-11-24"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert ".part" not in err and str(out / "errors.csv") in err
+
+
+def test_an_error_without_a_file_name_is_not_shown_with_an_empty_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(ct, "write_batch", broken)
+    code = main(["batch", str(_all_bad(tmp_path)), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == f"care-timeline: error: {os.strerror(errno.EIO)}\n"
+
+
+def test_escape_bytes_in_a_file_name_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = tmp_path / "patients\x1b[2J\x07.csv"  # would clear the screen and ring the bell
+    code = main(["batch", str(name), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "\x1b" not in err and "\x07" not in err
+    assert "patients\\x1b[2J\\x07.csv" in err
+    code = main(["plan", "--due-date", "2027-05-10", "--protocol", str(name)])
+    err = capsys.readouterr().err
+    assert code == 2 and "\x1b" not in err and "patients\\x1b[2J\\x07.csv" in err
+
+
+def test_file_mode_of_a_new_file_follows_the_umask(tmp_path: Path) -> None:
+    assert _files.file_mode(tmp_path / "new.ics") == 0o666 & ~_umask()
+
+
+def test_escape_bytes_in_the_output_folder_are_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    patients = tmp_path / "patients.csv"
+    patients.write_text("id,due_date\na,2027-05-10\nb,soon\n", encoding="utf-8")
+    out = tmp_path / "out\x1b[2J"
+    code = main(["batch", str(patients), "--out", str(out), "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 1 and "\x1b" not in err and "out\\x1b[2J" in err
