@@ -836,7 +836,7 @@ def test_plan_id_never_in_the_bundle(plan_id: str, key: bytes | None) -> None:
 
 def test_identifier_is_a_keyed_hash_of_the_plan_id() -> None:
     plan = make(plan_id="MRN-0012345")
-    message = b"care-timeline\x00fhir-1\x00plan\x00MRN-0012345"
+    message = b"care-timeline\x00plan-token-1\x00MRN-0012345"  # the one keyed hash of every export
 
     def identifier(key: bytes | None) -> str:
         care_plan = resources(fhir.plan_bundle(plan, uid_key=key))["CarePlan"]

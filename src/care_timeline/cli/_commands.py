@@ -81,18 +81,23 @@ def _reminders(args: argparse.Namespace) -> timedelta | None:
     return ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders)
 
 
+KEYED_FORMATS = ("ics", "fhir")
+"""The formats that write identifiers made from the plan id."""
+
+
 def _uid_key(args: argparse.Namespace) -> bytes | None:
-    """The key for calendar UIDs: --uid-key, else the file the environment names."""
-    if args.format != "ics":
-        return None  # no other format writes UIDs
+    """The key for identifiers made from the plan id (calendar UIDs, the FHIR
+    CarePlan's identifier): --uid-key, else the file the environment names."""
+    if args.format not in KEYED_FORMATS:
+        return None  # no other format writes such identifiers
     path = args.uid_key or os.environ.get(ct.UID_KEY_ENV, "").strip() or None
     return None if path is None else ct.load_uid_key(path)
 
 
 UID_NOTE = (
-    f"{PROG}: note: without a key, calendar UIDs are a plain hash of the plan id, so anyone "
-    "can check guessed ids against them; give a key with --uid-key FILE or "
-    f"{ct.UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
+    f"{PROG}: note: without a key, calendar UIDs and FHIR identifiers are a plain hash of "
+    "the plan id, so anyone can check guessed ids against them; give a key with --uid-key "
+    f"FILE or {ct.UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
 )
 
 
@@ -134,7 +139,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         uid_key=uid_key,
     )
     _emit(data, args.output)
-    if args.format == "ics" and plan.plan_id is not None and uid_key is None:
+    if args.format in KEYED_FORMATS and plan.plan_id is not None and uid_key is None:
         sys.stderr.write(UID_NOTE)
     return EXIT_OK
 
@@ -164,7 +169,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         rows.close()
         if bar is not None:
             bar.close()
-    if args.format == "ics" and uid_key is None and not args.quiet:
+    if args.format in KEYED_FORMATS and uid_key is None and not args.quiet:
         sys.stderr.write(UID_NOTE)
     if not report.ok or not args.quiet:
         sys.stderr.write(report.summary(PROG))

@@ -352,8 +352,8 @@ def _add_uid_key_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--uid-key",
         metavar="FILE",
-        help="the clinic's key file (`key new`): calendar UIDs that cannot be traced "
-        f"back to the plan id (default: the file named by {ct.UID_KEY_ENV})",
+        help="the clinic's key file (`key new`): calendar UIDs and FHIR identifiers that "
+        f"cannot be traced back to the plan id (default: the file named by {ct.UID_KEY_ENV})",
     )
 
 

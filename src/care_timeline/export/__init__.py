@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import ExportError
+from ..uid_keys import check_uid_key
 from ..values import DEFAULT_REMINDER
 
 if TYPE_CHECKING:
@@ -111,13 +112,14 @@ def to_svg(plan: Plan, *, title: str | None = None) -> str:
     return svg(plan, title=title)
 
 
-def to_fhir(plan: Plan) -> bytes:
+def to_fhir(plan: Plan, *, uid_key: bytes | None = None) -> bytes:
     """The plan as a FHIR R4 Bundle (a CarePlan with one activity per milestone, and
-    an Observation of the due date), as JSON bytes; see ``docs/fhir.md``. Needs the
-    optional extra ``care-timeline[fhir]``."""
+    an Observation of the due date), as JSON bytes; see ``docs/fhir.md``. The
+    CarePlan's identifier is a hash of the plan id, keyed with ``uid_key`` like the
+    calendar's UIDs. Needs the optional extra ``care-timeline[fhir]``."""
     from .fhir import render as fhir
 
-    return fhir(plan)
+    return fhir(plan, uid_key=check_uid_key(uid_key))
 
 
 def protocol_to_fhir(protocol: Protocol) -> bytes:
@@ -163,5 +165,5 @@ def render(
     if format == "text":
         return to_text(plan).encode()
     if format == "fhir":
-        return to_fhir(plan)
+        return to_fhir(plan, uid_key=uid_key)
     raise ExportError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))

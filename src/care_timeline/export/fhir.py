@@ -28,7 +28,6 @@ The mapping, field by field, is in ``docs/fhir.md``. In short:
 from __future__ import annotations
 
 import hashlib
-import hmac
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -51,6 +50,7 @@ from ._fhir import (
     uuid_for,
     validate,
 )
+from ._ids import plan_token
 from ._words import Words
 from .fhir_protocol import protocol_bundle, render_protocol
 
@@ -131,16 +131,10 @@ def plan_bundle(plan: Plan, *, uid_key: bytes | None = None) -> JsonObject:
 
 
 def plan_identifier(plan_id: str, key: bytes | None = None) -> str:
-    """The CarePlan's identifier value: a one-way hash of the plan id, never the id.
-
-    HMAC-SHA256 under ``key`` when one is given, else SHA-256; of a fixed prefix
-    and the plan id (NUL cannot occur in a plan id, so the parts cannot run
-    together). Every resource id of a plan's Bundle is derived from this value.
-    """
-    data = f"{ID_PREFIX}\x00plan\x00{plan_id}".encode()
-    if key is not None:
-        return hmac.new(key, data, hashlib.sha256).hexdigest()
-    return hashlib.sha256(data).hexdigest()
+    """The CarePlan's identifier value: a one-way hash of the plan id, never the id,
+    keyed like the calendar's UIDs (:func:`~care_timeline.export._ids.plan_token`).
+    Every resource id of a plan's Bundle is derived from this value."""
+    return plan_token(plan_id, key)
 
 
 def _anonymous_seed(plan: Plan) -> str:
