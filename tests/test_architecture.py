@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"profile"},
     {"protocol"},
     {"plan_model"},
-    {"planning", "fields"},
+    {"planning", "fields", "replanning"},
     {"export"},
     {"query", "plan_diff"},
     {"batch"},

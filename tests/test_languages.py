@@ -227,10 +227,11 @@ def test_turkish_casing_of_headings() -> None:
         path.read_text(encoding="utf-8")
         for path in (ROOT / "src" / "care_timeline" / "export").glob("*.py")
     )
-    # (fhir_protocol._name capitalises a protocol's id into a FHIR computable name: an id,
-    # not a translated text.)
+    # Two calls change case, neither on a translated text: fhir_protocol._name
+    # capitalises a protocol's id into a FHIR computable name, and the calendar's
+    # reference writer hands icalendar a property's name in lower case.
     calls = re.findall(r"(\w+)\.(?:upper|lower|title|capitalize|casefold)\(\)", source)
-    assert calls == ["part"], calls
+    assert sorted(calls) == ["name", "part"], calls
 
 
 # -- a third language needs no code change ------------------------------------------------

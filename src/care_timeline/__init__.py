@@ -47,15 +47,17 @@ from .export import (
 )
 from .fields import (
     DATING_FIELDS,
+    END_FIELDS,
     FIELDS,
     PROFILE_FIELDS,
     FieldValue,
     dating_from_fields,
+    end_from_fields,
     profile_from_fields,
 )
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, plan_json_schema
-from .planning import plan, replan
+from .planning import plan
 from .profile import Profile
 from .protocol import (
     Condition,
@@ -67,9 +69,11 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
+from .replanning import replan
 from .uid_keys import UID_KEY_ENV, load_uid_key, new_uid_key, save_uid_key, uid_key_text
 from .values import (
     DateOrder,
+    check_calendar_name,
     parse_applicability,
     parse_date,
     parse_epoch,
@@ -80,10 +84,12 @@ from .values import (
 )
 from .vocabulary import (
     APPLICABILITIES,
+    END_CAUSES,
     ON_TIMELINE,
     QUERY_STATUSES,
     Applicability,
     Category,
+    EndCause,
     MilestoneKind,
     QueryStatus,
     Timing,
@@ -105,7 +111,6 @@ if TYPE_CHECKING:
         read_patients,
         write_batch,
     )
-    from .export.ics import check_calendar_name
     from .plan_diff import DIFF_FORMATS, MilestoneChange, PlanDiff, diff, render_diff
     from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
 
@@ -136,7 +141,6 @@ _LAZY = {
     "upcoming": "query",
     "upcoming_csv": "query",
     "upcoming_table": "query",
-    "check_calendar_name": "export.ics",
 }
 
 
@@ -177,6 +181,8 @@ __all__ = [
     "parse_protocol",
     # planning and its result
     "APPLICABILITIES",
+    "END_CAUSES",
+    "EndCause",
     "ON_TIMELINE",
     "QueryStatus",
     "Milestone",
@@ -210,10 +216,12 @@ __all__ = [
     "uid_key_text",
     # text in, values out (forms, command lines, CSV files)
     "DATING_FIELDS",
+    "END_FIELDS",
     "FIELDS",
     "PROFILE_FIELDS",
     "FieldValue",
     "dating_from_fields",
+    "end_from_fields",
     "parse_applicability",
     "parse_date",
     "parse_epoch",

@@ -15,18 +15,21 @@ from datetime import date
 from typing import get_args
 
 from .dating import Dating
-from .errors import DatingError, ProfileError
+from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
 from .ongoing import check_against_today
 from .profile import CerclageType, Profile
 from .values import DateOrder, parse_date, parse_yes_no
+from .vocabulary import END_CAUSES, EndCause
 
 __all__ = [
     "DATING_FIELDS",
+    "END_FIELDS",
     "FIELDS",
     "PROFILE_FIELDS",
     "FieldValue",
     "dating_from_fields",
+    "end_from_fields",
     "profile_from_fields",
 ]
 
@@ -58,7 +61,9 @@ PROFILE_FIELDS = (
     "cervical_length_on",
     "risk_factors",
 )
-FIELDS = ("id", *DATING_FIELDS, *PROFILE_FIELDS)
+END_FIELDS = ("ended_on", "ended_because")
+"""A plan that ended: the day, and why (birth, loss or other)."""
+FIELDS = ("id", *DATING_FIELDS, *PROFILE_FIELDS, *END_FIELDS)
 
 # Each dating method, the field that names it, and the fields that only go with it.
 _METHODS: dict[str, tuple[str, ...]] = {
@@ -219,6 +224,27 @@ def _required_date(fields: Mapping[str, FieldValue], name: str, order: DateOrder
     value = _date(fields, name, order)
     assert value is not None  # the caller checked the field is there
     return value
+
+
+def end_from_fields(
+    fields: Mapping[str, FieldValue], *, date_order: DateOrder | None = None
+) -> tuple[date | None, EndCause | None]:
+    """The day a plan ended and why (``birth``, ``loss`` or ``other``), or nothing
+    for a plan that runs; empty fields mean it runs."""
+    ended_on = _date(fields, "ended_on", date_order)
+    because = _text(fields, "ended_because")
+    if because is not None:
+        because = because.lower()
+        if because not in END_CAUSES:
+            raise PlanError(
+                field="ended_because",
+                value=because,
+                allowed=", ".join(END_CAUSES) + ", or empty",
+            )
+        if ended_on is None:
+            raise PlanError(field="ended_because", value=because, allowed="only with ended_on")
+    cause = next((known for known in END_CAUSES if known == because), None)
+    return ended_on, cause
 
 
 def profile_from_fields(

@@ -23,7 +23,7 @@ from .dating import Dating
 from .errors import CareTimelineError, PlanError, UnknownMilestoneError
 from .gestational_age import GestationalAge
 from .profile import Profile
-from .vocabulary import ON_TIMELINE, Applicability, Category, MilestoneKind, Timing
+from .vocabulary import ON_TIMELINE, Applicability, Category, EndCause, MilestoneKind, Timing
 
 __all__ = [
     "Milestone",
@@ -129,6 +129,11 @@ class Plan(CheckedModel):
     clinician_note: str
     trimesters: tuple[Trimester, ...] = ()
     """The protocol's stages of pregnancy, dated for this plan."""
+    ended_on: date | None = None
+    """The day the plan ended (a birth, a loss, another reason); null while it runs.
+    Exports cancel what was still to come after it."""
+    ended_because: EndCause | None = None
+    """Why it ended; set exactly when ``ended_on`` is."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Plan:
@@ -196,7 +201,31 @@ class Plan(CheckedModel):
                         f"{ga.to_date(dating.due_date).isoformat()}, the day of {ga} "
                         f"for the due date {dating.due_date.isoformat()}",
                     )
+        if (self.ended_on is None) != (self.ended_because is None):
+            raise FieldProblem(
+                "ended_because",
+                str(self.ended_because),
+                "a cause exactly when ended_on is given",
+            )
         return self
+
+    def after_end(self, item: Milestone) -> bool:
+        """Whether the milestone was still all to come when the plan ended."""
+        return self.ended_on is not None and item.start > self.ended_on
+
+    def until_end(self, item: Milestone) -> Milestone:
+        """The milestone as far as it went before the plan ended: a window or a
+        series that ran past the end stops on the day the plan ended (a series at
+        its last occurrence by then). Milestones the end did not cut come back as
+        they are."""
+        end = self.ended_on
+        if end is None or item.end <= end or item.start > end:
+            return item
+        occurrences = tuple(day for day in item.occurrences if day <= end)
+        last = occurrences[-1] if occurrences else end
+        ga = self.dating.gestational_age_on(last)
+        assert ga is not None  # after the milestone's start, so after day 0
+        return item.model_copy(update={"end": last, "end_ga": ga, "occurrences": occurrences})
 
     @property
     def language(self) -> str:

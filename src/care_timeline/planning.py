@@ -6,7 +6,7 @@ protocol data. This module knows only what each condition name means.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,8 +22,9 @@ from .profile import Profile
 from .protocol import default_languages, default_protocol
 from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
 from .values import parse_date
+from .vocabulary import END_CAUSES, EndCause
 
-__all__ = ["plan", "replan"]
+__all__ = ["plan"]
 
 MAX_PLAN_ID_LENGTH = 200
 
@@ -85,6 +86,8 @@ def plan(
     plan_id: str | None = None,
     *,
     language: str | None = None,
+    ended_on: date | str | None = None,
+    ended_because: EndCause | None = None,
 ) -> Plan:
     """Date every milestone of ``protocol`` for this pregnancy and decide what applies.
 
@@ -96,6 +99,12 @@ def plan(
     ``language`` picks the default protocol's translation (and with it the words
     every export writes); a protocol passed in brings its own language, which
     ``language``, if given, must match.
+
+    ``ended_on`` (with ``ended_because``: ``birth``, ``loss`` or ``other``, the
+    default) records that the plan ended: after a birth, a loss or another end,
+    every export cancels what was still to come. An ended plan may lie in the
+    past: the pregnancy must have been going on on the day it ended, which must
+    be on or before today.
 
     >>> from datetime import date
     >>> p = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
@@ -110,9 +119,10 @@ def plan(
     protocol = _protocol(protocol, language)
     today = date.today() if today is None else parse_date(today, field="today", error=PlanError)
     _check_plan_id(plan_id)
-    # A plan that records its end (the day the pregnancy ended, and why) may lie
-    # in the past: when plan() takes that end, this is the one check it is exempt from.
-    check_against_today(dating, today)
+    end, cause = _end(ended_on, ended_because, dating, today)
+    # A plan that records its end may lie in the past: the pregnancy was going on
+    # on the day it ended (no dating event after it, and no later than 44w6d).
+    check_against_today(dating, end or today)
     _check_profile(profile, protocol, dating)
     facts = _facts(profile, protocol, dating, today)
     milestones = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
@@ -144,7 +154,34 @@ def plan(
             )
             for stage in protocol.trimesters
         ),
+        ended_on=end,
+        ended_because=cause,
     )
+
+
+def _end(
+    ended_on: date | str | None, ended_because: object, dating: Dating, today: date
+) -> tuple[date | None, EndCause | None]:
+    """The day and cause of the plan's end, checked: a day of the pregnancy (from
+    day 0), on or before today; a cause from :data:`END_CAUSES`."""
+    if ended_on is None:
+        if ended_because is not None:
+            raise PlanError(
+                field="ended_because", value=ended_because, allowed="only with ended_on"
+            )
+        return None, None
+    day = parse_date(ended_on, field="ended_on", error=PlanError)
+    cause = "other" if ended_because is None else ended_because
+    if cause not in END_CAUSES:
+        raise PlanError(field="ended_because", value=cause, allowed=", ".join(END_CAUSES))
+    if not dating.day_zero <= day <= today:
+        raise PlanError(
+            field="ended_on",
+            value=day.isoformat(),
+            allowed=f"a day from the pregnancy's day 0 ({dating.day_zero.isoformat()}) "
+            f"to today ({today.isoformat()})",
+        )
+    return day, next(known for known in END_CAUSES if known == cause)
 
 
 def _protocol(protocol: Protocol | None, language: str | None) -> Protocol:
@@ -312,68 +349,3 @@ def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> st
         "short_cervix_found_on": shown(facts.short_cervix_found_on),
     }
     return rule.reason.format_map(values)
-
-
-def replan(
-    stored: Plan | str | bytes | Mapping[str, Any],
-    *,
-    today: date | str | None = None,
-    protocol: Protocol | None = None,
-) -> Plan:
-    """Plan again from what a plan recorded: its dating, its profile and its plan
-    id, for another ``today`` (default: the real today).
-
-    ``stored`` is a :class:`Plan`, its JSON (``plan.model_dump_json()``), or that
-    JSON already read into a mapping; it is checked as it loads (a
-    :class:`PlanError` names the field at fault). The plan is made with
-    ``protocol`` (default: the default protocol, in the plan's language where it
-    is shipped in it), which must be the one the
-    stored plan was made with, same id and same version: another protocol's
-    rules would silently change what applies.
-
-    >>> from datetime import date
-    >>> first = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
-    >>> later = replan(first.model_dump_json(), today="2027-01-05")
-    >>> str(later.gestational_age_today), later.dating == first.dating
-    ('22w1d', True)
-    """
-    if isinstance(stored, str | bytes | bytearray):
-        stored = Plan.model_validate_json(stored)
-    elif isinstance(stored, Mapping):
-        stored = Plan.model_validate(stored)
-    elif not isinstance(stored, Plan):
-        raise PlanError(
-            field="plan",
-            value=type(stored).__name__,
-            allowed="a Plan, its JSON text, or that JSON read into a dict",
-        )
-    recorded = stored.protocol
-    if protocol is None:
-        # The default protocol in the plan's own language, so its words stay the same.
-        shipped = recorded.language in default_languages()
-        protocol = default_protocol(recorded.language if shipped else "en")
-    if not isinstance(protocol, Protocol):
-        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
-    if (recorded.id, recorded.version) != (protocol.id, protocol.version):
-        raise PlanError(
-            f"protocol: the plan was made with {recorded.id!r} version {recorded.version}, "
-            f"not {protocol.id!r} version {protocol.version}; pass that protocol "
-            "(protocol=load_protocol(...)) to plan it again",
-            field="protocol",
-            value=f"{protocol.id} version {protocol.version}",
-            allowed=f"{recorded.id} version {recorded.version}",
-        )
-    if stored.profile is None:
-        raise PlanError(
-            "profile: not recorded in this plan (it was stored before plans recorded "
-            "their profile); plan it again with plan(dating, profile, ...)",
-            field="profile",
-            allowed="a plan that records its profile",
-        )
-    return plan(
-        stored.dating,
-        stored.profile,
-        protocol=protocol,
-        today=today,
-        plan_id=stored.plan_id,
-    )

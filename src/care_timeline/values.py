@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
+from ._text import control_character
 from .errors import (
     BatchError,
     CareTimelineError,
@@ -27,6 +28,7 @@ from .vocabulary import APPLICABILITIES, Applicability
 __all__ = [
     "DEFAULT_REMINDER",
     "DateOrder",
+    "check_calendar_name",
     "check_reminder",
     "parse_applicability",
     "parse_date",
@@ -248,6 +250,39 @@ def parse_reminder(
             )
         hours, minutes = int(match[1]), int(match[2])
     return timedelta(days=-days, hours=hours, minutes=minutes)
+
+
+# -- calendar names -------------------------------------------------------------------
+
+MAX_CALENDAR_NAME_LENGTH = 1000
+
+
+def check_calendar_name(name: str) -> str:
+    """A calendar's (or page's) name, with line ends made ``\\n``; control
+    characters other than tab and newline are refused, because RFC 5545 text
+    cannot carry them.
+
+    >>> check_calendar_name("Ana: pregnancy care")
+    'Ana: pregnancy care'
+    """
+    if not isinstance(name, str):
+        raise ExportError(field="calendar_name", value=repr(name), allowed="text")
+    text = name.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = (
+        f"non-blank text of at most {MAX_CALENDAR_NAME_LENGTH} characters "
+        "without control characters (tab and newline are fine)"
+    )
+    if not text.strip() or len(text) > MAX_CALENDAR_NAME_LENGTH:
+        raise ExportError(field="calendar_name", value=name, allowed=allowed)
+    char = control_character(text)
+    if char is not None:
+        raise ExportError(
+            f"calendar_name: {char!r} is not allowed in a calendar name; expected {allowed}",
+            field="calendar_name",
+            value=name,
+            allowed=allowed,
+        )
+    return text
 
 
 # -- batches and queries ------------------------------------------------------------

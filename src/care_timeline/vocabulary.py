@@ -6,10 +6,12 @@ from typing import Literal
 
 __all__ = [
     "APPLICABILITIES",
+    "END_CAUSES",
     "ON_TIMELINE",
     "QUERY_STATUSES",
     "Applicability",
     "Category",
+    "EndCause",
     "MilestoneKind",
     "QueryStatus",
     "Timing",
@@ -26,6 +28,11 @@ Category = Literal["risk", "monitoring", "treatment", "medication", "birth"]
 MilestoneKind = Literal["window", "day", "series"]
 Timing = Literal["past", "current", "upcoming"]
 """Where a milestone lies relative to the plan's today."""
+
+EndCause = Literal["birth", "loss", "other"]
+"""Why a plan ended: the baby was born, the pregnancy was lost, or another reason
+(a transfer of care, a plan made in error)."""
+END_CAUSES: tuple[EndCause, ...] = ("birth", "loss", "other")
 
 QueryStatus = Literal["entering", "in-window", "passed"]
 """What a planning list asks of a date range: who enters a window in it, who is in

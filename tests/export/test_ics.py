@@ -158,7 +158,12 @@ def test_every_event_matches_its_milestone(profile: ct.Profile, plan_id: str | N
         item = plan.milestone(item_id)
         assert event.decoded("DTSTART") == item.start
         assert str(event["TRANSP"]) == "TRANSPARENT"
-        if item.occurrences:
+        if not item.on_timeline:
+            # Cancelled: one day on its first day, no repeat rule, no span.
+            assert "RRULE" not in event
+            assert event.decoded("DTEND") == item.start + timedelta(days=1)
+            assert expand_with_ical(parsed.other, str(event["UID"])) == [item.start]
+        elif item.occurrences:
             assert event.decoded("DTEND") == item.start + timedelta(days=1)
             assert expand_with_dateutil(event) == list(item.occurrences)
             assert expand_with_ical(parsed.other, str(event["UID"])) == list(item.occurrences)
@@ -526,7 +531,9 @@ def test_any_plan_gives_a_calendar_with_its_dates(
     for item_id, event in parsed.by_milestone(plan).items():
         item = plan.milestone(item_id)
         assert event.decoded("DTSTART") == item.start
-        if item.occurrences:
+        if not item.on_timeline:
+            assert event.decoded("DTEND") == item.start + timedelta(days=1)  # cancelled: a day
+        elif item.occurrences:
             assert expand_with_dateutil(event) == list(item.occurrences)
         else:
             assert event.decoded("DTEND") == item.end + timedelta(days=1)
@@ -715,7 +722,7 @@ def test_cli_bad_calendar_input_exits_2_with_one_line(
     assert err.count("\n") == 1 and named in err
 
 
-def test_icalendar_is_imported_only_for_ics(tmp_path: Path) -> None:
+def test_writing_a_calendar_does_not_import_icalendar(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from care_timeline.cli import main\n"
@@ -724,7 +731,7 @@ def test_icalendar_is_imported_only_for_ics(tmp_path: Path) -> None:
         " '-o', 'plan.json'])\n"
         "assert 'icalendar' not in sys.modules, 'imported for json'\n"
         "main(['plan', '--due-date', '2027-05-10', '--format', 'ics', '-o', 'plan.ics'])\n"
-        "assert 'icalendar' in sys.modules\n"
+        "assert 'icalendar' not in sys.modules, 'imported to write a calendar'\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False

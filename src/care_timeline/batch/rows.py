@@ -12,11 +12,12 @@ from pathlib import Path
 
 from .._text import for_message
 from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
-from ..fields import FIELDS, FieldValue, dating_from_fields, profile_from_fields
+from ..fields import FIELDS, FieldValue, dating_from_fields, end_from_fields, profile_from_fields
 from ..plan_model import Plan
 from ..planning import plan
 from ..protocol import Protocol, default_protocol
 from ..values import DateOrder, parse_date, parse_jobs
+from ..vocabulary import Applicability
 from ._pool import run_in_order
 from .file_names import SeenIds, file_name
 from .patients_csv import PatientRow
@@ -73,6 +74,11 @@ class BatchSettings:
     calendar_name: str | None = None
     reminders: timedelta | None = None
     uid_key: bytes | None = None
+    private: bool = False
+    omit: tuple[Applicability, ...] = ()
+    combined: bool = False
+    """Each row's CSV lines go back to the main process for one sheet, instead of
+    into a file of its own."""
 
 
 def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
@@ -87,8 +93,15 @@ def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
                 )
         dating = dating_from_fields(fields, today=settings.today, date_order=settings.date_order)
         profile = profile_from_fields(fields, date_order=settings.date_order)
+        ended_on, ended_because = end_from_fields(fields, date_order=settings.date_order)
         return plan(
-            dating, profile, protocol=settings.protocol, today=settings.today, plan_id=row.id
+            dating,
+            profile,
+            protocol=settings.protocol,
+            today=settings.today,
+            plan_id=row.id,
+            ended_on=ended_on,
+            ended_because=ended_because,
         )
     except CareTimelineError as err:
         return row_error(row.line, row.id, err)

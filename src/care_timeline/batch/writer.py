@@ -17,11 +17,19 @@ from .._files import AtomicFile, write_atomic
 from .._text import for_terminal
 from ..errors import BatchError, CareTimelineError
 from ..export import BATCH_FORMATS, DEFAULT_REMINDER, render
-from ..export.csv_table import csv_lines
+from ..export.csv_table import COLUMNS, csv_lines, csv_rows
 from ..fields import FieldValue
 from ..protocol import Protocol
 from ..uid_keys import check_uid_key
-from ..values import DateOrder, check_reminder, parse_jobs, parse_timestamp
+from ..values import (
+    DateOrder,
+    check_calendar_name,
+    check_reminder,
+    parse_applicability,
+    parse_jobs,
+    parse_timestamp,
+)
+from ..vocabulary import Applicability
 from ._pool import run_in_order
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
 from .folder import (
@@ -61,6 +69,8 @@ class Outcome(NamedTuple):
     sha256: str
     """Of the file written; empty for a bad row."""
     error: RowError | None
+    lines: bytes = b""
+    """In a combined sheet: the row's CSV lines, for the main process to write."""
 
 
 def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[Outcome]:
@@ -73,21 +83,30 @@ def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[Outcome]:
             results.append(Outcome(made.line, made.id, name, "", made))
             continue
         try:
-            data = render(
-                made.plan,
-                settings.format,
-                timestamp=settings.timestamp,
-                calendar_name=settings.calendar_name,
-                reminders=settings.reminders,
-                uid_key=settings.uid_key,
-            )
+            if settings.combined:
+                data = csv_rows(made.plan).encode()
+            else:
+                data = render(
+                    made.plan,
+                    settings.format,
+                    timestamp=settings.timestamp,
+                    calendar_name=settings.calendar_name,
+                    reminders=settings.reminders,
+                    uid_key=settings.uid_key,
+                    private=settings.private,
+                    omit=settings.omit,
+                )
         except CareTimelineError as err:  # this row's fault; the others go on
             results.append(
                 Outcome(made.line, made.id, name, "", row_error(made.line, made.id, err))
             )
             continue
+        sha = hashlib.sha256(data).hexdigest()
+        if settings.combined:
+            results.append(Outcome(made.line, made.id, name, sha, None, data))
+            continue
         write_atomic(settings.out / name, data)
-        results.append(Outcome(made.line, made.id, name, hashlib.sha256(data).hexdigest(), None))
+        results.append(Outcome(made.line, made.id, name, sha, None))
     return results
 
 
@@ -148,15 +167,23 @@ class _Run:
     results arrive (so memory stays flat) and appearing under their names only
     when the batch is done, the manifest last."""
 
-    def __init__(self, folder: Path, format: str, report: BatchReport) -> None:
+    def __init__(
+        self, folder: Path, format: str, report: BatchReport, combined: Path | None = None
+    ) -> None:
         self.folder, self.format, self.report = folder, format, report
+        self.combined = combined
         self.seen = SeenIds()
         self.written = NameSet()
         self.errors = AtomicFile(folder / ERRORS_FILE)
+        self.manifest: AtomicFile | None = None
+        self.sheet: AtomicFile | None = None
         try:
             self.manifest = AtomicFile(folder / MANIFEST_FILE)
+            if combined is not None:
+                self.sheet = AtomicFile(combined)
+                self.sheet.write(csv_lines([COLUMNS]).encode())
         except BaseException:
-            self.errors.discard()
+            self.discard()
             raise
         self.errors.write(csv_lines([ERROR_COLUMNS]).encode())
         self.manifest.write(csv_lines([MANIFEST_COLUMNS]).encode())
@@ -165,12 +192,18 @@ class _Run:
         self.errors.write(csv_lines([(line, row_id, where, message)]).encode())
 
     def _manifest_row(self, line: str, row_id: str, name: str, status: str, sha: str) -> None:
+        assert self.manifest is not None
         self.manifest.write(csv_lines([(line, row_id, name, status, sha)]).encode())
 
     def add(self, outcome: Outcome) -> None:
         line = str(outcome.line)
         if outcome.error is None:
             self.report.written += 1
+            if self.sheet is not None and self.combined is not None:
+                # The row's lines in the one sheet; the manifest's sha256 is of them.
+                self.sheet.write(outcome.lines)
+                self._manifest_row(line, outcome.id, str(self.combined), "written", outcome.sha256)
+                return
             self.written.add(outcome.file)
             self._manifest_row(line, outcome.id, outcome.file, "written", outcome.sha256)
             return
@@ -197,8 +230,12 @@ class _Run:
 
     def finish(self) -> None:
         """Move aside the earlier run's files that no row wrote this time, carry over
-        its files of other formats, and put errors.csv and then manifest.csv in place."""
-        for earlier in earlier_files(self.folder):
+        its files of other formats, and put errors.csv and then manifest.csv in place.
+        A combined sheet goes in place first; the files of earlier runs stay as they
+        are beside it (no row writes a file of its own then)."""
+        if self.sheet is not None:
+            self.sheet.commit()
+        for earlier in () if self.combined is not None else earlier_files(self.folder):
             if not earlier.file.endswith(f".{self.format}"):
                 if (self.folder / earlier.file).is_file():  # another format's: kept
                     self._manifest_row(
@@ -214,6 +251,7 @@ class _Run:
             self._error_row("", earlier.id, "id", message)
             if len(self.report.first_stale) < SUMMARY_ROWS:
                 self.report.first_stale.append(f"{moved}: {message}")
+        assert self.manifest is not None
         self.errors.commit()
         self.manifest.commit()
 
@@ -227,8 +265,9 @@ class _Run:
         return f"the row with this id (line {line}) gave no file"
 
     def discard(self) -> None:
-        self.errors.discard()
-        self.manifest.discard()
+        for file in (self.errors, self.manifest, self.sheet):
+            if file is not None:
+                file.discard()
 
 
 def write_batch(
@@ -245,6 +284,9 @@ def write_batch(
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
     uid_key: bytes | None = None,
+    private: bool = False,
+    omit: Iterable[Applicability] = (),
+    combined: str | os.PathLike[str] | None = None,
 ) -> BatchReport:
     """Write one file per good row into ``out`` (named by :func:`file_name`), every bad
     row (line, id, field, why) into ``out/errors.csv``, and what was done into
@@ -258,7 +300,13 @@ def write_batch(
     give the same bytes (without a ``timestamp``, one "now" for the whole batch).
     ``jobs`` worker processes plan and write (default: every core);
     ``progress`` is called with the number of rows done so far; ``uid_key``
-    keys the calendars' UIDs (see :func:`~care_timeline.to_ics`).
+    keys the calendars' UIDs and FHIR identifiers, ``private`` and ``omit`` are
+    the calendars' (see :func:`~care_timeline.to_ics`).
+
+    ``combined`` (with ``format="csv"``) writes one sheet for the whole batch to
+    that path instead of a file per row: one row per patient and milestone, the
+    columns and safety of the single CSV export, the header once. ``errors.csv``
+    and ``manifest.csv`` still go into ``out``.
 
     Every argument is checked before anything is written: a bad one is one
     error, never one per row.
@@ -272,9 +320,6 @@ def write_batch(
     day, chosen = check_settings(rows, today, protocol, date_order)
     if format == "ics":
         if calendar_name is not None:
-            # Imported only then: the calendar library costs the main process memory.
-            from ..export.ics import check_calendar_name
-
             check_calendar_name(calendar_name)
         timestamp = parse_timestamp(
             datetime.now(UTC) if timestamp is None else timestamp, text=False
@@ -283,6 +328,17 @@ def write_batch(
             check_reminder(reminders)
     key = check_uid_key(uid_key)
     workers = parse_jobs(jobs)
+    if not isinstance(private, bool):
+        raise BatchError(field="private", value=repr(private), allowed="True or False")
+    omitted = tuple(omit)
+    left_out = parse_applicability(omitted) if omitted else ()
+    sheet = None
+    if combined is not None:
+        if format != "csv":
+            raise BatchError(
+                field="combined", value=format, allowed="a combined sheet with format 'csv'"
+            )
+        sheet = Path(combined)
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
@@ -295,11 +351,14 @@ def write_batch(
         calendar_name=calendar_name,
         reminders=reminders,
         uid_key=key,
+        private=private,
+        omit=left_out,
+        combined=sheet is not None,
     )
     report = BatchReport(out=folder, format=format)
     with FolderLock(folder):
         remove_leftovers(folder, BATCH_FORMATS)
-        run = _Run(folder, format, report)
+        run = _Run(folder, format, report, sheet)
         try:
             _write_rows(run, settings, rows, workers, progress)
             run.finish()

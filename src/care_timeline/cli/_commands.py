@@ -81,6 +81,10 @@ def _reminders(args: argparse.Namespace) -> timedelta | None:
     return ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders)
 
 
+def _omit(args: argparse.Namespace) -> tuple[ct.Applicability, ...]:
+    return () if args.omit is None else ct.parse_applicability(args.omit)
+
+
 KEYED_FORMATS = ("ics", "fhir")
 """The formats that write identifiers made from the plan id."""
 
@@ -112,7 +116,18 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
     profile = ct.profile_from_fields(
         {name: getattr(args, name) for name in ct.PROFILE_FIELDS}, date_order=args.date_order
     )
-    return ct.plan(dating, profile, protocol=protocol, today=today, plan_id=args.plan_id)
+    ended_on, ended_because = ct.end_from_fields(
+        {name: getattr(args, name) for name in ct.END_FIELDS}, date_order=args.date_order
+    )
+    return ct.plan(
+        dating,
+        profile,
+        protocol=protocol,
+        today=today,
+        plan_id=args.plan_id,
+        ended_on=ended_on,
+        ended_because=ended_because,
+    )
 
 
 def _emit(data: bytes, output: str | None) -> None:
@@ -137,6 +152,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         calendar_name=name,
         reminders=reminders,
         uid_key=uid_key,
+        private=args.private,
+        omit=_omit(args),
     )
     _emit(data, args.output)
     if args.format in KEYED_FORMATS and plan.plan_id is not None and uid_key is None:
@@ -164,6 +181,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             jobs=jobs,
             progress=bar,
             uid_key=uid_key,
+            private=args.private,
+            omit=_omit(args),
+            combined=args.combined,
         )
     finally:
         rows.close()

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import care_timeline as ct
 
+from ._arguments import (
+    add_calendar_arguments,
+    add_common_arguments,
+    add_dating_arguments,
+    add_end_arguments,
+    add_profile_arguments,
+    add_uid_key_argument,
+)
 from ._examples import (
     BATCH_EXAMPLE,
     DIFF_EXAMPLE,
@@ -33,25 +40,6 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
-
-
-class _YesNo(argparse.BooleanOptionalAction):
-    """``--x`` / ``--no-x``, neither meaning unknown; both at once is refused
-    rather than letting the last one silently win."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: str | Sequence[Any] | None,
-        option_string: str | None = None,
-    ) -> None:
-        before = getattr(namespace, self.dest, None)
-        super().__call__(parser, namespace, values, option_string)
-        if before is not None and before != getattr(namespace, self.dest):
-            parser.error(
-                f"argument {option_string}: contradicts the other {self.option_strings[0]} flag"
-            )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -88,9 +76,10 @@ def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         epilog=PLAN_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_dating_arguments(plan)
-    _add_profile_arguments(plan)
-    _add_common_arguments(plan)
+    add_dating_arguments(plan)
+    add_profile_arguments(plan)
+    add_end_arguments(plan)
+    add_common_arguments(plan)
     plan.add_argument("--plan-id", metavar="ID", help="the clinic's id for this plan")
     plan.add_argument(
         "--format", choices=ct.FORMATS, default="text", help="output format (default: text)"
@@ -101,101 +90,10 @@ def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         help="fixes the calendar's DTSTAMP (or SOURCE_DATE_EPOCH); checked with any --format",
     )
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
-    _add_calendar_arguments(plan)
-    _add_uid_key_argument(plan)
+    add_calendar_arguments(plan)
+    add_uid_key_argument(plan)
     plan.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     plan.set_defaults(command="plan")
-
-
-def _add_dating_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("dating (exactly one way; --lmp with a scan reconciles them)")
-    group.add_argument("--due-date", metavar="D", help="the due date")
-    group.add_argument("--lmp", metavar="D", help="first day of the last menstrual period")
-    group.add_argument(
-        "--cycle-length", metavar="N", help="cycle length in days, 20-45 (default 28)"
-    )
-    group.add_argument("--ga", metavar="NwDd", help="gestational age, like 14w3d")
-    group.add_argument("--on", dest="ga_on", metavar="D", help="the day of --ga (default: --today)")
-    group.add_argument("--conception", metavar="D", help="conception date")
-    group.add_argument("--transfer", metavar="D", help="embryo transfer date")
-    group.add_argument("--embryo-age", metavar="N", help="embryo age at transfer in days, 2-7")
-    group.add_argument(
-        "--crl", metavar="MM", help="crown-rump length at a first-trimester scan, 10-84 mm"
-    )
-    group.add_argument("--scan-ga", metavar="NwDd", help="gestational age from a scan report")
-    group.add_argument("--scan-date", metavar="D", help="the day of the --crl or --scan-ga scan")
-
-
-def _add_profile_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
-    group.add_argument("--fetuses", metavar="N", help="number of fetuses, 1-8")
-    group.add_argument(
-        "--prior-preterm-birth",
-        action=_YesNo,
-        default=None,
-        help="yes / no: a previous spontaneous preterm birth (labour or the waters breaking "
-        "before 37w0d), not one brought forward for a medical reason (leave out if unknown)",
-    )
-    group.add_argument(
-        "--prior-second-trimester-loss",
-        action=_YesNo,
-        default=None,
-        help="yes / no: a previous pregnancy lost between 14w0d and 23w6d after the cervix "
-        "opened without pain (leave out if unknown)",
-    )
-    group.add_argument(
-        "--short-cervix",
-        action=_YesNo,
-        default=None,
-        help="yes / no: a short cervix (leave out if unknown)",
-    )
-    group.add_argument("--short-cervix-on", metavar="D", help="the day the short cervix was found")
-    group.add_argument(
-        "--membranes-ruptured",
-        action=_YesNo,
-        default=None,
-        help="yes / no: the waters have broken (leave out if unknown)",
-    )
-    group.add_argument("--cerclage-placed-on", metavar="D", help="the day a stitch was placed")
-    group.add_argument(
-        "--cerclage-type",
-        metavar="{transvaginal,transabdominal}",
-        help="how the stitch was placed: through the vagina or the abdomen "
-        "(with --cerclage-placed-on)",
-    )
-    group.add_argument("--cervical-length", metavar="MM", help="cervical length in mm")
-    group.add_argument("--cervical-length-on", metavar="D", help="the day it was measured")
-    group.add_argument(
-        "--risk-factor",
-        dest="risk_factors",
-        action="append",
-        metavar="NAME",
-        help="a recorded risk factor (repeat for several; see `protocol show`)",
-    )
-
-
-def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--language",
-        metavar="LANG",
-        help="the language of the default protocol and of every word written: "
-        + ", ".join(ct.default_languages())
-        + " (default: en; a --protocol file brings its own)",
-    )
-    parser.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 10/05/2027")
-    parser.add_argument("--today", metavar="D", help="the plan's today (default: the real today)")
-    parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
-
-
-def _add_calendar_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("calendar reminders (--format ics)")
-    group.add_argument(
-        "--remind-days-before",
-        metavar="N",
-        help="remind this many days before a window opens or a dose, 0-28 (default 1)",
-    )
-    group.add_argument("--remind-at", metavar="HH:MM", help="the reminder's time (default 09:00)")
-    group.add_argument("--no-reminders", action="store_true", help="write no reminders")
 
 
 def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -216,6 +114,12 @@ def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     batch.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
     batch.add_argument(
+        "--combined",
+        metavar="FILE",
+        help="with --format csv: one sheet for the whole batch (a row per patient and "
+        "milestone) instead of a file per patient",
+    )
+    batch.add_argument(
         "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
     )
     batch.add_argument(
@@ -228,9 +132,9 @@ def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="TEXT",
         help="the name of every calendar (default: the protocol's title)",
     )
-    _add_calendar_arguments(batch)
-    _add_uid_key_argument(batch)
-    _add_common_arguments(batch)
+    add_calendar_arguments(batch)
+    add_uid_key_argument(batch)
+    add_common_arguments(batch)
     batch.set_defaults(command="batch")
 
 
@@ -278,7 +182,7 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
         default="table",
         help="a table to read, or CSV for a spreadsheet (default: table)",
     )
-    _add_common_arguments(upcoming)
+    add_common_arguments(upcoming)
     upcoming.set_defaults(command="upcoming")
 
 
@@ -346,15 +250,6 @@ def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None
     )
     validate.add_argument("file", metavar="FILE", help="the protocol file to check")
     validate.set_defaults(command="protocol validate")
-
-
-def _add_uid_key_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--uid-key",
-        metavar="FILE",
-        help="the clinic's key file (`key new`): calendar UIDs and FHIR identifiers that "
-        f"cannot be traced back to the plan id (default: the file named by {ct.UID_KEY_ENV})",
-    )
 
 
 def _add_key_command(commands: argparse._SubParsersAction[_Parser]) -> None:

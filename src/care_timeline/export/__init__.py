@@ -19,8 +19,11 @@ from ..uid_keys import check_uid_key
 from ..values import DEFAULT_REMINDER
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from ..plan_model import Plan
     from ..protocol import Protocol
+    from ..vocabulary import Applicability
 
 __all__ = [
     "BATCH_FORMATS",
@@ -71,6 +74,8 @@ def to_ics(
     calendar_name: str | None = None,
     reminders: timedelta | None = DEFAULT_REMINDER,
     uid_key: bytes | None = None,
+    private: bool = False,
+    omit: Iterable[Applicability] = (),
 ) -> bytes:
     """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
 
@@ -83,6 +88,10 @@ def to_ics(
     :func:`~care_timeline.load_uid_key`) makes each UID a keyed hash of the plan
     id that nobody without the key can trace back; without one, a UID is a plain
     hash, which anyone can check a guessed id against (see docs/calendars.md).
+    ``private`` marks every event private and gives it a neutral title ("Pregnancy
+    care: check"), the details staying in its description; ``omit``
+    (``["not-applicable"]``) leaves out the milestones that do not apply instead of
+    writing them as cancelled one-day events.
     """
     from .ics import render as ics
 
@@ -92,6 +101,8 @@ def to_ics(
         calendar_name=calendar_name,
         reminders=reminders,
         uid_key=uid_key,
+        private=private,
+        omit=omit,
     )
 
 
@@ -138,10 +149,13 @@ def render(
     calendar_name: str | None = None,
     reminders: timedelta | None = DEFAULT_REMINDER,
     uid_key: bytes | None = None,
+    private: bool = False,
+    omit: Iterable[Applicability] = (),
 ) -> bytes:
     """The plan in one of :data:`FORMATS`, as the bytes of a file.
 
-    ``timestamp``, ``reminders`` and ``uid_key`` are for ``ics`` (see :func:`to_ics`);
+    ``timestamp``, ``reminders``, ``private`` and ``omit`` are for ``ics`` (see
+    :func:`to_ics`); ``uid_key`` for ``ics`` and ``fhir``;
     ``calendar_name`` names the calendar (``ics``) or titles the page (``html``,
     ``svg``); other formats ignore them. One function for the command line and
     for batches, so a batch's file is byte for byte the single export.
@@ -157,6 +171,8 @@ def render(
             calendar_name=calendar_name,
             reminders=reminders,
             uid_key=uid_key,
+            private=private,
+            omit=omit,
         )
     if format == "html":
         return to_html(plan, title=calendar_name).encode()

@@ -1,5 +1,6 @@
 """Every phrase an export shows a person, in one place, and the :class:`Words` that
-write them in a plan's language.
+write them in a plan's language. One piece on purpose, though long: one list of
+every phrase is what a translator or a clinical reviewer reads.
 
 Exports build their sentences from these templates, so one phrase has one wording
 in the text table, the calendar, the CSV, the printable page and the health
@@ -39,6 +40,16 @@ APPLICABILITY_LABELS = {
     "not-applicable": N_("Does not apply"),
 }
 """Each applicability in words, the same in every export a person reads."""
+
+PRIVATE_TITLES = {
+    "risk": N_("Pregnancy care: reminder"),
+    "monitoring": N_("Pregnancy care: check"),
+    "treatment": N_("Pregnancy care: appointment"),
+    "medication": N_("Pregnancy care: medicine"),
+    "birth": N_("Pregnancy care: due date"),
+}
+"""A private calendar event's title: what kind of thing it is, not what it is
+(the details stay in the description, which a shared calendar does not show)."""
 
 CALENDAR_TITLES = {
     "applies": N_("{title}"),
@@ -109,6 +120,13 @@ DISCUSS_KEY = N_("Hollow, dashed: to discuss")
 
 # -- sentences ---------------------------------------------------------------------------
 
+PLAN_ENDED = {
+    "birth": N_("This plan ended on {date}, when your baby was born."),
+    "loss": N_("This plan ended on {date}, when the pregnancy ended."),
+    "other": N_("This plan ended on {date}."),
+}
+"""Said wherever a plan that ended is shown: kindly, and without more than is known."""
+NO_LONGER_PLANNED = N_("What was still to come is no longer planned.")
 DUE_DATE = N_("Due date {date}, dated by {method}")
 TODAY = N_("Today {date}: {ga}")
 BEFORE_DAY_ZERO = N_("before the pregnancy's week 0")
@@ -366,6 +384,12 @@ class Words:
     def dating_texts(self, dating: Dating) -> tuple[str | None, tuple[str, ...]]:
         """The dating's explanation and notes in this language (see :meth:`Dating.texts`)."""
         return dating.texts(self.lang)
+
+    def ended(self, plan: Plan, *, on_page: bool = False) -> str:
+        """``This plan ended on 2027-05-02, when your baby was born.``"""
+        assert plan.ended_on is not None and plan.ended_because is not None
+        day = self.full_date(plan.ended_on) if on_page else plan.ended_on.isoformat()
+        return self.t(PLAN_ENDED[plan.ended_because], date=day)
 
     def protocol_line(self, plan: Plan, *, on_page: bool) -> str:
         """Which protocol made the plan, and as of which day."""

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
 
-__all__ = ["COLUMNS", "FORMULA_STARTS", "csv_lines", "neutralise", "render", "table"]
+__all__ = ["COLUMNS", "FORMULA_STARTS", "csv_lines", "csv_rows", "neutralise", "render", "table"]
 
 COLUMNS = (
     "plan_id",
@@ -132,6 +132,12 @@ def _row(plan: Plan, item: Milestone) -> tuple[str, ...]:
         "; ".join(plan.warning_signs) if item.warning_signs else "",
         (plan.urgent_advice or "") if item.warning_signs else "",
     )
+
+
+def csv_rows(plan: Plan) -> str:
+    """The plan's rows under :data:`COLUMNS`, without the header: a combined sheet
+    of many plans writes the header once."""
+    return csv_lines(_row(plan, item) for item in plan.milestones)
 
 
 def render(plan: Plan) -> str:

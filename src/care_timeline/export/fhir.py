@@ -154,15 +154,12 @@ def _anonymous_seed(plan: Plan) -> str:
 
 
 def care_plan_status(plan: Plan) -> str:
-    """The CarePlan's ``status``: ``active`` for every plan today.
-
-    Plans cannot end yet. Once they can (an end date and a cause), an ended plan
-    maps to ``completed`` when it ended because the pregnancy did (a birth, a
-    loss), and to ``revoked`` when it was withdrawn or replaced by another plan;
-    ``entered-in-error`` is for a plan that should never have existed.
-    """
-    del plan  # every plan is current until plans record an end
-    return "active"
+    """The CarePlan's ``status``: ``active`` while the plan runs; ``completed``
+    once it ended because the pregnancy did (a birth, a loss); ``revoked`` once it
+    ended for another reason (care moved elsewhere, a plan made in error)."""
+    if plan.ended_because is None:
+        return "active"
+    return "revoked" if plan.ended_because == "other" else "completed"
 
 
 def _care_plan(
@@ -181,14 +178,18 @@ def _care_plan(
     resource["intent"] = "proposal"
     resource["title"] = ref.title
     resource["subject"] = {"display": w.t(words.FHIR_SUBJECT)}
+    last = max(item.end for item in plan.milestones)
+    end = last if plan.ended_on is None else min(last, plan.ended_on)
     resource["period"] = {
         "start": min(item.start for item in plan.milestones).isoformat(),
-        "end": max(item.end for item in plan.milestones).isoformat(),
+        "end": end.isoformat(),
     }
     resource["supportingInfo"] = [
         {"reference": observation_url, "display": w.t(words.DUE_DATE_NAME)}
     ]
-    resource["activity"] = [{"detail": _detail(plan, item, w)} for item in plan.milestones]
+    resource["activity"] = [
+        {"detail": _detail(plan, plan.until_end(item), w)} for item in plan.milestones
+    ]
     resource["note"] = [{"text": plan.clinician_note}]
     return resource
 
@@ -212,7 +213,10 @@ def _detail(plan: Plan, item: Milestone, w: Words) -> JsonObject:
         },
     }
     reason = {"text": item.reason}
-    if item.applicability == "applies":
+    if plan.after_end(item):  # still all to come when the plan ended
+        detail["status"] = "cancelled"
+        detail["statusReason"] = {"text": w.ended(plan) + " " + w.t(words.NO_LONGER_PLANNED)}
+    elif item.applicability == "applies":
         detail["reasonCode"] = [reason]
         detail["status"] = "not-started"
     elif item.applicability == "discuss":

@@ -57,6 +57,7 @@ tr.not-applicable td.what {{ text-decoration: line-through; }}
 .signs ul {{ columns: 2; column-gap: 14pt; margin: 0 0 2pt; padding-left: 14pt; }}
 .signs li {{ break-inside: avoid; }}
 .urgent {{ font-weight: bold; }}
+.ended {{ font-weight: bold; margin-bottom: 4pt; }}
 .note {{ border: 1pt solid {INK}; padding: 3pt 6pt; margin-top: 4pt; font-weight: bold; }}
 footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
 """
@@ -96,6 +97,8 @@ def render(plan: Plan, title: str | None = None) -> str:
     if plan.plan_id:
         facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
     _sub(header, "p", "".join(f"{fact}. " for fact in facts).rstrip(), class_="facts")
+    if plan.ended_on is not None:
+        _sub(header, "p", w.ended(plan, on_page=True), class_="ended")
     explanation, notes = w.dating_texts(plan.dating)
     if explanation:
         text = w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation))

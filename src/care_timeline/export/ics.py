@@ -1,4 +1,4 @@
-"""The calendar export: a plan as an RFC 5545 ``.ics`` file, written with icalendar.
+"""The calendar export: a plan as an RFC 5545 ``.ics`` file.
 
 Every milestone is one all-day event whose UID never changes for the same
 patient, so importing a newer export updates a calendar in place:
@@ -8,39 +8,52 @@ patient, so importing a newer export updates a calendar in place:
 - a recurring series is one event with an ``RRULE`` that expands to exactly the
   plan's occurrences;
 - a single day is a one-day event;
-- a milestone that does not apply is written as a cancelled event with the same
-  UID, so a re-import removes what an earlier one added.
+- a milestone that does not apply, or that was still to come when the plan
+  ended, is one cancelled one-day event on its first day, with the same UID: it
+  cancels what an earlier import added (in a calendar that follows UIDs) and is
+  one line, not weeks of struck-through days (in one that does not). ``omit``
+  leaves such milestones out altogether, for a patient's first export;
+- a window or series that ran past the plan's end stops on the day it ended;
+- ``private`` marks every event ``CLASS:PRIVATE`` and gives it a neutral title
+  ("Pregnancy care: check"), the details staying in the description.
 
 ``SEQUENCE`` is derived from the export's timestamp, so a later export always
 carries a higher one without any stored state, and the same timestamp gives the
-same bytes.
+same bytes. The calendar is built once as a model (:mod:`._ics_writer`) and
+written by a fast writer whose bytes are held equal to icalendar's in the tests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from icalendar import Alarm, Calendar, Event, vDuration, vText
-
-from .._text import control_character
 from ..errors import ExportError
 from ..uid_keys import check_uid_key
-from ..values import DEFAULT_REMINDER, check_reminder, parse_timestamp
+from ..values import (
+    DEFAULT_REMINDER,
+    check_calendar_name,
+    check_reminder,
+    parse_applicability,
+    parse_timestamp,
+)
 from . import _words as words
+from ._ics_writer import Component, Recur, to_icalendar, write
 from ._ids import event_uid, plan_uid
 from ._words import Words
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
+    from ..vocabulary import Applicability
 
 __all__ = [
-    "MAX_CALENDAR_NAME_LENGTH",
     "PRODID",
     "SEQUENCE_EPOCH",
-    "check_calendar_name",
+    "calendar",
     "event_uid",
     "render",
+    "render_with_icalendar",
     "sequence_for",
 ]
 
@@ -49,10 +62,12 @@ PRODID = "-//care-timeline//care-timeline//EN"
 
 SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 """SEQUENCE counts whole seconds since here: monotonic in the timestamp, and it
-stays below 2**31 (which some clients store it in) until 2088."""
+stays below 2**31 (the largest INTEGER of RFC 5545, which some clients store it
+in) until 2088-01-19."""
+_LARGEST_SEQUENCE = 2**31 - 1
 
-MAX_CALENDAR_NAME_LENGTH = 1000
 _REFRESH = timedelta(days=1)
+_DAY = timedelta(days=1)
 
 
 def render(
@@ -62,6 +77,8 @@ def render(
     calendar_name: str | None = None,
     reminders: timedelta | None = DEFAULT_REMINDER,
     uid_key: bytes | None = None,
+    private: bool = False,
+    omit: Iterable[Applicability] = (),
 ) -> bytes:
     """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
 
@@ -72,83 +89,127 @@ def render(
     start (local midnight; the default is 09:00 the day before), or ``None``
     for no reminders. ``uid_key`` (see :mod:`care_timeline.uid_keys`) makes
     the UIDs a keyed hash of the plan id, which nobody without the key can
-    trace back to it.
+    trace back to it. ``private`` hides what each event is from anyone who sees
+    only its title; ``omit`` (``["not-applicable"]``) leaves out the milestones
+    that do not apply instead of cancelling them.
     """
+    return write(
+        calendar(
+            plan,
+            timestamp=timestamp,
+            calendar_name=calendar_name,
+            reminders=reminders,
+            uid_key=uid_key,
+            private=private,
+            omit=omit,
+        )
+    )
+
+
+def render_with_icalendar(
+    plan: Plan,
+    *,
+    timestamp: datetime | None = None,
+    calendar_name: str | None = None,
+    reminders: timedelta | None = DEFAULT_REMINDER,
+    uid_key: bytes | None = None,
+    private: bool = False,
+    omit: Iterable[Applicability] = (),
+) -> bytes:
+    """The same calendar as :func:`render`, serialised by icalendar (slower): the
+    reference that :func:`render`'s bytes are tested against."""
+    return to_icalendar(
+        calendar(
+            plan,
+            timestamp=timestamp,
+            calendar_name=calendar_name,
+            reminders=reminders,
+            uid_key=uid_key,
+            private=private,
+            omit=omit,
+        )
+    )
+
+
+def calendar(
+    plan: Plan,
+    *,
+    timestamp: datetime | None = None,
+    calendar_name: str | None = None,
+    reminders: timedelta | None = DEFAULT_REMINDER,
+    uid_key: bytes | None = None,
+    private: bool = False,
+    omit: Iterable[Applicability] = (),
+) -> Component:
+    """The calendar of :func:`render` as a model, every decision made."""
     key = check_uid_key(uid_key)
     stamp = parse_timestamp(datetime.now(UTC) if timestamp is None else timestamp, text=False)
     name = plan.protocol.title if calendar_name is None else check_calendar_name(calendar_name)
     trigger = None if reminders is None else check_reminder(reminders)
+    if not isinstance(private, bool):
+        raise ExportError(field="private", value=repr(private), allowed="True or False")
+    omitted = tuple(omit)
+    left_out = parse_applicability(omitted) if omitted else ()
     sequence = sequence_for(stamp)
-
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    # Both names: NAME is RFC 7986, X-WR-CALNAME is what Google, Apple and
-    # Outlook read. Written as vText explicitly so ; , \ and newlines are escaped
-    # (icalendar does not know these two as TEXT properties).
-    calendar.add("name", vText(name))
-    calendar.add("x-wr-calname", vText(name))
-    # LANGUAGE (RFC 5545 3.2.10) on the texts written in the plan's language.
-    lang = {"LANGUAGE": plan.language}
-    calendar.add("description", plan.clinician_note, parameters=lang)
-    calendar.add("x-wr-caldesc", vText(plan.clinician_note))
-    calendar.add("uid", plan_uid(plan, "calendar", key))
-    # For subscriptions: how often a client should fetch the URL again.
-    calendar.add("refresh-interval", _REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", vDuration(_REFRESH))
     w = Words.of(plan)
+    lang = ("LANGUAGE", plan.language)
+
+    # Properties in the order icalendar writes them: the component's canonical
+    # ones first, then the others alphabetically (see _ics_writer).
+    cal = Component("VCALENDAR")
+    cal.add("VERSION", "text", "2.0")
+    cal.add("PRODID", "text", PRODID)
+    cal.add("CALSCALE", "text", "GREGORIAN")
+    cal.add("METHOD", "text", "PUBLISH")
+    cal.add("DESCRIPTION", "text", plan.clinician_note, lang)
+    cal.add("X-WR-CALDESC", "text", plan.clinician_note)
+    # Both names: NAME is RFC 7986, X-WR-CALNAME is what Google, Apple and Outlook read.
+    cal.add("NAME", "text", name)
+    cal.add("X-WR-CALNAME", "text", name)
+    # For subscriptions: how often a client should fetch the URL again.
+    cal.add("REFRESH-INTERVAL", "duration", _REFRESH, ("VALUE", "DURATION"))
+    cal.add("UID", "text", plan_uid(plan, "calendar", key))
+    cal.add("X-PUBLISHED-TTL", "duration", _REFRESH)
     for item in plan.milestones:
-        calendar.add_component(_event(plan, item, stamp, sequence, trigger, key, w))
-    data: bytes = calendar.to_ical()
-    return data
+        cancelled = not item.on_timeline or plan.after_end(item)
+        if not item.on_timeline and item.applicability in left_out:
+            continue
+        event = Component("VEVENT")
+        shown = item if cancelled else plan.until_end(item)
+        title = w.t(words.PRIVATE_TITLES[item.category]) if private else item.title
+        summary = w.t(words.CALENDAR_TITLES[item.applicability], title=title)
+        event.add("SUMMARY", "text", summary, lang)
+        event.add("DTSTART", "date", shown.start, ("VALUE", "DATE"))
+        if cancelled or not shown.occurrences or shown.every_days is None:
+            last = shown.start if cancelled else shown.end
+            event.add("DTEND", "date", last + _DAY, ("VALUE", "DATE"))
+        else:  # one occurrence's length; the rule repeats it
+            event.add("DTEND", "date", shown.start + _DAY, ("VALUE", "DATE"))
+        event.add("DTSTAMP", "datetime", stamp)
+        event.add("UID", "text", event_uid(plan, item.id, key))
+        event.add("SEQUENCE", "integer", sequence)
+        if not cancelled and shown.occurrences and shown.every_days is not None:
+            event.add("RRULE", "recur", _rule(shown.every_days, shown.occurrences[-1]))
+        if private:
+            event.add("CLASS", "text", "PRIVATE")
+        event.add("DESCRIPTION", "text", _description(plan, shown, w, private=private), lang)
+        event.add("STATUS", "text", "CANCELLED" if cancelled else "CONFIRMED")
+        # Nothing here is a booked appointment: none of it should mark the whole day busy.
+        event.add("TRANSP", "text", "TRANSPARENT")
+        if not cancelled and trigger is not None and _gets_reminder(item):
+            alarm = Component("VALARM")
+            alarm.add("ACTION", "text", "DISPLAY")
+            alarm.add("DESCRIPTION", "text", summary, lang)
+            alarm.add("TRIGGER", "duration", trigger, ("RELATED", "START"))
+            event.components.append(alarm)
+        cal.components.append(event)
+    return cal
 
 
-def _event(
-    plan: Plan,
-    item: Milestone,
-    stamp: datetime,
-    sequence: int,
-    trigger: timedelta | None,
-    key: bytes | None,
-    w: Words,
-) -> Event:
-    event = Event()
-    event.add("uid", event_uid(plan, item.id, key))
-    event.add("dtstamp", stamp)
-    event.add("sequence", sequence)
-    event.add("dtstart", item.start)
-    if item.occurrences and item.every_days is not None:
-        # One occurrence's length; the RRULE repeats it.
-        event.add("dtend", item.start + timedelta(days=1))
-        event.add("rrule", _rrule(item.every_days, item.occurrences[-1]))
-    else:
-        event.add("dtend", item.end + timedelta(days=1))
-    lang = {"LANGUAGE": plan.language}
-    event.add(
-        "summary",
-        w.t(words.CALENDAR_TITLES[item.applicability], title=item.title),
-        parameters=lang,
-    )
-    event.add("description", _description(plan, item, w), parameters=lang)
-    # Nothing here is a booked appointment: none of it should mark the whole day busy.
-    event.add("transp", "TRANSPARENT")
-    if item.on_timeline:
-        event.add("status", "CONFIRMED")
-        if trigger is not None and _gets_reminder(item):
-            event.add_component(
-                _alarm(event_summary=str(event["summary"]), trigger=trigger, language=plan.language)
-            )
-    else:
-        event.add("status", "CANCELLED")
-    return event
-
-
-def _rrule(every_days: int, last: date) -> dict[str, object]:
+def _rule(every_days: int, last: date) -> Recur:
     if every_days % 7 == 0:
-        return {"FREQ": "WEEKLY", "INTERVAL": every_days // 7, "UNTIL": last}
-    return {"FREQ": "DAILY", "INTERVAL": every_days, "UNTIL": last}
+        return Recur("WEEKLY", last, every_days // 7)
+    return Recur("DAILY", last, every_days)
 
 
 def _gets_reminder(item: Milestone) -> bool:
@@ -162,17 +223,12 @@ def _gets_reminder(item: Milestone) -> bool:
     return not (item.occurrences and item.applicability != "applies")
 
 
-def _alarm(*, event_summary: str, trigger: timedelta, language: str) -> Alarm:
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", event_summary, parameters={"LANGUAGE": language})
-    alarm.add("trigger", trigger, parameters={"RELATED": "START"})
-    return alarm
-
-
-def _description(plan: Plan, item: Milestone, w: Words) -> str:
-    parts = [item.description, w.when(item)]
+def _description(plan: Plan, item: Milestone, w: Words, *, private: bool) -> str:
+    parts = [item.title] if private else []  # a private event's title hides it
+    parts += [item.description, w.when(item)]
     parts.append(w.t(words.WHY, applicability=w.applicability(item), reason=item.reason))
+    if plan.after_end(item):
+        parts.append(w.ended(plan) + " " + w.t(words.NO_LONGER_PLANNED))
     if item.warning_signs:
         parts.append(w.warning_signs_block(plan.warning_signs, plan.urgent_advice))
     parts.extend(w.t(words.NOTE, note=note) for note in item.notes)
@@ -183,29 +239,17 @@ def _description(plan: Plan, item: Milestone, w: Words) -> str:
 def sequence_for(timestamp: datetime) -> int:
     """SEQUENCE for an export made at ``timestamp``: whole seconds since 2020-01-01 UTC.
 
-    Earlier timestamps (such as ``SOURCE_DATE_EPOCH=0``) give 0.
+    Earlier timestamps (such as ``SOURCE_DATE_EPOCH=0``) give 0; one from
+    2088-01-19T03:14:08Z on is refused, as SEQUENCE would pass RFC 5545's
+    largest INTEGER.
     """
-    return max(0, int((parse_timestamp(timestamp, text=False) - SEQUENCE_EPOCH).total_seconds()))
-
-
-def check_calendar_name(name: str) -> str:
-    """The name with line ends made ``\\n``; control characters other than tab
-    and newline are refused, because RFC 5545 text cannot carry them."""
-    if not isinstance(name, str):
-        raise ExportError(field="calendar_name", value=repr(name), allowed="text")
-    text = name.replace("\r\n", "\n").replace("\r", "\n")
-    allowed = (
-        f"non-blank text of at most {MAX_CALENDAR_NAME_LENGTH} characters "
-        "without control characters (tab and newline are fine)"
-    )
-    if not text.strip() or len(text) > MAX_CALENDAR_NAME_LENGTH:
-        raise ExportError(field="calendar_name", value=name, allowed=allowed)
-    char = control_character(text)
-    if char is not None:
+    stamp = parse_timestamp(timestamp, text=False)
+    sequence = max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()))
+    if sequence > _LARGEST_SEQUENCE:
         raise ExportError(
-            f"calendar_name: {char!r} is not allowed in a calendar name; expected {allowed}",
-            field="calendar_name",
-            value=name,
-            allowed=allowed,
+            field="timestamp",
+            value=stamp.isoformat(),
+            allowed="a time before 2088-01-19T03:14:08Z (a calendar's SEQUENCE counts "
+            "seconds from 2020 and must stay below 2**31)",
         )
-    return text
+    return sequence

@@ -46,6 +46,8 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
     facts = [f"{w.dating_summary(plan, on_page=True)}. {w.today_summary(plan, on_page=True)}."]
     if plan.plan_id:
         facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
+    if plan.ended_on is not None:
+        facts.append(w.ended(plan, on_page=True))
     explanation, notes = w.dating_texts(plan.dating)
     if explanation:
         facts.append(w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation)))

@@ -31,6 +31,8 @@ def render(plan: Plan) -> str:
     ]
     if plan.plan_id:
         lines.append(w.t(words.PLAN_ID, plan_id=plan.plan_id))
+    if plan.ended_on is not None:
+        lines.append(w.ended(plan))
     if explanation:
         lines.append(w.t(words.DATING_EXPLANATION, explanation=explanation))
     lines.extend(w.t(words.DATING_NOTE, note=note) for note in notes)

@@ -1,0 +1,163 @@
+"""The groups of options several commands share: how the pregnancy is dated,
+what is known about the patient, a plan's end, the calendar's options, and the
+rest every command takes."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+import care_timeline as ct
+
+__all__ = [
+    "add_calendar_arguments",
+    "add_common_arguments",
+    "add_dating_arguments",
+    "add_end_arguments",
+    "add_profile_arguments",
+    "add_uid_key_argument",
+]
+
+
+class _YesNo(argparse.BooleanOptionalAction):
+    """``--x`` / ``--no-x``, neither meaning unknown; both at once is refused
+    rather than letting the last one silently win."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        super().__call__(parser, namespace, values, option_string)
+        if before is not None and before != getattr(namespace, self.dest):
+            parser.error(
+                f"argument {option_string}: contradicts the other {self.option_strings[0]} flag"
+            )
+
+
+def add_dating_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("dating (exactly one way; --lmp with a scan reconciles them)")
+    group.add_argument("--due-date", metavar="D", help="the due date")
+    group.add_argument("--lmp", metavar="D", help="first day of the last menstrual period")
+    group.add_argument(
+        "--cycle-length", metavar="N", help="cycle length in days, 20-45 (default 28)"
+    )
+    group.add_argument("--ga", metavar="NwDd", help="gestational age, like 14w3d")
+    group.add_argument("--on", dest="ga_on", metavar="D", help="the day of --ga (default: --today)")
+    group.add_argument("--conception", metavar="D", help="conception date")
+    group.add_argument("--transfer", metavar="D", help="embryo transfer date")
+    group.add_argument("--embryo-age", metavar="N", help="embryo age at transfer in days, 2-7")
+    group.add_argument(
+        "--crl", metavar="MM", help="crown-rump length at a first-trimester scan, 10-84 mm"
+    )
+    group.add_argument("--scan-ga", metavar="NwDd", help="gestational age from a scan report")
+    group.add_argument("--scan-date", metavar="D", help="the day of the --crl or --scan-ga scan")
+
+
+def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
+    group.add_argument("--fetuses", metavar="N", help="number of fetuses, 1-8")
+    group.add_argument(
+        "--prior-preterm-birth",
+        action=_YesNo,
+        default=None,
+        help="yes / no: a previous spontaneous preterm birth (labour or the waters breaking "
+        "before 37w0d), not one brought forward for a medical reason (leave out if unknown)",
+    )
+    group.add_argument(
+        "--prior-second-trimester-loss",
+        action=_YesNo,
+        default=None,
+        help="yes / no: a previous pregnancy lost between 14w0d and 23w6d after the cervix "
+        "opened without pain (leave out if unknown)",
+    )
+    group.add_argument(
+        "--short-cervix",
+        action=_YesNo,
+        default=None,
+        help="yes / no: a short cervix (leave out if unknown)",
+    )
+    group.add_argument("--short-cervix-on", metavar="D", help="the day the short cervix was found")
+    group.add_argument(
+        "--membranes-ruptured",
+        action=_YesNo,
+        default=None,
+        help="yes / no: the waters have broken (leave out if unknown)",
+    )
+    group.add_argument("--cerclage-placed-on", metavar="D", help="the day a stitch was placed")
+    group.add_argument(
+        "--cerclage-type",
+        metavar="{transvaginal,transabdominal}",
+        help="how the stitch was placed: through the vagina or the abdomen "
+        "(with --cerclage-placed-on)",
+    )
+    group.add_argument("--cervical-length", metavar="MM", help="cervical length in mm")
+    group.add_argument("--cervical-length-on", metavar="D", help="the day it was measured")
+    group.add_argument(
+        "--risk-factor",
+        dest="risk_factors",
+        action="append",
+        metavar="NAME",
+        help="a recorded risk factor (repeat for several; see `protocol show`)",
+    )
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--language",
+        metavar="LANG",
+        help="the language of the default protocol and of every word written: "
+        + ", ".join(ct.default_languages())
+        + " (default: en; a --protocol file brings its own)",
+    )
+    parser.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 10/05/2027")
+    parser.add_argument("--today", metavar="D", help="the plan's today (default: the real today)")
+    parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
+
+
+def add_end_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("a plan that ended (what was still to come is cancelled)")
+    group.add_argument(
+        "--ended-on", metavar="D", help="the day the plan ended (a birth, a loss, another end)"
+    )
+    group.add_argument(
+        "--ended-because",
+        metavar="WHY",
+        help="why: " + ", ".join(ct.END_CAUSES) + " (default with --ended-on: other)",
+    )
+
+
+def add_calendar_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("calendars (--format ics)")
+    group.add_argument(
+        "--private",
+        action="store_true",
+        help="mark every event private, with a neutral title (Pregnancy care: check); "
+        "the details stay in the description",
+    )
+    group.add_argument(
+        "--omit",
+        metavar="LIST",
+        help="leave these out instead of cancelling them: not-applicable (for a "
+        "patient's first export; see docs/calendars.md)",
+    )
+    group.add_argument(
+        "--remind-days-before",
+        metavar="N",
+        help="remind this many days before a window opens or a dose, 0-28 (default 1)",
+    )
+    group.add_argument("--remind-at", metavar="HH:MM", help="the reminder's time (default 09:00)")
+    group.add_argument("--no-reminders", action="store_true", help="write no reminders")
+
+
+def add_uid_key_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--uid-key",
+        metavar="FILE",
+        help="the clinic's key file (`key new`): calendar UIDs and FHIR identifiers that "
+        f"cannot be traced back to the plan id (default: the file named by {ct.UID_KEY_ENV})",
+    )

@@ -1,0 +1,83 @@
+"""Plans an app stored, planned again: :func:`replan` rebuilds a plan from its own
+JSON (the dating, profile, plan id and end it records) for another day."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from .errors import PlanError
+from .plan_model import Plan
+from .planning import plan
+from .protocol import Protocol, default_languages, default_protocol
+
+__all__ = ["replan"]
+
+
+def replan(
+    stored: Plan | str | bytes | Mapping[str, Any],
+    *,
+    today: date | str | None = None,
+    protocol: Protocol | None = None,
+) -> Plan:
+    """Plan again from what a plan recorded: its dating, its profile and its plan
+    id, for another ``today`` (default: the real today).
+
+    ``stored`` is a :class:`Plan`, its JSON (``plan.model_dump_json()``), or that
+    JSON already read into a mapping; it is checked as it loads (a
+    :class:`PlanError` names the field at fault). The plan is made with
+    ``protocol`` (default: the default protocol, in the plan's language where it
+    is shipped in it), which must be the one the
+    stored plan was made with, same id and same version: another protocol's
+    rules would silently change what applies.
+
+    >>> from datetime import date
+    >>> from care_timeline import Dating
+    >>> first = plan(Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
+    >>> later = replan(first.model_dump_json(), today="2027-01-05")
+    >>> str(later.gestational_age_today), later.dating == first.dating
+    ('22w1d', True)
+    """
+    if isinstance(stored, str | bytes | bytearray):
+        stored = Plan.model_validate_json(stored)
+    elif isinstance(stored, Mapping):
+        stored = Plan.model_validate(stored)
+    elif not isinstance(stored, Plan):
+        raise PlanError(
+            field="plan",
+            value=type(stored).__name__,
+            allowed="a Plan, its JSON text, or that JSON read into a dict",
+        )
+    recorded = stored.protocol
+    if protocol is None:
+        # The default protocol in the plan's own language, so its words stay the same.
+        shipped = recorded.language in default_languages()
+        protocol = default_protocol(recorded.language if shipped else "en")
+    if not isinstance(protocol, Protocol):
+        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
+    if (recorded.id, recorded.version) != (protocol.id, protocol.version):
+        raise PlanError(
+            f"protocol: the plan was made with {recorded.id!r} version {recorded.version}, "
+            f"not {protocol.id!r} version {protocol.version}; pass that protocol "
+            "(protocol=load_protocol(...)) to plan it again",
+            field="protocol",
+            value=f"{protocol.id} version {protocol.version}",
+            allowed=f"{recorded.id} version {recorded.version}",
+        )
+    if stored.profile is None:
+        raise PlanError(
+            "profile: not recorded in this plan (it was stored before plans recorded "
+            "their profile); plan it again with plan(dating, profile, ...)",
+            field="profile",
+            allowed="a plan that records its profile",
+        )
+    return plan(
+        stored.dating,
+        stored.profile,
+        protocol=protocol,
+        today=today,
+        plan_id=stored.plan_id,
+        ended_on=stored.ended_on,
+        ended_because=stored.ended_because,
+    )
