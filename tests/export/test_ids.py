@@ -148,7 +148,9 @@ def batch(patients: Path, out: Path, *extra: str) -> int:
     )
 
 
-NOTE = re.compile(r"note: without a key, calendar UIDs and FHIR identifiers are a plain hash of the plan id")
+NOTE = re.compile(
+    r"note: without a key, calendar UIDs and FHIR identifiers are a plain hash of the plan id"
+)
 
 
 def test_batch_without_a_key_says_so_once(
