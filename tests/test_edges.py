@@ -202,3 +202,29 @@ def test_batch_machinery_loads_only_when_used() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
     with pytest.raises(AttributeError, match="no_such_name"):
         ct.no_such_name  # type: ignore[attr-defined]  # noqa: B018
+
+
+# -- numbers too large for their place ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "field"),
+    [
+        (lambda: ct.Profile(cervical_length_mm=10**400), ct.ProfileError, "cervical_length_mm"),
+        (lambda: ct.GestationalAge(10**400), ct.GestationalAgeError, "gestational_age"),
+        (lambda: ct.GestationalAge(999 * 7 + 7), ct.GestationalAgeError, "gestational_age"),
+        (lambda: ct.parse_jobs(10**400), ct.BatchError, "jobs"),
+        (lambda: ct.parse_jobs("257"), ct.BatchError, "jobs"),  # 1 to 256
+    ],
+)
+def test_numbers_too_large_are_the_librarys_error(
+    make: object, error: type[ct.CareTimelineError], field: str
+) -> None:
+    with pytest.raises(error) as raised:
+        make()  # type: ignore[operator]
+    assert raised.value.field == field
+
+
+def test_the_largest_values_still_allowed() -> None:
+    assert str(ct.GestationalAge(999 * 7 + 6)) == "999w6d"  # what the notation writes
+    assert ct.parse_jobs("256") == 256

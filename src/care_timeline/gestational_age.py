@@ -19,6 +19,9 @@ from .errors import GestationalAgeError
 
 __all__ = ["DAYS_TO_DUE_DATE", "GestationalAge"]
 
+MAX_DAYS = 999 * 7 + 6
+"""The largest gestational age the notation writes (``999w6d``): far beyond any
+pregnancy, and small enough that every date arithmetic on it stays in range."""
 DAYS_TO_DUE_DATE = 280
 """Days from day 0 (the clinical start of pregnancy) to the due date, 40w0d."""
 
@@ -52,9 +55,11 @@ class GestationalAge:
             raise GestationalAgeError(
                 field="gestational_age", value=self.total_days, allowed="a whole number of days"
             )
-        if self.total_days < 0:
+        if not 0 <= self.total_days <= MAX_DAYS:
             raise GestationalAgeError(
-                field="gestational_age", value=self.total_days, allowed="0 days or more"
+                field="gestational_age",
+                value=self.total_days,
+                allowed=f"0 to {MAX_DAYS} days (999w6d, the most a gestational age is written with)",
             )
 
     @classmethod

@@ -101,9 +101,13 @@ class Profile(CheckedModel):
     @field_validator("cervical_length_mm", mode="before")
     @classmethod
     def _length_number(cls, value: Any) -> Any:
-        # strict mode refuses an int for a float; a length of 22 mm is fine.
+        # strict mode refuses an int for a float; a length of 22 mm is fine. An int too
+        # large for a float is out of range anyway: the range check below names it.
         if isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
+            try:
+                return float(value)
+            except OverflowError:
+                return float("inf")
         return value
 
     @field_validator("risk_factors", mode="before")

@@ -288,6 +288,11 @@ def check_calendar_name(name: str) -> str:
 # -- batches and queries ------------------------------------------------------------
 
 
+MAX_JOBS = 256
+"""More worker processes than this would only cost memory: every one holds a copy
+of the planning machinery, and a batch is bound by its cores."""
+
+
 def parse_jobs(text: str | int | None, *, cores: int | None = None) -> int:
     """``--jobs``: a whole number of worker processes, 1 or more (default: every core).
 
@@ -300,10 +305,17 @@ def parse_jobs(text: str | int | None, *, cores: int | None = None) -> int:
 
             cores = os.cpu_count()
         return cores or 1
-    digits = str(text).strip()
-    if isinstance(text, bool) or not (digits.isascii() and digits.isdigit()) or int(digits) < 1:
+    huge = isinstance(text, int) and text.bit_length() > 64  # str() of it may fail
+    digits = "too many" if huge else str(text).strip()
+    if (
+        isinstance(text, bool)
+        or not (digits.isascii() and digits.isdigit())
+        or not 1 <= int(digits) <= MAX_JOBS
+    ):
         raise BatchError(
-            field="jobs", value=text, allowed="a whole number of worker processes, 1 or more"
+            field="jobs",
+            value="a number too large" if huge else text,
+            allowed=f"a whole number of worker processes, 1 to {MAX_JOBS}",
         )
     return int(digits)
 
