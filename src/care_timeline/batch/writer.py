@@ -25,8 +25,8 @@ from ..values import (
     DateOrder,
     check_calendar_name,
     check_reminder,
-    parse_applicability,
     parse_jobs,
+    parse_omit,
     parse_timestamp,
 )
 from ..vocabulary import Applicability
@@ -330,8 +330,7 @@ def write_batch(
     workers = parse_jobs(jobs)
     if not isinstance(private, bool):
         raise BatchError(field="private", value=repr(private), allowed="True or False")
-    omitted = tuple(omit)
-    left_out = parse_applicability(omitted) if omitted else ()
+    left_out = parse_omit(omit, error=BatchError)
     sheet = None
     if combined is not None:
         if format != "csv":

@@ -82,7 +82,7 @@ def _reminders(args: argparse.Namespace) -> timedelta | None:
 
 
 def _omit(args: argparse.Namespace) -> tuple[ct.Applicability, ...]:
-    return () if args.omit is None else ct.parse_applicability(args.omit)
+    return ct.parse_omit(args.omit)
 
 
 KEYED_FORMATS = ("ics", "fhir")

@@ -35,7 +35,7 @@ from ..values import (
     DEFAULT_REMINDER,
     check_calendar_name,
     check_reminder,
-    parse_applicability,
+    parse_omit,
     parse_timestamp,
 )
 from . import _words as words
@@ -148,8 +148,7 @@ def calendar(
     trigger = None if reminders is None else check_reminder(reminders)
     if not isinstance(private, bool):
         raise ExportError(field="private", value=repr(private), allowed="True or False")
-    omitted = tuple(omit)
-    left_out = parse_applicability(omitted) if omitted else ()
+    left_out = parse_omit(omit)
     sequence = sequence_for(stamp)
     w = Words.of(plan)
     lang = ("LANGUAGE", plan.language)
