@@ -472,6 +472,18 @@ def test_status_of_a_plan() -> None:
     assert fhir.care_plan_status(make()) == "active"
 
 
+def test_a_plan_that_ended_before_its_first_milestone_has_a_period_in_order() -> None:
+    # A loss at 10w0d (day 0 + 70 = 2026-10-12), before the first milestone (12w0d,
+    # 2026-10-26): the period is that one day, never a start after its end.
+    plan = ct.plan(
+        Dating.from_due_date(DUE), today=TODAY, ended_on=D(2026, 10, 12), ended_because="loss"
+    )
+    care_plan = resources(read(fhir.render(plan)))["CarePlan"]
+    assert care_plan["period"] == {"start": "2026-10-12", "end": "2026-10-12"}
+    assert care_plan["status"] == "completed"
+    assert {a["detail"]["status"] for a in care_plan["activity"]} == {"cancelled"}
+
+
 def test_a_plan_stored_before_rule_keys_has_no_reason_key_extension() -> None:
     stored = json.loads(make().model_dump_json())
     for milestone in stored["milestones"]:
