@@ -311,3 +311,38 @@ def test_status_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path
     # due 2027-07-10: day 0 2026-10-03, 22w6d is 2027-03-12, outside the range
     assert out.splitlines()[1:] == ["2027-01-10  22w6d  u   cervical-change-risk  ended  applies"]
     assert main([*argv, "--status", "soon"]) == 2
+
+
+# -- a plan that ended ---------------------------------------------------------------------
+# The same pregnancy as UNKNOWN, lost on 2026-12-10 (18w3d): nothing after that day is
+# planned any more, and a window the end cut short did not pass unattended.
+ENDED = ct.plan(
+    ct.Dating.from_due_date(date(2027, 5, 10)),
+    today=date(2026, 12, 20),
+    plan_id="e",
+    ended_on=date(2026, 12, 10),
+    ended_because="loss",
+)
+
+
+def test_an_ended_plan_lists_nothing_after_its_end() -> None:
+    december_and_january = (date(2026, 12, 1), date(2027, 1, 31))
+    # Running, it would list checks on Dec 7, 21, Jan 4, 18, doses every Monday from Dec 7
+    # to Jan 25 and the preterm-birth watch from Jan 11. Ended on Dec 10, only Dec 7 is
+    # left: the 2nd check (of the 2 by then) and the 3rd dose (Nov 23, 30, Dec 7).
+    assert _rows(ct.upcoming([ENDED], *december_and_january)) == [
+        ("2026-12-07", "cervical-monitoring", "2 of 2"),
+        ("2026-12-07", "progesterone-injections", "3 of 3"),
+    ]
+    # The risk window (to Jan 10) was cut short on Dec 10: not a window that passed.
+    january = (date(2027, 1, 1), date(2027, 1, 31))
+    assert _rows(ct.upcoming([UNKNOWN], *january, applicability=["applies"], status="passed")) == [
+        ("2027-01-10", "cervical-change-risk", "ended")
+    ]
+    assert ct.upcoming([ENDED], *january, applicability=["applies"], status="passed") == []
+    # Nor is anyone inside it after the end.
+    after = (date(2026, 12, 11), date(2026, 12, 31))
+    assert ct.upcoming([ENDED], *after, applicability=["applies"], status="in-window") == []
+    last_day = (date(2026, 12, 10), date(2026, 12, 10))
+    inside = ct.upcoming([ENDED], *last_day, applicability=["applies"], status="in-window")
+    assert _rows(inside) == [("2026-12-10", "cervical-change-risk", "in window")]
