@@ -109,7 +109,7 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
     today = _today(args)
     protocol = _protocol(args)
     dating = ct.dating_from_fields(
-        {name: getattr(args, name) for name in ct.DATING_FIELDS},
+        {name: getattr(args, name) for name in (*ct.DATING_FIELDS, *ct.END_FIELDS)},
         today=today,
         date_order=args.date_order,
     )
