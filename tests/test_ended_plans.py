@@ -226,6 +226,10 @@ NO_LONGER = {
     "en": "What was still to come is no longer planned.",
     "tr": "Henüz gelmemiş olanlar artık planlanmıyor.",
 }
+DUE_DATE_CANCELLED = {
+    "en": "SUMMARY;LANGUAGE=en:No longer planned: Estimated due date",
+    "tr": "SUMMARY;LANGUAGE=tr:Artık planlanmıyor: Tahmini doğum tarihi",
+}
 
 
 @pytest.mark.parametrize(("language", "cause", "iso", "in_words"), SAID)
@@ -247,6 +251,7 @@ def test_text_page_chart_and_calendar_say_the_plan_ended(
     unfolded = calendar.replace(b"\r\n ", b"").decode()
     # What was still to come (the due date, at least) says why it is cancelled.
     assert f"{iso} {NO_LONGER[language]}".replace(",", "\\,") in unfolded
+    assert DUE_DATE_CANCELLED[language] in unfolded.splitlines()
 
 
 @pytest.mark.parametrize("language", ["en", "tr"])

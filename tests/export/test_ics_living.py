@@ -229,7 +229,10 @@ def test_an_ended_plan_cancels_what_was_to_come_and_cuts_what_ran_past_its_end()
             assert event["RRULE"].to_ical().decode() == rule
             assert expand_with_dateutil(event) == SERIES_DATES[item_id]
             assert expand_with_ical(parsed.other, str(event["UID"])) == SERIES_DATES[item_id]
+        title = plan.milestone(item_id).title
         if status == "CANCELLED":
+            # Marked in the title too, for programs that show a cancelled event as any other.
+            assert str(event["SUMMARY"]) == f"No longer planned: {title}"
             assert event.walk("VALARM") == [], item_id
             assert expand_with_ical(parsed.other, str(event["UID"])) == [start]
             assert (
@@ -237,6 +240,8 @@ def test_an_ended_plan_cancels_what_was_to_come_and_cuts_what_ran_past_its_end()
                 "What was still to come is no longer planned."
             ) in str(event["DESCRIPTION"])
         else:
+            assert str(event["SUMMARY"]).endswith(title)
+            assert not str(event["SUMMARY"]).startswith("No longer planned")
             assert "This plan ended" not in str(event["DESCRIPTION"])
     # Same UIDs as while it ran, so a re-import replaces the running plan's events.
     running = make()
@@ -365,7 +370,7 @@ def test_private_titles_are_in_the_plans_language() -> None:
 
 def test_private_and_ended_together() -> None:
     got = events(make(TWINS, ended_on=D(2026, 12, 10), ended_because="other"), private=True)
-    assert str(got["due-date"]["SUMMARY"]) == "Pregnancy care: due date"
+    assert str(got["due-date"]["SUMMARY"]) == "No longer planned: Pregnancy care: due date"
     assert str(got["due-date"]["STATUS"]) == "CANCELLED"
     assert str(got["vaginal-progesterone"]["SUMMARY"]) == "Does not apply: Pregnancy care: medicine"
     assert {str(e["CLASS"]) for e in got.values()} == {"PRIVATE"}

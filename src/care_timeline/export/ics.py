@@ -176,7 +176,10 @@ def calendar(
         event = Component("VEVENT")
         shown = item if cancelled else plan.until_end(item)
         title = w.t(words.PRIVATE_TITLES[item.category]) if private else item.title
-        summary = w.t(words.CALENDAR_TITLES[item.applicability], title=title)
+        if plan.after_end(item):
+            summary = w.t(words.CALENDAR_ENDED_TITLE, title=title)
+        else:
+            summary = w.t(words.CALENDAR_TITLES[item.applicability], title=title)
         event.add("SUMMARY", "text", summary, lang)
         event.add("DTSTART", "date", shown.start, ("VALUE", "DATE"))
         if cancelled or not shown.occurrences or shown.every_days is None:
