@@ -230,12 +230,25 @@ def test_an_ended_plan_shows_nothing_to_come_as_confirmed(
     khal.import_file(ended)
     lines = khal.list(*after_the_end)
     assert [line for line in lines if line.status != "CANCELLED"] == []
-    # What was all still to come: one cancelled day each, on its first day.
-    assert [(line.uid, line.day) for line in lines] == [
-        (uids["preterm-birth-watch"], "2027-01-11"),
-        (uids["late-preterm-watch"], "2027-03-15"),
-        (uids["cerclage-removal"], "2027-04-12"),
-        (uids["due-date"], "2027-05-10"),
+    # What was all still to come: one cancelled day each, on its first day, its title
+    # saying so for programs that would show it as any other.
+    assert [(line.uid, line.day, line.title) for line in lines] == [
+        (
+            uids["preterm-birth-watch"],
+            "2027-01-11",
+            "No longer planned: Watch for signs of early labour",
+        ),
+        (
+            uids["late-preterm-watch"],
+            "2027-03-15",
+            "No longer planned: Keep watching: birth before 37 weeks is still early",
+        ),
+        (
+            uids["cerclage-removal"],
+            "2027-04-12",
+            "No longer planned: Usual time to remove a cervical stitch",
+        ),
+        (uids["due-date"], "2027-05-10", "No longer planned: Estimated due date"),
     ]
     # Up to the end day, what had begun is still there, and confirmed.
     on_the_day = {line.uid: line.status for line in khal.list("2026-12-10", "2026-12-10")}
