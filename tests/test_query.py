@@ -313,6 +313,46 @@ def test_status_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path
     assert main([*argv, "--status", "soon"]) == 2
 
 
+def test_summary_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,due_date\nu,2027-05-10\n", encoding="utf-8")
+    argv = ["upcoming", str(path), "--from", "2026-11-23", "--to", "2027-01-31"]
+    code = main([*argv, "--today", "2026-11-24", "--applicability", "discuss", "--summary"])
+    out = capsys.readouterr().out
+    assert code == 0
+    # As in test_summary_collapses_a_series_to_its_first_date_in_the_range.
+    assert [line.split() for line in out.splitlines()[1:]] == [
+        [
+            "2026-11-23",
+            "16w0d",
+            "u",
+            "cervical-monitoring",
+            "1",
+            "of",
+            "5,",
+            "5",
+            "in",
+            "range",
+            "discuss",
+        ],
+        ["2026-11-23", "16w0d", "u", "cerclage-if-cervix-shortens", "starts", "discuss"],
+        [
+            "2026-11-23",
+            "16w0d",
+            "u",
+            "progesterone-injections",
+            "1",
+            "of",
+            "21,",
+            "10",
+            "in",
+            "range",
+            "discuss",
+        ],
+        ["2026-11-23", "16w0d", "u", "vaginal-progesterone", "starts", "discuss"],
+    ]
+
+
 # -- a plan that ended ---------------------------------------------------------------------
 # The same pregnancy as UNKNOWN, lost on 2026-12-10 (18w3d): nothing after that day is
 # planned any more, and a window the end cut short did not pass unattended.
