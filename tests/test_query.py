@@ -311,3 +311,146 @@ def test_status_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path
     # due 2027-07-10: day 0 2026-10-03, 22w6d is 2027-03-12, outside the range
     assert out.splitlines()[1:] == ["2027-01-10  22w6d  u   cervical-change-risk  ended  applies"]
     assert main([*argv, "--status", "soon"]) == 2
+
+
+def test_summary_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,due_date\nu,2027-05-10\n", encoding="utf-8")
+    argv = ["upcoming", str(path), "--from", "2026-11-23", "--to", "2027-01-31"]
+    code = main([*argv, "--today", "2026-11-24", "--applicability", "discuss", "--summary"])
+    out = capsys.readouterr().out
+    assert code == 0
+    # As in test_summary_collapses_a_series_to_its_first_date_in_the_range.
+    assert [line.split() for line in out.splitlines()[1:]] == [
+        [
+            "2026-11-23",
+            "16w0d",
+            "u",
+            "cervical-monitoring",
+            "1",
+            "of",
+            "5,",
+            "5",
+            "in",
+            "range",
+            "discuss",
+        ],
+        ["2026-11-23", "16w0d", "u", "cerclage-if-cervix-shortens", "starts", "discuss"],
+        [
+            "2026-11-23",
+            "16w0d",
+            "u",
+            "progesterone-injections",
+            "1",
+            "of",
+            "21,",
+            "10",
+            "in",
+            "range",
+            "discuss",
+        ],
+        ["2026-11-23", "16w0d", "u", "vaginal-progesterone", "starts", "discuss"],
+    ]
+
+
+# -- a plan that ended ---------------------------------------------------------------------
+# The same pregnancy as UNKNOWN, lost on 2026-12-10 (18w3d): nothing after that day is
+# planned any more, and a window the end cut short did not pass unattended.
+ENDED = ct.plan(
+    ct.Dating.from_due_date(date(2027, 5, 10)),
+    today=date(2026, 12, 20),
+    plan_id="e",
+    ended_on=date(2026, 12, 10),
+    ended_because="loss",
+)
+
+
+def test_an_ended_plan_lists_nothing_after_its_end() -> None:
+    december_and_january = (date(2026, 12, 1), date(2027, 1, 31))
+    # Running, it would list checks on Dec 7, 21, Jan 4, 18, doses every Monday from Dec 7
+    # to Jan 25 and the preterm-birth watch from Jan 11. Ended on Dec 10, only Dec 7 is
+    # left: the 2nd check (of the 2 by then) and the 3rd dose (Nov 23, 30, Dec 7).
+    assert _rows(ct.upcoming([ENDED], *december_and_january)) == [
+        ("2026-12-07", "cervical-monitoring", "2 of 2"),
+        ("2026-12-07", "progesterone-injections", "3 of 3"),
+    ]
+    # The risk window (to Jan 10) was cut short on Dec 10: not a window that passed.
+    january = (date(2027, 1, 1), date(2027, 1, 31))
+    assert _rows(ct.upcoming([UNKNOWN], *january, applicability=["applies"], status="passed")) == [
+        ("2027-01-10", "cervical-change-risk", "ended")
+    ]
+    assert ct.upcoming([ENDED], *january, applicability=["applies"], status="passed") == []
+    # Nor is anyone inside it after the end.
+    after = (date(2026, 12, 11), date(2026, 12, 31))
+    assert ct.upcoming([ENDED], *after, applicability=["applies"], status="in-window") == []
+    last_day = (date(2026, 12, 10), date(2026, 12, 10))
+    inside = ct.upcoming([ENDED], *last_day, applicability=["applies"], status="in-window")
+    assert _rows(inside) == [("2026-12-10", "cervical-change-risk", "in window")]
+
+
+# -- a thousand patients: the one whose stitch window passed ------------------------------
+# upcoming --status passed --applicability applies lists the windows that apply and end
+# in the range. Counted back from a due date (40w0d = 280 days), the windows that can
+# apply end on:
+#   cerclage-placement  14w6d (104 days): due - 176   applies after a mid-pregnancy loss
+#   cervical-change-risk 22w6d (160):     due - 120   applies to everyone
+#   cervical-monitoring  24w0d (168):     due - 112   applies after a preterm birth or loss
+#   preterm-birth-watch  31w6d (223):     due - 57    applies to everyone
+#   late-preterm-watch   36w6d (258):     due - 22    applies to everyone
+#   due-date             40w0d:           due         applies to everyone
+# (the other windows only apply with a short cervix or a stitch, which no row records).
+# For the range 2027-01-01 .. 2027-01-31 none of these may fall in January, so every due
+# date but the one patient's lies in 2026-11-01 .. 2026-12-31 (their ends: due - 22 by
+# 2026-12-09, the due date by 2026-12-31) or in 2027-06-01 .. 2027-08-31 (due - 120 from
+# 2027-02-01 on, due - 112 from 2027-02-09, due - 57 from 2027-04-05). Of those, a due
+# date from 2027-06-26 to 2027-07-26 puts 14w6d in January; that is fine for anyone but
+# a patient after a mid-pregnancy loss, for whom the stitch window applies: those have
+# due dates of 2026-11-15 (14w6d on 2026-05-23), 2027-06-25 (14w6d on 2026-12-31, the
+# day before the range), 2027-07-27 (14w6d on 2027-02-01, the day after) or 2027-08-15.
+# The one patient, p0618, after a loss, due 2027-07-10: day 0 is 2026-10-03 and 14w6d
+# (+104) is 2027-01-15; her other windows end 2027-03-12, 03-20, 05-14, 06-18 and 07-10.
+TARGET_DUE = date(2027, 7, 10)
+
+
+def _thousand_patients() -> str:
+    def days(first: date, last: date) -> list[date]:
+        return [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
+
+    dues = days(date(2026, 11, 1), date(2026, 12, 31)) + days(date(2027, 6, 1), date(2027, 8, 31))
+    after_loss_dues = [date(2026, 11, 15), date(2027, 6, 25), date(2027, 7, 27), date(2027, 8, 15)]
+    # fetuses, prior_preterm_birth, prior_second_trimester_loss, membranes_ruptured
+    profiles = [("", "", "", ""), ("2", "", "", ""), ("1", "yes", "", ""), ("1", "", "yes", "")]
+    profiles.append(("", "", "", "yes"))
+    lines = [
+        "id,due_date,fetuses,prior_preterm_birth,prior_second_trimester_loss,membranes_ruptured"
+    ]
+    for n in range(1000):
+        profile = profiles[n % 5]
+        due = after_loss_dues[n // 5 % 4] if profile[2] == "yes" else dues[n % len(dues)]
+        if n == 618:  # a loss row too (618 % 5 == 3)
+            due = TARGET_DUE
+        lines.append(",".join((f"p{n:04}", due.isoformat(), *profile)))
+    return "\n".join(lines) + "\n"
+
+
+def test_whose_applying_stitch_window_passed_among_a_thousand(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "thousand.csv"
+    path.write_text(_thousand_patients(), encoding="utf-8")
+    argv = ["upcoming", str(path), "--from", "2027-01-01", "--to", "2027-01-31"]
+    argv += ["--today", "2026-12-01", "--status", "passed"]
+    code = main([*argv, "--applicability", "applies"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert [line.split() for line in out.splitlines()[1:]] == [
+        ["2027-01-15", "14w6d", "p0618", "cerclage-placement", "ended", "applies"]
+    ]
+    # The other stitch windows that ended in January were only to discuss (no loss
+    # recorded): there were such rows, and the filter is what left them out.
+    code = main([*argv, "--applicability", "discuss", "--milestone", "cerclage-placement"])
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
+    assert code == 0 and len(rows) > 10
+    assert {(row[1], row[3], row[-1]) for row in rows} == {
+        ("14w6d", "cerclage-placement", "discuss")
+    }

@@ -17,7 +17,7 @@ from typing import get_args
 from .dating import Dating
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
-from .ongoing import check_against_today
+from .ongoing import check_against_today, check_events
 from .profile import CerclageType, Profile
 from .values import DateOrder, parse_date, parse_yes_no
 from .vocabulary import END_CAUSES, EndCause
@@ -135,7 +135,9 @@ def dating_from_fields(
     fields: Mapping[str, FieldValue], *, today: date, date_order: DateOrder | None = None
 ) -> Dating:
     """Exactly one dating method from the fields (``ga`` without ``ga_on`` means today);
-    ``lmp`` with a scan (``crl`` or ``scan_ga``, and ``scan_date``) means reconcile the two."""
+    ``lmp`` with a scan (``crl`` or ``scan_ga``, and ``scan_date``) means reconcile the two.
+    Pass the end fields too (``ended_on``), as a batch row has them: a plan that ended
+    may lie in the past."""
     given = [name for name in _METHODS if _text(fields, name) is not None]
     if not given:
         raise DatingError(field="dating", value="nothing", allowed="one of " + ", ".join(_METHODS))
@@ -177,7 +179,11 @@ def dating_from_fields(
         on = _date(fields, "ga_on", date_order) or today
         dating = Dating.from_gestational_age(ga, on=on)
         # plan() makes this check too, naming the API's "on"; here the column is ga_on.
-        check_against_today(dating, today, names={"on": "ga_on"})
+        # A plan that ended may lie in the past: plan() checks its end against 44w6d.
+        if _text(fields, "ended_on") is None:
+            check_against_today(dating, today, names={"on": "ga_on"})
+        else:
+            check_events(dating, today, names={"on": "ga_on"})
         return dating
     if method == "conception":
         return Dating.from_conception(_required_date(fields, "conception", date_order))

@@ -15,7 +15,7 @@ from datetime import date
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError
 
-__all__ = ["EVENT_INPUTS", "anchor", "check_against_today"]
+__all__ = ["EVENT_INPUTS", "anchor", "check_against_today", "check_events", "event_after", "what"]
 
 EVENT_INPUTS = ("lmp", "on", "conception", "transfer", "scan_date")
 """The inputs that are days something happened (a period, the day a gestational
@@ -57,17 +57,7 @@ def check_against_today(
     """Refuse a dating that cannot describe a pregnancy going on ``today``: a
     dating event after today, or a due date that puts today past 44w6d. The
     error names the input as ``names`` calls it (default: its own name)."""
-    for input_name in EVENT_INPUTS:
-        day = _input_day(dating, input_name)
-        field = (names or {}).get(input_name, input_name)
-        if day is not None and day > today:
-            raise DatingError(
-                f"{field}: {day.isoformat()} is after today ({today.isoformat()}); "
-                f"expected a day on or before {today.isoformat()}",
-                field=field,
-                value=day.isoformat(),
-                allowed=f"a day on or before today ({today.isoformat()})",
-            )
+    check_events(dating, today, names=names)
     ga = dating.gestational_age_on(today)
     if ga is not None and ga > MAX_GESTATIONAL_AGE:
         input_name, day = anchor(dating)
@@ -85,6 +75,36 @@ def check_against_today(
             value=day.isoformat(),
             allowed=allowed,
         )
+
+
+def check_events(dating: Dating, today: date, *, names: Mapping[str, str] | None = None) -> None:
+    """The first half of :func:`check_against_today`: no dating event after ``today``."""
+    found = event_after(dating, today)
+    if found is not None:
+        input_name, day = found
+        field = (names or {}).get(input_name, input_name)
+        raise DatingError(
+            f"{field}: {day.isoformat()} is after today ({today.isoformat()}); "
+            f"expected a day on or before {today.isoformat()}",
+            field=field,
+            value=day.isoformat(),
+            allowed=f"a day on or before today ({today.isoformat()})",
+        )
+
+
+def event_after(dating: Dating, day: date) -> tuple[str, date] | None:
+    """The first dating input (of :data:`EVENT_INPUTS`) that is a day after ``day``,
+    with that day; None if there is none."""
+    for input_name in EVENT_INPUTS:
+        when = _input_day(dating, input_name)
+        if when is not None and when > day:
+            return input_name, when
+    return None
+
+
+def what(input_name: str) -> str:
+    """A dating input in words: ``a scan``, ``an LMP``."""
+    return _WHAT[input_name]
 
 
 def _input_day(dating: Dating, field: str) -> date | None:

@@ -16,7 +16,7 @@ from ._text import control_character
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
-from .ongoing import check_against_today
+from .ongoing import check_against_today, event_after, what
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile
 from .protocol import default_languages, default_protocol
@@ -163,7 +163,8 @@ def _end(
     ended_on: date | str | None, ended_because: object, dating: Dating, today: date
 ) -> tuple[date | None, EndCause | None]:
     """The day and cause of the plan's end, checked: a day of the pregnancy (from
-    day 0), on or before today; a cause from :data:`END_CAUSES`."""
+    day 0 to 44w6d, and on or after the days it was dated by), on or before today;
+    a cause from :data:`END_CAUSES`."""
     if ended_on is None:
         if ended_because is not None:
             raise PlanError(
@@ -174,12 +175,27 @@ def _end(
     cause = "other" if ended_because is None else ended_because
     if cause not in END_CAUSES:
         raise PlanError(field="ended_because", value=cause, allowed=", ".join(END_CAUSES))
-    if not dating.day_zero <= day <= today:
+    # The pregnancy was going on that day: from day 0, to today and to 44w6d at the
+    # latest, and on or after every day it was dated by (a scan, say).
+    latest = dating.date_at(MAX_GESTATIONAL_AGE)
+    if latest < today:
+        last = f"{MAX_GESTATIONAL_AGE} ({latest.isoformat()})"
+    else:
+        latest, last = today, f"today ({today.isoformat()})"
+    if not dating.day_zero <= day <= latest:
         raise PlanError(
             field="ended_on",
             value=day.isoformat(),
-            allowed=f"a day from the pregnancy's day 0 ({dating.day_zero.isoformat()}) "
-            f"to today ({today.isoformat()})",
+            allowed=f"a day from the pregnancy's day 0 ({dating.day_zero.isoformat()}) to {last}",
+        )
+    found = event_after(dating, day)
+    if found is not None:
+        input_name, when = found
+        raise PlanError(
+            field="ended_on",
+            value=day.isoformat(),
+            allowed=f"a day on or after {when.isoformat()} ({what(input_name)} the "
+            "pregnancy was dated by)",
         )
     return day, next(known for known in END_CAUSES if known == cause)
 

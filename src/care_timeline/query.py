@@ -10,6 +10,10 @@
 - ``passed``: whose window ends in the range — with ``applicability="applies"``,
   "whose cerclage window passed last month?", the case that must not be missed.
 
+A plan that ended (``ended_on``) answers as far as it went: what was still to
+come then is never listed, a window or series that ran past the end stops on
+that day, and one the end cut short is not a window that ``passed``.
+
 ``summary=True`` gives one row per patient and milestone, a series collapsed to
 its first occurrence in the range (with how many fall in it), instead of one row
 per dose.
@@ -196,6 +200,10 @@ def upcoming(
                 continue
             if item.applicability not in wanted:
                 continue
+            if given.ended_on is not None:  # nothing is planned after a plan's end
+                if given.after_end(item) or (status == "passed" and item.end > given.ended_on):
+                    continue  # still to come, or cut short: neither passed unattended
+                item = given.until_end(item)
             for hit in _hits(given, item, start, end, status, summary):
                 found.append((hit.on, hit.plan_id or "", position, order, hit))
     if milestone is not None and known and milestone not in known:

@@ -2,7 +2,7 @@
 
 Dates (ISO 8601 always; ``05/10/2027`` only with a stated day/month order),
 yes/no facts, timestamps, calendar reminders, worker counts and applicability
-words. Each parser takes the value already typed, or its text, and raises the
+words (and what a calendar may leave out). Each parser takes the value already typed, or its text, and raises the
 library's own error naming the field, the value and what is allowed. Nothing
 here goes through a timezone except timestamps, which are instants.
 """
@@ -34,6 +34,7 @@ __all__ = [
     "parse_date",
     "parse_epoch",
     "parse_jobs",
+    "parse_omit",
     "parse_reminder",
     "parse_timestamp",
     "parse_yes_no",
@@ -339,4 +340,39 @@ def parse_applicability(values: Iterable[Any] | str) -> tuple[Applicability, ...
         raise QueryError(
             field="applicability", value="", allowed="one or more of " + ", ".join(APPLICABILITIES)
         )
+    return tuple(chosen)
+
+
+OMITTABLE: tuple[Applicability, ...] = ("not-applicable",)
+"""What a calendar may leave out instead of writing it as a cancelled event."""
+
+
+def parse_omit(
+    values: Iterable[Any] | str | None, *, error: type[CareTimelineError] = ExportError
+) -> tuple[Applicability, ...]:
+    """What a calendar leaves out (``--omit``, ``omit=``): ``not-applicable``, as
+    text (comma-separated) or a list; nothing (``None``, an empty list) leaves
+    nothing out. Anything else, ``discuss`` say, is refused rather than ignored,
+    as the calendar writes every milestone that applies or is to be discussed.
+
+    >>> parse_omit("not-applicable"), parse_omit(())
+    (('not-applicable',), ())
+    """
+    allowed = ", ".join(OMITTABLE) + " (the milestones a calendar would write cancelled)"
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        names: list[Any] = values.split(",")
+    elif isinstance(values, Iterable):
+        names = list(values)
+    else:
+        raise error(field="omit", value=repr(values), allowed=allowed)
+    chosen: list[Applicability] = []
+    for name in names:
+        text = name.strip() if isinstance(name, str) else name
+        match = next((value for value in OMITTABLE if value == text), None)
+        if match is None:
+            raise error(field="omit", value=text, allowed=allowed)
+        if match not in chosen:
+            chosen.append(match)
     return tuple(chosen)

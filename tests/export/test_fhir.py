@@ -472,6 +472,79 @@ def test_status_of_a_plan() -> None:
     assert fhir.care_plan_status(make()) == "active"
 
 
+def ended(cause: Any) -> ct.Plan:
+    """The prior-preterm-birth singleton, ended on 2026-12-10 (18w3d)."""
+    return ct.plan(
+        Dating.from_due_date(DUE),
+        Profile(fetuses=1, prior_preterm_birth=True),
+        today=D(2026, 12, 20),
+        plan_id="patient-0042",
+        ended_on=D(2026, 12, 10),
+        ended_because=cause,
+    )
+
+
+@pytest.mark.parametrize(
+    ("cause", "status"), [("birth", "completed"), ("loss", "completed"), ("other", "revoked")]
+)
+def test_an_ended_plan_is_completed_or_revoked_and_its_period_ends_with_it(
+    cause: Any, status: str
+) -> None:
+    plan = ended(cause)
+    assert fhir.care_plan_status(plan) == status
+    care_plan = resources(read(fhir.render(plan)))["CarePlan"]
+    assert care_plan["status"] == status
+    assert care_plan["period"] == {"start": "2026-10-26", "end": "2026-12-10"}
+
+
+# Ended 2026-12-10: what was all still to come is cancelled; what ran past it stops on it.
+AFTER_THE_END = ("preterm-birth-watch", "late-preterm-watch", "cerclage-removal", "due-date")
+
+
+def test_an_ended_plans_activities() -> None:
+    details = activities(read(fhir.render(ended("loss"))))
+    said = (
+        "This plan ended on 2026-12-10, when the pregnancy ended. "
+        "What was still to come is no longer planned."
+    )
+    for milestone in AFTER_THE_END:
+        assert details[milestone]["status"] == "cancelled"
+        assert details[milestone]["statusReason"] == {"text": said}
+        assert "reasonCode" not in details[milestone]
+    assert details["due-date"]["scheduledPeriod"] == {"start": "2027-05-10", "end": "2027-05-10"}
+    # Windows that ran past the end stop on it (12w0d and 16w0d starts, by hand).
+    for milestone, start in (
+        ("cervical-change-risk", "2026-10-26"),
+        ("cerclage-if-cervix-shortens", "2026-11-23"),
+        ("vaginal-progesterone", "2026-11-23"),
+    ):
+        assert details[milestone]["scheduledPeriod"] == {"start": start, "end": "2026-12-10"}
+        assert details[milestone]["status"] == "not-started"
+    # The stitch window was over by then (14w6d = Nov 15): as it was.
+    assert details["cerclage-placement"]["scheduledPeriod"] == {
+        "start": "2026-10-26",
+        "end": "2026-11-15",
+    }
+    # A series stops at its last occurrence on or before the end.
+    checks = details["cervical-monitoring"]["scheduledTiming"]
+    assert checks["event"] == ["2026-11-23", "2026-12-07"]
+    assert checks["repeat"]["boundsPeriod"] == {"start": "2026-11-23", "end": "2026-12-07"}
+    doses = details["progesterone-injections"]["scheduledTiming"]
+    assert doses["event"] == ["2026-11-23", "2026-11-30", "2026-12-07"]
+
+
+def test_a_plan_that_ended_before_its_first_milestone_has_a_period_in_order() -> None:
+    # A loss at 10w0d (day 0 + 70 = 2026-10-12), before the first milestone (12w0d,
+    # 2026-10-26): the period is that one day, never a start after its end.
+    plan = ct.plan(
+        Dating.from_due_date(DUE), today=TODAY, ended_on=D(2026, 10, 12), ended_because="loss"
+    )
+    care_plan = resources(read(fhir.render(plan)))["CarePlan"]
+    assert care_plan["period"] == {"start": "2026-10-12", "end": "2026-10-12"}
+    assert care_plan["status"] == "completed"
+    assert {a["detail"]["status"] for a in care_plan["activity"]} == {"cancelled"}
+
+
 def test_a_plan_stored_before_rule_keys_has_no_reason_key_extension() -> None:
     stored = json.loads(make().model_dump_json())
     for milestone in stored["milestones"]:

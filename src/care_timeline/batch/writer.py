@@ -25,8 +25,8 @@ from ..values import (
     DateOrder,
     check_calendar_name,
     check_reminder,
-    parse_applicability,
     parse_jobs,
+    parse_omit,
     parse_timestamp,
 )
 from ..vocabulary import Applicability
@@ -125,6 +125,8 @@ class BatchReport:
     first_stale: list[str] = field(default_factory=list)
     """The first :data:`SUMMARY_ROWS` files moved to ``stale/`` whose row is gone
     (``stale/NAME: why``); a bad row's moved file is in its error."""
+    combined: Path | None = None
+    """The one sheet every good row went into, when the batch wrote one."""
 
     @property
     def errors_file(self) -> Path:
@@ -143,6 +145,9 @@ class BatchReport:
         """Lines for stderr: the counts, and the first bad rows and moved files."""
         plans = f"{self.written} {self.format} file{'s' if self.written != 1 else ''}"
         out = for_terminal(str(self.out))
+        if self.combined is not None:  # one sheet, wherever it was asked for
+            plans = f"{self.written} patient{'s' if self.written != 1 else ''}"
+            out = for_terminal(str(self.combined))
         if self.ok:
             return f"{prog}: {plans} written to {out}\n"
         faults = []
@@ -210,8 +215,9 @@ class _Run:
         error = outcome.error
         self.report.bad_rows += 1
         self._manifest_row(line, outcome.id, "", "error", "")
-        if outcome.file and (self.folder / outcome.file).is_file():
-            # Her file from an earlier run, with facts this row no longer gives.
+        if outcome.file and self.combined is None and (self.folder / outcome.file).is_file():
+            # Her file from an earlier run, with facts this row no longer gives. (A
+            # combined sheet leaves the earlier runs' files as they are.)
             moved, sha = self._move(outcome.file)
             self._manifest_row(line, outcome.id, moved, "stale", sha)
             error = replace(
@@ -330,8 +336,7 @@ def write_batch(
     workers = parse_jobs(jobs)
     if not isinstance(private, bool):
         raise BatchError(field="private", value=repr(private), allowed="True or False")
-    omitted = tuple(omit)
-    left_out = parse_applicability(omitted) if omitted else ()
+    left_out = parse_omit(omit, error=BatchError)
     sheet = None
     if combined is not None:
         if format != "csv":
@@ -355,7 +360,7 @@ def write_batch(
         omit=left_out,
         combined=sheet is not None,
     )
-    report = BatchReport(out=folder, format=format)
+    report = BatchReport(out=folder, format=format, combined=sheet)
     with FolderLock(folder):
         remove_leftovers(folder, BATCH_FORMATS)
         run = _Run(folder, format, report, sheet)

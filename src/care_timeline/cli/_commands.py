@@ -82,7 +82,7 @@ def _reminders(args: argparse.Namespace) -> timedelta | None:
 
 
 def _omit(args: argparse.Namespace) -> tuple[ct.Applicability, ...]:
-    return () if args.omit is None else ct.parse_applicability(args.omit)
+    return ct.parse_omit(args.omit)
 
 
 KEYED_FORMATS = ("ics", "fhir")
@@ -109,7 +109,7 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
     today = _today(args)
     protocol = _protocol(args)
     dating = ct.dating_from_fields(
-        {name: getattr(args, name) for name in ct.DATING_FIELDS},
+        {name: getattr(args, name) for name in (*ct.DATING_FIELDS, *ct.END_FIELDS)},
         today=today,
         date_order=args.date_order,
     )

@@ -58,6 +58,9 @@ CALENDAR_TITLES = {
 }
 """A calendar event's title: the applicability in front, where a narrow calendar
 view still shows it."""
+CALENDAR_ENDED_TITLE = N_("No longer planned: {title}")
+"""The title of an event the plan's end cancelled: marked in the title too, for the
+calendar programs that show a cancelled event like any other."""
 
 CATEGORY_LABELS = {
     "risk": N_("Risk"),

@@ -178,12 +178,11 @@ def _care_plan(
     resource["intent"] = "proposal"
     resource["title"] = ref.title
     resource["subject"] = {"display": w.t(words.FHIR_SUBJECT)}
-    last = max(item.end for item in plan.milestones)
-    end = last if plan.ended_on is None else min(last, plan.ended_on)
-    resource["period"] = {
-        "start": min(item.start for item in plan.milestones).isoformat(),
-        "end": end.isoformat(),
-    }
+    start = min(item.start for item in plan.milestones)
+    end = max(item.end for item in plan.milestones)
+    if plan.ended_on is not None:  # it may end before its first milestone (an early loss)
+        start, end = min(start, plan.ended_on), min(end, plan.ended_on)
+    resource["period"] = {"start": start.isoformat(), "end": end.isoformat()}
     resource["supportingInfo"] = [
         {"reference": observation_url, "display": w.t(words.DUE_DATE_NAME)}
     ]

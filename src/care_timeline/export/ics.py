@@ -35,7 +35,7 @@ from ..values import (
     DEFAULT_REMINDER,
     check_calendar_name,
     check_reminder,
-    parse_applicability,
+    parse_omit,
     parse_timestamp,
 )
 from . import _words as words
@@ -148,8 +148,7 @@ def calendar(
     trigger = None if reminders is None else check_reminder(reminders)
     if not isinstance(private, bool):
         raise ExportError(field="private", value=repr(private), allowed="True or False")
-    omitted = tuple(omit)
-    left_out = parse_applicability(omitted) if omitted else ()
+    left_out = parse_omit(omit)
     sequence = sequence_for(stamp)
     w = Words.of(plan)
     lang = ("LANGUAGE", plan.language)
@@ -177,7 +176,10 @@ def calendar(
         event = Component("VEVENT")
         shown = item if cancelled else plan.until_end(item)
         title = w.t(words.PRIVATE_TITLES[item.category]) if private else item.title
-        summary = w.t(words.CALENDAR_TITLES[item.applicability], title=title)
+        if plan.after_end(item):
+            summary = w.t(words.CALENDAR_ENDED_TITLE, title=title)
+        else:
+            summary = w.t(words.CALENDAR_TITLES[item.applicability], title=title)
         event.add("SUMMARY", "text", summary, lang)
         event.add("DTSTART", "date", shown.start, ("VALUE", "DATE"))
         if cancelled or not shown.occurrences or shown.every_days is None:

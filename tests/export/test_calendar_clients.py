@@ -1,0 +1,296 @@
+"""The calendar in a real calendar program: khal, driven from the command line.
+
+khal keeps imported events by UID (a re-import replaces them, SEQUENCE aside), shows
+a cancelled event with ``CANCELLED`` in front and lists a multi-day event on every
+day it covers. So what a patient sees after importing a re-export can be read back
+line by line: a milestone that stopped applying is one cancelled line, not weeks of
+them, and a plan that ended shows nothing still to come as confirmed.
+
+Each test runs khal with a throwaway configuration in its own folder (calendar,
+cache and the XDG folders), ISO dates for what it prints and parses, and no
+terminal. khal is installed by ``.ci/run``; without it these tests are skipped.
+
+The pregnancy is due 2027-05-10, so day 0 is 2026-08-03; by hand: 16w0d = +112 =
+2026-11-23, 18w3d = +129 = 2026-12-10, 23w0d = +161 = 2027-01-11, 32w0d = +224 =
+2027-03-15, 36w0d = +252 = 2027-04-12, 40w0d = 2027-05-10.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import care_timeline as ct
+from _support.ics import parse
+from care_timeline.cli import main
+
+KHAL = shutil.which("khal")
+pytestmark = pytest.mark.skipif(
+    KHAL is None, reason="khal is not installed (a real calendar client; .ci/run installs it)"
+)
+
+SEP = "\x1f"
+DAY = "\x1e"
+FORMAT = SEP.join(("{uid}", "{status}", "{title}"))
+CONFIG = """\
+[calendars]
+[[care]]
+path = {calendar}
+type = calendar
+
+[sqlite]
+path = {cache}
+
+[locale]
+local_timezone = Europe/London
+default_timezone = Europe/London
+timeformat = %H:%M
+dateformat = %Y-%m-%d
+longdateformat = %Y-%m-%d
+datetimeformat = %Y-%m-%d %H:%M
+longdatetimeformat = %Y-%m-%d %H:%M
+firstweekday = 0
+unicode_symbols = False
+
+[default]
+default_calendar = care
+"""
+DUE = ct.parse_date("2027-05-10")
+PREGNANCY = ("2026-08-03", "2027-06-30")
+"""Every day any milestone can fall on."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of ``khal list``: an event on one day."""
+
+    uid: str
+    status: str
+    """khal's ``{status}``: ``CONFIRMED`` or ``CANCELLED``, as the file says."""
+    day: str
+    """The day it is listed under (a multi-day event is listed under each of its days)."""
+    title: str
+
+
+class Khal:
+    """khal with a configuration, calendar and cache of its own in ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.calendar = root / "calendars" / "care"
+        self.calendar.mkdir(parents=True)  # khal does not make it
+        self.config = root / "khal.conf"
+        self.config.write_text(
+            CONFIG.format(calendar=self.calendar, cache=root / "khal.db"), encoding="utf-8"
+        )
+
+    def run(self, *args: str) -> str:
+        assert KHAL is not None
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
+        }
+        env.update(
+            XDG_CONFIG_HOME=str(self.root / "xdg-config"),
+            XDG_DATA_HOME=str(self.root / "xdg-data"),
+            LC_ALL="C.UTF-8",
+        )
+        done = subprocess.run(
+            [KHAL, "-c", str(self.config), *args],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done.stdout
+
+    def import_file(self, path: Path) -> None:
+        assert self.run("import", "--batch", "-a", "care", str(path)) == ""
+
+    def list(self, start: str, end: str, *, once: bool = False) -> list[Line]:
+        args = ["list", "--day-format", DAY + "{date}", "--format", FORMAT]
+        out = self.run(*args, *(["--once"] if once else []), start, end)
+        lines, day = [], ""
+        for text in out.split("\n"):  # (str.splitlines would also split at DAY)
+            if text.startswith(DAY):  # a day's heading, then its events
+                day = text[len(DAY) :]
+            elif text.strip():
+                uid, status, title = (part.strip() for part in text.split(SEP))
+                lines.append(Line(uid, status, day, title))
+        return lines
+
+    def files(self) -> int:
+        return len(list(self.calendar.glob("*.ics")))
+
+
+@pytest.fixture
+def khal(tmp_path: Path) -> Khal:
+    return Khal(tmp_path / "khal")
+
+
+PLAN_ID = "clinic-42/7781"
+
+
+def export(tmp_path: Path, name: str, today: str, timestamp: str, *flags: str) -> Path:
+    """A plan for this pregnancy, exported by the command line."""
+    path = tmp_path / f"{name}.ics"
+    argv = ["plan", "--due-date", "2027-05-10", "--plan-id", PLAN_ID, "--today", today]
+    assert main([*argv, *flags, "--timestamp", timestamp, "--format", "ics", "-o", str(path)]) == 0
+    return path
+
+
+def uids_of(path: Path) -> dict[str, str]:
+    """The UID of each milestone: its id for this plan id, whatever the profile, the
+    dates or whether it applies. Read from an export of the plan with nothing known
+    (with both parsers), matched to the milestones by title."""
+    plan = ct.plan(ct.Dating.from_due_date(DUE), today="2026-11-24", plan_id=PLAN_ID)
+    default = parse(ct.to_ics(plan)).by_milestone(plan)
+    uids = {item_id: str(event["UID"]) for item_id, event in default.items()}
+    assert set(parse(path.read_bytes()).uids()) <= set(uids.values())
+    return uids
+
+
+def test_a_milestone_that_stopped_applying_is_one_cancelled_line(
+    khal: Khal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # First the default plan: nothing known, vaginal progesterone is to discuss.
+    first = export(tmp_path, "first", "2026-11-24", "2026-11-24T08:00:00Z")
+    uids = uids_of(first)
+    khal.import_file(first)
+    progesterone = uids["vaginal-progesterone"]
+    before = [line for line in khal.list(*PREGNANCY) if line.uid == progesterone]
+    # A window from 16w0d (2026-11-23) to 36w0d (2027-04-12), listed on each of its
+    # 141 days (8 in November, 31, 31, 28, 31, then 12 in April), all confirmed.
+    assert len(before) == 141
+    assert {line.status for line in before} == {"CONFIRMED"}
+    assert (before[0].day, before[-1].day) == ("2026-11-23", "2027-04-12")
+    assert before[0].title == "To discuss: Daily vaginal progesterone"
+
+    # A scan finds twins: re-exported a week later, vaginal progesterone does not apply.
+    again = export(tmp_path, "twins", "2026-12-01", "2026-12-01T08:00:00Z", "--fetuses", "2")
+    assert parse(again.read_bytes()).uids() == parse(first.read_bytes()).uids()  # the same UIDs
+    khal.import_file(again)
+    after = [line for line in khal.list(*PREGNANCY) if line.uid == progesterone]
+    assert after == [
+        Line(progesterone, "CANCELLED", "2026-11-23", "Does not apply: Daily vaginal progesterone")
+    ]
+    # No duplicates: one stored event per milestone, each listed once.
+    every = khal.list(*PREGNANCY, once=True)
+    assert khal.files() == 10
+    assert sorted(line.uid for line in every) == sorted(uids.values())
+    # Each milestone that stopped applying is one cancelled line; nothing else is cancelled.
+    lines = khal.list(*PREGNANCY)
+    cancelled = Counter(line.uid for line in lines if line.status == "CANCELLED")
+    stopped = (
+        "cerclage-placement",
+        "cerclage-if-cervix-shortens",
+        "progesterone-injections",
+        "vaginal-progesterone",
+        "cerclage-removal",
+    )
+    assert cancelled == Counter({uids[item_id]: 1 for item_id in stopped})
+    assert {line.uid for line in lines if line.status == "CONFIRMED"}.isdisjoint(cancelled)
+    # Importing the same file again changes nothing.
+    khal.import_file(again)
+    assert khal.list(*PREGNANCY) == lines
+    capsys.readouterr()
+
+
+def test_an_ended_plan_shows_nothing_to_come_as_confirmed(
+    khal: Khal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    running = export(tmp_path, "running", "2026-11-24", "2026-11-24T08:00:00Z")
+    uids = uids_of(running)
+    khal.import_file(running)
+    after_the_end = ("2026-12-11", PREGNANCY[1])
+    assert any(line.status == "CONFIRMED" for line in khal.list(*after_the_end))
+
+    # The pregnancy was lost on 2026-12-10; the plan, re-exported ten days later.
+    ended = export(
+        tmp_path,
+        "ended",
+        "2026-12-20",
+        "2026-12-20T08:00:00Z",
+        "--ended-on",
+        "2026-12-10",
+        "--ended-because",
+        "loss",
+    )
+    assert parse(ended.read_bytes()).uids() == parse(running.read_bytes()).uids()
+    khal.import_file(ended)
+    lines = khal.list(*after_the_end)
+    assert [line for line in lines if line.status != "CANCELLED"] == []
+    # What was all still to come: one cancelled day each, on its first day, its title
+    # saying so for programs that would show it as any other.
+    assert [(line.uid, line.day, line.title) for line in lines] == [
+        (
+            uids["preterm-birth-watch"],
+            "2027-01-11",
+            "No longer planned: Watch for signs of early labour",
+        ),
+        (
+            uids["late-preterm-watch"],
+            "2027-03-15",
+            "No longer planned: Keep watching: birth before 37 weeks is still early",
+        ),
+        (
+            uids["cerclage-removal"],
+            "2027-04-12",
+            "No longer planned: Usual time to remove a cervical stitch",
+        ),
+        (uids["due-date"], "2027-05-10", "No longer planned: Estimated due date"),
+    ]
+    # Up to the end day, what had begun is still there, and confirmed.
+    on_the_day = {line.uid: line.status for line in khal.list("2026-12-10", "2026-12-10")}
+    assert on_the_day == {
+        uids["cervical-change-risk"]: "CONFIRMED",
+        uids["cerclage-if-cervix-shortens"]: "CONFIRMED",
+        uids["vaginal-progesterone"]: "CONFIRMED",
+    }
+    doses = [
+        line.day for line in khal.list(*PREGNANCY) if line.uid == uids["progesterone-injections"]
+    ]
+    assert doses == ["2026-11-23", "2026-11-30", "2026-12-07"]  # the doses by the end
+    assert khal.files() == 10  # no duplicates
+    capsys.readouterr()
+
+
+def test_a_first_export_without_what_does_not_apply(
+    khal: Khal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = export(
+        tmp_path,
+        "first",
+        "2026-12-01",
+        "2026-12-01T08:00:00Z",
+        "--fetuses",
+        "2",
+        "--omit",
+        "not-applicable",
+    )
+    uids = uids_of(first)
+    khal.import_file(first)
+    lines = khal.list(*PREGNANCY)
+    assert {line.status for line in lines} == {"CONFIRMED"}  # nothing cancelled at all
+    assert {line.uid for line in lines} == {
+        uids[item_id]
+        for item_id in (
+            "cervical-change-risk",
+            "cervical-monitoring",
+            "preterm-birth-watch",
+            "late-preterm-watch",
+            "due-date",
+        )
+    }
+    assert khal.files() == 5
+    capsys.readouterr()

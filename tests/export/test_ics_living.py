@@ -1,0 +1,405 @@
+"""Calendars that patients keep: a milestone that does not apply is one cancelled day
+under its UID (or left out with ``omit``), a plan that ended cancels what was still to
+come and cuts what ran past its end, and a private calendar hides what each event is.
+
+Every export here is read back with two independent parsers (``parse``). The
+pregnancy is due 2027-05-10, so day 0 is 2026-08-03; dates below are counted by hand
+from it: 12w0d = +84 = 2026-10-26; 14w6d = +104 = 2026-11-15; 16w0d = +112 =
+2026-11-23; 18w3d = +129 = 2026-12-10; 22w6d = +160 = 2027-01-10; 23w0d = +161 =
+2027-01-11; 32w0d = +224 = 2027-03-15; 36w0d = +252 = 2027-04-12; 40w0d = 2027-05-10.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+
+import care_timeline as ct
+from _support.ics import Parsed, expand_with_dateutil, expand_with_ical, parse
+from care_timeline.cli import main
+
+T0 = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)
+TODAY = date(2026, 12, 20)
+DUE = date(2027, 5, 10)
+PLAN_ID = "clinic-42/7781"
+SINGLETON = ct.Profile(fetuses=1, prior_preterm_birth=True)
+TWINS = ct.Profile(fetuses=2)
+D = date
+
+
+def make(profile: ct.Profile | None = SINGLETON, today: date = TODAY, **kwargs: Any) -> ct.Plan:
+    return ct.plan(ct.Dating.from_due_date(DUE), profile, today=today, plan_id=PLAN_ID, **kwargs)
+
+
+def export(plan: ct.Plan, **kwargs: Any) -> Parsed:
+    kwargs.setdefault("timestamp", T0)
+    return parse(ct.to_ics(plan, **kwargs))
+
+
+def by_uid(parsed: Parsed) -> dict[str, icalendar.Event]:
+    return {str(event["UID"]): event for event in parsed.events}
+
+
+def ids_by_uid(plan: ct.Plan) -> dict[str, str]:
+    """Which milestone each UID is: read from the plain export, whose events are
+    one per milestone in the plan's order."""
+    plain = export(plan, private=False)
+    return {
+        str(event["UID"]): item.id
+        for item, event in zip(plan.milestones, plain.events, strict=True)
+    }
+
+
+def events(plan: ct.Plan, **kwargs: Any) -> dict[str, icalendar.Event]:
+    """The export's events by milestone id."""
+    names = ids_by_uid(plan)
+    return {names[uid]: event for uid, event in by_uid(export(plan, **kwargs)).items()}
+
+
+def span(event: icalendar.Event) -> tuple[date, date]:
+    return event.decoded("DTSTART"), event.decoded("DTEND")
+
+
+# -- a milestone that does not apply: one cancelled day ---------------------------------
+
+# Twins: the stitch windows, its removal and both progesterones do not apply. Each is one cancelled
+# day on its first day (DTEND the day after), whatever it was: a window of weeks or a
+# series of 21 weekly doses.
+NOT_APPLICABLE = {
+    "cerclage-placement": (D(2026, 10, 26), D(2026, 10, 27)),  # a 12w0d-14w6d window
+    "cerclage-if-cervix-shortens": (D(2026, 11, 23), D(2026, 11, 24)),  # 16w0d-23w6d
+    "progesterone-injections": (D(2026, 11, 23), D(2026, 11, 24)),  # weekly series
+    "vaginal-progesterone": (D(2026, 11, 23), D(2026, 11, 24)),  # 16w0d-36w0d
+    "cerclage-removal": (D(2027, 4, 12), D(2027, 4, 13)),  # 36w0d-37w0d: no stitch to remove
+}
+
+
+def test_not_applicable_is_one_cancelled_day_under_its_uid() -> None:
+    twins, singleton = make(TWINS), make(SINGLETON)
+    parsed = export(twins)
+    got = events(twins)
+    for item_id, (start, end) in NOT_APPLICABLE.items():
+        event = got[item_id]
+        assert span(event) == (start, end), item_id
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert "RRULE" not in event
+        assert event.walk("VALARM") == []  # nothing to be reminded of
+        assert str(event["SUMMARY"]) == f"Does not apply: {twins.milestone(item_id).title}"
+        # The second parser sees one day too: no span, no repeat.
+        assert expand_with_ical(parsed.other, str(event["UID"])) == [start]
+    cancelled = {i for i, e in got.items() if str(e["STATUS"]) == "CANCELLED"}
+    assert cancelled == set(NOT_APPLICABLE)
+    # The same UIDs as the singleton's calendar, where they apply or are to discuss: a
+    # re-export after a twin scan cancels the events an earlier import added.
+    assert set(ids_by_uid(twins)) == set(ids_by_uid(singleton))
+    assert ids_by_uid(twins) == ids_by_uid(singleton)
+    before = events(singleton)
+    assert str(before["progesterone-injections"]["STATUS"]) == "CONFIRMED"
+    assert "RRULE" in before["progesterone-injections"]
+
+
+# -- omit: left out altogether ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("omit", [["not-applicable"], ("not-applicable",), "not-applicable"])
+def test_omit_not_applicable_leaves_them_out(omit: Any) -> None:
+    twins = make(TWINS)
+    full = export(twins)
+    left = export(twins, omit=omit)
+    assert set(events(twins, omit=omit)) == {
+        item.id for item in twins.milestones if item.id not in NOT_APPLICABLE
+    }
+    # Everything else is exactly as without omit, event for event.
+    kept = [e for e in full.events if str(e["STATUS"]) != "CANCELLED"]
+    assert [e.to_ical() for e in left.events] == [e.to_ical() for e in kept]
+    assert all(str(e["STATUS"]) == "CONFIRMED" for e in left.events)
+
+
+def test_omit_changes_nothing_where_everything_applies_or_is_to_discuss() -> None:
+    singleton = make(SINGLETON)
+    assert all(item.on_timeline for item in singleton.milestones)
+    assert ct.to_ics(singleton, timestamp=T0, omit=["not-applicable"]) == ct.to_ics(
+        singleton, timestamp=T0
+    )
+    assert ct.to_ics(singleton, timestamp=T0, omit=()) == ct.to_ics(singleton, timestamp=T0)
+
+
+def test_omit_in_render_and_write_batch_gives_the_same_bytes(tmp_path: Path) -> None:
+    twins = make(TWINS)
+    api = ct.to_ics(twins, timestamp=T0, omit=["not-applicable"])
+    assert ct.render(twins, "ics", timestamp=T0, omit=["not-applicable"]) == api
+    row = {"id": PLAN_ID, "due_date": "2027-05-10", "fetuses": "2"}
+    report = ct.write_batch(
+        [row], tmp_path, format="ics", today=TODAY, timestamp=T0, omit=["not-applicable"]
+    )
+    assert report.ok
+    assert (tmp_path / ct.file_name(PLAN_ID, "ics")).read_bytes() == api
+
+
+@pytest.mark.parametrize(
+    "omit", [["discuss"], ["applies"], ["maybe"], "not-applicable,discuss", [5], 5, [""]]
+)
+def test_omit_takes_not_applicable_only(omit: Any, tmp_path: Path) -> None:
+    twins = make(TWINS)
+    with pytest.raises(ct.ExportError) as caught:
+        ct.to_ics(twins, timestamp=T0, omit=omit)
+    assert caught.value.field == "omit"
+    assert "not-applicable" in str(caught.value)
+    with pytest.raises(ct.ExportError) as caught:
+        ct.render(twins, "ics", timestamp=T0, omit=omit)
+    assert caught.value.field == "omit"
+    row = {"id": "a", "due_date": "2027-05-10"}
+    with pytest.raises(ct.BatchError) as batch_caught:
+        ct.write_batch([row], tmp_path / "out", format="ics", today=TODAY, omit=omit)
+    assert batch_caught.value.field == "omit"
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+CLI = ["plan", "--due-date", "2027-05-10", "--today", "2026-12-20", "--plan-id", PLAN_ID]
+STAMP = ["--timestamp", "2026-12-20T08:00:00Z"]
+
+
+def test_cli_omit_writes_the_apis_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "plan.ics"
+    argv = [*CLI, *STAMP, "--fetuses", "2", "--format", "ics", "-o", str(target)]
+    assert main([*argv, "--omit", "not-applicable"]) == 0
+    assert target.read_bytes() == ct.to_ics(make(TWINS), timestamp=T0, omit=["not-applicable"])
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("value", ["discuss", "maybe", "", "not-applicable,applies"])
+@pytest.mark.parametrize("fmt", ["ics", "json"])
+def test_cli_bad_omit_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], value: str, fmt: str
+) -> None:
+    code = main([*CLI, "--format", fmt, "--omit", value])
+    out, err = capsys.readouterr()
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "omit:" in err and "not-applicable" in err, err
+
+
+# -- a plan that ended -------------------------------------------------------------------
+
+# Lost on 2026-12-10 (18w3d). Windows that ran past it stop on it (DTEND Dec 11); a series
+# stops at its last occurrence by then; what was all still to come is one cancelled day.
+ENDED_DEC_10 = {
+    # id: (DTSTART, DTEND, status, repeat rule)
+    "cervical-change-risk": (D(2026, 10, 26), D(2026, 12, 11), "CONFIRMED", None),
+    "cerclage-placement": (D(2026, 10, 26), D(2026, 11, 16), "CONFIRMED", None),  # over by then
+    "cervical-monitoring": (
+        D(2026, 11, 23),
+        D(2026, 11, 24),
+        "CONFIRMED",
+        "FREQ=WEEKLY;UNTIL=20261207;INTERVAL=2",  # Nov 23, Dec 7 (Dec 21 came after)
+    ),
+    "cerclage-if-cervix-shortens": (D(2026, 11, 23), D(2026, 12, 11), "CONFIRMED", None),
+    "progesterone-injections": (
+        D(2026, 11, 23),
+        D(2026, 11, 24),
+        "CONFIRMED",
+        "FREQ=WEEKLY;UNTIL=20261207;INTERVAL=1",  # Nov 23, 30, Dec 7
+    ),
+    "vaginal-progesterone": (D(2026, 11, 23), D(2026, 12, 11), "CONFIRMED", None),
+    "preterm-birth-watch": (D(2027, 1, 11), D(2027, 1, 12), "CANCELLED", None),
+    "late-preterm-watch": (D(2027, 3, 15), D(2027, 3, 16), "CANCELLED", None),
+    "cerclage-removal": (D(2027, 4, 12), D(2027, 4, 13), "CANCELLED", None),
+    "due-date": (D(2027, 5, 10), D(2027, 5, 11), "CANCELLED", None),
+}
+SERIES_DATES = {
+    "cervical-monitoring": [D(2026, 11, 23), D(2026, 12, 7)],
+    "progesterone-injections": [D(2026, 11, 23), D(2026, 11, 30), D(2026, 12, 7)],
+}
+
+
+def test_an_ended_plan_cancels_what_was_to_come_and_cuts_what_ran_past_its_end() -> None:
+    plan = make(ended_on=D(2026, 12, 10), ended_because="loss")
+    parsed = export(plan)
+    got = events(plan)
+    assert set(got) == set(ENDED_DEC_10)
+    for item_id, (start, end, status, rule) in ENDED_DEC_10.items():
+        event = got[item_id]
+        assert (*span(event), str(event["STATUS"])) == (start, end, status), item_id
+        if rule is None:
+            assert "RRULE" not in event, item_id
+        else:
+            assert event["RRULE"].to_ical().decode() == rule
+            assert expand_with_dateutil(event) == SERIES_DATES[item_id]
+            assert expand_with_ical(parsed.other, str(event["UID"])) == SERIES_DATES[item_id]
+        title = plan.milestone(item_id).title
+        if status == "CANCELLED":
+            # Marked in the title too, for programs that show a cancelled event as any other.
+            assert str(event["SUMMARY"]) == f"No longer planned: {title}"
+            assert event.walk("VALARM") == [], item_id
+            assert expand_with_ical(parsed.other, str(event["UID"])) == [start]
+            assert (
+                "This plan ended on 2026-12-10, when the pregnancy ended. "
+                "What was still to come is no longer planned."
+            ) in str(event["DESCRIPTION"])
+        else:
+            assert str(event["SUMMARY"]).endswith(title)
+            assert not str(event["SUMMARY"]).startswith("No longer planned")
+            assert "This plan ended" not in str(event["DESCRIPTION"])
+    # Same UIDs as while it ran, so a re-import replaces the running plan's events.
+    running = make()
+    assert ids_by_uid(plan) == ids_by_uid(running)
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "monitoring_until", "injections_until"),
+    [
+        (D(2026, 12, 7), "20261207", "20261207"),  # on an occurrence: it is the last
+        (D(2026, 12, 6), "20261123", "20261130"),  # the day before: the one before it
+        (D(2026, 11, 23), "20261123", "20261123"),  # the first day: one occurrence each
+    ],
+)
+def test_a_series_until_is_its_last_occurrence_on_or_before_the_end(
+    ended_on: date, monitoring_until: str, injections_until: str
+) -> None:
+    got = events(make(ended_on=ended_on))
+    for item_id, until in (
+        ("cervical-monitoring", monitoring_until),
+        ("progesterone-injections", injections_until),
+    ):
+        event = got[item_id]
+        assert str(event["STATUS"]) == "CONFIRMED"
+        assert span(event) == (D(2026, 11, 23), D(2026, 11, 24))
+        assert f"UNTIL={until};" in event["RRULE"].to_ical().decode()
+        assert expand_with_dateutil(event)[-1] == datetime.strptime(until, "%Y%m%d").date()
+
+
+def test_an_end_before_a_window_cancels_it_and_one_on_its_last_day_keeps_it() -> None:
+    # Ended 2026-11-22 (15w6d): everything from 16w0d (Nov 23) on was still to come.
+    got = events(make(ended_on=D(2026, 11, 22)))
+    assert str(got["vaginal-progesterone"]["STATUS"]) == "CANCELLED"
+    assert span(got["vaginal-progesterone"]) == (D(2026, 11, 23), D(2026, 11, 24))
+    assert str(got["cervical-monitoring"]["STATUS"]) == "CANCELLED"
+    assert "RRULE" not in got["cervical-monitoring"]
+    # Ended 2026-11-15, the stitch window's last day: it stays whole and confirmed.
+    got = events(make(ended_on=D(2026, 11, 15)))
+    assert (*span(got["cerclage-placement"]), str(got["cerclage-placement"]["STATUS"])) == (
+        D(2026, 10, 26),
+        D(2026, 11, 16),
+        "CONFIRMED",
+    )
+
+
+def test_events_that_ran_keep_their_reminders_and_cancelled_ones_have_none() -> None:
+    got = events(make(ended_on=D(2026, 12, 10)))
+    with_alarm = {item_id for item_id, event in got.items() if event.walk("VALARM")}
+    # Windows and doses that had begun keep theirs; the due date never has one.
+    assert with_alarm == {
+        "cervical-change-risk",
+        "cerclage-placement",
+        "cervical-monitoring",
+        "cerclage-if-cervix-shortens",
+        "vaginal-progesterone",
+    }  # the injections are only to discuss: no per-dose reminder
+
+
+# -- private calendars --------------------------------------------------------------------
+
+# What each event is called in a private calendar: its category, never its title; the
+# applicability in front, as in every calendar.
+PRIVATE_TITLES = {
+    "cervical-change-risk": "Pregnancy care: reminder",  # risk, applies
+    "cerclage-placement": "To discuss: Pregnancy care: appointment",  # treatment
+    "cervical-monitoring": "Pregnancy care: check",  # monitoring, applies
+    "cerclage-if-cervix-shortens": "To discuss: Pregnancy care: appointment",
+    "progesterone-injections": "To discuss: Pregnancy care: medicine",  # medication
+    "vaginal-progesterone": "To discuss: Pregnancy care: medicine",
+    "preterm-birth-watch": "Pregnancy care: reminder",
+    "late-preterm-watch": "Pregnancy care: reminder",
+    "cerclage-removal": "To discuss: Pregnancy care: appointment",
+    "due-date": "Pregnancy care: due date",  # birth
+}
+PRIVATE_TITLES_TR = {
+    "cervical-change-risk": "Gebelik takibi: hatırlatma",
+    "cerclage-placement": "Konuşulacak: Gebelik takibi: randevu",
+    "cervical-monitoring": "Gebelik takibi: kontrol",
+    "progesterone-injections": "Konuşulacak: Gebelik takibi: ilaç",
+    "due-date": "Gebelik takibi: tahmini doğum tarihi",
+}
+
+
+def test_private_events_have_neutral_titles_and_keep_the_details_in_the_description() -> None:
+    plan = make()
+    plain, private = events(plan), events(plan, private=True)
+    assert {i: str(e["SUMMARY"]) for i, e in private.items()} == PRIVATE_TITLES
+    for item_id, event in private.items():
+        item = plan.milestone(item_id)
+        assert str(event["CLASS"]) == "PRIVATE"
+        assert "CLASS" not in plain[item_id]
+        # The real title first, then the description the plain calendar has.
+        assert str(event["DESCRIPTION"]) == f"{item.title}\n\n{plain[item_id]['DESCRIPTION']}"
+        # A reminder shows its event's neutral title, never the real one.
+        for alarm in event.walk("VALARM"):
+            assert str(alarm["DESCRIPTION"]) == PRIVATE_TITLES[item_id]
+        assert [a["TRIGGER"].to_ical() for a in event.walk("VALARM")] == [
+            a["TRIGGER"].to_ical() for a in plain[item_id].walk("VALARM")
+        ]
+        # Dates, status and UID as in the plain calendar.
+        for name in ("DTSTART", "DTEND", "UID", "STATUS", "SEQUENCE"):
+            assert event[name].to_ical() == plain[item_id][name].to_ical()
+
+
+def test_no_title_shows_in_a_private_calendars_summaries_or_reminders() -> None:
+    for profile in (SINGLETON, TWINS):
+        plan = make(profile)
+        parsed = export(plan, private=True)
+        shown = [str(e["SUMMARY"]) for e in parsed.events] + [
+            str(a["DESCRIPTION"]) for e in parsed.events for a in e.walk("VALARM")
+        ]
+        for item in plan.milestones:
+            assert not any(item.title in text for text in shown), item.id
+        assert [str(e["CLASS"]) for e in parsed.events] == ["PRIVATE"] * len(plan.milestones)
+
+
+def test_private_titles_are_in_the_plans_language() -> None:
+    plan = ct.plan(
+        ct.Dating.from_due_date(DUE), SINGLETON, today=TODAY, plan_id=PLAN_ID, language="tr"
+    )
+    private = events(plan, private=True)
+    assert {i: str(private[i]["SUMMARY"]) for i in PRIVATE_TITLES_TR} == PRIVATE_TITLES_TR
+    for item_id in PRIVATE_TITLES_TR:
+        assert str(private[item_id]["DESCRIPTION"]).startswith(plan.milestone(item_id).title)
+
+
+def test_private_and_ended_together() -> None:
+    got = events(make(TWINS, ended_on=D(2026, 12, 10), ended_because="other"), private=True)
+    assert str(got["due-date"]["SUMMARY"]) == "No longer planned: Pregnancy care: due date"
+    assert str(got["due-date"]["STATUS"]) == "CANCELLED"
+    assert str(got["vaginal-progesterone"]["SUMMARY"]) == "Does not apply: Pregnancy care: medicine"
+    assert {str(e["CLASS"]) for e in got.values()} == {"PRIVATE"}
+
+
+def test_private_must_be_true_or_false() -> None:
+    with pytest.raises(ct.ExportError) as caught:
+        ct.to_ics(make(), timestamp=T0, private="yes")  # type: ignore[arg-type]
+    assert caught.value.field == "private"
+
+
+def test_cli_private_writes_the_apis_bytes_and_changes_no_other_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [*CLI, *STAMP, "--fetuses", "1", "--prior-preterm-birth"]
+    target = tmp_path / "plan.ics"
+    assert main([*argv, "--format", "ics", "--private", "-o", str(target)]) == 0
+    assert target.read_bytes() == ct.to_ics(make(), timestamp=T0, private=True)
+    for fmt in ("html", "text", "svg", "csv", "json"):
+        assert main([*argv, "--format", fmt, "-o", str(tmp_path / f"plain.{fmt}")]) == 0
+        assert main([*argv, "--format", fmt, "--private", "-o", str(tmp_path / f"p.{fmt}")]) == 0
+        assert (tmp_path / f"p.{fmt}").read_bytes() == (tmp_path / f"plain.{fmt}").read_bytes()
+    capsys.readouterr()
+
+
+def test_batch_private_files_are_the_single_export(tmp_path: Path) -> None:
+    row = {"id": PLAN_ID, "due_date": "2027-05-10", "fetuses": "1", "prior_preterm_birth": "yes"}
+    report = ct.write_batch([row], tmp_path, format="ics", today=TODAY, timestamp=T0, private=True)
+    assert report.ok
+    written = (tmp_path / ct.file_name(PLAN_ID, "ics")).read_bytes()
+    assert written == ct.to_ics(make(), timestamp=T0, private=True)
+    assert written.count(b"CLASS:PRIVATE") == 10
