@@ -121,38 +121,51 @@ def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
     ``OSError`` names the file, and the temporary files not yet renamed are
     removed.
     """
-    pending: list[tuple[int | None, str, Path]] = []
+    temps: list[_Temporary] = []
     try:
         for path, data in files:
             with _naming(path):
-                fd, temp = _temporary(path)
-                pending.append((fd, temp, path))
-                with open(fd, "wb", closefd=False) as handle:
+                temps.append(_Temporary(path, *_temporary(path)))
+                with open(temps[-1].fd, "wb", closefd=False) as handle:
                     handle.write(data)
-        for fd, _, _ in pending:
-            _start_writing(fd)
-        for number, (fd, temp, path) in enumerate(pending):
-            assert fd is not None
-            with _naming(path):
-                os.fsync(fd)
-                os.close(fd)
-                pending[number] = (None, temp, path)
-        for number, (_, temp, path) in enumerate(pending):
-            with _naming(path):
-                os.chmod(temp, file_mode(path))
-                os.replace(temp, path)
-            pending[number] = (None, "", path)
+        for temp in temps:
+            _start_writing(temp.fd)
+        for temp in temps:
+            with _naming(temp.path):
+                os.fsync(temp.fd)
+        for temp in temps:
+            temp.close()
+            with _naming(temp.path):
+                os.chmod(temp.name, file_mode(temp.path))
+                os.replace(temp.name, temp.path)
+            temp.name = ""
         for folder in dict.fromkeys(path.parent for path, _ in files):
             sync_folder(folder)
     except BaseException:
-        for fd, temp, _ in pending:
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-            if temp:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temp)
+        for temp in temps:
+            temp.discard()
         raise
+
+
+class _Temporary:
+    """A file being written: where it goes, and its temporary file (its name is
+    empty once renamed into place)."""
+
+    def __init__(self, path: Path, fd: int, name: str) -> None:
+        self.path, self.fd, self.name = path, fd, name
+        self._open = True
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            os.close(self.fd)
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.close()
+        if self.name:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.name)
 
 
 def _start_writing(fd: int) -> None:
