@@ -11,7 +11,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -42,6 +41,8 @@ def file_mode(path: str | os.PathLike[str]) -> int:
 def _temporary(path: Path) -> tuple[int, str]:
     """A new private file beside ``path``: ``.NAME.XXXXXXXX.part`` (the batch
     folder's clean-up knows the form)."""
+    import tempfile  # here: a command that writes to stdout need not load it
+
     folder = path.parent if str(path.parent) else Path(".")
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
 

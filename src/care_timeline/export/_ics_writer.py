@@ -28,10 +28,9 @@ reference, this is the fast path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import icalendar
@@ -41,8 +40,7 @@ __all__ = ["Component", "Prop", "duration", "escape_text", "fold", "to_icalendar
 Kind = Literal["text", "date", "datetime", "integer", "recur", "duration"]
 
 
-@dataclass(frozen=True, slots=True)
-class Recur:
+class Recur(NamedTuple):
     """A repeat rule: ``FREQ`` every ``interval`` units, until a day."""
 
     freq: Literal["DAILY", "WEEKLY"]
@@ -60,14 +58,16 @@ a calendar has a hundred or more of them, and a tuple is the cheapest record to
 make.)"""
 
 
-@dataclass(slots=True)
 class Component:
     """A component (``VCALENDAR``, ``VEVENT``, ``VALARM``) with its properties in
     the order they are written, then its components."""
 
-    name: str
-    props: list[Prop] = field(default_factory=list)
-    components: list[Component] = field(default_factory=list)
+    __slots__ = ("components", "name", "props")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.props: list[Prop] = []
+        self.components: list[Component] = []
 
     def add(self, name: str, kind: Kind, value: Value, *params: tuple[str, str]) -> None:
         self.props.append((name, kind, value, params))
