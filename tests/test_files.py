@@ -130,3 +130,64 @@ def test_escape_bytes_in_the_output_folder_are_shown_escaped(
     code = main(["batch", str(patients), "--out", str(out), "--format", "json"])
     err = capsys.readouterr().err
     assert code == 1 and "\x1b" not in err and "out\\x1b[2J" in err
+
+
+# -- a batch's chunk of files: one wait for the disk, each file still atomic --------------
+
+
+def test_write_files_syncs_every_file_before_its_rename_and_the_folder_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "b.ics").write_bytes(b"old")
+    (tmp_path / "b.ics").chmod(0o600)
+    steps: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        steps.append("folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "sync")
+        real_fsync(fd)
+
+    def replace(source: str, target: str | Path) -> None:
+        steps.append("rename " + Path(target).name)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    _files.write_files([(tmp_path / "a.ics", b"one"), (tmp_path / "b.ics", b"two")])
+    assert steps == ["sync", "sync", "rename a.ics", "rename b.ics", "folder"]
+    assert (tmp_path / "a.ics").read_bytes() == b"one"
+    assert (tmp_path / "b.ics").read_bytes() == b"two"
+    assert mode(tmp_path / "a.ics") == 0o666 & ~_umask()
+    assert mode(tmp_path / "b.ics") == 0o600  # a file written again keeps its mode
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.ics", "b.ics"]
+
+
+def test_write_files_that_fails_leaves_no_temporary_file_and_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fsync = os.fsync
+    calls = 0
+
+    def full_disk(fd: int) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    files = [(tmp_path / f"{n}.ics", b"x") for n in range(3)]
+    with pytest.raises(OSError, match="No space left") as caught:
+        _files.write_files(files)
+    assert caught.value.filename == str(tmp_path / "1.ics")
+    assert list(tmp_path.iterdir()) == []  # nothing renamed, every temporary file gone
+
+
+def test_write_files_that_cannot_rename_keeps_the_files_already_in_place(tmp_path: Path) -> None:
+    (tmp_path / "b.ics").mkdir()  # b.ics cannot be replaced
+    files = [(tmp_path / "a.ics", b"one"), (tmp_path / "b.ics", b"two"), (tmp_path / "c.ics", b"3")]
+    with pytest.raises(OSError) as caught:
+        _files.write_files(files)
+    assert caught.value.filename == str(tmp_path / "b.ics")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.ics", "b.ics"]
+    assert (tmp_path / "a.ics").read_bytes() == b"one"

@@ -69,7 +69,6 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
-from .replanning import replan
 from .uid_keys import UID_KEY_ENV, load_uid_key, new_uid_key, save_uid_key, uid_key_text
 from .values import (
     DateOrder,
@@ -85,6 +84,7 @@ from .values import (
 )
 from .vocabulary import (
     APPLICABILITIES,
+    DIFF_FORMATS,
     END_CAUSES,
     ON_TIMELINE,
     QUERY_STATUSES,
@@ -112,13 +112,15 @@ if TYPE_CHECKING:
         read_patients,
         write_batch,
     )
-    from .plan_diff import DIFF_FORMATS, MilestoneChange, PlanDiff, diff, render_diff
+    from .plan_diff import MilestoneChange, PlanDiff, diff, render_diff
     from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
+    from .replanning import replan
 
 __version__ = "0.1.0"
 
-# Batches and queries load on first use: planning one patient (and the command
-# line's start-up) should not pay for the process pool and CSV machinery.
+# Batches, queries, diffs and replanning load on first use: planning one patient
+# (and the command line's start-up) should not pay for the process pool, the CSV
+# machinery or the commands it does not run.
 _LAZY = {
     "ERRORS_FILE": "batch",
     "MANIFEST_FILE": "batch",
@@ -134,11 +136,11 @@ _LAZY = {
     "read_patients": "batch",
     "write_batch": "batch",
     "Upcoming": "query",
-    "DIFF_FORMATS": "plan_diff",
     "MilestoneChange": "plan_diff",
     "PlanDiff": "plan_diff",
     "diff": "plan_diff",
     "render_diff": "plan_diff",
+    "replan": "replanning",
     "upcoming": "query",
     "upcoming_csv": "query",
     "upcoming_table": "query",

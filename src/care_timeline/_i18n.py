@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
@@ -116,9 +116,7 @@ class Language:
     def date(self, day: date, pattern: str) -> str:
         """``day`` written with a CLDR date pattern (``d MMM y``) that is itself a
         catalog message, so each language chooses its own (``d MMMM y`` in Turkish)."""
-        from babel.dates import format_date
-
-        return format_date(day, self.gettext(pattern), locale=self._babel_locale)
+        return _written_date(day, self.gettext(pattern), self._babel_locale)
 
     def list(self, items: Sequence[str]) -> str:
         """``a, b and c`` in this language's words and punctuation."""
@@ -131,7 +129,13 @@ class Language:
     def ga(self, ga: GestationalAge) -> str:
         """A gestational age as this language writes it in text for people
         (``14w3d`` in English; JSON and CSV always keep ``14w3d``)."""
-        return self.format(GA_NOTATION, weeks=ga.weeks, days=ga.days)
+        weeks, days = divmod(ga.total_days, 7)
+        return self._ga_notation.format(weeks=weeks, days=days)
+
+    @cached_property
+    def _ga_notation(self) -> str:
+        # Translated once: every milestone of every export writes two ages.
+        return self.gettext(GA_NOTATION)
 
     @cached_property
     def _babel_locale(self) -> str:
@@ -147,6 +151,16 @@ class Language:
 
 GA_NOTATION = N_("{weeks}w{days}d")
 """A gestational age written for people: completed weeks and days."""
+
+
+@lru_cache(maxsize=4096)
+def _written_date(day: date, pattern: str, locale: str) -> str:
+    """Babel's writing of a date, kept: a chart writes the same few hundred days
+    (week starts, months) for every patient due in the same months, and Babel
+    takes microseconds a date."""
+    from babel.dates import format_date
+
+    return format_date(day, pattern, locale=locale)
 
 
 @cache

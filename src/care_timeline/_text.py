@@ -8,6 +8,7 @@ has one helper here.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 LAYOUT = "\t\n"
@@ -16,8 +17,13 @@ LAYOUT = "\t\n"
 MESSAGE_LENGTH = 80
 """Values quoted in an error message are cut to this many characters."""
 
-# Characters XML 1.0 cannot carry at all.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+@cache
+def _not_xml() -> re.Pattern[str]:
+    """Characters XML 1.0 cannot carry at all. (Compiled when first needed: a
+    class with the surrogates takes half a millisecond, which a command that
+    writes no XML should not pay at start-up.)"""
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def control_character(text: str, *, allow: str = LAYOUT) -> str | None:
@@ -28,6 +34,8 @@ def control_character(text: str, *, allow: str = LAYOUT) -> str | None:
     >>> control_character("Clinic; A\\n"), control_character("bell\\x07")
     (None, '\\x07')
     """
+    if text.isprintable():
+        return None  # the usual case, found without a loop: no control character
     for char in text:
         code = ord(char)
         if char in allow:
@@ -44,7 +52,7 @@ def for_xml(text: str) -> str:
     >>> for_xml("a\\x00b")
     'a\\ufffdb'
     """
-    return _NOT_XML.sub("\ufffd", text)
+    return _not_xml().sub("\ufffd", text)
 
 
 def for_terminal(text: str) -> str:

@@ -25,11 +25,9 @@ from .export import _words as words
 from .export._words import Words
 from .export.csv_table import table
 from .plan_model import Milestone, Plan
-from .vocabulary import Applicability, Timing
+from .vocabulary import DIFF_FORMATS, Applicability, Timing
 
 __all__ = ["DIFF_FORMATS", "MilestoneChange", "PlanDiff", "diff", "render_diff"]
-
-DIFF_FORMATS = ("text", "json", "csv")
 
 Change = Literal["added", "removed", "changed", "unchanged"]
 

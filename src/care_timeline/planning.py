@@ -15,7 +15,7 @@ from ._i18n import N_, language
 from ._text import control_character
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
-from .gestational_age import GestationalAge
+from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
 from .ongoing import check_against_today, event_after, what
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile
@@ -338,10 +338,12 @@ def _series(start: date, end: date, every_days: int) -> tuple[date, ...]:
 
 
 def _ga(dating: Dating, day: date) -> GestationalAge:
-    ga = dating.gestational_age_on(day)
-    if ga is None:  # guarded by _check_profile: no milestone date precedes day 0
+    # The days since day 0, worked out here: the dates are checked already, and
+    # this runs twice a milestone.
+    days = (day - dating.due_date).days + DAYS_TO_DUE_DATE
+    if days < 0:  # guarded by _check_profile: no milestone date precedes day 0
         raise AssertionError(f"{day} is before day 0")
-    return ga
+    return GestationalAge(days)
 
 
 # What the engine writes into a rule's reason, in the protocol's language.
@@ -351,6 +353,8 @@ DAY_AND_AGE = N_("{date}, {ga}")
 
 
 def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> str:
+    if "{" not in rule.reason and "}" not in rule.reason:
+        return rule.reason  # no placeholders (most reasons): nothing to fill in
     lang = language(protocol.language)
 
     def shown(day: date | None) -> str:

@@ -13,7 +13,6 @@ others can read is refused, because anyone who can read it can trace every UID.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 
 from ._text import for_terminal
@@ -48,7 +47,7 @@ _ALLOWED = "a key file made by `care-timeline key new`: 64 hexadecimal digits on
 def new_uid_key() -> bytes:
     """A new random key of :data:`KEY_BYTES` bytes (from the operating system's
     secure random source)."""
-    return secrets.token_bytes(KEY_BYTES)
+    return os.urandom(KEY_BYTES)
 
 
 def check_uid_key(key: object, *, field: str = "uid_key") -> bytes | None:

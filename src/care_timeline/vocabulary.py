@@ -6,6 +6,7 @@ from typing import Literal
 
 __all__ = [
     "APPLICABILITIES",
+    "DIFF_FORMATS",
     "END_CAUSES",
     "ON_TIMELINE",
     "QUERY_STATUSES",
@@ -38,3 +39,6 @@ QueryStatus = Literal["entering", "in-window", "passed"]
 """What a planning list asks of a date range: who enters a window in it, who is in
 a window during it, whose window ends in it."""
 QUERY_STATUSES: tuple[QueryStatus, ...] = ("entering", "in-window", "passed")
+
+DIFF_FORMATS = ("text", "json", "csv")
+"""The formats of what changed between two plans."""

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import care_timeline as ct
 from care_timeline import batch
-from care_timeline.batch import writer
+from care_timeline.batch import _pool, writer
 from care_timeline.cli import main
 
 TODAY = "2026-11-24"
@@ -450,21 +450,26 @@ def test_interrupted_batch_leaves_no_partial_file(
         f"{file_stem(plan_id)}.json": single_export(capsys, tmp_path, plan_id, "json")
         for plan_id in GOOD_ROWS
     }
+    # A chunk's files go to disk together. Chunks of five rows: the first holds the
+    # first two good rows, the second the third (good-ga).
+    monkeypatch.setattr(_pool, "CHUNK_ROWS", 5)
     calls = 0
 
-    def interrupt(*args: object) -> None:
+    def interrupt_at(call: int) -> None:
         nonlocal calls
         calls += 1
-        if calls == 3:
+        if calls == call:
             raise KeyboardInterrupt
 
-    if where == "during a write":  # Ctrl-C after the bytes are written, before the rename
+    if where == "during a write":
+        # Ctrl-C after good-ga's bytes are written, before its rename: the syncs are
+        # of the first chunk's two files, its folder, then good-ga's file.
         real_fsync = os.fsync
-        monkeypatch.setattr(os, "fsync", lambda fd: (interrupt(), real_fsync(fd)))
+        monkeypatch.setattr(os, "fsync", lambda fd: (interrupt_at(4), real_fsync(fd)))
     else:
         real_render = writer.render
         monkeypatch.setattr(
-            writer, "render", lambda *a, **k: (interrupt(), real_render(*a, **k))[1]
+            writer, "render", lambda *a, **k: (interrupt_at(3), real_render(*a, **k))[1]
         )
     out = tmp_path / "out"
     code, _ = run_batch(capsys, patients, out, "--format", "json", "--jobs", "1")

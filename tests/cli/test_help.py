@@ -99,3 +99,13 @@ def test_the_examples_run(
         assert code == 0, (line, err)
         if target is not None:
             (tmp_path / target).write_text(out, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("path", "parser"), COMMANDS, ids=IDS)
+def test_a_command_parsed_alone_has_its_whole_help(
+    path: tuple[str, ...], parser: argparse.ArgumentParser
+) -> None:
+    """The command line adds only the running command's arguments; that command's
+    help (and so its arguments) is the same as in the parser of every command."""
+    alone = dict(_commands(build_parser(only=path[0] if path else None)))
+    assert alone[path].format_help() == parser.format_help()

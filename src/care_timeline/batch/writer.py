@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from .._files import AtomicFile, write_atomic
+from .._files import AtomicFile, sync_folder, write_files
 from .._text import for_terminal
 from ..errors import BatchError, CareTimelineError
 from ..export import BATCH_FORMATS, DEFAULT_REMINDER, render
@@ -74,9 +74,11 @@ class Outcome(NamedTuple):
 
 
 def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[Outcome]:
-    """Plan and write each row. Runs in a worker."""
+    """Plan and write each row; the chunk's files go to disk together (see
+    :func:`write_files`). Runs in a worker."""
     assert settings.out is not None
     results: list[Outcome] = []
+    files: list[tuple[Path, bytes]] = []
     for entry, made in zip(chunk, plan_chunk(settings, chunk), strict=True):
         name = "" if isinstance(entry, RowError) else entry[1]
         if isinstance(made, RowError):
@@ -105,8 +107,9 @@ def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[Outcome]:
         if settings.combined:
             results.append(Outcome(made.line, made.id, name, sha, None, data))
             continue
-        write_atomic(settings.out / name, data)
+        files.append((settings.out / name, data))
         results.append(Outcome(made.line, made.id, name, sha, None))
+    write_files(files)
     return results
 
 
@@ -260,6 +263,12 @@ class _Run:
         assert self.manifest is not None
         self.errors.commit()
         self.manifest.commit()
+        # Everything this run wrote, renamed or moved now lasts through a crash.
+        if self.report.stale:
+            sync_folder(self.folder / STALE_FOLDER)
+        sync_folder(self.folder)
+        if self.combined is not None and self.combined.parent != self.folder:
+            sync_folder(self.combined.parent)
 
     def _why_not_written(self, row_id: str, name: str) -> str:
         line = self.seen.find(id_key(row_id, self.format)) if row_id else None

@@ -17,16 +17,17 @@ from collections.abc import Sequence
 import care_timeline as ct
 
 from ._commands import COMMANDS, EXIT_OK, EXIT_USAGE
-from ._parser import PROG, UsageError, build_parser
+from ._parser import PROG, UsageError, build_parser, command_named
 
 __all__ = ["main", "main_exit"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(only=command_named(words))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
         return COMMANDS[args.command](args)
     except UsageError as err:
         _print_error(str(err))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, NoReturn
 
 import care_timeline as ct
 
@@ -25,7 +26,7 @@ from ._examples import (
     UPCOMING_EXAMPLE,
 )
 
-__all__ = ["PROG", "UsageError", "build_parser"]
+__all__ = ["PROG", "UsageError", "build_parser", "command_named"]
 
 PROG = "care-timeline"
 
@@ -42,7 +43,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with ``only``, every other command is there by
+    name and help alone, without its arguments (which the command being run does
+    not need: adding them all costs the start-up a few milliseconds)."""
     parser = _Parser(
         prog=PROG,
         description="A dated care timeline for cervical insufficiency, for discussion with a clinician.",
@@ -59,23 +63,26 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", metavar="COMMAND", parser_class=_Parser, help="what to do"
     )
     commands.required = True
-    _add_plan_command(commands)
-    _add_batch_command(commands)
-    _add_upcoming_command(commands)
-    _add_diff_command(commands)
-    _add_protocol_command(commands)
-    _add_key_command(commands)
+    for name, what in _COMMANDS.items():
+        command = commands.add_parser(
+            name,
+            help=what.help,
+            description=what.description,
+            epilog=what.epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if only is None or only == name:
+            what.add_arguments(command)
     return parser
 
 
-def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
-    plan = commands.add_parser(
-        "plan",
-        help="plan one pregnancy",
-        description="Plan one pregnancy from one way of dating it.",
-        epilog=PLAN_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command an argument list runs: its first word that is not an option
+    (the top level has options of its own only, no values)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def _plan_arguments(plan: _Parser) -> None:
     add_dating_arguments(plan)
     add_profile_arguments(plan)
     add_end_arguments(plan)
@@ -96,15 +103,7 @@ def _add_plan_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     plan.set_defaults(command="plan")
 
 
-def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
-    batch = commands.add_parser(
-        "batch",
-        help="one file per patient from a CSV file",
-        description="Plan every row of a patients CSV file into its own file; bad rows "
-        "go to OUT/errors.csv (exit status 1).",
-        epilog=BATCH_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _batch_arguments(batch: _Parser) -> None:
     batch.add_argument(
         "patients", metavar="PATIENTS.csv", help="one row per patient; columns are the flag names"
     )
@@ -138,15 +137,7 @@ def _add_batch_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     batch.set_defaults(command="batch")
 
 
-def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None:
-    upcoming = commands.add_parser(
-        "upcoming",
-        help="who has which milestone in a date range",
-        description="List the milestones that start (and the doses or checks of a series "
-        "that fall) from --from to --to, for every patient in a CSV file.",
-        epilog=UPCOMING_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _upcoming_arguments(upcoming: _Parser) -> None:
     upcoming.add_argument(
         "patients", metavar="PATIENTS.csv", help="one row per patient; columns are the flag names"
     )
@@ -186,16 +177,7 @@ def _add_upcoming_command(commands: argparse._SubParsersAction[_Parser]) -> None
     upcoming.set_defaults(command="upcoming")
 
 
-def _add_diff_command(commands: argparse._SubParsersAction[_Parser]) -> None:
-    diff = commands.add_parser(
-        "diff",
-        help="what changed between two plans of one pregnancy",
-        description="Compare two plans saved as JSON (--format json): which milestones "
-        "moved and by how many days, which changed applicability and why, which were "
-        "added or removed. The two must share a plan id (or, without one, a protocol).",
-        epilog=DIFF_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _diff_arguments(diff: _Parser) -> None:
     diff.add_argument("old", metavar="OLD.json", help="the earlier plan")
     diff.add_argument("new", metavar="NEW.json", help="the later plan")
     diff.add_argument(
@@ -205,15 +187,7 @@ def _add_diff_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     diff.set_defaults(command="diff")
 
 
-def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None:
-    protocol = commands.add_parser(
-        "protocol",
-        help="show or validate a protocol file",
-        description="The protocol is data: print the default one as the start of a "
-        "clinic's own, or check a clinic's file.",
-        epilog=PROTOCOL_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _protocol_arguments(protocol: _Parser) -> None:
     actions = protocol.add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser, help="show or validate"
     )
@@ -252,15 +226,7 @@ def _add_protocol_command(commands: argparse._SubParsersAction[_Parser]) -> None
     validate.set_defaults(command="protocol validate")
 
 
-def _add_key_command(commands: argparse._SubParsersAction[_Parser]) -> None:
-    key = commands.add_parser(
-        "key",
-        help="make a clinic's key for calendar UIDs",
-        description="A clinic's secret key makes calendar UIDs that cannot be traced back to "
-        "the plan ids (docs/calendars.md).",
-        epilog=KEY_EXAMPLE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def _key_arguments(key: _Parser) -> None:
     actions = key.add_subparsers(
         dest="action", metavar="ACTION", parser_class=_Parser, help="new: make a key"
     )
@@ -277,3 +243,57 @@ def _add_key_command(commands: argparse._SubParsersAction[_Parser]) -> None:
     )
     new.add_argument("-o", "--output", metavar="FILE", help="a new file to write it to")
     new.set_defaults(command="key new")
+
+
+class _Command(NamedTuple):
+    help: str
+    description: str
+    epilog: str
+    add_arguments: Callable[[_Parser], None]
+
+
+_COMMANDS = {
+    "plan": _Command(
+        help="plan one pregnancy",
+        description="Plan one pregnancy from one way of dating it.",
+        epilog=PLAN_EXAMPLE,
+        add_arguments=_plan_arguments,
+    ),
+    "batch": _Command(
+        help="one file per patient from a CSV file",
+        description="Plan every row of a patients CSV file into its own file; bad rows "
+        "go to OUT/errors.csv (exit status 1).",
+        epilog=BATCH_EXAMPLE,
+        add_arguments=_batch_arguments,
+    ),
+    "upcoming": _Command(
+        help="who has which milestone in a date range",
+        description="List the milestones that start (and the doses or checks of a series "
+        "that fall) from --from to --to, for every patient in a CSV file.",
+        epilog=UPCOMING_EXAMPLE,
+        add_arguments=_upcoming_arguments,
+    ),
+    "diff": _Command(
+        help="what changed between two plans of one pregnancy",
+        description="Compare two plans saved as JSON (--format json): which milestones "
+        "moved and by how many days, which changed applicability and why, which were "
+        "added or removed. The two must share a plan id (or, without one, a protocol).",
+        epilog=DIFF_EXAMPLE,
+        add_arguments=_diff_arguments,
+    ),
+    "protocol": _Command(
+        help="show or validate a protocol file",
+        description="The protocol is data: print the default one as the start of a "
+        "clinic's own, or check a clinic's file.",
+        epilog=PROTOCOL_EXAMPLE,
+        add_arguments=_protocol_arguments,
+    ),
+    "key": _Command(
+        help="make a clinic's key for calendar UIDs",
+        description="A clinic's secret key makes calendar UIDs that cannot be traced back to "
+        "the plan ids (docs/calendars.md).",
+        epilog=KEY_EXAMPLE,
+        add_arguments=_key_arguments,
+    ),
+}
+"""Every command: what its help says, and what adds its arguments."""

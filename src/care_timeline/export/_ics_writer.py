@@ -27,9 +27,10 @@ reference, this is the fast path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     import icalendar
@@ -39,8 +40,7 @@ __all__ = ["Component", "Prop", "duration", "escape_text", "fold", "to_icalendar
 Kind = Literal["text", "date", "datetime", "integer", "recur", "duration"]
 
 
-@dataclass(frozen=True, slots=True)
-class Recur:
+class Recur(NamedTuple):
     """A repeat rule: ``FREQ`` every ``interval`` units, until a day."""
 
     freq: Literal["DAILY", "WEEKLY"]
@@ -48,33 +48,29 @@ class Recur:
     interval: int
 
 
-@dataclass(frozen=True, slots=True)
-class Prop:
-    """One property: its name, its value of one kind, its parameters."""
-
-    name: str
-    kind: Kind
-    value: str | date | datetime | int | Recur | timedelta
-    params: tuple[tuple[str, str], ...] = ()
+Value = str | date | datetime | int | Recur | timedelta
 
 
-@dataclass(slots=True)
+Params = tuple[tuple[str, str], ...]
+Prop = tuple[str, Kind, Value, Params]
+"""One property: its name, its value of one kind, its parameters. (A plain tuple:
+a calendar has a hundred or more of them, and a tuple is the cheapest record to
+make.)"""
+
+
 class Component:
     """A component (``VCALENDAR``, ``VEVENT``, ``VALARM``) with its properties in
     the order they are written, then its components."""
 
-    name: str
-    props: list[Prop] = field(default_factory=list)
-    components: list[Component] = field(default_factory=list)
+    __slots__ = ("components", "name", "props")
 
-    def add(
-        self,
-        name: str,
-        kind: Kind,
-        value: str | date | datetime | int | Recur | timedelta,
-        *params: tuple[str, str],
-    ) -> None:
-        self.props.append(Prop(name, kind, value, params))
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.props: list[Prop] = []
+        self.components: list[Component] = []
+
+    def add(self, name: str, kind: Kind, value: Value, *params: tuple[str, str]) -> None:
+        self.props.append((name, kind, value, params))
 
 
 # -- values -----------------------------------------------------------------------------
@@ -82,19 +78,30 @@ class Component:
 
 def escape_text(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11), escaped as icalendar escapes it."""
-    text = (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    # Each replacement only where its character occurs: most texts hold few of them.
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if ";" in text:
+        text = text.replace(";", "\\;")
+    if "," in text:
+        text = text.replace(",", "\\,")
+    if "\r" in text:
+        text = text.replace("\r\n", "\\n").replace("\r", "\\n")
+    if "\n" in text:
+        text = text.replace("\n", "\\n")
     return text[1:] if text[:1] == "\ufeff" else text
 
 
 def _date(day: date) -> str:
     return f"{day.year:04}{day.month:02}{day.day:02}"
+
+
+def _utc_datetime(moment: datetime) -> str:
+    return f"{_date(moment)}T{moment.hour:02}{moment.minute:02}{moment.second:02}Z"
+
+
+def _recur(rule: Recur) -> str:
+    return f"FREQ={rule.freq};UNTIL={_date(rule.until)};INTERVAL={rule.interval}"
 
 
 def duration(span: timedelta) -> str:
@@ -116,24 +123,15 @@ def duration(span: timedelta) -> str:
     return f"{sign}P{abs(span.days)}D{time}"
 
 
-def _value(prop: Prop) -> str:
-    value = prop.value
-    if prop.kind == "text":
-        assert isinstance(value, str)
-        return escape_text(value)
-    if prop.kind == "date":
-        assert isinstance(value, date)
-        return _date(value)
-    if prop.kind == "datetime":
-        assert isinstance(value, datetime)
-        return f"{_date(value)}T{value.hour:02}{value.minute:02}{value.second:02}Z"
-    if prop.kind == "integer":
-        return str(value)
-    if prop.kind == "recur":
-        assert isinstance(value, Recur)
-        return f"FREQ={value.freq};UNTIL={_date(value.until)};INTERVAL={value.interval}"
-    assert isinstance(value, timedelta)
-    return duration(value)
+_VALUES: dict[Kind, Callable[[Any], str]] = {
+    "text": escape_text,
+    "date": _date,
+    "datetime": _utc_datetime,  # the model holds DTSTAMP in UTC, as icalendar writes it
+    "integer": str,
+    "recur": _recur,
+    "duration": duration,
+}
+"""How each kind of value is written."""
 
 
 # -- lines ------------------------------------------------------------------------------
@@ -162,11 +160,17 @@ def fold(line: bytes) -> bytes:
     return b"\r\n ".join(parts)
 
 
+@lru_cache(maxsize=256)
+def _head(name: str, params: Params) -> str:
+    """``NAME;KEY=VALUE:``: the same few for every calendar, so made once each."""
+    return name + "".join(f";{key}={value}" for key, value in params) + ":"
+
+
 def _lines(component: Component, out: list[bytes]) -> None:
     out.append(f"BEGIN:{component.name}".encode())
-    for prop in component.props:
-        params = "".join(f";{key}={value}" for key, value in prop.params)
-        out.append(fold(f"{prop.name}{params}:{_value(prop)}".encode()))
+    for name, kind, value, params in component.props:
+        line = (_head(name, params) + _VALUES[kind](value)).encode()
+        out.append(line if len(line) < _LIMIT else fold(line))
     for child in component.components:
         _lines(child, out)
     out.append(f"END:{component.name}".encode())
@@ -198,22 +202,21 @@ def _to_icalendar(component: Component) -> icalendar.Component:
         "VALARM": icalendar.Alarm,
     }
     made = kinds[component.name]()
-    for prop in component.props:
-        params = dict(prop.params)
-        value: object = prop.value
-        if prop.kind == "text":
-            assert isinstance(prop.value, str)
-            value = icalendar.vText(prop.value)
-        elif prop.kind == "date":
+    for name, kind, given, pairs in component.props:
+        params = dict(pairs)
+        value: object = given
+        if kind == "text":
+            assert isinstance(given, str)
+            value = icalendar.vText(given)
+        elif kind == "date":
             params.pop("VALUE", None)  # icalendar marks a date itself
-        elif prop.kind == "recur":
-            assert isinstance(prop.value, Recur)
-            rule = prop.value
-            value = icalendar.vRecur(FREQ=rule.freq, UNTIL=rule.until, INTERVAL=rule.interval)
-        elif prop.kind == "duration" and not params:
-            assert isinstance(prop.value, timedelta)
-            value = icalendar.vDuration(prop.value)
-        made.add(prop.name.lower(), value, parameters=params)
+        elif kind == "recur":
+            assert isinstance(given, Recur)
+            value = icalendar.vRecur(FREQ=given.freq, UNTIL=given.until, INTERVAL=given.interval)
+        elif kind == "duration" and not params:
+            assert isinstance(given, timedelta)
+            value = icalendar.vDuration(given)
+        made.add(name.lower(), value, parameters=params)
     for child in component.components:
         made.add_component(_to_icalendar(child))
     return made

@@ -5,9 +5,10 @@ category's fill pattern and mark shape."""
 from __future__ import annotations
 
 import textwrap
-import xml.etree.ElementTree as ET
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ._markup import Element, needs_escaping, sub
 from ._style import CATEGORY_STYLES, INK, PAPER, Shape
 
 if TYPE_CHECKING:
@@ -42,27 +43,46 @@ def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[st
     return textwrap.wrap(text, max(8, int(width / per_char))) or [""]
 
 
+@lru_cache(maxsize=4096)
 def fixed(value: float) -> str:
+    """A number with at most two decimals, without trailing zeros: ``12.5``, ``3``.
+
+    Kept once written: a chart writes the same few hundred numbers (its grid,
+    its font sizes) a thousand times. (Equal numbers give equal text, so ``1``
+    and ``1.0`` may share an entry.)
+    """
     # Fixed precision keeps the bytes the same from run to run and platform to platform.
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
 def element(
-    parent: ET.Element, tag: str, attrs: dict[str, str | float] | None = None, text: str = ""
-) -> ET.Element:
-    element = ET.SubElement(
-        parent,
-        tag,
-        {k: fixed(v) if isinstance(v, float | int) else v for k, v in (attrs or {}).items()},
-    )
-    if text:
-        element.text = text
-    return element
+    parent: Element, tag: str, attrs: dict[str, str | float] | None = None, text: str = ""
+) -> Element:
+    """A new last child of ``parent``, its numbers written with :func:`fixed`."""
+    child = sub(parent, tag, None, text)
+    if attrs:
+        values = {name: v if v.__class__ is str else fixed(v) for name, v in attrs.items()}
+        if needs_escaping("".join(values.values())):
+            child.attrib = values  # written escaped with the tree
+        else:
+            child.written = "".join([f' {name}="{value}"' for name, value in values.items()])
+    return child
+
+
+def _written(parent: Element, tag: str, written: str, words: str, text: str = "") -> Element:
+    """A new last child whose attributes are written out already (``written``),
+    unless the words in them (``words``: its values that are not numbers) need
+    escaping, which the caller then does the usual way."""
+    if needs_escaping(words):
+        raise ValueError(f"{words!r} needs escaping: write this <{tag}> with element()")
+    child = sub(parent, tag, None, text)
+    child.written = written
+    return child
 
 
 def text_element(
-    parent: ET.Element,
+    parent: Element,
     x: float,
     y: float,
     text: str,
@@ -71,13 +91,34 @@ def text_element(
     fill: str = INK,
     anchor: str = "start",
     bold: bool = False,
-) -> ET.Element:
-    attrs: dict[str, str | float] = {"x": x, "y": y, "font-size": size, "fill": fill}
+) -> Element:
+    # Written out in one go: the chart has a few hundred of these and of line().
+    written = f' x="{fixed(x)}" y="{fixed(y)}" font-size="{fixed(size)}" fill="{fill}"'
     if anchor != "start":
-        attrs["text-anchor"] = anchor
+        written += f' text-anchor="{anchor}"'
     if bold:
-        attrs["font-weight"] = "bold"
-    return element(parent, "text", attrs, text)
+        written += ' font-weight="bold"'
+    return _written(parent, "text", written, fill + anchor, text)
+
+
+def line(
+    parent: Element,
+    x1: float,
+    y1: float,
+    x2: float,
+    y2: float,
+    *,
+    stroke: str,
+    width: float,
+    dashes: str = "",
+) -> Element:
+    written = (
+        f' x1="{fixed(x1)}" y1="{fixed(y1)}" x2="{fixed(x2)}" y2="{fixed(y2)}"'
+        f' stroke="{stroke}" stroke-width="{fixed(width)}"'
+    )
+    if dashes:
+        written += f' stroke-dasharray="{dashes}"'
+    return _written(parent, "line", written, stroke + dashes)
 
 
 def pattern_id(category: str) -> str:
@@ -89,7 +130,7 @@ def pattern_fill(category: Category) -> str:
     return style.colour if style.pattern == "solid" else f"url(#{pattern_id(category)})"
 
 
-def add_patterns(defs: ET.Element) -> None:
+def add_patterns(defs: Element) -> None:
     for category, style in CATEGORY_STYLES.items():
         if style.pattern == "solid":
             continue
@@ -112,20 +153,21 @@ def add_patterns(defs: ET.Element) -> None:
 
 
 def mark(
-    parent: ET.Element, shape: Shape, cx: float, cy: float, size: float, fill: str, stroke: str
+    parent: Element, shape: Shape, cx: float, cy: float, size: float, fill: str, stroke: str
 ) -> None:
     half = size / 2
-    paint: dict[str, str | float] = {"fill": fill, "stroke": stroke, "stroke-width": 1.5}
+    paint = f' fill="{fill}" stroke="{stroke}" stroke-width="1.5"'
     if shape == "circle":
-        element(parent, "circle", {"cx": cx, "cy": cy, "r": half * 0.95, **paint})
+        written = f' cx="{fixed(cx)}" cy="{fixed(cy)}" r="{fixed(half * 0.95)}"'
+        _written(parent, "circle", written + paint, fill + stroke)
         return
     if shape == "square":
         side = size * 0.85
-        element(
-            parent,
-            "rect",
-            {"x": cx - side / 2, "y": cy - side / 2, "width": side, "height": side, **paint},
+        written = (
+            f' x="{fixed(cx - side / 2)}" y="{fixed(cy - side / 2)}"'
+            f' width="{fixed(side)}" height="{fixed(side)}"'
         )
+        _written(parent, "rect", written + paint, fill + stroke)
         return
     corners = {
         "triangle": ((0, -half), (half, half), (-half, half)),
@@ -133,4 +175,4 @@ def mark(
         "diamond": ((0, -half), (half, 0), (0, half), (-half, 0)),
     }[shape]
     points = " ".join(f"{fixed(cx + dx)},{fixed(cy + dy)}" for dx, dy in corners)
-    element(parent, "polygon", {"points": points, **paint})
+    _written(parent, "polygon", f' points="{points}"' + paint, fill + stroke)

@@ -6,8 +6,8 @@ One piece, though long: every part is laid out on the same axis and the same
 running height (lanes push the markers down, the markers the legend), so
 splitting it would only pass that geometry around.
 
-Everything is built as :mod:`xml.etree.ElementTree` elements, which escape text and
-attributes, so a clinic's or a caller's text can never become markup. Geometry is in
+Everything is built as :mod:`._markup` elements, which escape text and attributes
+as they are written, so a clinic's or a caller's text can never become markup. Geometry is in
 CSS pixels: the chart is 718 units wide, the width of an A4 or Letter page less 10 mm
 margins, so one unit prints as one CSS pixel and font sizes mean what they say.
 """
@@ -15,13 +15,13 @@ margins, so one unit prints as one CSS pixel and font sizes mean what they say.
 from __future__ import annotations
 
 import math
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .._text import for_xml
 from . import _words as words
+from ._markup import Element
 from ._style import (
     BAND,
     CATEGORY_STYLES,
@@ -33,7 +33,17 @@ from ._style import (
     RULE,
     TODAY,
 )
-from ._svg import add_patterns, element, fixed, mark, pattern_fill, text_element, text_width, wrap
+from ._svg import (
+    add_patterns,
+    element,
+    fixed,
+    line,
+    mark,
+    pattern_fill,
+    text_element,
+    text_width,
+    wrap,
+)
 from ._words import Words, page_title
 
 if TYPE_CHECKING:
@@ -130,7 +140,7 @@ class Chart:
     """The timeline as an ``<svg>`` element (no namespace attribute: the HTML page
     embeds it as is, the standalone SVG declares the namespace on its root)."""
 
-    element: ET.Element
+    element: Element
     width: float
     height: float
 
@@ -142,7 +152,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     w = Words.of(plan)
     name = page_title(plan, title)
     # Sizes are filled in at the end; set now so the attribute order stays fixed.
-    svg = ET.Element(
+    svg = Element(
         "svg",
         {
             "class": "timeline",
@@ -164,7 +174,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     top_lanes = axis_y + 20
     lanes, lanes_height = _lanes(plan, axis, top_lanes + 4, w)
     bottom_lanes = top_lanes + 4 + lanes_height
-    markers = ET.Element("g", {"class": "markers"})
+    markers = Element("g", {"class": "markers"})
     bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes, w)
 
     backdrop = element(svg, "g", {"class": "trimesters"})
@@ -212,7 +222,7 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     return Chart(svg, WIDTH, height)
 
 
-def _month_row(svg: ET.Element, axis: _Axis, top: float, w: Words) -> None:
+def _month_row(svg: Element, axis: _Axis, top: float, w: Words) -> None:
     row = element(svg, "g", {"class": "months"})
     month = date(axis.day0.year, axis.day0.month, 1)
     while month < axis.end:
@@ -233,7 +243,7 @@ def _month_row(svg: ET.Element, axis: _Axis, top: float, w: Words) -> None:
 
 
 def _week_rows(
-    svg: ET.Element,
+    svg: Element,
     axis: _Axis,
     top: float,
     axis_y: float,
@@ -246,48 +256,16 @@ def _week_rows(
     row = element(svg, "g", {"class": "weeks"})
     text_element(row, EDGE, top + 12, w.t(words.WEEK_ROW), size=TICK_FONT, bold=True)
     text_element(row, EDGE, axis_y + 15, w.t(words.DATE_ROW), size=TICK_FONT, bold=True)
-    element(
-        row,
-        "line",
-        {
-            "x1": axis.left,
-            "y1": axis_y,
-            "x2": axis.right,
-            "y2": axis_y,
-            "stroke": RULE,
-            "stroke-width": 1,
-        },
-    )
+    line(row, axis.left, axis_y, axis.right, axis_y, stroke=RULE, width=1)
     week_px = axis.per_day * 7
     every = 1 if week_px >= text_width("00", TICK_FONT) * 2 else 2
     for week in range(axis.weeks + 1):
         day = axis.day0 + timedelta(weeks=week)
         x = axis.x(day)
         labelled = week % every == 0
-        element(
-            row,
-            "line",
-            {
-                "x1": x,
-                "y1": top_lanes,
-                "x2": x,
-                "y2": bottom,
-                "stroke": GRID,
-                "stroke-width": 1 if labelled else 0.5,
-            },
-        )
-        element(
-            row,
-            "line",
-            {
-                "x1": x,
-                "y1": axis_y - (5 if labelled else 3),
-                "x2": x,
-                "y2": axis_y + (4 if labelled else 2),
-                "stroke": RULE,
-                "stroke-width": 1,
-            },
-        )
+        line(row, x, top_lanes, x, bottom, stroke=GRID, width=1 if labelled else 0.5)
+        tick_up, tick_down = (5, 4) if labelled else (3, 2)
+        line(row, x, axis_y - tick_up, x, axis_y + tick_down, stroke=RULE, width=1)
         if labelled:
             text_element(row, x, top + 12, str(week), size=TICK_FONT, anchor="middle")
             text_element(
@@ -302,8 +280,8 @@ def _week_rows(
             )
 
 
-def _lanes(plan: Plan, axis: _Axis, top: float, w: Words) -> tuple[ET.Element, float]:
-    group = ET.Element("g", {"class": "milestones"})
+def _lanes(plan: Plan, axis: _Axis, top: float, w: Words) -> tuple[Element, float]:
+    group = Element("g", {"class": "milestones"})
     y = top
     for item in plan.milestones:
         if item.on_timeline:
@@ -321,7 +299,7 @@ _HALO: dict[str, str | float] = {
 }
 
 
-def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float, w: Words) -> float:
+def _lane(parent: Element, item: Milestone, axis: _Axis, top: float, w: Words) -> float:
     """One milestone's row; returns its height. The label goes beside the bar or
     marks when it fits there (right, else left), and above them when it does not."""
     style = CATEGORY_STYLES[item.category]
@@ -398,27 +376,15 @@ def _lane(parent: ET.Element, item: Milestone, axis: _Axis, top: float, w: Words
         element(lane, "rect", attrs)
     elif item.kind != "window":
         if len(shown) > 1:
-            element(
-                lane,
-                "line",
-                {
-                    "x1": axis.centre(shown[0]),
-                    "y1": middle,
-                    "x2": axis.centre(shown[-1]),
-                    "y2": middle,
-                    "stroke": stroke,
-                    "stroke-width": 1.5,
-                },
-            )
+            first, last = axis.centre(shown[0]), axis.centre(shown[-1])
+            line(lane, first, middle, last, middle, stroke=stroke, width=1.5)
         for day in shown:
             fill = PAPER if discuss else style.colour
             mark(lane, style.shape, axis.centre(day), middle, size, fill, stroke)
     return above * LINE + BAR + 6
 
 
-def _markers(
-    group: ET.Element, plan: Plan, axis: _Axis, top: float, bottom: float, w: Words
-) -> float:
+def _markers(group: Element, plan: Plan, axis: _Axis, top: float, bottom: float, w: Words) -> float:
     """Today's and the due date's vertical lines, labelled under the lanes (on one row
     when the two labels do not collide); returns the y below the labels."""
     due = plan.dating.due_date
@@ -443,24 +409,14 @@ def _markers(
     for number, (x, centre, label, colour, dashes, _px) in enumerate(placed):
         if number == 0 or not one_row:
             y += LINE
-        line: dict[str, str | float] = {
-            "x1": x,
-            "y1": top,
-            "x2": x,
-            "y2": y - 11,
-            "stroke": colour,
-            "stroke-width": 2,
-        }
-        if dashes:
-            line["stroke-dasharray"] = dashes
-        element(group, "line", line)
+        line(group, x, top, x, y - 11, stroke=colour, width=2, dashes=dashes or "")
         text_element(
             group, centre, y, label, size=TICK_FONT, fill=colour, anchor="middle", bold=True
         )
     return y + 4
 
 
-def _legend(svg: ET.Element, plan: Plan, axis: _Axis, top: float, w: Words) -> float:
+def _legend(svg: Element, plan: Plan, axis: _Axis, top: float, w: Words) -> float:
     """The key to colours, patterns and marks; returns the chart's full height."""
     group = element(svg, "g", {"class": "legend"})
     live = [item for item in plan.milestones if item.on_timeline]

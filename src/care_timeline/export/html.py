@@ -1,8 +1,8 @@
 """The printable page: one self-contained HTML file with the timeline, the milestone
 table, the warning signs and the clinician note, sized for one A4 or Letter page.
 
-Built with :mod:`xml.etree.ElementTree`, which escapes every text and attribute, so a
-title or a clinic's protocol text shows as text and never becomes markup. Nothing is
+Built with :mod:`._markup`, which escapes every text and attribute, so a title or a
+clinic's protocol text shows as text and never becomes markup. Nothing is
 fetched: the CSS and the SVG are inline, fonts are the reader's own, and a Content
 Security Policy forbids loading anything.
 """
@@ -10,11 +10,12 @@ Security Policy forbids loading anything.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from .._text import for_xml
+from . import _markup as markup
 from . import _words as words
+from ._markup import Element
 from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
 from ._words import Words, page_title
 from .chart import build_chart
@@ -66,23 +67,20 @@ footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
-def _sub(parent: ET.Element, tag: str, text: str = "", **attrs: str) -> ET.Element:
+def _sub(parent: Element, tag: str, text: str = "", **attrs: str) -> Element:
     """A child element; ``class_=`` gives ``class``, ``http_equiv=`` ``http-equiv``."""
-    names = {key: key.rstrip("_").replace("_", "-") for key in attrs}
-    element = ET.SubElement(parent, tag, {names[key]: value for key, value in attrs.items()})
-    if text:
-        element.text = text
-    return element
+    names = {key.rstrip("_").replace("_", "-"): value for key, value in attrs.items()}
+    return markup.sub(parent, tag, names, text)
 
 
-def _line_break(parent: ET.Element, tail: str) -> None:
+def _line_break(parent: Element, tail: str) -> None:
     _sub(parent, "br").tail = tail
 
 
 def render(plan: Plan, title: str | None = None) -> str:
     w = Words.of(plan)
     name = page_title(plan, title)
-    html = ET.Element("html", {"lang": plan.protocol.language})
+    html = Element("html", {"lang": plan.protocol.language})
     head = _sub(html, "head")
     _sub(head, "meta", charset="utf-8")
     _sub(head, "meta", http_equiv="Content-Security-Policy", content=CONTENT_SECURITY_POLICY)
@@ -122,7 +120,7 @@ def render(plan: Plan, title: str | None = None) -> str:
     _sub(body, "h2", w.t(words.MILESTONES))
     _table(body, plan, w)
     _sub(body, "footer", for_xml(w.protocol_line(plan, on_page=True)))
-    return "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html") + "\n"
+    return "<!DOCTYPE html>\n" + markup.html(html) + "\n"
 
 
 def _css_content(template: str) -> str:
@@ -139,7 +137,7 @@ def _css_content(template: str) -> str:
     return " ".join(parts)
 
 
-def _table(body: ET.Element, plan: Plan, w: Words) -> None:
+def _table(body: Element, plan: Plan, w: Words) -> None:
     table = _sub(body, "table")
     head = _sub(_sub(table, "thead"), "tr")
     for heading, width in zip(words.TABLE_COLUMNS, _COLUMN_WIDTHS, strict=True):
@@ -149,11 +147,10 @@ def _table(body: ET.Element, plan: Plan, w: Words) -> None:
         _row(rows, item, w)
 
 
-def _row(rows: ET.Element, item: Milestone, w: Words) -> None:
+def _row(rows: Element, item: Milestone, w: Words) -> None:
     row = _sub(rows, "tr", class_=item.applicability)
     what = _sub(row, "td", class_="what")
-    _sub(what, "strong", for_xml(item.title))
-    what[-1].tail = " "
+    _sub(what, "strong", for_xml(item.title)).tail = " "
     category = w.t(words.CATEGORY_IN_TABLE, category=w.t(words.CATEGORY_NOUNS[item.category]))
     _sub(what, "span", category, class_="small")
 
@@ -172,8 +169,7 @@ def _row(rows: ET.Element, item: Milestone, w: Words) -> None:
     label = w.applicability(item)
     if not item.on_timeline:
         label = w.t(words.NOT_ON_TIMELINE_LABEL, applicability=label)
-    _sub(verdict, "strong", w.t(words.LABEL, label=label))
-    verdict[-1].tail = " " + for_xml(item.reason)
+    _sub(verdict, "strong", w.t(words.LABEL, label=label)).tail = " " + for_xml(item.reason)
     for note in item.notes:
         _line_break(verdict, "")
         _sub(verdict, "span", w.t(words.NOTE, note=for_xml(note)), class_="small")

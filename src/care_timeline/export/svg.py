@@ -3,11 +3,12 @@ it, the warning signs and the clinician note."""
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from .._text import for_xml
+from . import _markup as markup
 from . import _words as words
+from ._markup import Element
 from ._style import FONT_FAMILY, INK, MUTED, PAPER, SVG_NAMESPACE
 from ._svg import element, fixed, text_element, wrap
 from ._words import Words, page_title
@@ -19,11 +20,11 @@ if TYPE_CHECKING:
 __all__ = ["build_document", "render"]
 
 
-def build_document(plan: Plan, title: str | None = None) -> ET.Element:
+def build_document(plan: Plan, title: str | None = None) -> Element:
     """The standalone SVG: a heading, the chart, what is not on it, the warning
     signs and the clinician note."""
     name = page_title(plan, title)
-    root = ET.Element(
+    root = Element(
         "svg",
         {
             "xmlns": SVG_NAMESPACE,
@@ -85,7 +86,7 @@ def build_document(plan: Plan, title: str | None = None) -> ET.Element:
 
 
 def _paragraph(
-    root: ET.Element,
+    root: Element,
     y: float,
     text: str,
     *,
@@ -106,5 +107,5 @@ def _paragraph(
 
 def render(plan: Plan, title: str | None = None) -> str:
     """The standalone SVG document."""
-    body = ET.tostring(build_document(plan, title), encoding="unicode")
+    body = markup.xml(build_document(plan, title))
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
