@@ -14,7 +14,8 @@ new folder each time. Each round runs, in an order rotated from round to round:
   and serialising each calendar from texts worked out beforehand) over
   ``--sample`` patients, in this process: milliseconds per patient;
 - the batch of ``--rows`` rows and the batch of ``--big-rows`` rows: wall time
-  (process start-up included) and peak memory: the main process's
+  (process start-up included; the previous run's files are deleted and the
+  disk synced before it starts) and peak memory: the main process's
   (``getrusage`` maxrss), the largest worker's, and all of them together
   (their resident sizes added up, sampled every 20 ms).
 
@@ -152,6 +153,15 @@ def baseline_ms(sample: int) -> Callable[[], float]:
     return run
 
 
+def settle() -> None:
+    """Let the disk finish the deletion of a run's files before the next run, so
+    that a run does not pay for the previous one's clean-up (deleting 100,000
+    files leaves the file system busy for a while after ``rmtree`` returns)."""
+    if hasattr(os, "sync"):
+        os.sync()
+    time.sleep(2)
+
+
 def load() -> str:
     try:
         return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -194,6 +204,7 @@ def main() -> int:
                 out = folder / f"out-{number}-{step}"
                 results[step].append(run_batch(files[step], out, args.format, args.jobs))
                 shutil.rmtree(out)  # a round's files go, so the disk does not fill up
+                settle()
             print(f"  round {number + 1} done; {load()}", flush=True)
 
     ok = True

