@@ -96,7 +96,8 @@ def test_every_message_is_translated_with_the_same_parts(language: str) -> None:
 
 def turkish_plans() -> list[ct.Plan]:
     """Plans that between them use every kind of phrase: each applicability, a
-    series, a reconciled dating with its explanation, a late scan with its note."""
+    series, a reconciled dating with its explanation, a late scan with its note,
+    an ended plan."""
     reconciled = ct.Dating.reconcile(
         ct.Dating.from_lmp(date(2026, 8, 3)),
         ct.Dating.from_ultrasound(ga="10w2d", scan_date=date(2026, 10, 5)),
@@ -117,6 +118,13 @@ def turkish_plans() -> list[ct.Plan]:
             language="tr",
         ),
         ct.plan(late_scan, ct.Profile(prior_preterm_birth=False), today=TODAY, language="tr"),
+        ct.plan(  # ended: what was still to come is no longer planned
+            ct.Dating.from_due_date(date(2027, 5, 10)),
+            today=TODAY,
+            ended_on=date(2026, 11, 20),
+            ended_because="loss",
+            language="tr",
+        ),
     ]
 
 
@@ -185,6 +193,19 @@ def _readable(format: str, data: str) -> str:
         human = ("title", "reason", "note", "warning_signs", "urgent_advice")
         return "\n".join(row[column] for row in rows for column in human)
     return re.sub(r"\[[a-z0-9-]+\]", "", data)  # text: the milestone ids in brackets
+
+
+@pytest.mark.parametrize("format", ["text", "ics", "html", "svg", "csv"])
+def test_a_turkish_plan_has_no_english_message_from_the_code(format: str) -> None:
+    for plan in turkish_plans():
+        for options in ({}, {"private": True}) if format == "ics" else ({},):
+            data = _readable(format, ct.render(plan, format, timestamp=T0, **options).decode())
+            found = [
+                english
+                for english in ENGLISH
+                if re.search(r"(?<![A-Za-z])" + re.escape(english) + r"(?![A-Za-z])", data)
+            ]
+            assert not found, f"{format} {options}: English words from the code's messages: {found}"
 
 
 def test_the_english_messages_are_the_ones_an_english_plan_shows() -> None:
