@@ -1,4 +1,5 @@
-"""plan(): dating x profile x protocol -> Plan; replan(): a stored plan, planned again.
+"""plan(): dating x profile x protocol -> Plan. (replan(), a stored plan planned
+again, is in :mod:`care_timeline.replanning`.)
 
 The engine is generic: every week number and every decision comes from the
 protocol data. This module knows only what each condition name means.

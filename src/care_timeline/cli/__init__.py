@@ -1,6 +1,8 @@
 """The ``care-timeline`` command: a thin layer over the public API.
 
-- :mod:`._parser` declares the arguments of every command;
+- :mod:`._parser` declares the arguments of every command, with the groups of
+  options several commands share from :mod:`._arguments` and the examples
+  ``--help`` shows from :mod:`._examples`;
 - :mod:`._commands` runs each command through ``care_timeline``'s public names;
 - :mod:`._progress` draws the batch progress bar.
 

@@ -1,5 +1,6 @@
-"""The printable page: one self-contained HTML file with the timeline, the milestone
-table, the warning signs and the clinician note, sized for one A4 or Letter page.
+"""The printable page: one self-contained HTML file with the timeline, the warning
+signs, the clinician note and the milestone table, laid out for A4 or Letter sheets
+(the essentials on the first; a long table continues on the next, numbered).
 
 Built with :mod:`._markup`, which escapes every text and attribute, so a title or a
 clinic's protocol text shows as text and never becomes markup. Nothing is
