@@ -363,7 +363,9 @@ def test_progesterone_injections_say_what_was_advised_and_what_is_now() -> None:
 
 
 VAGINAL_PROGESTERONE: list[tuple[Profile, str, str, date]] = [
-    # (profile, applicability, key, start); the window is 16w0d-36w0d
+    # (profile, applicability, key, start); the window is 16w0d-36w0d, starting
+    # no earlier than the day a short cervix was found (every rule but the not-applicable
+    # ones before it: a cancelled day stays on 16w0d)
     (
         Profile(fetuses=2, prior_preterm_birth=False, **EARLY),
         "not-applicable",
@@ -380,13 +382,13 @@ VAGINAL_PROGESTERONE: list[tuple[Profile, str, str, date]] = [
         Profile(prior_preterm_birth=False, **LATE),
         "discuss",
         "short-cervix-found-late",
-        W16,
-    ),  # row 3: found on 26w0d
+        W26,
+    ),  # row 3: found on 26w0d; the window starts that day (the spec's "if later")
     (
         Profile(prior_preterm_birth=True, **LATE),
         "discuss",
         "short-cervix-found-late",
-        W16,
+        W26,
     ),  # row 3 comes before the preterm-birth rows
     (
         Profile(prior_preterm_birth=True, **EARLY),
@@ -470,10 +472,10 @@ VAGINAL_PROGESTERONE: list[tuple[Profile, str, str, date]] = [
         Profile(membranes_ruptured=True, prior_preterm_birth=False, **EARLY),
         "discuss",
         "membranes-ruptured",
-        W16,
-    ),
+        W20,
+    ),  # from the day the short cervix was found, as every row with one
     (Profile(membranes_ruptured=True, fetuses=2), "not-applicable", "multiple-fetuses", W16),
-    (Profile(**EARLY), "discuss", "otherwise", W16),  # preterm birth unknown
+    (Profile(**EARLY), "discuss", "otherwise", W20),  # preterm birth unknown; found 20w0d
     (Profile(prior_preterm_birth=False), "discuss", "otherwise", W16),  # cervix unknown
     (Profile(short_cervix=False), "discuss", "otherwise", W16),  # preterm birth unknown
 ]
