@@ -248,6 +248,29 @@ def test_an_ended_plan_cancels_what_was_to_come_and_cuts_what_ran_past_its_end()
     assert ids_by_uid(plan) == ids_by_uid(running)
 
 
+@pytest.mark.parametrize("plan_id", [None, PLAN_ID])
+@pytest.mark.parametrize("uid_key", [None, b"a clinic key, 32 bytes long....."])
+def test_an_ended_plan_keeps_its_uids(plan_id: str | None, uid_key: bytes | None) -> None:
+    # With or without a plan id or a key: the calendar's UID and each milestone's
+    # are those of the running plan, exported earlier, in the same order.
+    def uids(plan: ct.Plan) -> list[str]:
+        parsed = export(plan, uid_key=uid_key)
+        return [str(parsed.calendar["UID"])] + [str(event["UID"]) for event in parsed.events]
+
+    dating = ct.Dating.from_due_date(DUE)
+    running = ct.plan(dating, SINGLETON, today=D(2026, 11, 24), plan_id=plan_id)
+    ended = ct.plan(
+        dating,
+        SINGLETON,
+        today=TODAY,
+        plan_id=plan_id,
+        ended_on=D(2026, 12, 10),
+        ended_because="birth",
+    )
+    assert len(set(uids(running))) == 1 + len(running.milestones)
+    assert uids(ended) == uids(running)
+
+
 @pytest.mark.parametrize(
     ("ended_on", "monitoring_until", "injections_until"),
     [
