@@ -391,6 +391,34 @@ def test_private_titles_are_in_the_plans_language() -> None:
         assert str(private[item_id]["DESCRIPTION"]).startswith(plan.milestone(item_id).title)
 
 
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("en", "Pregnancy care"),  # as the events' "Pregnancy care: check"
+        ("tr", "Gebelik takibi"),  # as the events' "Gebelik takibi: kontrol"
+    ],
+)
+def test_a_private_calendars_name_is_neutral_unless_one_is_given(language: str, name: str) -> None:
+    plan = ct.plan(
+        ct.Dating.from_due_date(DUE), SINGLETON, today=TODAY, plan_id=PLAN_ID, language=language
+    )
+    title = plan.protocol.title  # names the condition
+    plain = export(plan).calendar
+    assert (str(plain["NAME"]), str(plain["X-WR-CALNAME"])) == (title, title)
+    private = export(plan, private=True).calendar
+    assert (str(private["NAME"]), str(private["X-WR-CALNAME"])) == (name, name)
+    # Nothing of the calendar's own (what a list of calendars shows) names it.
+    for key, value in private.items():
+        for words in (title, "insufficiency", "yetmezli", "ervi"):
+            assert words.casefold() not in str(value).casefold(), key
+    # A name given is the name, private or not.
+    given = export(plan, private=True, calendar_name="Ana: appointments").calendar
+    assert (str(given["NAME"]), str(given["X-WR-CALNAME"])) == (
+        "Ana: appointments",
+        "Ana: appointments",
+    )
+
+
 def test_private_and_ended_together() -> None:
     got = events(make(TWINS, ended_on=D(2026, 12, 10), ended_because="other"), private=True)
     assert str(got["due-date"]["SUMMARY"]) == "No longer planned: Pregnancy care: due date"
@@ -412,6 +440,7 @@ def test_cli_private_writes_the_apis_bytes_and_changes_no_other_format(
     target = tmp_path / "plan.ics"
     assert main([*argv, "--format", "ics", "--private", "-o", str(target)]) == 0
     assert target.read_bytes() == ct.to_ics(make(), timestamp=T0, private=True)
+    assert b"\r\nX-WR-CALNAME:Pregnancy care\r\n" in target.read_bytes()
     for fmt in ("html", "text", "svg", "csv", "json"):
         assert main([*argv, "--format", fmt, "-o", str(tmp_path / f"plain.{fmt}")]) == 0
         assert main([*argv, "--format", fmt, "--private", "-o", str(tmp_path / f"p.{fmt}")]) == 0
@@ -426,3 +455,4 @@ def test_batch_private_files_are_the_single_export(tmp_path: Path) -> None:
     written = (tmp_path / ct.file_name(PLAN_ID, "ics")).read_bytes()
     assert written == ct.to_ics(make(), timestamp=T0, private=True)
     assert written.count(b"CLASS:PRIVATE") == 10
+    assert b"\r\nNAME:Pregnancy care\r\nX-WR-CALNAME:Pregnancy care\r\n" in written

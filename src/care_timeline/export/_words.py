@@ -50,6 +50,9 @@ PRIVATE_TITLES = {
 }
 """A private calendar event's title: what kind of thing it is, not what it is
 (the details stay in the description, which a shared calendar does not show)."""
+PRIVATE_CALENDAR_NAME = N_("Pregnancy care")
+"""A private calendar's name when none was given: the protocol's title would name
+the condition in every list of calendars (a shared one, a phone's settings)."""
 
 CALENDAR_TITLES = {
     "applies": N_("{title}"),
