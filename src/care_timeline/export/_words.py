@@ -217,6 +217,12 @@ DIFF_TIMING = N_("Now {new} (was {old})")
 DIFF_ADDED = N_("Added: {span}")
 DIFF_REMOVED = N_("Removed (was {span})")
 DIFF_NOTHING = N_("Nothing changed.")
+DIFF_END_REMOVED = N_("This plan no longer has an end: it runs again.")
+DIFF_END_WAS = N_("Before, the plan said: {ended}")
+"""After the new plan's end (or its removal): the old plan's sentence, as it said it."""
+DIFF_NO_LONGER_PLANNED = N_("No longer planned: still to come when the plan ended")
+"""A milestone the plan's end now cancels, as the calendar's "No longer planned:" does."""
+DIFF_PLANNED_AGAIN = N_("Planned again: the plan no longer ends before it")
 
 # -- FHIR: texts for health records -------------------------------------------------------
 
