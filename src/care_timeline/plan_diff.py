@@ -1,6 +1,8 @@
 """What changed between two plans of one pregnancy: after a re-dating, a new scan,
 a stitch placed or a short cervix found, which windows moved and by how many days,
-which milestones now apply (and why), which were added or removed.
+which milestones now apply (and why), which were added or removed; and when a plan
+ended (or its end was changed or removed), that it did and which milestones its end
+cancelled.
 
 >>> from datetime import date
 >>> import care_timeline as ct
@@ -25,7 +27,7 @@ from .export import _words as words
 from .export._words import Words
 from .export.csv_table import table
 from .plan_model import Milestone, Plan
-from .vocabulary import DIFF_FORMATS, Applicability, Timing
+from .vocabulary import DIFF_FORMATS, Applicability, EndCause, Timing
 
 __all__ = ["DIFF_FORMATS", "MilestoneChange", "PlanDiff", "diff", "render_diff"]
 
@@ -56,6 +58,11 @@ class MilestoneChange:
     """The new plan's reason (the old one's for a removed milestone)."""
     old_timing: Timing | None
     new_timing: Timing | None
+    old_after_end: bool | None = None
+    """Whether it was still all to come when the old plan ended, so that plan's exports
+    cancel it ("no longer planned"); False while a plan runs; None unless in the old plan."""
+    new_after_end: bool | None = None
+    """The same in the new plan; None unless in the new plan."""
 
     @property
     def moved(self) -> bool:
@@ -66,6 +73,11 @@ class MilestoneChange:
     @property
     def applicability_changed(self) -> bool:
         return self.change == "changed" and self.old_applicability != self.new_applicability
+
+    @property
+    def after_end_changed(self) -> bool:
+        """Whether the plan's end now cancels it and did not before, or the reverse."""
+        return self.change == "changed" and self.old_after_end != self.new_after_end
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,13 @@ class PlanDiff:
     milestones: tuple[MilestoneChange, ...]
     language: str = "en"
     """The new plan's language, in which the diff is written out."""
+    old_ended_on: date | None = None
+    """The day the old plan ended; None if it was running."""
+    new_ended_on: date | None = None
+    old_ended_because: EndCause | None = None
+    new_ended_because: EndCause | None = None
+    clinician_note: str = ""
+    """The new plan's clinician note: the diff is for discussion with a clinician too."""
 
     def milestone(self, milestone_id: str) -> MilestoneChange:
         for item in self.milestones:
@@ -100,6 +119,14 @@ class PlanDiff:
     def changed(self) -> tuple[MilestoneChange, ...]:
         """The milestones that were added, removed or changed."""
         return tuple(item for item in self.milestones if item.change != "unchanged")
+
+    @property
+    def end_changed(self) -> bool:
+        """Whether the plan ended, its end was removed, or its day or cause changed."""
+        return (self.old_ended_on, self.old_ended_because) != (
+            self.new_ended_on,
+            self.new_ended_because,
+        )
 
 
 def diff(old: Plan, new: Plan) -> PlanDiff:
@@ -123,8 +150,10 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
         )
     before = {item.id: item for item in old.milestones}
     after = {item.id: item for item in new.milestones}
-    changes = [_compare(before.get(item.id), item) for item in new.milestones]
-    changes.extend(_compare(item, None) for item in old.milestones if item.id not in after)
+    changes = [_compare(old, before.get(item.id), new, item) for item in new.milestones]
+    changes.extend(
+        _compare(old, item, new, None) for item in old.milestones if item.id not in after
+    )
     return PlanDiff(
         plan_id=new.plan_id,
         protocol_id=new.protocol.id,
@@ -137,14 +166,27 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
         due_date_shift_days=(new.dating.due_date - old.dating.due_date).days,
         milestones=tuple(changes),
         language=new.protocol.language,
+        old_ended_on=old.ended_on,
+        new_ended_on=new.ended_on,
+        old_ended_because=old.ended_because,
+        new_ended_because=new.ended_because,
+        clinician_note=new.clinician_note,
     )
 
 
-def _compare(old: Milestone | None, new: Milestone | None) -> MilestoneChange:
+def _compare(
+    old_plan: Plan, old: Milestone | None, new_plan: Plan, new: Milestone | None
+) -> MilestoneChange:
     either = new if new is not None else old
     assert either is not None
     change: Change = "added" if old is None else "removed" if new is None else "unchanged"
-    if old is not None and new is not None and _differs(old, new):
+    old_after_end = old_plan.after_end(old) if old is not None else None
+    new_after_end = new_plan.after_end(new) if new is not None else None
+    if (
+        old is not None
+        and new is not None
+        and (_differs(old, new) or old_after_end != new_after_end)
+    ):
         change = "changed"
     return MilestoneChange(
         milestone_id=either.id,
@@ -165,6 +207,8 @@ def _compare(old: Milestone | None, new: Milestone | None) -> MilestoneChange:
         reason=either.reason,
         old_timing=old.timing if old else None,
         new_timing=new.timing if new else None,
+        old_after_end=old_after_end,
+        new_after_end=new_after_end,
     )
 
 
@@ -187,25 +231,11 @@ def render_diff(changes: PlanDiff, format: str) -> bytes:
     if format == "text":
         return _text(changes).encode()
     if format == "json":
-        return (json.dumps(_jsonable(changes), indent=2, ensure_ascii=False) + "\n").encode()
+        data = json.dumps(asdict(changes), indent=2, ensure_ascii=False, default=date.isoformat)
+        return (data + "\n").encode()
     if format == "csv":
         return _csv(changes).encode()
     raise QueryError(field="format", value=format, allowed="one of " + ", ".join(DIFF_FORMATS))
-
-
-def _jsonable(changes: PlanDiff) -> dict[str, object]:
-    def convert(value: object) -> object:
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, dict):
-            return {key: convert(item) for key, item in value.items()}
-        if isinstance(value, list | tuple):
-            return [convert(item) for item in value]
-        return value
-
-    data = convert(asdict(changes))
-    assert isinstance(data, dict)
-    return data
 
 
 def _shift(w: Words, days: int) -> str:
@@ -232,7 +262,9 @@ def _text(changes: PlanDiff) -> str:
     ]
     if changes.due_date_shift_days:
         lines.append(w.t(words.DIFF_DUE_DATE, shift=_shift(w, changes.due_date_shift_days)))
-    if not changes.changed:
+    if changes.end_changed:
+        lines.extend(_end_lines(w, changes))
+    if not changes.changed and not changes.end_changed:
         lines.append(w.t(words.DIFF_NOTHING))
     for item in changes.changed:
         lines.append(f"  {item.title}  [{item.milestone_id}]")
@@ -241,12 +273,37 @@ def _text(changes: PlanDiff) -> str:
     for line in lines:
         indent = line[: len(line) - len(line.lstrip())]
         wrapped.extend(textwrap.wrap(line, _WIDTH, subsequent_indent=indent + "  ") or [line])
+    if changes.clinician_note:  # as the plan's own text ends
+        wrapped.append("")
+        wrapped.extend(textwrap.wrap(changes.clinician_note, _WIDTH))
     return "\n".join(wrapped) + "\n"
+
+
+def _ended(w: Words, day: date | None, cause: EndCause | None) -> str:
+    """The sentence the plan's own exports say its end with."""
+    assert day is not None and cause is not None
+    return w.t(words.PLAN_ENDED[cause], date=day.isoformat())
+
+
+def _end_lines(w: Words, changes: PlanDiff) -> list[str]:
+    """The new plan's end (or that it has none now), then what the old plan said."""
+    lines = []
+    if changes.new_ended_on is None:
+        lines.append(w.t(words.DIFF_END_REMOVED))
+    else:
+        lines.append(_ended(w, changes.new_ended_on, changes.new_ended_because))
+    if changes.old_ended_on is not None:
+        was = _ended(w, changes.old_ended_on, changes.old_ended_because)
+        lines.append(w.t(words.DIFF_END_WAS, ended=was))
+    return lines
 
 
 def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
     if item.change == "added":
-        return [w.t(words.DIFF_ADDED, span=_span(w, item.new_start, item.new_end))]
+        added = [w.t(words.DIFF_ADDED, span=_span(w, item.new_start, item.new_end))]
+        if item.new_after_end:
+            added.append(w.t(words.DIFF_NO_LONGER_PLANNED))
+        return added
     if item.change == "removed":
         return [w.t(words.DIFF_REMOVED, span=_span(w, item.old_start, item.old_end))]
     lines = []
@@ -283,6 +340,10 @@ def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
         )
     elif item.old_reason_key != item.new_reason_key:
         lines.append(w.t(words.DIFF_REASON, reason=item.reason))
+    if item.after_end_changed:
+        lines.append(
+            w.t(words.DIFF_NO_LONGER_PLANNED if item.new_after_end else words.DIFF_PLANNED_AGAIN)
+        )
     if item.old_timing != item.new_timing:
         assert item.old_timing is not None and item.new_timing is not None
         lines.append(
@@ -316,16 +377,24 @@ _CSV_COLUMNS = (
     "reason",
     "old_timing",
     "new_timing",
+    "old_after_end",
+    "new_after_end",
+    "clinician_note",
 )
 
 
 def _csv(changes: PlanDiff) -> str:
-    def cell(value: object) -> str:
+    def cell(item: MilestoneChange, column: str) -> str:
+        if column == "clinician_note":  # on every row, as in the plan's own table
+            return changes.clinician_note
+        value = getattr(item, column)
         if value is None:
             return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
         return value.isoformat() if isinstance(value, date) else str(value)
 
     return table(
-        ([cell(getattr(item, column)) for column in _CSV_COLUMNS] for item in changes.milestones),
+        ([cell(item, column) for column in _CSV_COLUMNS] for item in changes.milestones),
         _CSV_COLUMNS,
     )

@@ -545,6 +545,80 @@ def test_a_plan_that_ended_before_its_first_milestone_has_a_period_in_order() ->
     assert {a["detail"]["status"] for a in care_plan["activity"]} == {"cancelled"}
 
 
+def ids_of(bundle: dict[str, Any]) -> dict[str, str]:
+    """Every identifying value of a Bundle by where it is: ids, full URLs,
+    references and the CarePlan's identifier."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("id", "fullUrl", "reference") and isinstance(item, str):
+                    found[f"{path}.{key}"] = item
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for number, item in enumerate(value):
+                walk(item, f"{path}[{number}]")
+
+    walk(bundle, "")
+    care_plan = resources(bundle)["CarePlan"]
+    for number, entry in enumerate(care_plan.get("identifier", [])):
+        found[f"identifier[{number}]"] = entry["value"]
+    return found
+
+
+@pytest.mark.parametrize("plan_id", [None, "patient-0042"])
+@pytest.mark.parametrize("cause", ["birth", "loss", "other"])
+def test_an_ended_plan_keeps_the_ids_it_had_while_it_ran(plan_id: str | None, cause: Any) -> None:
+    # A health record matches the completed (or revoked) CarePlan to the one it stored.
+    # Made on 2026-11-24, the plan ends on 2026-12-10 (18w3d) and is exported again
+    # on 2026-12-20: a later day, an end and a cause, and the same ids.
+    profile = Profile(fetuses=1, prior_preterm_birth=True)
+    running = ct.plan(Dating.from_due_date(DUE), profile, today=TODAY, plan_id=plan_id)
+    ended = ct.plan(
+        Dating.from_due_date(DUE),
+        profile,
+        today=D(2026, 12, 20),
+        plan_id=plan_id,
+        ended_on=D(2026, 12, 10),
+        ended_because=cause,
+    )
+    before, after = fhir.plan_bundle(running), fhir.plan_bundle(ended)
+    assert resources(after)["CarePlan"]["status"] != resources(before)["CarePlan"]["status"]
+    ids = ids_of(before)
+    # The Bundle, the CarePlan and the Observation (id and full URL each), and the
+    # CarePlan's reference to the Observation; the identifier with a plan id.
+    assert len(ids) == 6 + (plan_id is not None)
+    assert ids_of(after) == ids
+    assert ids_of(fhir.plan_bundle(ended, uid_key=b"k1")) == ids_of(
+        fhir.plan_bundle(running, uid_key=b"k1")
+    )
+
+
+def test_a_plan_that_never_ended_has_the_ids_it_had_before_plans_could_end() -> None:
+    # The golden plan without a plan id (due 2027-05-10, nothing known, made on
+    # 2026-11-24): these ids were written before plans recorded an end, and a health
+    # record may hold them. Never regenerate them.
+    plan = ct.plan(Dating.from_due_date(DUE), today=TODAY)
+    bundle = fhir.plan_bundle(plan)
+    assert bundle["id"] == "35296df1-d154-8ab9-b094-86fbc00e7647"
+    assert [entry["fullUrl"] for entry in bundle["entry"]] == [
+        "urn:uuid:15d06286-0013-8438-ba23-0c9779206c44",  # the CarePlan
+        "urn:uuid:be8ee680-009e-8312-ab5e-7dd3cd1f8179",  # the due date's Observation
+    ]
+
+
+def test_ended_plans_of_different_pregnancies_keep_different_ids() -> None:
+    # Leaving the end out of an anonymous plan's ids does not merge different plans.
+    one = ct.plan(Dating.from_due_date(DUE), today=TODAY, ended_on=D(2026, 11, 20))
+    other = ct.plan(
+        Dating.from_due_date(DUE + timedelta(days=1)), today=TODAY, ended_on=D(2026, 11, 20)
+    )
+    assert set(ids_of(fhir.plan_bundle(one)).values()).isdisjoint(
+        ids_of(fhir.plan_bundle(other)).values()
+    )
+
+
 def test_a_plan_stored_before_rule_keys_has_no_reason_key_extension() -> None:
     stored = json.loads(make().model_dump_json())
     for milestone in stored["milestones"]:

@@ -248,6 +248,29 @@ def test_an_ended_plan_cancels_what_was_to_come_and_cuts_what_ran_past_its_end()
     assert ids_by_uid(plan) == ids_by_uid(running)
 
 
+@pytest.mark.parametrize("plan_id", [None, PLAN_ID])
+@pytest.mark.parametrize("uid_key", [None, b"a clinic key, 32 bytes long....."])
+def test_an_ended_plan_keeps_its_uids(plan_id: str | None, uid_key: bytes | None) -> None:
+    # With or without a plan id or a key: the calendar's UID and each milestone's
+    # are those of the running plan, exported earlier, in the same order.
+    def uids(plan: ct.Plan) -> list[str]:
+        parsed = export(plan, uid_key=uid_key)
+        return [str(parsed.calendar["UID"])] + [str(event["UID"]) for event in parsed.events]
+
+    dating = ct.Dating.from_due_date(DUE)
+    running = ct.plan(dating, SINGLETON, today=D(2026, 11, 24), plan_id=plan_id)
+    ended = ct.plan(
+        dating,
+        SINGLETON,
+        today=TODAY,
+        plan_id=plan_id,
+        ended_on=D(2026, 12, 10),
+        ended_because="birth",
+    )
+    assert len(set(uids(running))) == 1 + len(running.milestones)
+    assert uids(ended) == uids(running)
+
+
 @pytest.mark.parametrize(
     ("ended_on", "monitoring_until", "injections_until"),
     [
@@ -368,6 +391,34 @@ def test_private_titles_are_in_the_plans_language() -> None:
         assert str(private[item_id]["DESCRIPTION"]).startswith(plan.milestone(item_id).title)
 
 
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("en", "Pregnancy care"),  # as the events' "Pregnancy care: check"
+        ("tr", "Gebelik takibi"),  # as the events' "Gebelik takibi: kontrol"
+    ],
+)
+def test_a_private_calendars_name_is_neutral_unless_one_is_given(language: str, name: str) -> None:
+    plan = ct.plan(
+        ct.Dating.from_due_date(DUE), SINGLETON, today=TODAY, plan_id=PLAN_ID, language=language
+    )
+    title = plan.protocol.title  # names the condition
+    plain = export(plan).calendar
+    assert (str(plain["NAME"]), str(plain["X-WR-CALNAME"])) == (title, title)
+    private = export(plan, private=True).calendar
+    assert (str(private["NAME"]), str(private["X-WR-CALNAME"])) == (name, name)
+    # Nothing of the calendar's own (what a list of calendars shows) names it.
+    for key, value in private.items():
+        for words in (title, "insufficiency", "yetmezli", "ervi"):
+            assert words.casefold() not in str(value).casefold(), key
+    # A name given is the name, private or not.
+    given = export(plan, private=True, calendar_name="Ana: appointments").calendar
+    assert (str(given["NAME"]), str(given["X-WR-CALNAME"])) == (
+        "Ana: appointments",
+        "Ana: appointments",
+    )
+
+
 def test_private_and_ended_together() -> None:
     got = events(make(TWINS, ended_on=D(2026, 12, 10), ended_because="other"), private=True)
     assert str(got["due-date"]["SUMMARY"]) == "No longer planned: Pregnancy care: due date"
@@ -389,6 +440,7 @@ def test_cli_private_writes_the_apis_bytes_and_changes_no_other_format(
     target = tmp_path / "plan.ics"
     assert main([*argv, "--format", "ics", "--private", "-o", str(target)]) == 0
     assert target.read_bytes() == ct.to_ics(make(), timestamp=T0, private=True)
+    assert b"\r\nX-WR-CALNAME:Pregnancy care\r\n" in target.read_bytes()
     for fmt in ("html", "text", "svg", "csv", "json"):
         assert main([*argv, "--format", fmt, "-o", str(tmp_path / f"plain.{fmt}")]) == 0
         assert main([*argv, "--format", fmt, "--private", "-o", str(tmp_path / f"p.{fmt}")]) == 0
@@ -403,3 +455,4 @@ def test_batch_private_files_are_the_single_export(tmp_path: Path) -> None:
     written = (tmp_path / ct.file_name(PLAN_ID, "ics")).read_bytes()
     assert written == ct.to_ics(make(), timestamp=T0, private=True)
     assert written.count(b"CLASS:PRIVATE") == 10
+    assert b"\r\nNAME:Pregnancy care\r\nX-WR-CALNAME:Pregnancy care\r\n" in written

@@ -137,7 +137,8 @@ def add_calendar_arguments(parser: argparse.ArgumentParser) -> None:
         "--private",
         action="store_true",
         help="mark every event private, with a neutral title (Pregnancy care: check); "
-        "the details stay in the description",
+        "the details stay in the description, and the calendar is named Pregnancy care "
+        "unless --calendar-name is given",
     )
     group.add_argument(
         "--omit",

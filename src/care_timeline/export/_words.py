@@ -50,6 +50,9 @@ PRIVATE_TITLES = {
 }
 """A private calendar event's title: what kind of thing it is, not what it is
 (the details stay in the description, which a shared calendar does not show)."""
+PRIVATE_CALENDAR_NAME = N_("Pregnancy care")
+"""A private calendar's name when none was given: the protocol's title would name
+the condition in every list of calendars (a shared one, a phone's settings)."""
 
 CALENDAR_TITLES = {
     "applies": N_("{title}"),
@@ -214,6 +217,12 @@ DIFF_TIMING = N_("Now {new} (was {old})")
 DIFF_ADDED = N_("Added: {span}")
 DIFF_REMOVED = N_("Removed (was {span})")
 DIFF_NOTHING = N_("Nothing changed.")
+DIFF_END_REMOVED = N_("This plan no longer has an end: it runs again.")
+DIFF_END_WAS = N_("Before, the plan said: {ended}")
+"""After the new plan's end (or its removal): the old plan's sentence, as it said it."""
+DIFF_NO_LONGER_PLANNED = N_("No longer planned: still to come when the plan ended")
+"""A milestone the plan's end now cancels, as the calendar's "No longer planned:" does."""
+DIFF_PLANNED_AGAIN = N_("Planned again: the plan no longer ends before it")
 
 # -- FHIR: texts for health records -------------------------------------------------------
 

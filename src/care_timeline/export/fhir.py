@@ -141,13 +141,18 @@ def _anonymous_seed(plan: Plan) -> str:
     # Without a plan id the ids come from the plan's content, less what changes with
     # the day of the export: different plans get different ids, the same plan the same.
     # The recorded profile is left out too (what follows from it is in the milestones),
-    # so plans stored before it was recorded keep their ids.
+    # so plans stored before it was recorded keep their ids. So is the plan's end: an
+    # ended plan keeps the ids it had while it ran (a health record matches the
+    # completed or revoked CarePlan to the one it stored), and a plan that never ended
+    # has the ids it had before plans could end.
     content = plan.model_dump_json(
         exclude={
             "profile": True,
             "today": True,
             "gestational_age_today": True,
             "milestones": {"__all__": {"timing"}},
+            "ended_on": True,
+            "ended_because": True,
         }
     )
     return hashlib.sha256(f"{ID_PREFIX}\x00anonymous\x00{content}".encode()).hexdigest()

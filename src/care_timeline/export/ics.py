@@ -15,7 +15,8 @@ patient, so importing a newer export updates a calendar in place:
   leaves such milestones out altogether, for a patient's first export;
 - a window or series that ran past the plan's end stops on the day it ended;
 - ``private`` marks every event ``CLASS:PRIVATE`` and gives it a neutral title
-  ("Pregnancy care: check"), the details staying in the description.
+  ("Pregnancy care: check"), the details staying in the description; the calendar's
+  name, unless one is given, is as neutral ("Pregnancy care").
 
 ``SEQUENCE`` is derived from the export's timestamp, so a later export always
 carries a higher one without any stored state, and the same timestamp gives the
@@ -85,9 +86,9 @@ def render(
     ``timestamp`` (timezone-aware; default: now) fixes ``DTSTAMP`` and sets
     ``SEQUENCE``, so the same timestamp gives the same bytes and a later one
     updates an imported calendar in place. ``calendar_name`` defaults to the
-    protocol's title. ``reminders`` is each reminder's offset from an event's
-    start (local midnight; the default is 09:00 the day before), or ``None``
-    for no reminders. ``uid_key`` (see :mod:`care_timeline.uid_keys`) makes
+    protocol's title ("Pregnancy care" in a private calendar). ``reminders`` is
+    each reminder's offset from an event's start (local midnight; the default is
+    09:00 the day before), or ``None`` for no reminders. ``uid_key`` (see :mod:`care_timeline.uid_keys`) makes
     the UIDs a keyed hash of the plan id, which nobody without the key can
     trace back to it. ``private`` hides what each event is from anyone who sees
     only its title; ``omit`` (``["not-applicable"]``) leaves out the milestones
@@ -144,13 +145,18 @@ def calendar(
     """The calendar of :func:`render` as a model, every decision made."""
     key = check_uid_key(uid_key)
     stamp = parse_timestamp(datetime.now(UTC) if timestamp is None else timestamp, text=False)
-    name = plan.protocol.title if calendar_name is None else check_calendar_name(calendar_name)
     trigger = None if reminders is None else check_reminder(reminders)
     if not isinstance(private, bool):
         raise ExportError(field="private", value=repr(private), allowed="True or False")
     left_out = parse_omit(omit)
     sequence = sequence_for(stamp)
     w = Words.of(plan)
+    if calendar_name is not None:
+        name = check_calendar_name(calendar_name)
+    elif private:  # as neutral as the events' titles: the protocol's names the condition
+        name = w.t(words.PRIVATE_CALENDAR_NAME)
+    else:
+        name = plan.protocol.title
     lang = ("LANGUAGE", plan.language)
 
     # Properties in the order icalendar writes them: the component's canonical
