@@ -297,11 +297,12 @@ ROWS = [
                 "A short-cervix-found-early+prior-second-trimester-loss"
             ),
             # Whether there was a preterm birth is unknown: vaginal progesterone is
-            # "D otherwise", and that rule moves nothing, so it keeps 16w0d-36w0d.
+            # "D otherwise", from the day the short cervix was found.
         },
         # From the day found, 17w1d = 2026-12-01, to 23w6d = 2027-01-17; 32w0d-36w6d.
         shortens=(SHORT_17W1D, D(2027, 1, 17)),
         late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
     ),
     Row(
         "cervix-22mm-at-18w1d",
@@ -328,10 +329,11 @@ ROWS = [
             "progesterone-injections": "N no-prior-preterm-birth",
             "vaginal-progesterone": "D short-cervix-found-late",
         },
-        # Found at 26w0d, after the window: the found-late rule moves nothing, so
-        # 16w0d-23w6d; 32w0d-36w6d.
+        # Found at 26w0d, after the stitch's window: its found-late rule moves nothing,
+        # so 16w0d-23w6d; 32w0d-36w6d. Vaginal progesterone's window starts that day.
         shortens=(D(2026, 11, 23), D(2027, 1, 17)),
         late=(D(2027, 3, 15), D(2027, 4, 18)),
+        moved={"vaginal-progesterone": (D(2027, 2, 1), D(2027, 4, 12))},  # 26w0d-36w0d
     ),
     Row(
         "short-cervix-36w1d",
