@@ -47,6 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_ics
+from bench_ics import load
 
 COLUMNS = (
     "id,due_date,lmp,cycle_length,ga,ga_on,conception,transfer,embryo_age,fetuses,"
@@ -160,13 +161,6 @@ def settle() -> None:
     if hasattr(os, "sync"):
         os.sync()
     time.sleep(2)
-
-
-def load() -> str:
-    try:
-        return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
-    except OSError:
-        return "load average unknown"
 
 
 def main() -> int:

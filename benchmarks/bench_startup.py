@@ -45,6 +45,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench_ics import load
+
 import care_timeline
 
 TARGET = 1.3
@@ -91,13 +93,6 @@ def elapsed(command: list[str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
     return time.perf_counter() - started
-
-
-def load() -> str:
-    try:
-        return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
-    except OSError:
-        return "load average unknown"
 
 
 def main() -> int:
