@@ -475,6 +475,13 @@ VAGINAL_PROGESTERONE: list[tuple[Profile, str, str, date]] = [
         W20,
     ),  # from the day the short cervix was found, as every row with one
     (Profile(membranes_ruptured=True, fetuses=2), "not-applicable", "multiple-fetuses", W16),
+    (
+        Profile(membranes_ruptured=True, prior_preterm_birth=False, **AFTER_END),
+        "not-applicable",
+        "short-cervix-found-after-end",
+        W16,
+    ),  # found on 36w1d, after the window: row 2 comes before the waters row, so no start
+    # is dated before the finding
     (Profile(**EARLY), "discuss", "otherwise", W20),  # preterm birth unknown; found 20w0d
     (Profile(prior_preterm_birth=False), "discuss", "otherwise", W16),  # cervix unknown
     (Profile(short_cervix=False), "discuss", "otherwise", W16),  # preterm birth unknown
