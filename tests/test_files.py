@@ -61,7 +61,11 @@ def _all_bad(tmp_path: Path) -> Path:
 def test_disk_full_while_writing_errors_csv_names_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full(fd: int) -> None:
+    real = os.fsync
+
+    def full(fd: int) -> None:  # a file's data does not fit; a folder's sync passes
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            return real(fd)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # no file name, as the OS gives it
 
     monkeypatch.setattr(os, "fsync", full)
@@ -191,3 +195,42 @@ def test_write_files_that_cannot_rename_keeps_the_files_already_in_place(tmp_pat
     assert caught.value.filename == str(tmp_path / "b.ics")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.ics", "b.ics"]
     assert (tmp_path / "a.ics").read_bytes() == b"one"
+
+
+def _folder_sync_fails(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    """fsync refuses folders (as some network and FUSE file systems do), not files."""
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(code, os.strerror(code))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+@pytest.mark.parametrize("code", [errno.EINVAL, errno.ENOTSUP])
+def test_a_batch_on_a_file_system_that_cannot_sync_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    _folder_sync_fails(monkeypatch, code)
+    patients = tmp_path / "patients.csv"
+    patients.write_text("id,due_date\np1,2027-05-10\np2,2027-06-01\n", encoding="utf-8")
+    out = tmp_path / "out"
+    report = ct.write_batch(ct.read_patients(patients), out, format="ics", today=date(2026, 11, 24))
+    assert sorted(path.name for path in out.iterdir()) == [
+        "errors.csv",
+        "manifest.csv",
+        "p1.ics",
+        "p2.ics",
+    ]
+    assert report.written == 2
+
+
+def test_a_folder_that_fails_to_sync_otherwise_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folder_sync_fails(monkeypatch, errno.EIO)
+    with pytest.raises(OSError) as raised:
+        _files.sync_folder(tmp_path)
+    assert raised.value.errno == errno.EIO and raised.value.filename == str(tmp_path)

@@ -8,6 +8,7 @@ writes a batch's chunk of files with one wait for the disk instead of one a file
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import sys
@@ -178,15 +179,30 @@ def _start_writing(fd: int) -> None:
             advise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
+_CANNOT_SYNC_A_FOLDER = frozenset(
+    {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES, errno.EPERM}
+)
+"""What some network, FUSE and similar file systems answer when asked to open or
+sync a folder: they order their renames themselves, or cannot be asked."""
+
+
 def sync_folder(folder: str | os.PathLike[str]) -> None:
     """Make the renames into ``folder`` last through a crash: sync the folder
     itself (on Windows the file system does that already, and a folder cannot be
-    opened to sync it)."""
+    opened to sync it). A file system that cannot sync a folder is left to order
+    its renames itself; any other failure names the folder."""
     if sys.platform == "win32":  # pragma: no cover - Windows
         return
-    fd = os.open(folder or ".", os.O_RDONLY)
     try:
-        with _naming(Path(folder)):
-            os.fsync(fd)
+        fd = os.open(folder or ".", os.O_RDONLY)
+    except OSError as err:
+        if err.errno in _CANNOT_SYNC_A_FOLDER:
+            return
+        raise OSError(err.errno, err.strerror, str(folder)) from None
+    try:
+        os.fsync(fd)
+    except OSError as err:
+        if err.errno not in _CANNOT_SYNC_A_FOLDER:
+            raise OSError(err.errno, err.strerror, str(folder)) from None
     finally:
         os.close(fd)

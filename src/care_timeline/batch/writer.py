@@ -261,14 +261,16 @@ class _Run:
             if len(self.report.first_stale) < SUMMARY_ROWS:
                 self.report.first_stale.append(f"{moved}: {message}")
         assert self.manifest is not None
-        self.errors.commit()
-        self.manifest.commit()
-        # Everything this run wrote, renamed or moved now lasts through a crash.
+        # What the manifest lists (the moves to stale/, the combined sheet) lasts through a
+        # crash before the manifest itself does; then the errors and the manifest.
         if self.report.stale:
             sync_folder(self.folder / STALE_FOLDER)
-        sync_folder(self.folder)
         if self.combined is not None and self.combined.parent != self.folder:
             sync_folder(self.combined.parent)
+        sync_folder(self.folder)
+        self.errors.commit()
+        self.manifest.commit()
+        sync_folder(self.folder)
 
     def _why_not_written(self, row_id: str, name: str) -> str:
         line = self.seen.find(id_key(row_id, self.format)) if row_id else None
