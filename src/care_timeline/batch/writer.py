@@ -219,8 +219,7 @@ class _Run:
         self.report.bad_rows += 1
         self._manifest_row(line, outcome.id, "", "error", "")
         if outcome.file and self.combined is None and (self.folder / outcome.file).is_file():
-            # Her file from an earlier run, with facts this row no longer gives. (A
-            # combined sheet leaves the earlier runs' files as they are.)
+            # An earlier run's file with facts this row no longer gives (not with --combined).
             moved, sha = self._move(outcome.file)
             self._manifest_row(line, outcome.id, moved, "stale", sha)
             error = replace(
@@ -261,8 +260,7 @@ class _Run:
             if len(self.report.first_stale) < SUMMARY_ROWS:
                 self.report.first_stale.append(f"{moved}: {message}")
         assert self.manifest is not None
-        # What the manifest lists (the moves to stale/, the combined sheet) lasts through a
-        # crash before the manifest itself does; then the errors and the manifest.
+        # What the manifest lists (moves to stale/, the sheet) lasts first, then the manifest.
         if self.report.stale:
             sync_folder(self.folder / STALE_FOLDER)
         if self.combined is not None and self.combined.parent != self.folder:
