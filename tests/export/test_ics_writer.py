@@ -20,6 +20,8 @@ and 2, 10,000 plans in all.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import os
 import tomllib
@@ -252,12 +254,17 @@ any_text = hostile.map(lambda text: text.replace("\\N", "\\ N"))
 ages = st.integers(0, 44 * 7 + 6).map(lambda days: f"{days // 7}w{days % 7}d")
 
 
+@functools.cache
+def _default_table(language: str) -> dict[str, Any]:
+    return tomllib.loads(ct.default_protocol_text(language))
+
+
 @st.composite
 def protocols(draw: st.DrawFn) -> ct.Protocol | None:
     """None (the default protocol) or the default one with texts and windows changed."""
     if draw(st.integers(0, 2)) == 0:
         return None
-    data = tomllib.loads(ct.default_protocol_text(draw(st.sampled_from(["en", "tr"]))))
+    data = copy.deepcopy(_default_table(draw(st.sampled_from(["en", "tr"]))))
     if draw(st.booleans()):
         data["language"] = draw(st.sampled_from(["en", "tr", "de", "en-GB", "tr-TR"]))
     for key in ("title", "clinician_note", "urgent_advice"):
