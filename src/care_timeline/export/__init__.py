@@ -84,7 +84,8 @@ def to_ics(
     updates an imported calendar in place. ``calendar_name`` defaults to the
     protocol's title ("Pregnancy care" when ``private``, in the plan's language).
     ``reminders`` is each reminder's offset from an event's start (local
-    midnight; the default is 09:00 the day before), or ``None`` for no reminders. ``uid_key`` (from :func:`~care_timeline.new_uid_key` or
+    midnight; the default is 09:00 the day before), or ``None`` for no
+    reminders. ``uid_key`` (from :func:`~care_timeline.new_uid_key` or
     :func:`~care_timeline.load_uid_key`) makes each UID a keyed hash of the plan
     id that nobody without the key can trace back; without one, a UID is a plain
     hash, which anyone can check a guessed id against (see docs/calendars.md).

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from ..errors import ExportError
 from ..uid_keys import check_uid_key
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PRODID",
+    "CalendarOptions",
     "SEQUENCE_EPOCH",
     "calendar",
     "event_uid",
@@ -71,65 +72,28 @@ _REFRESH = timedelta(days=1)
 _DAY = timedelta(days=1)
 
 
-def render(
-    plan: Plan,
-    *,
-    timestamp: datetime | None = None,
-    calendar_name: str | None = None,
-    reminders: timedelta | None = DEFAULT_REMINDER,
-    uid_key: bytes | None = None,
-    private: bool = False,
-    omit: Iterable[Applicability] = (),
-) -> bytes:
-    """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
+class CalendarOptions(TypedDict, total=False):
+    """The options of a calendar export, as :func:`calendar` takes them."""
 
-    ``timestamp`` (timezone-aware; default: now) fixes ``DTSTAMP`` and sets
-    ``SEQUENCE``, so the same timestamp gives the same bytes and a later one
-    updates an imported calendar in place. ``calendar_name`` defaults to the
-    protocol's title ("Pregnancy care" in a private calendar). ``reminders`` is
-    each reminder's offset from an event's start (local midnight; the default is
-    09:00 the day before), or ``None`` for no reminders. ``uid_key`` (see :mod:`care_timeline.uid_keys`) makes
-    the UIDs a keyed hash of the plan id, which nobody without the key can
-    trace back to it. ``private`` hides what each event is from anyone who sees
-    only its title; ``omit`` (``["not-applicable"]``) leaves out the milestones
-    that do not apply instead of cancelling them.
-    """
-    return write(
-        calendar(
-            plan,
-            timestamp=timestamp,
-            calendar_name=calendar_name,
-            reminders=reminders,
-            uid_key=uid_key,
-            private=private,
-            omit=omit,
-        )
-    )
+    timestamp: datetime | None
+    calendar_name: str | None
+    reminders: timedelta | None
+    uid_key: bytes | None
+    private: bool
+    omit: Iterable[Applicability]
 
 
-def render_with_icalendar(
-    plan: Plan,
-    *,
-    timestamp: datetime | None = None,
-    calendar_name: str | None = None,
-    reminders: timedelta | None = DEFAULT_REMINDER,
-    uid_key: bytes | None = None,
-    private: bool = False,
-    omit: Iterable[Applicability] = (),
-) -> bytes:
+def render(plan: Plan, **options: Unpack[CalendarOptions]) -> bytes:
+    """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per
+    milestone: :func:`calendar`, written by the fast writer. The options are
+    :func:`calendar`'s (and :func:`care_timeline.to_ics`'s, which documents them)."""
+    return write(calendar(plan, **options))
+
+
+def render_with_icalendar(plan: Plan, **options: Unpack[CalendarOptions]) -> bytes:
     """The same calendar as :func:`render`, serialised by icalendar (slower): the
     reference that :func:`render`'s bytes are tested against."""
-    return to_icalendar(
-        calendar(
-            plan,
-            timestamp=timestamp,
-            calendar_name=calendar_name,
-            reminders=reminders,
-            uid_key=uid_key,
-            private=private,
-            omit=omit,
-        )
-    )
+    return to_icalendar(calendar(plan, **options))
 
 
 def calendar(
@@ -142,7 +106,8 @@ def calendar(
     private: bool = False,
     omit: Iterable[Applicability] = (),
 ) -> Component:
-    """The calendar of :func:`render` as a model, every decision made."""
+    """The calendar of :func:`render` as a model, every decision made. The options
+    are :func:`care_timeline.to_ics`'s."""
     key = check_uid_key(uid_key)
     stamp = parse_timestamp(datetime.now(UTC) if timestamp is None else timestamp, text=False)
     trigger = None if reminders is None else check_reminder(reminders)
