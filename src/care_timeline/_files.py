@@ -87,8 +87,7 @@ class AtomicFile:
                 self._handle.flush()
                 os.fsync(self._handle.fileno())
                 self._handle.close()
-                os.chmod(self._temp, file_mode(self.path))
-                os.replace(self._temp, self.path)
+                _into_place(self._temp, self.path)
         except BaseException:
             self.discard()
             raise
@@ -100,14 +99,20 @@ class AtomicFile:
             os.unlink(self._temp)
 
 
+def _into_place(temp: str, path: Path) -> None:
+    """Give a finished temporary file the mode ``path`` should have and rename it
+    over ``path``."""
+    os.chmod(temp, file_mode(path))
+    os.replace(temp, path)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
+    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename,
+    as :func:`write_files` writes each of its files (the folder synced too).
 
     An ``OSError`` names ``path``, never the temporary file.
     """
-    target = AtomicFile(path)
-    target.write(data)
-    target.commit()
+    write_files([(Path(path), data)])
 
 
 def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
@@ -138,8 +143,7 @@ def write_files(files: Sequence[tuple[Path, bytes]]) -> None:
         for temp in temps:
             temp.close()
             with _naming(temp.path):
-                os.chmod(temp.name, file_mode(temp.path))
-                os.replace(temp.name, temp.path)
+                _into_place(temp.name, temp.path)
             temp.name = ""
         for folder in dict.fromkeys(path.parent for path, _ in files):
             sync_folder(folder)
