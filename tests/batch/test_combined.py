@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import care_timeline as ct
+from _support.csv_columns import HEADER as SHEET_COLUMNS
 from care_timeline.cli import main
 
 TODAY = date(2026, 11, 24)
@@ -26,25 +27,6 @@ p1,2027-05-10,1,yes
 bad,2027-02-30,,
 =1+1,2027-06-20,2,
 """
-SHEET_COLUMNS = [
-    "plan_id",
-    "milestone_id",
-    "title",
-    "kind",
-    "category",
-    "start",
-    "end",
-    "start_ga",
-    "end_ga",
-    "occurrences",
-    "applicability",
-    "reason",
-    "timing",
-    "note",
-    "reason_key",
-    "warning_signs",
-    "urgent_advice",
-]
 
 
 def single(plan_id: str, due: date, **profile: object) -> ct.Plan:

@@ -10,28 +10,9 @@ from pathlib import Path
 import pytest
 
 import care_timeline as ct
+from _support.csv_columns import HEADER
 from care_timeline.cli import main
 from care_timeline.export.csv_table import neutralise
-
-HEADER = [
-    "plan_id",
-    "milestone_id",
-    "title",
-    "kind",
-    "category",
-    "start",
-    "end",
-    "start_ga",
-    "end_ga",
-    "occurrences",
-    "applicability",
-    "reason",
-    "timing",
-    "note",
-    "reason_key",
-    "warning_signs",
-    "urgent_advice",
-]
 
 
 def rows_of(text: str) -> list[list[str]]:
