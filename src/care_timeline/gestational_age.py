@@ -83,7 +83,7 @@ class GestationalAge:
     @classmethod
     def between(cls, due_date: date, on: date) -> GestationalAge | None:
         """The GA on ``on`` for a pregnancy due ``due_date``; ``None`` before day 0."""
-        days = (on - (due_date - timedelta(days=DAYS_TO_DUE_DATE))).days
+        days = (on - due_date).days + DAYS_TO_DUE_DATE
         return cls(days) if days >= 0 else None
 
     @property
