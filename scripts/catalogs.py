@@ -8,6 +8,13 @@ docs/languages.md). ``src/care_timeline/locale/care_timeline.pot`` is the list o
 them; each language has ``locale/<lang>/LC_MESSAGES/care_timeline.po`` (edited by
 translators, kept in the repository) and the compiled ``care_timeline.mo`` that
 the package reads (also kept in the repository, so a wheel needs no build step).
+
+Files are compared by what they say, not byte for byte: the messages, their
+translations, their comments, whether a translation is fuzzy, and the plural rule
+(see :func:`content`). What a Babel release changes on its own (the
+``Generated-By`` header, the ``python-brace-format`` flags that newer releases
+add, the layout of a compiled file) neither makes a catalog stale nor gets it
+rewritten; see docs/architecture.md, "Generated files".
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,20 +102,51 @@ def planned() -> dict[Path, bytes]:
     return files
 
 
+# Flags a Babel release may add or drop on its own; ``fuzzy`` is the translators'.
+_TOOL_FLAGS = frozenset({"python-format", "python-brace-format"})
+
+
+def content(path: Path, data: bytes) -> object:
+    """What a catalog file says, whatever Babel release wrote it: for each message
+    its id (and plural id), context, translation, comments and fuzzy flag, and the
+    plural rule. Two files with the same content are the same catalog."""
+    stream = io.BytesIO(data)
+    catalog = read_mo(stream) if path.suffix == ".mo" else read_po(stream)
+    messages = sorted(
+        (
+            repr(message.id),
+            repr(message.context),
+            repr(message.string),
+            tuple(message.auto_comments),
+            tuple(message.user_comments),
+            tuple(sorted(set(message.flags) - _TOOL_FLAGS)),
+        )
+        for message in catalog
+        if message.id
+    )
+    return (dict(catalog.mime_headers).get("Plural-Forms"), messages)
+
+
+def stale() -> dict[Path, bytes]:
+    """The catalog files whose content differs from what :func:`planned` makes
+    (missing ones too), with what they should hold."""
+    return {
+        path: data
+        for path, data in planned().items()
+        if not path.exists() or content(path, path.read_bytes()) != content(path, data)
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
     args = parser.parse_args(argv)
-    stale = []
-    for path, data in planned().items():
-        if path.exists() and path.read_bytes() == data:
-            continue
-        stale.append(path.relative_to(ROOT))
+    found = stale()
+    for path, data in found.items():
         if not args.check:
             path.write_bytes(data)
-    for path in stale:
-        print(("stale: " if args.check else "wrote: ") + str(path))
-    return 1 if args.check and stale else 0
+        print(("stale: " if args.check else "wrote: ") + str(path.relative_to(ROOT)))
+    return 1 if args.check and found else 0
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from _support.tools import needs_fhir_extra
 from care_timeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +53,8 @@ def test_readme_has_blocks() -> None:
     ("where", "code"), _blocks("python"), ids=[w for w, _ in _blocks("python")]
 )
 def test_python_blocks_run(where: str, code: str, workdir: Path) -> None:
+    if "fhir" in code:
+        needs_fhir_extra()
     exec(compile(code, where, "exec"), {"__name__": "__docs__"})
 
 
@@ -105,6 +108,8 @@ def _run(command: str, workdir: Path, capsys: pytest.CaptureFixture[str]) -> tup
 def test_console_commands_run(
     where: str, command: str, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    if "fhir" in command:
+        needs_fhir_extra()
     for line in command.splitlines():
         code, err = _run(line, workdir, capsys)
         assert code == 0, (where, line, err)

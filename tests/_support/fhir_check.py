@@ -12,8 +12,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fhir.resources.R4B.bundle import Bundle
 from jsonschema import Draft6Validator
+
+from .tools import needs_fhir_extra
+
+needs_fhir_extra()
+
+from fhir.resources.R4B.bundle import Bundle  # noqa: E402
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "export" / "fhir.schema.json.gz"
 SCHEMA_SHA256 = "73bc879b1476fea7e096fd71c5fb5967d8c48cc9ffc28706f66613f6a82af3cb"

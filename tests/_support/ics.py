@@ -10,10 +10,15 @@ from datetime import date, datetime
 
 import icalendar
 from dateutil.rrule import rrulestr
-from ical.calendar import Calendar as IcalCalendar
-from ical.calendar_stream import IcsCalendarStream
 
-import care_timeline as ct
+from .tools import needs
+
+needs("ical")
+
+from ical.calendar import Calendar as IcalCalendar  # noqa: E402
+from ical.calendar_stream import IcsCalendarStream  # noqa: E402
+
+import care_timeline as ct  # noqa: E402
 
 
 @dataclass

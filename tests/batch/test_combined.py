@@ -18,6 +18,7 @@ import pytest
 
 import care_timeline as ct
 from _support.csv_columns import HEADER as SHEET_COLUMNS
+from _support.tools import needs_fhir_extra
 from care_timeline.cli import main
 
 TODAY = date(2026, 11, 24)
@@ -156,6 +157,8 @@ def test_earlier_files_are_left_as_they_are(tmp_path: Path) -> None:
 def test_combined_with_another_format_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
+    if fmt == "fhir":
+        needs_fhir_extra()
     source = tmp_path / "patients.csv"
     source.write_text(PATIENTS, encoding="utf-8")
     argv = ["batch", str(source), "--out", str(tmp_path / "out"), "--today", "2026-11-24"]

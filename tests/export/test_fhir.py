@@ -35,16 +35,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.careplan import CarePlan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import care_timeline as ct
-from _support.fhir_check import activities, invariant_problems, read, resources, schema_errors
+from _support.tools import needs_fhir_extra
 from care_timeline import Dating, Profile
 from care_timeline.errors import ExportError
 from care_timeline.export import fhir
+
+needs_fhir_extra()  # before the imports below (see _support/tools.py)
+
+from fhir.resources.R4B.bundle import Bundle  # noqa: E402
+from fhir.resources.R4B.careplan import CarePlan  # noqa: E402
+
+from _support.fhir_check import (  # noqa: E402
+    activities,
+    invariant_problems,
+    read,
+    resources,
+    schema_errors,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "fhir.md"
