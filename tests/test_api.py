@@ -9,7 +9,6 @@ The example pregnancy is due 2027-05-10: day 0 is 2026-08-03, 16w0d is 2026-11-2
 
 from __future__ import annotations
 
-import inspect
 import json
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import care_timeline as ct
+from _support.strategies import profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 V1 = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
@@ -37,42 +37,7 @@ ROUND_TRIPS = settings(max_examples=max(1000, settings().max_examples))
 # -- strategies ---------------------------------------------------------------------
 
 days = st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31))
-maybe = st.one_of(st.none(), st.booleans())
 ages = st.integers(0, 314).map(ct.GestationalAge)  # 0w0d-44w6d
-
-
-@st.composite
-def profiles(
-    draw: st.DrawFn, within: tuple[date, date] | None = None, protocol: ct.Protocol | None = None
-) -> ct.Profile:
-    """Any valid profile; its dates within ``within`` (a pregnancy) and its risk
-    factors the ``protocol``'s, when given."""
-    when = days if within is None else st.dates(*within)
-    short = draw(maybe)
-    length = draw(st.none() | st.floats(0, 80, exclude_min=True))
-    placed = draw(st.none() | when)
-    factors = (
-        st.sampled_from([factor.id for factor in protocol.risk_factors])
-        if protocol is not None
-        else st.text(max_size=20)
-    )
-    return ct.Profile(
-        fetuses=draw(st.none() | st.integers(1, 8)),
-        membranes_ruptured=draw(maybe),
-        prior_preterm_birth=draw(maybe),
-        prior_second_trimester_loss=draw(maybe),
-        short_cervix=short,
-        short_cervix_on=draw(st.none() | when) if short is True else None,
-        cervical_length_mm=length,
-        cervical_length_on=draw(st.none() | when) if length is not None else None,
-        cerclage_placed_on=placed,
-        cerclage_type=(
-            draw(st.sampled_from([None, "transvaginal", "transabdominal"]))
-            if placed is not None
-            else None
-        ),
-        risk_factors=draw(st.lists(factors, unique=True, max_size=4)),
-    )
 
 
 @st.composite
@@ -121,7 +86,8 @@ def plans(draw: st.DrawFn) -> ct.Plan:
     first = max(_events(dating), default=dating.day_zero - timedelta(days=100))
     today = draw(st.dates(first, last))
     protocol = draw(st.sampled_from([ct.default_protocol(), V1]))
-    profile = draw(profiles(within=(dating.day_zero, last), protocol=protocol))
+    factors = None if protocol is None else [factor.id for factor in protocol.risk_factors]
+    profile = draw(profiles(within=(dating.day_zero, last), factors=factors))
     plan_id = draw(st.none() | st.from_regex(r"[A-Za-z0-9/\- ]{0,30}[A-Za-z0-9]", fullmatch=True))
     return ct.plan(dating, profile, protocol=protocol, today=today, plan_id=plan_id)
 
@@ -290,21 +256,28 @@ def test_the_due_date_of_a_day_milestone_is_one_day() -> None:
 # -- typed constructors -------------------------------------------------------------------------
 
 
-def test_profile_constructor_names_every_field_with_its_default() -> None:
-    parameters = inspect.signature(ct.Profile.__init__).parameters
-    named = {
-        name: p.default
-        for name, p in parameters.items()
-        if p.kind is inspect.Parameter.KEYWORD_ONLY
-    }
-    assert named == {name: field.default for name, field in ct.Profile.model_fields.items()}
+def test_every_profile_field_is_a_fact_with_a_flag_and_a_column() -> None:
+    """The profile's fields are the one table of patient facts: each has a Fact, and
+    the batch columns and the command line's flags are made from it."""
+    from care_timeline.cli._parser import build_parser
+    from care_timeline.profile import facts
+
+    table = facts()
+    assert list(table) == list(ct.Profile.model_fields)
+    columns = [fact.column or name for name, (fact, _) in table.items()]
+    assert list(ct.PROFILE_FIELDS) == columns
+    plan_help = build_parser(only="plan")._subparsers._group_actions[0].choices["plan"]  # type: ignore[union-attr]
+    flags = {flag for action in plan_help._actions for flag in action.option_strings}
+    for name, (fact, _) in table.items():
+        flag = "--" + (fact.item_flag or (fact.column or name).replace("_", "-"))
+        assert flag in flags, flag
 
 
 SNIPPET = """\
 from datetime import date
 import care_timeline as ct
 
-profile = ct.Profile(prior_preterm_birth=True, cerclage_placed_on="2026-11-02", risk_factors=["trauma"])
+profile = ct.Profile(prior_preterm_birth=True, cerclage_placed_on=date(2026, 11, 2), risk_factors=["trauma"])
 dating = ct.Dating.from_lmp("2026-08-03", cycle_length=30)
 plan = ct.plan(dating, profile, today="2026-11-24")
 later: ct.Plan = ct.replan(plan.model_dump_json(), today=date(2027, 1, 5))

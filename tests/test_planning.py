@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 import care_timeline as ct
+from _support.expected import DEFAULT_DATES, INJECTIONS, MONITORING
 from care_timeline import CareTimelineError, Dating, Profile, ProfileError
 
 D = date
@@ -40,40 +41,22 @@ def make_v1(profile: Profile | None = None, today: date = TODAY) -> ct.Plan:
     return ct.plan(DATING, profile=profile, today=today, protocol=V1)
 
 
-# id, kind, start, end, start GA, end GA, timing on 2026-11-24
+# The article's eight milestones (version 1): their dates are the default protocol's,
+# hand-counted in _support/expected.py; timing on 2026-11-24 (day 113, 16w1d).
+TIMING = {
+    "cervical-change-risk": "current",  # day 84-160
+    "cerclage-placement": "past",  # ended on day 104
+    "cervical-monitoring": "current",  # first check on day 112
+    "progesterone-injections": "current",
+    "vaginal-progesterone": "current",
+    "preterm-birth-watch": "upcoming",  # from day 161
+    "cerclage-removal": "upcoming",
+    "due-date": "upcoming",
+}
 EXPECTED = [
-    (
-        "cervical-change-risk",
-        "window",
-        D(2026, 10, 26),
-        D(2027, 1, 10),
-        "12w0d",
-        "22w6d",
-        "current",
-    ),
-    ("cerclage-placement", "window", D(2026, 10, 26), D(2026, 11, 15), "12w0d", "14w6d", "past"),
-    ("cervical-monitoring", "series", D(2026, 11, 23), D(2027, 1, 18), "16w0d", "24w0d", "current"),
-    (
-        "progesterone-injections",
-        "series",
-        D(2026, 11, 23),
-        D(2027, 4, 12),
-        "16w0d",
-        "36w0d",
-        "current",
-    ),
-    (
-        "vaginal-progesterone",
-        "window",
-        D(2026, 11, 23),
-        D(2027, 4, 12),
-        "16w0d",
-        "36w0d",
-        "current",
-    ),
-    ("preterm-birth-watch", "window", D(2027, 1, 11), D(2027, 3, 14), "23w0d", "31w6d", "upcoming"),
-    ("cerclage-removal", "window", D(2027, 4, 12), D(2027, 4, 19), "36w0d", "37w0d", "upcoming"),
-    ("due-date", "day", D(2027, 5, 10), D(2027, 5, 10), "40w0d", "40w0d", "upcoming"),
+    (milestone, kind, start, end, start_ga, end_ga, TIMING[milestone])
+    for milestone, (kind, start, end, start_ga, end_ga) in DEFAULT_DATES.items()
+    if milestone in TIMING
 ]
 
 
@@ -89,15 +72,9 @@ def test_all_eight_milestones_in_order_with_dates_ga_and_timing() -> None:
 
 def test_series_occurrences() -> None:
     plan = make()
-    assert plan.milestone("cervical-monitoring").occurrences == (
-        D(2026, 11, 23),
-        D(2026, 12, 7),
-        D(2026, 12, 21),
-        D(2027, 1, 4),
-        D(2027, 1, 18),
-    )  # every 14 days, 16w0d to 24w0d
+    assert plan.milestone("cervical-monitoring").occurrences == tuple(MONITORING)
     injections = plan.milestone("progesterone-injections").occurrences
-    assert len(injections) == 21  # weeks 16 to 36 inclusive
+    assert injections == tuple(INJECTIONS)  # weeks 16 to 36 inclusive
     assert injections[:3] == (D(2026, 11, 23), D(2026, 11, 30), D(2026, 12, 7))
     assert injections[-2:] == (D(2027, 4, 5), D(2027, 4, 12))
     assert plan.milestone("vaginal-progesterone").occurrences == ()  # daily: a window

@@ -53,6 +53,7 @@ from .fields import (
     FieldValue,
     dating_from_fields,
     end_from_fields,
+    plan_from_fields,
     profile_from_fields,
 )
 from .gestational_age import GestationalAge
@@ -225,6 +226,7 @@ __all__ = [
     "FieldValue",
     "dating_from_fields",
     "end_from_fields",
+    "plan_from_fields",
     "parse_applicability",
     "parse_date",
     "parse_epoch",

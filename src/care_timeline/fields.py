@@ -14,11 +14,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import get_args
 
+from pydantic.fields import FieldInfo
+
 from .dating import Dating
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
 from .ongoing import check_against_today, check_events
-from .profile import CerclageType, Profile
+from .plan_model import Plan
+from .planning import plan
+from .profile import Fact, FactKind, Profile, fact_kind, facts
+from .protocol import Protocol
 from .values import DateOrder, parse_date, parse_yes_no
 from .vocabulary import END_CAUSES, EndCause
 
@@ -30,6 +35,7 @@ __all__ = [
     "FieldValue",
     "dating_from_fields",
     "end_from_fields",
+    "plan_from_fields",
     "profile_from_fields",
 ]
 
@@ -48,19 +54,10 @@ DATING_FIELDS = (
     "scan_ga",
     "scan_date",
 )
-PROFILE_FIELDS = (
-    "fetuses",
-    "prior_preterm_birth",
-    "prior_second_trimester_loss",
-    "short_cervix",
-    "short_cervix_on",
-    "membranes_ruptured",
-    "cerclage_placed_on",
-    "cerclage_type",
-    "cervical_length",
-    "cervical_length_on",
-    "risk_factors",
-)
+_COLUMNS = {name: fact.column or name for name, (fact, _) in facts().items()}
+"""Each profile field's column (and flag, with ``-``): its name, unless its Fact says."""
+PROFILE_FIELDS = tuple(_COLUMNS.values())
+"""The patient facts' columns, in the profile's order (see :func:`~care_timeline.profile.facts`)."""
 END_FIELDS = ("ended_on", "ended_because")
 """A plan that ended: the day, and why (birth, loss or other)."""
 FIELDS = ("id", *DATING_FIELDS, *PROFILE_FIELDS, *END_FIELDS)
@@ -77,7 +74,6 @@ _METHODS: dict[str, tuple[str, ...]] = {
 }
 # An ultrasound stands alone, or beside an LMP to reconcile the two.
 _SCANS = ("crl", "scan_ga")
-_CERCLAGE_TYPES: tuple[CerclageType, ...] = get_args(CerclageType)
 
 
 def _text(fields: Mapping[str, FieldValue], name: str) -> str | None:
@@ -109,21 +105,6 @@ def _yes_no(fields: Mapping[str, FieldValue], name: str) -> bool | None:
     if value is not None and not isinstance(value, str | bool | int):
         raise ProfileError(field=name, value=value, allowed="yes/no/true/false/1/0")
     return parse_yes_no(value, field=name)
-
-
-def _cerclage_type(fields: Mapping[str, FieldValue]) -> CerclageType | None:
-    """``transvaginal`` or ``transabdominal`` (any case), or empty for unknown."""
-    text = _text(fields, "cerclage_type")
-    if text is None:
-        return None
-    for known in _CERCLAGE_TYPES:
-        if text.lower() == known:
-            return known
-    raise ProfileError(
-        field="cerclage_type",
-        value=text,
-        allowed=" or ".join(_CERCLAGE_TYPES) + ", or empty for unknown",
-    )
 
 
 def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) -> date | None:
@@ -256,56 +237,95 @@ def end_from_fields(
 def profile_from_fields(
     fields: Mapping[str, FieldValue], *, date_order: DateOrder | None = None
 ) -> Profile:
-    """The patient's profile from the fields; empty fields stay unknown."""
-    length_text = _text(fields, "cervical_length")
-    length: float | None = None
-    if length_text is not None:
-        try:
-            length = float(length_text)
-        except ValueError:
-            raise ProfileError(
-                field="cervical_length",
-                value=length_text,
-                allowed="a length in mm, like 22 or 22.5",
-            ) from None
-    raw_factors = fields.get("risk_factors")
-    if raw_factors is None:
-        factors: tuple[str, ...] = ()
-    elif isinstance(raw_factors, str):
-        factors = tuple(part.strip() for part in raw_factors.split(";") if part.strip())
-    elif isinstance(raw_factors, Sequence):
-        factors = tuple(str(part).strip() for part in raw_factors if str(part).strip())
-    else:
-        raise ProfileError(
-            field="risk_factors", value=raw_factors, allowed="names separated by ';'"
-        )
+    """The patient's profile from the fields; empty fields stay unknown. Each fact is
+    read from its column as :class:`~care_timeline.profile.Fact` says, and every
+    fault names the column."""
+    values: dict[str, object] = {}
+    for name, (fact, info) in facts().items():
+        column = fact.column or name
+        value = _fact_value(fields, column, fact, fact_kind(info), info, date_order)
+        if value is not None:
+            values[name] = value
     try:
-        return _profile(fields, length, factors, date_order)
+        return Profile.model_validate(values)
     except ProfileError as err:
-        if err.field != "cervical_length_mm":
+        renamed = _COLUMNS.get(err.field or "")
+        if renamed is None or renamed == err.field:
             raise
         # Name the column the user wrote, not the model's field.
+        given = fields.get(renamed)
         raise ProfileError(
-            field="cervical_length", value=length_text, allowed=err.allowed
+            field=renamed, value=given if given is not None else err.value, allowed=err.allowed
         ) from None
 
 
-def _profile(
+def _fact_value(
     fields: Mapping[str, FieldValue],
-    length: float | None,
-    factors: tuple[str, ...],
+    column: str,
+    fact: Fact,
+    kind: FactKind,
+    info: FieldInfo,
     date_order: DateOrder | None,
-) -> Profile:
-    return Profile(
-        fetuses=_int(fields, "fetuses", ProfileError),
-        prior_preterm_birth=_yes_no(fields, "prior_preterm_birth"),
-        prior_second_trimester_loss=_yes_no(fields, "prior_second_trimester_loss"),
-        short_cervix=_yes_no(fields, "short_cervix"),
-        short_cervix_on=_date(fields, "short_cervix_on", date_order),
-        membranes_ruptured=_yes_no(fields, "membranes_ruptured"),
-        cerclage_placed_on=_date(fields, "cerclage_placed_on", date_order),
-        cerclage_type=_cerclage_type(fields),
-        cervical_length_mm=length,
-        cervical_length_on=_date(fields, "cervical_length_on", date_order),
-        risk_factors=factors,
+) -> object:
+    if kind == "yes-no":
+        return _yes_no(fields, column)
+    if kind == "list":
+        return _names(fields, column, fact)
+    text = _text(fields, column)
+    if text is None:
+        return None
+    if kind == "date":
+        return parse_date(text, field=column, date_order=date_order)
+    if kind == "whole-number":
+        return _int(fields, column, ProfileError)
+    if kind == "number":
+        try:
+            return float(text)
+        except ValueError:
+            raise ProfileError(
+                field=column, value=text, allowed=fact.allowed or "a number"
+            ) from None
+    choices = get_args(next(a for a in get_args(info.annotation) if a is not type(None)))
+    for known in choices:
+        if text.lower() == known:
+            return known
+    raise ProfileError(
+        field=column, value=text, allowed=" or ".join(choices) + ", or empty for unknown"
+    )
+
+
+def _names(fields: Mapping[str, FieldValue], column: str, fact: Fact) -> tuple[str, ...]:
+    raw = fields.get(column)
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return tuple(part.strip() for part in raw.split(";") if part.strip())
+    if isinstance(raw, Sequence):
+        return tuple(str(part).strip() for part in raw if str(part).strip())
+    raise ProfileError(field=column, value=raw, allowed=fact.allowed or "names separated by ';'")
+
+
+def plan_from_fields(
+    fields: Mapping[str, FieldValue],
+    *,
+    today: date,
+    protocol: Protocol | None = None,
+    date_order: DateOrder | None = None,
+    plan_id: str | None = None,
+) -> Plan:
+    """A plan from the patient fields (a batch row, the command line's flags): its
+    dating, its profile and its end, read from the fields, and planned for ``today``.
+    The one way from fields to a plan, so a batch row and the same flags give the
+    same plan."""
+    dating = dating_from_fields(fields, today=today, date_order=date_order)
+    profile = profile_from_fields(fields, date_order=date_order)
+    ended_on, ended_because = end_from_fields(fields, date_order=date_order)
+    return plan(
+        dating,
+        profile,
+        protocol=protocol,
+        today=today,
+        plan_id=plan_id,
+        ended_on=ended_on,
+        ended_because=ended_because,
     )

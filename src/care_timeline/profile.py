@@ -1,95 +1,132 @@
 """What is known about the patient. Every yes/no fact is three-valued:
-``True``, ``False`` or ``None`` (unknown), and unknown is never read as "no"."""
+``True``, ``False`` or ``None`` (unknown), and unknown is never read as "no".
+
+:class:`Profile`'s fields are the one table of patient facts: each carries a
+:class:`Fact` that says how it is asked for, and the command line's flags and the
+batch file's columns are made from them (:mod:`care_timeline.fields`), so a new
+fact is declared here once (docs/architecture.md, "Adding a patient fact").
+"""
 
 from __future__ import annotations
 
+import types
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar, Literal, Never
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from ._model import CheckedModel
 from .errors import CareTimelineError, ProfileError
 from .values import parse_date
 
-__all__ = ["Profile"]
+__all__ = ["FACT_KINDS", "CerclageType", "Fact", "FactKind", "Profile", "fact_kind", "facts"]
 
 MAX_FETUSES = 8
+if TYPE_CHECKING:
+    # What a type checker lets a caller pass (a list is the natural way to write names);
+    # pydantic holds them as a tuple, so a profile stays frozen and hashable.
+    Names = Sequence[str]
+else:
+    Names = tuple[str, ...]
 CerclageType = Literal["transvaginal", "transabdominal"]
+
+FactKind = Literal["yes-no", "date", "whole-number", "number", "choice", "list"]
+"""How a fact is written as text: a yes/no word, a date, a whole number, a number, one
+of a few words, or a list of names."""
+FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """How a profile field is asked for, on the command line and in a batch file.
+
+    The flag is the column's name with ``-`` for ``_`` (``--cerclage-placed-on`` is
+    the column ``cerclage_placed_on``); a list is asked for one item per flag
+    (``item_flag``, repeated) and written in one column, its items separated by ``;``.
+    """
+
+    help: str
+    """What the fact means, for ``--help`` and the docs (without "yes / no")."""
+    column: str = ""
+    """The batch column; empty: the field's own name."""
+    metavar: str = ""
+    """The flag's value in ``--help`` (``D``, ``N``, ``MM``); yes/no facts have none."""
+    allowed: str = ""
+    """What text is accepted, for an error message (a number's unit, say)."""
+    item_flag: str = ""
+    """For a list: the flag that gives one item."""
 
 
 class Profile(CheckedModel):
-    """The patient's profile; every field is optional. Dates are ``date`` objects
-    or ISO 8601 text; ``risk_factors`` is a list or a tuple of names.
+    """The patient's profile; every field is optional (unknown). Dates are ``date``
+    objects (ISO 8601 text is read too); ``risk_factors`` is a list or a tuple of names.
 
     >>> Profile(fetuses=1, prior_preterm_birth=True).prior_preterm_birth
     True
-    >>> Profile(cerclage_placed_on="2026-11-02", risk_factors=["trauma"]).risk_factors
+    >>> Profile(cerclage_placed_on=date(2026, 11, 2), risk_factors=["trauma"]).risk_factors
     ('trauma',)
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
     library_error_type: ClassVar[type[CareTimelineError]] = ProfileError
 
-    fetuses: int | None = Field(default=None, ge=1, le=MAX_FETUSES)
-    """Number of fetuses, 1-8 (1 = singleton)."""
-    membranes_ruptured: bool | None = None
-    prior_preterm_birth: bool | None = None
-    """A previous *spontaneous* preterm birth: labour, or the waters breaking, before
-    37w0d. A birth brought forward for a medical reason does not count."""
-    prior_second_trimester_loss: bool | None = None
-    """A previous pregnancy lost between 14w0d and 23w6d after the cervix opened
-    without pain."""
-    short_cervix: bool | None = None
-    short_cervix_on: date | None = None
-    """The day the short cervix was found."""
-    cervical_length_mm: float | None = Field(default=None, gt=0, le=80, allow_inf_nan=False)
-    cervical_length_on: date | None = None
-    """The day the cervical length was measured."""
-    cerclage_placed_on: date | None = None
-    cerclage_type: CerclageType | None = None
-    """How the stitch was placed; only with ``cerclage_placed_on``."""
-    risk_factors: tuple[str, ...] = ()
-    """Ids from the protocol's list of risk factors (``weak-cervix``, ``trauma``, ...)."""
-
-    # Written out so that type checkers see each field with what it accepts
-    # (text for a date, a list for the risk factors), with or without pydantic's
-    # mypy plugin. tests/test_api.py checks it names every field, with its default.
-    def __init__(
-        self,
-        *,
-        fetuses: int | None = None,
-        membranes_ruptured: bool | None = None,
-        prior_preterm_birth: bool | None = None,
-        prior_second_trimester_loss: bool | None = None,
-        short_cervix: bool | None = None,
-        short_cervix_on: date | str | None = None,
-        cervical_length_mm: float | None = None,
-        cervical_length_on: date | str | None = None,
-        cerclage_placed_on: date | str | None = None,
-        cerclage_type: CerclageType | None = None,
-        risk_factors: Sequence[str] = (),
-        **unknown: Never,
-    ) -> None:
-        # ``**unknown``: a misspelt name is an error for a type checker (no value
-        # is a Never) and, at run time, a ProfileError naming it (not a TypeError).
-        super().__init__(
-            **unknown,
-            fetuses=fetuses,
-            membranes_ruptured=membranes_ruptured,
-            prior_preterm_birth=prior_preterm_birth,
-            prior_second_trimester_loss=prior_second_trimester_loss,
-            short_cervix=short_cervix,
-            short_cervix_on=short_cervix_on,
-            cervical_length_mm=cervical_length_mm,
-            cervical_length_on=cervical_length_on,
-            cerclage_placed_on=cerclage_placed_on,
-            cerclage_type=cerclage_type,
-            risk_factors=risk_factors,
-        )
-
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]  # see CheckedModel
+    fetuses: Annotated[
+        int | None,
+        Fact("number of fetuses, 1-8 (1 = one baby)", metavar="N", allowed="a whole number"),
+    ] = Field(default=None, ge=1, le=MAX_FETUSES)
+    membranes_ruptured: Annotated[bool | None, Fact("the waters have broken")] = None
+    prior_preterm_birth: Annotated[
+        bool | None,
+        Fact(
+            "a previous spontaneous preterm birth (labour or the waters breaking before "
+            "37w0d), not one brought forward for a medical reason"
+        ),
+    ] = None
+    prior_second_trimester_loss: Annotated[
+        bool | None,
+        Fact(
+            "a previous pregnancy lost between 14w0d and 23w6d after the cervix opened without pain"
+        ),
+    ] = None
+    short_cervix: Annotated[bool | None, Fact("a short cervix")] = None
+    short_cervix_on: Annotated[
+        date | None, Fact("the day the short cervix was found (with --short-cervix)", metavar="D")
+    ] = None
+    cervical_length_mm: Annotated[
+        float | None,
+        Fact(
+            "cervical length in mm",
+            column="cervical_length",
+            metavar="MM",
+            allowed="a length in mm, like 22 or 22.5",
+        ),
+    ] = Field(default=None, gt=0, le=80, allow_inf_nan=False)
+    cervical_length_on: Annotated[
+        date | None, Fact("the day the cervical length was measured", metavar="D")
+    ] = None
+    cerclage_placed_on: Annotated[
+        date | None, Fact("the day a stitch (cerclage) was placed", metavar="D")
+    ] = None
+    cerclage_type: Annotated[
+        CerclageType | None,
+        Fact(
+            "how the stitch was placed: through the vagina or the abdomen "
+            "(with --cerclage-placed-on)",
+            metavar="{" + ",".join(get_args(CerclageType)) + "}",
+        ),
+    ] = None
+    risk_factors: Annotated[
+        Names,
+        Fact(
+            "a recorded risk factor (repeat for several; see `protocol show`)",
+            metavar="NAME",
+            allowed="names separated by ';'",
+            item_flag="risk-factor",
+        ),
+    ] = ()
 
     @field_validator("short_cervix_on", "cervical_length_on", "cerclage_placed_on", mode="before")
     @classmethod
@@ -136,3 +173,35 @@ class Profile(CheckedModel):
         if len(set(self.risk_factors)) != len(self.risk_factors):
             raise ValueError("risk_factors holds the same factor twice")
         return self
+
+
+def facts() -> dict[str, tuple[Fact, FieldInfo]]:
+    """Every patient fact, in the profile's order: the field's name, its :class:`Fact`
+    and pydantic's description of the field (its type and bounds)."""
+    found: dict[str, tuple[Fact, FieldInfo]] = {}
+    for name, info in Profile.model_fields.items():
+        fact = next((item for item in info.metadata if isinstance(item, Fact)), None)
+        if fact is None:
+            raise AssertionError(f"Profile.{name} has no Fact")
+        found[name] = (fact, info)
+    return found
+
+
+def fact_kind(info: FieldInfo) -> FactKind:
+    """How a field's value is written as text, from its type."""
+    annotation = info.annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation = next(arg for arg in get_args(annotation) if arg is not type(None))
+    if annotation is bool:
+        return "yes-no"
+    if annotation is date:
+        return "date"
+    if annotation is int:
+        return "whole-number"
+    if annotation is float:
+        return "number"
+    if get_origin(annotation) is Literal:
+        return "choice"
+    if get_origin(annotation) is tuple:
+        return "list"
+    raise AssertionError(f"no text form for {annotation!r}")

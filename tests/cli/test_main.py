@@ -146,22 +146,14 @@ def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> Non
 )
 def test_history_and_stitch_type_flags_reach_the_profile(
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
     flags: list[str],
     loss: bool | None,
     stitch: str | None,
 ) -> None:
-    profiles: list[ct.Profile] = []
-    real_plan = ct.plan
-
-    def spy(dating: ct.Dating, profile: ct.Profile, **kwargs: object) -> ct.Plan:
-        profiles.append(profile)
-        return real_plan(dating, profile, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ct, "plan", spy)
-    code, _, err = run(capsys, *PLAN, "--due-date", "2027-05-10", *flags)
+    code, out, err = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", *flags)
     assert (code, err) == (0, "")
-    (profile,) = profiles
+    profile = ct.Plan.model_validate_json(out).profile
+    assert profile is not None
     assert (profile.prior_second_trimester_loss, profile.cerclage_type) == (loss, stitch)
 
 

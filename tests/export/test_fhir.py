@@ -39,6 +39,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import care_timeline as ct
+from _support.expected import DEFAULT_DATES, INJECTIONS, MONITORING
 from _support.tools import needs_fhir_extra
 from care_timeline import Dating, Profile
 from care_timeline.errors import ExportError
@@ -70,33 +71,12 @@ REASON_KEY_EXTENSION = f"{BASE}/StructureDefinition/reason-key"
 CODE_SYSTEM = f"{BASE}/CodeSystem/cervical-insufficiency-milestones"
 PLAN_DEFINITION = f"{BASE}/PlanDefinition/cervical-insufficiency"
 
-# id: (start, end) with no profile facts, in the plan's order (by start; equal starts
-# keep the protocol's order). The rows below give the two new milestones' dates each,
-# and move others where a rule does.
-DATES = {
-    "cervical-change-risk": (D(2026, 10, 26), D(2027, 1, 10)),  # 12w0d-22w6d
-    "cerclage-placement": (D(2026, 10, 26), D(2026, 11, 15)),  # 12w0d-14w6d
-    "cervical-monitoring": (D(2026, 11, 23), D(2027, 1, 18)),  # 16w0d-24w0d
-    "cerclage-if-cervix-shortens": (D(2026, 11, 23), D(2027, 1, 17)),  # 16w0d-23w6d
-    "progesterone-injections": (D(2026, 11, 23), D(2027, 4, 12)),  # 16w0d-36w0d
-    "vaginal-progesterone": (D(2026, 11, 23), D(2027, 4, 12)),  # 16w0d-36w0d
-    "preterm-birth-watch": (D(2027, 1, 11), D(2027, 3, 14)),  # 23w0d-31w6d
-    "late-preterm-watch": (D(2027, 3, 15), D(2027, 4, 18)),  # 32w0d-36w6d
-    "cerclage-removal": (D(2027, 4, 12), D(2027, 4, 19)),  # 36w0d-37w0d
-    "due-date": (D(2027, 5, 10), D(2027, 5, 10)),  # 40w0d
-}
+# id: (start, end) with no profile facts, in the plan's order (hand-counted in
+# _support/expected.py). The rows below give the two new milestones' dates each, and
+# move others where a rule does.
+DATES = {milestone: (start, end) for milestone, (_, start, end, _, _) in DEFAULT_DATES.items()}
 NEW = ("cerclage-if-cervix-shortens", "late-preterm-watch")
 """The milestones version 2 added: every row states their dates itself."""
-# Every 14 days from 16w0d to 24w0d; every 7 days from 16w0d to 36w0d. No rule moves them.
-MONITORING = [D(2026, 11, 23), D(2026, 12, 7), D(2026, 12, 21), D(2027, 1, 4), D(2027, 1, 18)]
-INJECTIONS = [
-    *(D(2026, 11, day) for day in (23, 30)),
-    *(D(2026, 12, day) for day in (7, 14, 21, 28)),
-    *(D(2027, 1, day) for day in (4, 11, 18, 25)),
-    *(D(2027, 2, day) for day in (1, 8, 15, 22)),
-    *(D(2027, 3, day) for day in (1, 8, 15, 22, 29)),
-    *(D(2027, 4, day) for day in (5, 12)),
-]
 SERIES = {"cervical-monitoring": (MONITORING, 2), "progesterone-injections": (INJECTIONS, 1)}
 """Occurrences and the interval in weeks."""
 

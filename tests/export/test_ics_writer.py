@@ -38,6 +38,7 @@ from icalendar.parser_tools import to_unicode
 
 import care_timeline as ct
 from _support.ics import parse, unescape_text
+from _support.strategies import profiles
 from care_timeline.export._ics_writer import duration, escape_text, fold
 from care_timeline.export.ics import event_uid, render, render_with_icalendar
 from test_golden import CASES, T0
@@ -315,26 +316,6 @@ def datings(draw: st.DrawFn) -> ct.Dating:
     return ct.Dating.from_gestational_age(draw(ages), on=day)
 
 
-maybe = st.one_of(st.none(), st.booleans())
-
-
-@st.composite
-def profiles(draw: st.DrawFn, due: date, factors: list[str]) -> ct.Profile:
-    day_zero = due - timedelta(days=280)
-    pregnancy_days = st.integers(0, 300).map(lambda n: day_zero + timedelta(days=n))
-    short = draw(maybe)
-    return ct.Profile(
-        fetuses=draw(st.one_of(st.none(), st.integers(1, 4))),
-        membranes_ruptured=draw(maybe),
-        prior_preterm_birth=draw(maybe),
-        short_cervix=short,
-        short_cervix_on=draw(st.none() | pregnancy_days) if short is True else None,
-        cervical_length_mm=draw(st.none() | st.floats(1, 60)),
-        cerclage_placed_on=draw(st.none() | pregnancy_days),
-        risk_factors=tuple(draw(st.lists(st.sampled_from(factors), unique=True, max_size=3))),
-    )
-
-
 @st.composite
 def stored_edits(draw: st.DrawFn, plan: ct.Plan) -> ct.Plan:
     """A stored plan's texts, which a protocol never checked, changed."""
@@ -408,7 +389,10 @@ def test_any_plan_is_written_as_icalendar_writes_it(data: st.DataObject) -> None
     dating = data.draw(datings())
     chosen = protocol or ct.default_protocol()
     factors = [factor.id for factor in chosen.risk_factors]
-    profile = data.draw(profiles(dating.due_date, factors))
+    day_zero = dating.due_date - timedelta(days=280)
+    profile = data.draw(
+        profiles(within=(day_zero, day_zero + timedelta(days=300)), factors=factors)
+    )
     today = dating.due_date + timedelta(days=data.draw(st.integers(-300, 120)))
     ended: dict[str, Any] = {}
     if data.draw(st.integers(0, 3)) == 0:

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import care_timeline as ct
+from _support.strategies import profiles
 from care_timeline import Profile
 
 D = date
@@ -620,46 +621,26 @@ def test_texts_speak_to_the_patient() -> None:
 # ---------------------------------------------------------------------------------------
 # Properties over many profiles
 
-maybe = st.one_of(st.none(), st.booleans())
-
-
-@st.composite
-def profiles(draw: st.DrawFn) -> Profile:
-    day_zero = DUE - timedelta(days=280)
-    days = st.integers(0, 300).map(lambda n: day_zero + timedelta(days=n))
-    short = draw(maybe)
-    length = draw(st.none() | st.floats(1, 60))
-    placed = draw(st.none() | days)
-    return Profile(
-        fetuses=draw(st.none() | st.integers(1, 4)),
-        membranes_ruptured=draw(maybe),
-        prior_preterm_birth=draw(maybe),
-        prior_second_trimester_loss=draw(maybe),
-        short_cervix=short,
-        short_cervix_on=draw(st.none() | days) if short is True else None,
-        cervical_length_mm=length,
-        cervical_length_on=draw(st.none() | days) if length is not None else None,
-        cerclage_placed_on=placed,
-        cerclage_type=(
-            draw(st.sampled_from([None, "transvaginal", "transabdominal"]))
-            if placed is not None
-            else None
-        ),
-    )
+# Any profile with its dates from day 0 to day 300 (42w6d), and risk factors both
+# versions know.
+any_profile = profiles(
+    within=(DUE - timedelta(days=280), DUE + timedelta(days=20)),
+    factors=[factor.id for factor in V1.risk_factors],
+)
 
 
 # From 100 days before day 0 to 44w6d (day 314), the last today a pregnancy is planned on.
 todays = st.integers(-100, 314).map(lambda n: DUE - timedelta(days=280 - n))
 
 
-@given(profiles(), todays)
+@given(any_profile, todays)
 def test_weekly_injections_never_apply(profile: Profile, today: date) -> None:
     item = ct.plan(DATING, profile, today=today).milestone("progesterone-injections")
     assert item.applicability != "applies"
 
 
 @settings(max_examples=200)
-@given(profiles(), todays)
+@given(any_profile, todays)
 def test_version_one_dates_are_unchanged(profile: Profile, today: date) -> None:
     """Every milestone version 1 had keeps its dates. The one documented exception: when
     vaginal progesterone starts on the day a short cervix was found, in either version."""

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from .._text import for_message
 from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
-from ..fields import FIELDS, FieldValue, dating_from_fields, end_from_fields, profile_from_fields
+from ..fields import FIELDS, FieldValue, plan_from_fields
 from ..plan_model import Plan
-from ..planning import plan
 from ..protocol import Protocol, default_protocol
 from ..values import DateOrder, parse_date, parse_jobs
 from ..vocabulary import Applicability
@@ -91,17 +90,12 @@ def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
                 raise PatientsFileError(
                     f"{key}: not a field; expected fields from: {', '.join(FIELDS)}", field=key
                 )
-        dating = dating_from_fields(fields, today=settings.today, date_order=settings.date_order)
-        profile = profile_from_fields(fields, date_order=settings.date_order)
-        ended_on, ended_because = end_from_fields(fields, date_order=settings.date_order)
-        return plan(
-            dating,
-            profile,
-            protocol=settings.protocol,
+        return plan_from_fields(
+            fields,
             today=settings.today,
+            protocol=settings.protocol,
+            date_order=settings.date_order,
             plan_id=row.id,
-            ended_on=ended_on,
-            ended_because=ended_because,
         )
     except CareTimelineError as err:
         return row_error(row.line, row.id, err)

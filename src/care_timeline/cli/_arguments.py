@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import care_timeline as ct
+from care_timeline.profile import fact_kind, facts
 
 __all__ = [
     "add_calendar_arguments",
@@ -59,51 +60,31 @@ def add_dating_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    """A flag for every patient fact, made from the profile's table of facts: the
+    flag's name is its batch column's, with ``-`` for ``_``."""
     group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
-    group.add_argument("--fetuses", metavar="N", help="number of fetuses, 1-8")
-    group.add_argument(
-        "--prior-preterm-birth",
-        action=_YesNo,
-        default=None,
-        help="yes / no: a previous spontaneous preterm birth (labour or the waters breaking "
-        "before 37w0d), not one brought forward for a medical reason (leave out if unknown)",
-    )
-    group.add_argument(
-        "--prior-second-trimester-loss",
-        action=_YesNo,
-        default=None,
-        help="yes / no: a previous pregnancy lost between 14w0d and 23w6d after the cervix "
-        "opened without pain (leave out if unknown)",
-    )
-    group.add_argument(
-        "--short-cervix",
-        action=_YesNo,
-        default=None,
-        help="yes / no: a short cervix (leave out if unknown)",
-    )
-    group.add_argument("--short-cervix-on", metavar="D", help="the day the short cervix was found")
-    group.add_argument(
-        "--membranes-ruptured",
-        action=_YesNo,
-        default=None,
-        help="yes / no: the waters have broken (leave out if unknown)",
-    )
-    group.add_argument("--cerclage-placed-on", metavar="D", help="the day a stitch was placed")
-    group.add_argument(
-        "--cerclage-type",
-        metavar="{transvaginal,transabdominal}",
-        help="how the stitch was placed: through the vagina or the abdomen "
-        "(with --cerclage-placed-on)",
-    )
-    group.add_argument("--cervical-length", metavar="MM", help="cervical length in mm")
-    group.add_argument("--cervical-length-on", metavar="D", help="the day it was measured")
-    group.add_argument(
-        "--risk-factor",
-        dest="risk_factors",
-        action="append",
-        metavar="NAME",
-        help="a recorded risk factor (repeat for several; see `protocol show`)",
-    )
+    for name, (fact, info) in facts().items():
+        column = fact.column or name
+        flag = "--" + column.replace("_", "-")
+        kind = fact_kind(info)
+        if kind == "yes-no":
+            group.add_argument(
+                flag,
+                dest=column,
+                action=_YesNo,
+                default=None,
+                help=f"yes / no: {fact.help} (leave out if unknown)",
+            )
+        elif kind == "list":
+            group.add_argument(
+                "--" + fact.item_flag,
+                dest=column,
+                action="append",
+                metavar=fact.metavar,
+                help=fact.help,
+            )
+        else:
+            group.add_argument(flag, dest=column, metavar=fact.metavar, help=fact.help)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:

@@ -106,27 +106,12 @@ UID_NOTE = (
 
 
 def _plan(args: argparse.Namespace) -> ct.Plan:
-    today = _today(args)
-    protocol = _protocol(args)
-    dating = ct.dating_from_fields(
-        {name: getattr(args, name) for name in (*ct.DATING_FIELDS, *ct.END_FIELDS)},
-        today=today,
+    return ct.plan_from_fields(
+        {name: getattr(args, name) for name in ct.FIELDS if name != "id"},
+        today=_today(args),
+        protocol=_protocol(args),
         date_order=args.date_order,
-    )
-    profile = ct.profile_from_fields(
-        {name: getattr(args, name) for name in ct.PROFILE_FIELDS}, date_order=args.date_order
-    )
-    ended_on, ended_because = ct.end_from_fields(
-        {name: getattr(args, name) for name in ct.END_FIELDS}, date_order=args.date_order
-    )
-    return ct.plan(
-        dating,
-        profile,
-        protocol=protocol,
-        today=today,
         plan_id=args.plan_id,
-        ended_on=ended_on,
-        ended_because=ended_because,
     )
 
 
