@@ -276,6 +276,8 @@ def _fact_value(
         return None
     if kind == "date":
         return parse_date(text, field=column, date_order=date_order)
+    if kind == "gestational-age":
+        return GestationalAge.parse(text, field=column)
     if kind == "whole-number":
         return _int(fields, column, ProfileError)
     if kind == "number":

@@ -87,6 +87,9 @@ class Milestone(FrozenModel):
     notes: tuple[str, ...]
     warning_signs: bool
     """Whether the plan's warning signs go with this milestone."""
+    alternative: str | None = None
+    """The id of the other milestone when this one and that one are a choice of either
+    (both apply; the patient and the care team choose one); null otherwise."""
 
     @property
     def on_timeline(self) -> bool:
@@ -185,6 +188,23 @@ class Plan(CheckedModel):
                     f"{at}.timing",
                     item.timing,
                     f"{expected!r}, its timing on today ({self.today.isoformat()})",
+                )
+        by_id = {item.id: item for item in self.milestones}
+        for number, item in enumerate(self.milestones):
+            if item.alternative is None:
+                continue
+            other = by_id.get(item.alternative)
+            if (
+                other is None
+                or other.alternative != item.id
+                or item.applicability != "applies"
+                or other.applicability != "applies"
+            ):
+                raise FieldProblem(
+                    f"milestones[{number}].alternative",
+                    item.alternative,
+                    "another milestone of the plan that names this one as its alternative, "
+                    "both applying",
                 )
         for number, stage in enumerate(self.trimesters):
             at = f"trimesters[{number}]"

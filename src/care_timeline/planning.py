@@ -8,9 +8,9 @@ protocol data. This module knows only what each condition name means.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._i18n import N_, language
 from ._text import control_character
@@ -19,9 +19,9 @@ from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
 from .ongoing import check_against_today, event_after, what
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
-from .profile import Profile
+from .profile import Profile, preterm_birth, ruptured
 from .protocol import default_languages, default_protocol
-from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
+from .protocol.model import RISK_FACTOR_PREFIX, DateSource, MilestoneSpec, Protocol, Rule
 from .values import parse_date
 from .vocabulary import END_CAUSES, EndCause
 
@@ -32,7 +32,8 @@ MAX_PLAN_ID_LENGTH = 200
 
 @dataclass(frozen=True)
 class _Facts:
-    """The profile as the rules see it, with the short-cervix decisions made."""
+    """The profile as the rules see it, with the short-cervix decisions made and the
+    dated facts' days."""
 
     profile: Profile
     short_cervix: bool | None
@@ -41,27 +42,41 @@ class _Facts:
     """Whether the short cervix was found before the protocol's limit; None if unknown."""
     at_most_progesterone_threshold: bool | None
     """For a short cervix: within the progesterone threshold (None: not short, or unknown)."""
+    preterm_birth: bool | None
+    """An earlier spontaneous preterm birth: recorded yes (or its week), no, or unknown."""
+    early_preterm_birth: bool
+    """An earlier preterm birth recorded with a week before the protocol's limit."""
+    waters_broke_on: date | None
+    """The day the waters broke: as recorded, or today for an undated "broken" (it was
+    known by today); None while they are not recorded as broken."""
 
     def date_of(self, source: DateSource) -> date | None:
         if source == "cerclage-placed-on":
             return self.profile.cerclage_placed_on
+        if source == "membranes-ruptured-on":
+            return self.waters_broke_on
         return self.short_cervix_found_on
+
+    def before_waters(self) -> _Facts:
+        """What the rules knew before the waters broke: that fact unknown."""
+        return replace(self, waters_broke_on=None)
 
 
 def _short(f: _Facts) -> bool:
     return f.short_cervix is True
 
 
-_CONDITIONS: dict[Condition, Callable[[_Facts, date], bool]] = {
+_CONDITIONS: dict[str, Callable[[_Facts, date], bool]] = {
     "multiple-fetuses": lambda f, _end: f.profile.fetuses is not None and f.profile.fetuses > 1,
     "singleton": lambda f, _end: f.profile.fetuses == 1,
-    "membranes-ruptured": lambda f, _end: f.profile.membranes_ruptured is True,
+    "membranes-ruptured": lambda f, _end: f.waters_broke_on is not None,
     "cerclage-placed": lambda f, _end: f.profile.cerclage_placed_on is not None,
     "transabdominal-cerclage": lambda f, _end: (
         f.profile.cerclage_placed_on is not None and f.profile.cerclage_type == "transabdominal"
     ),
-    "prior-preterm-birth": lambda f, _end: f.profile.prior_preterm_birth is True,
-    "no-prior-preterm-birth": lambda f, _end: f.profile.prior_preterm_birth is False,
+    "prior-preterm-birth": lambda f, _end: f.preterm_birth is True,
+    "no-prior-preterm-birth": lambda f, _end: f.preterm_birth is False,
+    "early-prior-preterm-birth": lambda f, _end: f.early_preterm_birth,
     "prior-second-trimester-loss": lambda f, _end: f.profile.prior_second_trimester_loss is True,
     "short-cervix": lambda f, _end: _short(f),
     "no-short-cervix": lambda f, _end: f.short_cervix is False,
@@ -77,6 +92,12 @@ _CONDITIONS: dict[Condition, Callable[[_Facts, date], bool]] = {
         _short(f) and f.at_most_progesterone_threshold is False
     ),
 }
+
+
+def _holds(condition: str, facts: _Facts, end: date) -> bool:
+    if condition.startswith(RISK_FACTOR_PREFIX):
+        return condition.removeprefix(RISK_FACTOR_PREFIX) in facts.profile.risk_factors
+    return _CONDITIONS[condition](facts, end)
 
 
 def plan(
@@ -126,7 +147,8 @@ def plan(
     check_against_today(dating, end or today)
     _check_profile(profile, protocol, dating)
     facts = _facts(profile, protocol, dating, today)
-    milestones = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
+    decided = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
+    milestones = _with_alternatives(decided)
     milestones.sort(key=lambda item: item.start)  # stable: equal starts keep file order
     return Plan(
         protocol=ProtocolRef(
@@ -245,7 +267,7 @@ def _check_profile(profile: Profile, protocol: Protocol, dating: Dating) -> None
                 field="risk_factors", value=factor, allowed="one of " + ", ".join(known)
             )
     first, last = dating.day_zero, dating.date_at(MAX_GESTATIONAL_AGE)
-    for field in ("short_cervix_on", "cervical_length_on", "cerclage_placed_on"):
+    for field in ("membranes_ruptured_on", "short_cervix_on", "cervical_length_on", "cerclage_placed_on"):
         value: date | None = getattr(profile, field)
         if value is not None and not first <= value <= last:
             raise ProfileError(
@@ -281,22 +303,53 @@ def _facts(profile: Profile, protocol: Protocol, dating: Dating, today: date) ->
             # A stated short cervix is trusted as short enough, unless a measured
             # length above the progesterone threshold says otherwise.
             at_most = length is None or limits.at_most_progesterone_threshold(length)
-    return _Facts(profile, short, found_on, found_early, at_most)
+    born = preterm_birth(profile)
+    week, history = profile.prior_preterm_birth_ga, protocol.prior_preterm_birth
+    early = week is not None and history is not None and week < history.early_before
+    waters = (profile.membranes_ruptured_on or today) if ruptured(profile) else None
+    return _Facts(profile, short, found_on, found_early, at_most, born, early, waters)
 
 
 def _decide(spec: MilestoneSpec, facts: _Facts, end: date) -> Rule:
     for rule in spec.rules:
-        if all(_CONDITIONS[condition](facts, end) for condition in rule.when):
+        if all(_holds(condition, facts, end) for condition in rule.when):
             return rule
     raise AssertionError("protocol validation guarantees an unconditional last rule")
 
 
+class _Decision(NamedTuple):
+    rule: Rule
+    facts: _Facts
+    """The facts the rule was decided on (without a fact dated after the window)."""
+    stopped_by: Rule | None = None
+    """The rule whose dated fact ended the window early (its reason is added)."""
+    stopped_on: date | None = None
+
+
+def _decision(spec: MilestoneSpec, facts: _Facts, start: date, end: date) -> _Decision:
+    """The rule that decides a milestone, with a dated fact deciding only what lies on
+    or after its day: a window that ended before the waters broke keeps the decision
+    it had without that fact; a rule that ``stops_on`` a day inside the window keeps
+    the earlier decision and ends the window on that day."""
+    broke = facts.waters_broke_on
+    if broke is not None and broke > end:
+        facts = facts.before_waters()
+    rule = _decide(spec, facts, end)
+    if rule.stops_on is not None:
+        day = facts.date_of(rule.stops_on)
+        if day is not None and start < day <= end:
+            earlier = facts.before_waters() if rule.stops_on == "membranes-ruptured-on" else facts
+            return _Decision(_decide(spec, earlier, end), earlier, rule, day)
+    return _Decision(rule, facts)
+
+
 def _milestone(
     spec: MilestoneSpec, dating: Dating, facts: _Facts, protocol: Protocol, today: date
-) -> Milestone:
+) -> _Decided:
     start = dating.date_at(spec.start)
     end = dating.date_at(spec.end_ga)
-    rule = _decide(spec, facts, end)
+    decision = _decision(spec, facts, start, end)
+    rule, facts = decision.rule, decision.facts
     kind = spec.kind
     if rule.becomes_day is not None:
         day = facts.date_of(rule.becomes_day)
@@ -307,13 +360,17 @@ def _milestone(
         later = facts.date_of(rule.starts_no_earlier_than)
         if later is not None and later > start:
             start = min(later, end)
+    reason = _reason(rule, facts, protocol, dating)
+    if decision.stopped_on is not None and decision.stopped_by is not None:
+        end = max(start, decision.stopped_on)
+        reason += " " + _reason(decision.stopped_by, facts, protocol, dating)
     occurrences: tuple[date, ...] = ()
     if spec.every_days is not None:
         occurrences = _series(start, end, spec.every_days)
         start, end = occurrences[0], occurrences[-1]
-    return Milestone(
+    item = Milestone(
         id=spec.id,
-        title=spec.title,
+        title=rule.title or spec.title,
         kind=kind,
         category=spec.category,
         start=start,
@@ -323,7 +380,7 @@ def _milestone(
         occurrences=occurrences,
         every_days=spec.every_days,
         applicability=rule.result,
-        reason=_reason(rule, facts, protocol, dating),
+        reason=reason,
         reason_key=rule.key,
         timing=timing_of(start, end, today),
         description=spec.description,
@@ -331,6 +388,32 @@ def _milestone(
         notes=spec.notes,
         warning_signs=spec.warning_signs,
     )
+    return _Decided(item, rule.alternative)
+
+
+class _Decided(NamedTuple):
+    item: Milestone
+    alternative: str | None
+    """The milestone its deciding rule names as the other option."""
+
+
+def _with_alternatives(decided: list[_Decided]) -> list[Milestone]:
+    """Two milestones that apply by rules naming each other are a choice of either:
+    each records the other as its ``alternative``."""
+    named = {entry.item.id: entry for entry in decided}
+    milestones = []
+    for entry in decided:
+        other = named.get(entry.alternative or "")
+        mutual = (
+            other is not None
+            and other.alternative == entry.item.id
+            and entry.item.applicability == other.item.applicability == "applies"
+        )
+        item = entry.item
+        if mutual and other is not None:
+            item = item.model_copy(update={"alternative": other.item.id})
+        milestones.append(item)
+    return milestones
 
 
 def _series(start: date, end: date, every_days: int) -> tuple[date, ...]:
@@ -351,6 +434,9 @@ def _ga(dating: Dating, day: date) -> GestationalAge:
 NONE_RECORDED = N_("none recorded")
 DATE_NOT_RECORDED = N_("date not recorded")
 DAY_AND_AGE = N_("{date}, {ga}")
+PRETERM_BIRTH = N_("an earlier preterm birth")
+PRETERM_BIRTH_AT = N_("an earlier preterm birth at {ga}")
+MID_PREGNANCY_LOSS = N_("an earlier mid-pregnancy loss")
 
 
 def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> str:
@@ -363,10 +449,21 @@ def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> st
             return lang.gettext(DATE_NOT_RECORDED)
         return lang.format(DAY_AND_AGE, date=day.isoformat(), ga=lang.ga(_ga(dating, day)))
 
-    labels = [protocol.risk_factor_label(factor) for factor in facts.profile.risk_factors]
+    profile = facts.profile
+    labels = [protocol.risk_factor_label(factor) for factor in profile.risk_factors]
+    history = []
+    if profile.prior_preterm_birth_ga is not None:
+        history.append(lang.format(PRETERM_BIRTH_AT, ga=lang.ga(profile.prior_preterm_birth_ga)))
+    elif facts.preterm_birth is True:
+        history.append(lang.gettext(PRETERM_BIRTH))
+    if profile.prior_second_trimester_loss is True:
+        history.append(lang.gettext(MID_PREGNANCY_LOSS))
+    history += labels
     values: dict[str, Any] = {
         "risk_factors": lang.list(labels) if labels else lang.gettext(NONE_RECORDED),
-        "cerclage_placed_on": shown(facts.profile.cerclage_placed_on),
+        "history": lang.list(history) if history else lang.gettext(NONE_RECORDED),
+        "cerclage_placed_on": shown(profile.cerclage_placed_on),
         "short_cervix_found_on": shown(facts.short_cervix_found_on),
+        "membranes_ruptured_on": shown(profile.membranes_ruptured_on),
     }
     return rule.reason.format_map(values)

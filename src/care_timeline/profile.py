@@ -20,11 +20,26 @@ from pydantic.fields import FieldInfo
 
 from ._model import CheckedModel
 from .errors import CareTimelineError, ProfileError
+from .gestational_age import GestationalAge
 from .values import parse_date
 
-__all__ = ["FACT_KINDS", "CerclageType", "Fact", "FactKind", "Profile", "fact_kind", "facts"]
+__all__ = [
+    "FACT_KINDS",
+    "CerclageType",
+    "Fact",
+    "FactKind",
+    "Profile",
+    "fact_kind",
+    "facts",
+    "preterm_birth",
+    "ruptured",
+]
 
 MAX_FETUSES = 8
+EARLIEST_PRETERM_BIRTH = GestationalAge(16 * 7)
+"""The earliest week a birth is recorded as a preterm birth here; earlier, it is a loss."""
+TERM = GestationalAge(37 * 7)
+"""A birth from 37w0d is at term, not preterm."""
 if TYPE_CHECKING:
     # What a type checker lets a caller pass (a list is the natural way to write names);
     # pydantic holds them as a tuple, so a profile stays frozen and hashable.
@@ -33,9 +48,11 @@ else:
     Names = tuple[str, ...]
 CerclageType = Literal["transvaginal", "transabdominal"]
 
-FactKind = Literal["yes-no", "date", "whole-number", "number", "choice", "list"]
-"""How a fact is written as text: a yes/no word, a date, a whole number, a number, one
-of a few words, or a list of names."""
+FactKind = Literal[
+    "yes-no", "date", "gestational-age", "whole-number", "number", "choice", "list"
+]
+"""How a fact is written as text: a yes/no word, a date, a gestational age, a whole
+number, a number, one of a few words, or a list of names."""
 FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
 
 
@@ -78,11 +95,23 @@ class Profile(CheckedModel):
         Fact("number of fetuses, 1-8 (1 = one baby)", metavar="N", allowed="a whole number"),
     ] = Field(default=None, ge=1, le=MAX_FETUSES)
     membranes_ruptured: Annotated[bool | None, Fact("the waters have broken")] = None
+    membranes_ruptured_on: Annotated[
+        date | None,
+        Fact("the day the waters broke (it implies --membranes-ruptured)", metavar="D"),
+    ] = None
     prior_preterm_birth: Annotated[
         bool | None,
         Fact(
             "a previous spontaneous preterm birth (labour or the waters breaking before "
             "37w0d), not one brought forward for a medical reason"
+        ),
+    ] = None
+    prior_preterm_birth_ga: Annotated[
+        GestationalAge | None,
+        Fact(
+            "the week (and day) of the earliest earlier spontaneous preterm birth, like 31w "
+            "or 31w2d (it implies --prior-preterm-birth)",
+            metavar="NwDd",
         ),
     ] = None
     prior_second_trimester_loss: Annotated[
@@ -128,7 +157,13 @@ class Profile(CheckedModel):
         ),
     ] = ()
 
-    @field_validator("short_cervix_on", "cervical_length_on", "cerclage_placed_on", mode="before")
+    @field_validator(
+        "membranes_ruptured_on",
+        "short_cervix_on",
+        "cervical_length_on",
+        "cerclage_placed_on",
+        mode="before",
+    )
     @classmethod
     def _date(cls, value: Any, info: ValidationInfo) -> Any:
         if value is None:
@@ -160,8 +195,25 @@ class Profile(CheckedModel):
             )
         return value
 
+    @field_validator("prior_preterm_birth_ga", mode="after")
+    @classmethod
+    def _preterm_week(cls, value: GestationalAge | None) -> GestationalAge | None:
+        if value is not None and not EARLIEST_PRETERM_BIRTH <= value < TERM:
+            raise ProfileError(
+                field="prior_preterm_birth_ga",
+                value=str(value),
+                allowed=f"a gestational age from {EARLIEST_PRETERM_BIRTH} to {TERM - 1} "
+                f"(a birth from {TERM} is not preterm)",
+            )
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
+        # A dated or weekly fact implies its yes/no fact; a "no" beside it contradicts it.
+        if self.membranes_ruptured_on is not None and self.membranes_ruptured is False:
+            raise ValueError("membranes_ruptured_on is set but membranes_ruptured is False")
+        if self.prior_preterm_birth_ga is not None and self.prior_preterm_birth is False:
+            raise ValueError("prior_preterm_birth_ga is set but prior_preterm_birth is False")
         if self.short_cervix_on is not None and self.short_cervix is not True:
             # Without a stated short cervix the date would be silently ignored.
             raise ValueError("short_cervix_on is set but short_cervix is not True")
@@ -196,6 +248,8 @@ def fact_kind(info: FieldInfo) -> FactKind:
         return "yes-no"
     if annotation is date:
         return "date"
+    if annotation is GestationalAge:
+        return "gestational-age"
     if annotation is int:
         return "whole-number"
     if annotation is float:
@@ -205,3 +259,15 @@ def fact_kind(info: FieldInfo) -> FactKind:
     if get_origin(annotation) is tuple:
         return "list"
     raise AssertionError(f"no text form for {annotation!r}")
+
+
+def ruptured(profile: Profile) -> bool:
+    """Whether the waters are recorded as broken (with or without the day)."""
+    return profile.membranes_ruptured is True or profile.membranes_ruptured_on is not None
+
+
+def preterm_birth(profile: Profile) -> bool | None:
+    """Whether an earlier spontaneous preterm birth is recorded: yes with its week too."""
+    if profile.prior_preterm_birth_ga is not None:
+        return True
+    return profile.prior_preterm_birth

@@ -13,7 +13,7 @@ from ..dating import MAX_GESTATIONAL_AGE
 from ..gestational_age import GestationalAge
 from ..vocabulary import Applicability, Category, MilestoneKind
 
-Condition = Literal[
+NamedCondition = Literal[
     "multiple-fetuses",
     "singleton",
     "membranes-ruptured",
@@ -21,6 +21,7 @@ Condition = Literal[
     "transabdominal-cerclage",
     "prior-preterm-birth",
     "no-prior-preterm-birth",
+    "early-prior-preterm-birth",
     "prior-second-trimester-loss",
     "short-cervix",
     "no-short-cervix",
@@ -33,7 +34,14 @@ Condition = Literal[
 """The closed vocabulary of conditions a rule may test. An unknown profile fact
 matches none of them: ``prior-preterm-birth`` needs a recorded yes and
 ``no-prior-preterm-birth`` a recorded no."""
+RISK_FACTOR_PREFIX = "risk-factor:"
+RiskFactorCondition = Annotated[str, Field(pattern=r"^risk-factor:[a-z0-9][a-z0-9-]*$")]
+"""``risk-factor:ID``: the risk factor ``ID`` (one of the protocol's) is recorded."""
+Condition = NamedCondition | RiskFactorCondition
+"""A named condition, or ``risk-factor:ID``."""
 
+NEEDS_EARLY_BIRTH_LIMIT: frozenset[Condition] = frozenset({"early-prior-preterm-birth"})
+"""Conditions that need ``prior_preterm_birth.early_before`` in the protocol."""
 NEEDS_FOUND_EARLY_LIMIT: frozenset[Condition] = frozenset(
     {"short-cervix-found-early", "short-cervix-found-late"}
 )
@@ -43,10 +51,19 @@ NEEDS_PROGESTERONE_THRESHOLD: frozenset[Condition] = frozenset(
 )
 """Conditions that need ``short_cervix.progesterone_threshold_mm`` in the protocol."""
 
-DateSource = Literal["cerclage-placed-on", "short-cervix-found-on"]
-"""Profile dates a rule may move a milestone to."""
+DateSource = Literal["cerclage-placed-on", "short-cervix-found-on", "membranes-ruptured-on"]
+"""Profile dates a rule may move a milestone to (the waters: the day they broke, or
+today when that day is not recorded)."""
 
-REASON_FIELDS = frozenset({"risk_factors", "cerclage_placed_on", "short_cervix_found_on"})
+REASON_FIELDS = frozenset(
+    {
+        "risk_factors",
+        "history",
+        "cerclage_placed_on",
+        "short_cervix_found_on",
+        "membranes_ruptured_on",
+    }
+)
 _ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 _KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*(\+[a-z0-9][a-z0-9-]*)*$"
 """A rule key: id-like words, joined by ``+`` (the form a default key takes)."""
@@ -83,6 +100,15 @@ class Rule(FrozenModel):
     """When this rule decides, the milestone becomes this one day."""
     starts_no_earlier_than: DateSource | None = None
     """When this rule decides, the milestone starts on this date if it is later."""
+    stops_on: DateSource | None = None
+    """When this rule matches because of a fact dated inside the milestone's window, the
+    window ends on that day and keeps the decision it had without the fact; this rule's
+    reason says why. A fact dated before the window: this rule decides as usual."""
+    title: Text | None = None
+    """A title of its own when this rule decides (an urgent item, say)."""
+    alternative: str | None = Field(default=None, pattern=_ID_PATTERN, max_length=64)
+    """Another milestone of the protocol that is the other option: when both apply by
+    rules that name each other, a plan says they are a choice of either."""
 
     @model_validator(mode="before")
     @classmethod
@@ -90,7 +116,9 @@ class Rule(FrozenModel):
         if isinstance(data, dict) and "key" not in data:
             when = data.get("when", ())
             if isinstance(when, list | tuple) and all(isinstance(name, str) for name in when):
-                return {**data, "key": "+".join(when) or "otherwise"}
+                # risk-factor:ID becomes risk-factor-ID: a key is made of id-like words
+                key = "+".join(name.replace(":", "-") for name in when)
+                return {**data, "key": key or "otherwise"}
         return data
 
     @model_validator(mode="after")
@@ -164,6 +192,15 @@ def _within(length_mm: float, threshold_mm: float, comparison: Comparison) -> bo
     if comparison == "less-than":
         return length_mm < threshold_mm
     return length_mm <= threshold_mm
+
+
+class PretermBirthHistory(FrozenModel):
+    """The limit that makes an earlier preterm birth an early one."""
+
+    early_before: GestationalAge
+    """An earlier spontaneous preterm birth before this age matches
+    ``early-prior-preterm-birth``; one at or after it, or at an unknown week, does not."""
+    early_basis: Text
 
 
 class ShortCervixRule(FrozenModel):
@@ -250,6 +287,8 @@ class Protocol(FrozenModel):
     """One sentence: when to call the maternity unit or go to hospital now. It travels
     with the warning signs; older files leave it out."""
     short_cervix: ShortCervixRule
+    prior_preterm_birth: PretermBirthHistory | None = None
+    """Needed by ``early-prior-preterm-birth``; older files leave it out."""
     warning_signs: tuple[Text, ...] = Field(min_length=1)
     warning_signs_basis: Text
     trimesters: tuple[Trimester, ...] = Field(min_length=1)
@@ -283,9 +322,30 @@ class Protocol(FrozenModel):
         if len(set(factors)) != len(factors):
             raise ValueError("a risk factor id is used twice")
         limits = self.short_cervix
+        ids = {milestone.id for milestone in self.milestones}
         for milestone in self.milestones:
             for number, rule in enumerate(milestone.rules):
+                if rule.alternative is not None and (
+                    rule.alternative not in ids or rule.alternative == milestone.id
+                ):
+                    raise ValueError(
+                        f"milestone {milestone.id!r}: rules[{number}] names the alternative "
+                        f"{rule.alternative!r}, which is not another milestone of this protocol"
+                    )
                 for condition in rule.when:
+                    if condition.startswith(RISK_FACTOR_PREFIX) and (
+                        condition.removeprefix(RISK_FACTOR_PREFIX) not in factors
+                    ):
+                        raise ValueError(
+                            f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "
+                            "but the protocol has no such risk factor; expected one of "
+                            + ", ".join(RISK_FACTOR_PREFIX + factor for factor in factors)
+                        )
+                    if condition in NEEDS_EARLY_BIRTH_LIMIT and self.prior_preterm_birth is None:
+                        raise ValueError(
+                            f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "
+                            "which needs prior_preterm_birth.early_before (with its early_basis)"
+                        )
                     if condition in NEEDS_FOUND_EARLY_LIMIT and limits.found_early_before is None:
                         raise ValueError(
                             f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "
