@@ -34,7 +34,7 @@ __all__ = [
     "translated_table",
 ]
 
-Path = tuple[str | int, ...]
+TablePath = tuple[str | int, ...]
 """Where a value sits in a protocol's table: keys and list positions."""
 Lookup = Callable[[str, str], str]
 """A language's text for a context and its English text (gettext's ``pgettext``)."""
@@ -48,7 +48,7 @@ _SHORT_CERVIX = ("basis", "progesterone_basis", "found_early_basis")
 _MILESTONE = ("title", "description", "basis")
 
 
-def text_places(table: Mapping[str, Any]) -> Iterator[tuple[str, Path]]:
+def text_places(table: Mapping[str, Any]) -> Iterator[tuple[str, TablePath]]:
     """Every translatable text of a protocol's table (as read from its file, or a
     dumped :class:`Protocol`) as its place and its path, in the file's order. A
     text that is left out (an optional one) has no place."""
@@ -69,7 +69,7 @@ def text_places(table: Mapping[str, Any]) -> Iterator[tuple[str, Path]]:
     for number, factor in enumerate(table.get("risk_factors", ())):
         yield f"risk_factors.{factor['id']}.label", ("risk_factors", number, "label")
     for number, milestone in enumerate(table.get("milestones", ())):
-        at: Path = ("milestones", number)
+        at: TablePath = ("milestones", number)
         named = f"milestones.{milestone['id']}"
         for key in _MILESTONE:
             yield f"{named}.{key}", (*at, key)
@@ -109,21 +109,26 @@ def translated_file(text: str, language: str, lookup: Lookup, *, source: str) ->
     import tomllib
 
     table = tomllib.loads(text)
-    places: dict[Path, str] = {("language",): "language"}
-    wanted: dict[Path, str] = {("language",): language}
-    for context, path, english in _texts(table):
-        places[path] = context.split(":", 1)[1]
-        translation = lookup(context, english)
+    places: dict[TablePath, str] = {("language",): "language"}
+    wanted: dict[TablePath, str] = {("language",): language}
+    for place, path in text_places(table):
+        english = _at(table, path)
+        places[path] = place
+        translation = lookup(_context(table, place), english)
         if translation != english:
             wanted[path] = translation
     lines = text.splitlines(keepends=True)
-    found: set[Path] = set()
+    found: set[TablePath] = set()
     for number, path, start, end in _strings(lines):
         if path not in places:
             continue
         written = tomllib.loads(f"v = {lines[number][start:end]}")["v"]
         if written != _at(table, path):  # the scan lost its place: never write there
-            raise ProtocolError(f"line {number + 1} is not where it was expected", file=source)
+            raise ProtocolError(
+                f"line {number + 1}: cannot tell which text it holds (write each table's "
+                "header as [name] or [[name]])",
+                file=source,
+            )
         found.add(path)
         if path in wanted:
             line = lines[number]
@@ -138,9 +143,14 @@ def translated_file(text: str, language: str, lookup: Lookup, *, source: str) ->
     return "".join(lines)
 
 
-def _texts(table: Mapping[str, Any]) -> Iterator[tuple[str, Path, str]]:
+def _texts(table: Mapping[str, Any]) -> Iterator[tuple[str, TablePath, str]]:
+    """Each text's context, path and text."""
     for place, path in text_places(table):
-        yield f"{table['id']}:{place}", path, _at(table, path)
+        yield _context(table, place), path, _at(table, path)
+
+
+def _context(table: Mapping[str, Any], place: str) -> str:
+    return f"{table['id']}:{place}"
 
 
 _KEY = r"[A-Za-z0-9_-]+"
@@ -153,13 +163,13 @@ _LIST_END = re.compile(r"\s*\]\s*(?:#.*)?$")
 _BLANK = re.compile(r"\s*(?:#.*)?$")
 
 
-def _strings(lines: list[str]) -> Iterator[tuple[int, Path, int, int]]:
+def _strings(lines: list[str]) -> Iterator[tuple[int, TablePath, int, int]]:
     """Each one-line basic string of a TOML file that is a value of its own or an
     item of a list written one item a line: its line, its path in the table, and
     where the string (quotes included) starts and ends on the line."""
-    table: Path = ()
-    arrays: dict[Path, int] = {}  # how many tables each array of tables has so far
-    in_list: Path | None = None
+    table: TablePath = ()
+    arrays: dict[TablePath, int] = {}  # how many tables each array of tables has so far
+    in_list: TablePath | None = None
     item = 0  # the next item's position, or -1 in a list not written one item a line
     for number, line in enumerate(lines):
         if in_list is not None:
@@ -181,11 +191,11 @@ def _strings(lines: list[str]) -> Iterator[tuple[int, Path, int, int]]:
             in_list, item = (*table, found[1]), 0
 
 
-def _table_path(keys: list[str], array: bool, arrays: dict[Path, int]) -> Path:
+def _table_path(keys: list[str], array: bool, arrays: dict[TablePath, int]) -> TablePath:
     """The path of a table header's table: an array of tables (``[[milestones]]``)
     gets its next position; a key that names one (``milestones`` in
     ``[[milestones.rules]]``) means its latest table."""
-    path: Path = ()
+    path: TablePath = ()
     for number, key in enumerate(keys):
         path = (*path, key)
         if array and number == len(keys) - 1:
@@ -207,14 +217,14 @@ def toml_string(text: str) -> str:
     return '"' + text.translate(_ESCAPES) + '"'
 
 
-def _at(table: Mapping[str, Any], path: Path) -> Any:
+def _at(table: Mapping[str, Any], path: TablePath) -> Any:
     value: Any = table
     for part in path:
         value = value[part]
     return value
 
 
-def _put(table: dict[str, Any], path: Path, text: str) -> None:
+def _put(table: dict[str, Any], path: TablePath, text: str) -> None:
     *parents, last = path
     _at(table, tuple(parents))[last] = text
 
