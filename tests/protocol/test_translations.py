@@ -36,6 +36,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import care_timeline as ct
+from _support.strategies import profiles
 from care_timeline import Profile, _i18n
 from care_timeline.cli import main
 from care_timeline.protocol import loading
@@ -346,38 +347,12 @@ def test_the_same_profiles_get_the_same_plan(language: str, profile: Profile, to
     _same_plans(language, profile, today)
 
 
-maybe = st.one_of(st.none(), st.booleans())
-days = st.integers(0, 300).map(lambda n: DAY_ZERO + timedelta(days=n))
-FACTORS = tuple(factor.id for factor in ct.default_protocol().risk_factors)
-
-
-@st.composite
-def profiles(draw: st.DrawFn) -> Profile:
-    short = draw(maybe)
-    length = draw(st.none() | st.floats(1, 60))
-    placed = draw(st.none() | days)
-    return Profile(
-        fetuses=draw(st.none() | st.integers(1, 4)),
-        membranes_ruptured=draw(maybe),
-        prior_preterm_birth=draw(maybe),
-        prior_second_trimester_loss=draw(maybe),
-        short_cervix=short,
-        short_cervix_on=draw(st.none() | days) if short is True else None,
-        cervical_length_mm=length,
-        cervical_length_on=draw(st.none() | days) if length is not None else None,
-        cerclage_placed_on=placed,
-        cerclage_type=(
-            draw(st.sampled_from([None, "transvaginal", "transabdominal"]))
-            if placed is not None
-            else None
-        ),
-        risk_factors=tuple(draw(st.lists(st.sampled_from(FACTORS), unique=True))),
-    )
-
-
 @pytest.mark.parametrize("language", TRANSLATED)
 # today: from 100 days before day 0 to 44w6d (day 314), the last day a pregnancy is planned on
-@given(profile=profiles(), today=st.integers(-100, 314).map(lambda n: DAY_ZERO + timedelta(days=n)))
+@given(
+    profile=profiles(within=(DAY_ZERO, DAY_ZERO + timedelta(days=300))),
+    today=st.integers(-100, 314).map(lambda n: DAY_ZERO + timedelta(days=n)),
+)
 def test_any_profile_gets_the_same_plan(language: str, profile: Profile, today: date) -> None:
     _same_plans(language, profile, today)
 
