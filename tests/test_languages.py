@@ -9,6 +9,7 @@ import importlib.util
 import io
 import re
 import string
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +23,7 @@ from babel.messages.pofile import read_po, write_po
 import care_timeline as ct
 from care_timeline import _i18n
 from care_timeline.cli import main
+from care_timeline.protocol import check_default_language
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "src" / "care_timeline" / "locale"
@@ -344,8 +346,13 @@ def test_language_in_the_api_and_on_the_command_line(capsys: pytest.CaptureFixtu
     plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY, language="tr")
     assert plan.language == "tr" and plan.protocol.language == "tr"
     assert ct.default_languages() == ("en", "tr")
-    with pytest.raises(ct.PlanError, match="language"):
+    with pytest.raises(ct.ProtocolError, match="language") as info:
         ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY, language="de")
+    assert (info.value.field, info.value.value, info.value.allowed) == (
+        "language",
+        "de",
+        "one of en, tr",
+    )
     with pytest.raises(ct.PlanError, match="protocol's own language"):
         ct.plan(
             ct.Dating.from_due_date(date(2027, 5, 10)),
@@ -357,6 +364,41 @@ def test_language_in_the_api_and_on_the_command_line(capsys: pytest.CaptureFixtu
     assert main(argv) == 0
     assert capsys.readouterr().out == ct.to_text(plan)
     assert main([*argv[:-1], "xx"]) == 2
-    assert "language" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"care-timeline: error: {UNKNOWN_LANGUAGE}\n"
     assert main(["protocol", "show", "--language", "tr"]) == 0
     assert capsys.readouterr().out == ct.default_protocol_text("tr")
+
+
+UNKNOWN_LANGUAGE = "language: 'xx' is not valid; expected one of en, tr"
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        lambda: ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY, language="xx"),
+        lambda: ct.default_protocol("xx"),
+        lambda: ct.default_protocol_text("xx"),
+        lambda: check_default_language("xx"),
+    ],
+    ids=["plan", "default_protocol", "default_protocol_text", "check_default_language"],
+)
+def test_one_error_for_a_language_the_default_protocol_is_not_shipped_in(
+    ask: Callable[[], object],
+) -> None:
+    with pytest.raises(ct.ProtocolError) as info:
+        ask()
+    assert str(info.value) == UNKNOWN_LANGUAGE
+    assert (info.value.field, info.value.value) == ("language", "xx")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--due-date", "2027-05-10", "--language", "xx"],
+        ["protocol", "show", "--language", "xx"],
+        ["protocol", "show", "--language", "xx", "--format", "fhir"],
+    ],
+)
+def test_one_error_on_the_command_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"care-timeline: error: {UNKNOWN_LANGUAGE}\n"

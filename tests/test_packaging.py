@@ -73,6 +73,8 @@ def test_the_package_has_data_files() -> None:
         "care_timeline/py.typed",
         "care_timeline/plan.schema.json",
         "care_timeline/protocol/cervical_insufficiency.toml",
+        "care_timeline/locale/protocols.pot",
+        "care_timeline/locale/tr/LC_MESSAGES/protocols.mo",
     ):
         assert expected in data
 

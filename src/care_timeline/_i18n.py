@@ -9,6 +9,13 @@ catalog ``locale/<lang>/LC_MESSAGES/care_timeline.mo`` in the package (its
 
 Messages are marked for extraction with :func:`N_` (``pybabel extract -k N_``),
 plural messages as ``N_(singular, plural)``; see docs/languages.md.
+
+The texts of the protocols the package ships (titles, descriptions, reasons,
+warning signs) are a second domain, ``protocols``: one message for each text, its
+id the English text and its context the protocol id and the text's place
+(``cervical-insufficiency:milestones.due-date.title``). The protocol files hold
+the English; ``locale/<lang>/LC_MESSAGES/protocols.mo`` the words of another
+language, and nothing else.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DOMAIN",
+    "PROTOCOL_DOMAIN",
     "SOURCE_LANGUAGE",
     "Language",
     "N_",
@@ -35,9 +43,14 @@ __all__ = [
     "has_catalog",
     "language",
     "locale_dirs",
+    "protocol_catalog",
+    "protocol_languages",
 ]
 
 DOMAIN = "care_timeline"
+"""The phrases the code writes."""
+PROTOCOL_DOMAIN = "protocols"
+"""The texts of the shipped protocols."""
 SOURCE_LANGUAGE = "en"
 
 # The package's own catalogs. A list, so that tests can add a folder of their own
@@ -68,6 +81,39 @@ def _catalog_path(code: str) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def _package_locale() -> Path:
+    """The package's own catalogs (the shipped protocols' texts are read from here
+    alone: they belong to the protocol files beside them)."""
+    return Path(str(resources.files(__package__).joinpath("locale")))
+
+
+@cache
+def protocol_languages() -> tuple[str, ...]:
+    """English and every language with a compiled protocols catalog in the
+    package, sorted."""
+    folder = _package_locale()
+    found = {
+        entry.name
+        for entry in (folder.iterdir() if folder.is_dir() else ())
+        if (entry / "LC_MESSAGES" / f"{PROTOCOL_DOMAIN}.mo").is_file()
+    }
+    return (SOURCE_LANGUAGE, *sorted(found - {SOURCE_LANGUAGE}))
+
+
+@cache
+def protocol_catalog(code: str) -> NullTranslations:
+    """The package's protocols catalog for a language, read once: look a text up
+    with ``pgettext(context, english)``. A language without one (English) gets an
+    empty catalog, which gives every text back as it is."""
+    from gettext import GNUTranslations, NullTranslations
+
+    path = _package_locale() / code / "LC_MESSAGES" / f"{PROTOCOL_DOMAIN}.mo"
+    if code == SOURCE_LANGUAGE or not path.is_file():
+        return NullTranslations()
+    with path.open("rb") as handle:
+        return GNUTranslations(handle)
 
 
 def available_languages() -> tuple[str, ...]:

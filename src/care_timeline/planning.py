@@ -20,7 +20,7 @@ from .gestational_age import GestationalAge
 from .ongoing import check_against_today, event_after, what
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile, preterm_birth, ruptured
-from .protocol import default_languages, default_protocol
+from .protocol import check_default_language, default_protocol
 from .protocol.model import RISK_FACTOR_PREFIX, DateSource, MilestoneSpec, Protocol, Rule
 from .values import parse_date
 from .vocabulary import END_CAUSES, EndCause
@@ -225,13 +225,7 @@ def _end(
 
 def _protocol(protocol: Protocol | None, language: str | None) -> Protocol:
     if protocol is None:
-        if language is not None and language not in default_languages():
-            raise PlanError(
-                field="language",
-                value=language,
-                allowed="one of " + ", ".join(default_languages()),
-            )
-        return default_protocol(language or "en")
+        return default_protocol(check_default_language(language))
     if not isinstance(protocol, Protocol):
         raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
     if language is not None and language != protocol.language:

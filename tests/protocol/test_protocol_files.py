@@ -3,9 +3,6 @@ and a clinic's own file changing the plan without code changes."""
 
 from __future__ import annotations
 
-import json
-import os
-import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +10,6 @@ import pytest
 
 import care_timeline as ct
 from care_timeline import ProtocolError
-from care_timeline.protocol.loading import default_file, json_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 PROTOCOL_FILES = sorted(
@@ -447,20 +443,3 @@ def test_rule_keys_default_to_the_conditions_and_may_be_given() -> None:
         "membranes-ruptured",
         "otherwise",  # the last rule, without conditions
     ]
-
-
-@pytest.mark.parametrize("language", ct.default_languages())
-def test_the_default_protocols_json_copy_is_its_toml_file(language: str) -> None:
-    """default_protocol() reads a JSON copy of the shipped TOML file (it reads
-    faster). Regenerate after editing the TOML:
-    ``REGENERATE=1 pytest tests/protocol/test_protocol_files.py``."""
-    folder = ROOT / "src/care_timeline/protocol"
-    name = default_file(language)
-    table = tomllib.loads((folder / name).read_text(encoding="utf-8"))
-    copy = folder / json_copy(name)
-    text = json.dumps(table, ensure_ascii=False, indent=1) + "\n"
-    if os.environ.get("REGENERATE"):
-        copy.write_text(text, encoding="utf-8")
-    # The text, not the loaded value: 1, 1.0 and true are equal as values.
-    assert copy.read_text(encoding="utf-8") == text, "regenerate (see above)"
-    assert ct.default_protocol(language) == ct.parse_protocol(ct.default_protocol_text(language))

@@ -1,6 +1,7 @@
 """Protocols as data: the models, loading and validation, the condition vocabulary."""
 
 from .loading import (
+    check_default_language,
     default_languages,
     default_protocol,
     default_protocol_text,
@@ -25,6 +26,7 @@ __all__ = [
     "RiskFactor",
     "Rule",
     "ShortCervixRule",
+    "check_default_language",
     "default_languages",
     "default_protocol",
     "default_protocol_text",

@@ -6,16 +6,16 @@ many dates its series make (see :data:`LIMITS` and docs/protocol-format.md). A
 file past a limit is refused with one line, like any other fault, before it can
 make a plan too big to export.
 
-The default protocol is shipped as TOML (the file a clinic starts its own from)
-and as a JSON copy of the same table, which :func:`default_protocol` reads: JSON
-is read ten times faster, and every command line run and batch worker reads
-the default protocol once. The tests hold the copy equal to the TOML file
-(regenerate: ``REGENERATE=1 pytest tests/protocol/test_protocol_files.py``).
+The default protocol is one file, in English: its windows, rules and numbers and
+its texts. Its texts in another language are messages of the package's
+``protocols`` catalog (see :mod:`.texts`), so :func:`default_protocol` in Turkish
+is the English file with each text replaced by its translation, and
+:func:`default_protocol_text` in Turkish is the English file's text with each
+string replaced where it stands: the same windows and rules by construction.
 """
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib import resources
 from os import PathLike
@@ -24,14 +24,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .._i18n import PROTOCOL_DOMAIN, SOURCE_LANGUAGE, protocol_catalog, protocol_languages
 from .._model import problem
 from .._text import for_terminal
 from ..errors import ProtocolError
 from .model import Protocol
+from .texts import translated_file, translated_table
 
 DEFAULT_FILE = "cervical_insufficiency.toml"
-"""The default protocol in English; its translations sit beside it as
-``cervical_insufficiency.<language>.toml`` (same ids, windows and rules)."""
+"""The default protocol, in English; its texts in other languages are in the
+package's protocols catalog."""
 
 MAX_FILE_BYTES = 1024 * 1024
 """A protocol file's largest size (the default is about 25 KB)."""
@@ -54,52 +56,68 @@ LIMITS = {
 }
 
 
-def default_file(language: str = "en") -> str:
-    """The file name of the default protocol in ``language``."""
-    return DEFAULT_FILE if language == "en" else DEFAULT_FILE.replace(".toml", f".{language}.toml")
-
-
-@cache
 def default_languages() -> tuple[str, ...]:
-    """The languages the default protocol is shipped in, English first."""
-    stem = DEFAULT_FILE.removesuffix(".toml")
-    found = [
-        entry.name.removeprefix(stem + ".").removesuffix(".toml")
-        for entry in resources.files(__package__).iterdir()
-        if entry.name.startswith(stem + ".")
-        and entry.name.endswith(".toml")
-        and entry.name != DEFAULT_FILE
-    ]
-    return ("en", *sorted(found))
+    """The languages the default protocol is shipped in, English first: English
+    and every language with a compiled protocols catalog in the package."""
+    return protocol_languages()
+
+
+def check_default_language(language: str | None) -> str:
+    """The language asked of the default protocol, checked: ``None`` means English,
+    and anything else must be one of :func:`default_languages`, or it is a
+    :class:`ProtocolError` (field ``language``).
+
+    >>> check_default_language("tr"), check_default_language(None)
+    ('tr', 'en')
+    >>> check_default_language("de")
+    Traceback (most recent call last):
+    care_timeline.errors.ProtocolError: language: 'de' is not valid; expected one of en, tr
+    """
+    if language is None:
+        return SOURCE_LANGUAGE
+    if not isinstance(language, str) or language not in default_languages():
+        raise ProtocolError(
+            field="language", value=language, allowed="one of " + ", ".join(default_languages())
+        )
+    return language
 
 
 def default_protocol_text(language: str = "en") -> str:
-    """The default protocol file's text: the starting point for a clinic's own."""
-    return _shipped(default_file(_shipped_language(language)))
+    """The default protocol file's text: the starting point for a clinic's own. In
+    another language than English it is the English file with each text in that
+    language, where the English file has it (its comments stay English)."""
+    language = check_default_language(language)
+    text = _shipped(DEFAULT_FILE)
+    if language == SOURCE_LANGUAGE:
+        return text
+    catalog = f"locale/{language}/LC_MESSAGES/{PROTOCOL_DOMAIN}.po"
+    lookup = protocol_catalog(language).pgettext
+    return f"# Generated from {DEFAULT_FILE} and the texts of {catalog}.\n" + translated_file(
+        text, language, lookup, source=DEFAULT_FILE
+    )
+
+
+def default_protocol(language: str = "en") -> Protocol:
+    """The default protocol, "cervical-insufficiency" version 2, in ``language``
+    (one of :func:`default_languages`).
+
+    A text that a language's catalog does not translate stays English, as a phrase
+    of the code does: the plan keeps its dates and decisions, and the tests make sure
+    no language the package ships lacks one.
+    """
+    return _default_protocol(check_default_language(language))
 
 
 @cache
-def default_protocol(language: str = "en") -> Protocol:
-    """The default protocol, "cervical-insufficiency" version 2, in ``language``
-    (one of :func:`default_languages`)."""
-    name = default_file(_shipped_language(language))
-    return _validated(json.loads(_shipped(json_copy(name))), name)
+def _default_protocol(language: str) -> Protocol:
+    import tomllib  # here, not at the top: importing the package does not need it
 
-
-def json_copy(name: str) -> str:
-    """The name of a shipped TOML file's JSON copy."""
-    return name.removesuffix(".toml") + ".json"
-
-
-def _shipped_language(language: str) -> str:
-    if language not in default_languages():
-        raise ProtocolError(
-            field="language",
-            value=language,
-            allowed="a language the default protocol is shipped in: "
-            + ", ".join(default_languages()),
-        )
-    return language
+    table = tomllib.loads(_shipped(DEFAULT_FILE))
+    if language == SOURCE_LANGUAGE:
+        return _validated(table, DEFAULT_FILE)
+    lookup = protocol_catalog(language).pgettext
+    translated = translated_table(table, language, lookup)
+    return _validated(translated, f"{DEFAULT_FILE} with its {language} texts")
 
 
 def _shipped(name: str) -> str:
@@ -146,7 +164,7 @@ def parse_protocol(text: str, *, source: str = "<protocol>") -> Protocol:
         raise ProtocolError(
             f"larger than {MAX_FILE_BYTES // 1024} KiB; a protocol is far smaller", file=source
         )
-    import tomllib  # here: the default protocol is read from its JSON copy
+    import tomllib  # here, not at the top: importing the package does not need it
 
     try:
         data = tomllib.loads(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, StrictBool, model_validator
@@ -85,6 +86,13 @@ Text = Annotated[str, AfterValidator(_plain_text)]
 """Non-blank text without control characters (newline and tab are fine)."""
 
 
+def default_rule_key(when: Sequence[str]) -> str:
+    """The key of a rule that gives none: its conditions joined with ``+``
+    (``risk-factor:ID`` written ``risk-factor-ID``, as a key is made of id-like words), or
+    ``otherwise`` for a rule without conditions."""
+    return "+".join(name.replace(":", "-") for name in when) or "otherwise"
+
+
 class Rule(FrozenModel):
     """One row of a milestone's decision table."""
 
@@ -116,9 +124,7 @@ class Rule(FrozenModel):
         if isinstance(data, dict) and "key" not in data:
             when = data.get("when", ())
             if isinstance(when, list | tuple) and all(isinstance(name, str) for name in when):
-                # risk-factor:ID becomes risk-factor-ID: a key is made of id-like words
-                key = "+".join(name.replace(":", "-") for name in when)
-                return {**data, "key": key or "otherwise"}
+                return {**data, "key": default_rule_key(when)}
         return data
 
     @model_validator(mode="after")
