@@ -1,6 +1,7 @@
 """The import graph: data flows one way, and the command line uses only the public API.
 
 dating -> protocol -> plan -> exports -> batches and queries -> the command line.
+The phrases and the CSV cells every level writes with sit below the exports.
 Every ``import`` in the package (at the top of a module or inside a function)
 is read from the source, so a lazy import against the flow fails here too.
 """
@@ -18,14 +19,15 @@ NAME = "care_timeline"
 # Each part of the package, lowest first. A part may import parts on its own
 # level or below, never above.
 LAYERS: list[set[str]] = [
-    {"_text", "vocabulary", "errors"},
+    {"_text", "vocabulary", "errors", "csv_cells"},
     {"_model", "_files", "values", "uid_keys"},
-    {"gestational_age", "_i18n"},
+    {"gestational_age", "_i18n", "phrases"},
     {"ultrasound", "dating", "ongoing"},
     {"profile"},
     {"protocol"},
     {"plan_model"},
     {"planning", "fields", "replanning"},
+    {"wording"},
     {"export"},
     {"query", "plan_diff"},
     {"batch"},
@@ -56,12 +58,13 @@ def _imports(path: Path) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            found.add(target)
-            # `from . import x` and `from .export import ics` name modules too.
-            for alias in node.names:
-                candidate = f"{target}.{alias.name}"
-                if _exists(candidate):
-                    found.add(candidate)
+            # `from . import x` and `from .export import ics` name modules; the
+            # package itself counts only when a name is taken from it.
+            modules = {f"{target}.{alias.name}" for alias in node.names}
+            modules = {module for module in modules if _exists(module)}
+            found.update(modules)
+            if len(modules) < len(node.names):
+                found.add(target)
     return {module for module in found if module == NAME or module.startswith(NAME + ".")}
 
 
@@ -102,6 +105,38 @@ def test_no_import_against_the_flow(module: str) -> None:
 def test_the_command_line_uses_only_public_names(module: str) -> None:
     outside = {t for t in GRAPH[module] if t != NAME and _part(t) != "cli"}
     assert not outside, f"{module} reaches past the public API into {sorted(outside)}"
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in GRAPH if _part(m) in LEVEL and LEVEL[_part(m)] > LEVEL["export"])
+)
+def test_above_the_exports_only_the_export_package_is_used(module: str) -> None:
+    # What queries, diffs and batches share with the exports (phrases, Words, CSV
+    # cells) lives below export/; from above, only `care_timeline.export`'s own
+    # public names are used, so nothing above depends on how a format is written.
+    inside = sorted(t for t in GRAPH[module] if t.startswith(f"{NAME}.export."))
+    assert not inside, f"{module} imports modules inside export/: {inside}; use {NAME}.export"
+
+
+def _marks(path: Path) -> list[int]:
+    """The lines of ``path`` that call ``N_``, the marker of a catalog message."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == "N_" or getattr(node.func, "attr", None) == "N_")
+    ]
+
+
+def test_every_phrase_lives_in_the_phrases_module() -> None:
+    elsewhere = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in SOURCES
+        if path != PACKAGE / "phrases.py"
+        for line in _marks(path)
+    ]
+    assert not elsewhere, f"move these N_(...) templates to phrases.py: {elsewhere}"
+    assert _marks(PACKAGE / "phrases.py"), "phrases.py holds the templates"
 
 
 def test_no_import_cycle() -> None:

@@ -26,16 +26,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from . import phrases as words
 from ._i18n import language
 from ._text import for_terminal
+from .csv_cells import table
 from .errors import QueryError
-from .export import _words as words
-from .export._words import Words
-from .export.csv_table import table
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan
 from .values import parse_applicability, parse_date
 from .vocabulary import ON_TIMELINE, QUERY_STATUSES, Applicability, QueryStatus
+from .wording import Words
 
 __all__ = [
     "DEFAULT_APPLICABILITY",

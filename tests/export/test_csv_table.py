@@ -12,7 +12,7 @@ import pytest
 import care_timeline as ct
 from _support.csv_columns import HEADER
 from care_timeline.cli import main
-from care_timeline.export.csv_table import neutralise
+from care_timeline.csv_cells import neutralise
 
 
 def rows_of(text: str) -> list[list[str]]:

@@ -15,9 +15,9 @@ from typing import NamedTuple
 
 from .._files import AtomicFile, sync_folder, write_files
 from .._text import for_terminal
+from ..csv_cells import csv_lines
 from ..errors import BatchError, CareTimelineError
-from ..export import BATCH_FORMATS, DEFAULT_REMINDER, render
-from ..export.csv_table import COLUMNS, csv_lines, csv_rows
+from ..export import BATCH_FORMATS, CSV_COLUMNS, DEFAULT_REMINDER, check_format, render, to_csv
 from ..fields import FieldValue
 from ..protocol import Protocol
 from ..uid_keys import check_uid_key
@@ -86,7 +86,7 @@ def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[Outcome]:
             continue
         try:
             if settings.combined:
-                data = csv_rows(made.plan).encode()
+                data = to_csv(made.plan, header=False).encode()
             else:
                 data = render(
                     made.plan,
@@ -189,7 +189,7 @@ class _Run:
             self.manifest = AtomicFile(folder / MANIFEST_FILE)
             if combined is not None:
                 self.sheet = AtomicFile(combined)
-                self.sheet.write(csv_lines([COLUMNS]).encode())
+                self.sheet.write(csv_lines([CSV_COLUMNS]).encode())
         except BaseException:
             self.discard()
             raise
@@ -328,10 +328,7 @@ def write_batch(
     """
     if format not in BATCH_FORMATS:
         raise BatchError(field="format", value=format, allowed="one of " + ", ".join(BATCH_FORMATS))
-    if format == "fhir":
-        from ..export._fhir import check_available
-
-        check_available()  # once, naming the extra to install, before any row is planned
+    check_format(format)  # once, naming an extra to install, before any row is planned
     day, chosen = check_settings(rows, today, protocol, date_order)
     if format == "ics":
         if calendar_name is not None:

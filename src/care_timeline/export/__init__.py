@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BATCH_FORMATS",
+    "CSV_COLUMNS",
     "DEFAULT_REMINDER",
     "FORMATS",
+    "check_format",
     "protocol_to_fhir",
     "render",
     "to_csv",
@@ -44,6 +46,44 @@ FORMATS = ("text", "json", "csv", "ics", "html", "svg", "fhir")
 """The formats :func:`render` writes; the command line and batches share it."""
 BATCH_FORMATS = ("ics", "json", "csv", "fhir")
 """The formats a batch writes, one file per row."""
+CSV_COLUMNS = (
+    "plan_id",
+    "milestone_id",
+    "title",
+    "kind",
+    "category",
+    "start",
+    "end",
+    "start_ga",
+    "end_ga",
+    "occurrences",
+    "applicability",
+    "reason",
+    "timing",
+    "note",
+    "reason_key",
+    "warning_signs",
+    "urgent_advice",
+)
+"""The header of :func:`to_csv` (and of a batch's combined sheet). ``note`` carries
+the protocol's clinician note on every row, so no row read on its own (or pasted
+elsewhere) loses it. ``reason_key`` names the protocol rule that decided the
+applicability (stable across wording changes and translations). ``warning_signs``
+(separated by ``;``) and ``urgent_advice`` are filled on the rows of milestones
+that carry the warning signs, as the calendar's descriptions do. Columns are only
+ever added at the end, so a script reading by position keeps working."""
+
+
+def check_format(format: str) -> None:
+    """Refuse at once, before any plan is made, a format :func:`render` does not
+    write, or one whose optional extra is not installed (``fhir`` needs
+    ``care-timeline[fhir]``; the error names it)."""
+    if format not in FORMATS:
+        raise ExportError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))
+    if format == "fhir":
+        from ._fhir import check_available
+
+        check_available()
 
 
 def to_text(plan: Plan) -> str:
@@ -58,13 +98,16 @@ def to_json(plan: Plan) -> str:
     return plan.model_dump_json(indent=2) + "\n"
 
 
-def to_csv(plan: Plan) -> str:
+def to_csv(plan: Plan, *, header: bool = True) -> str:
     """One CSV row per milestone (plan id, milestone id, title, dates, GA,
-    applicability, reason, timing, note), with cells a spreadsheet would run as
-    a formula neutralised by a leading single quote."""
+    applicability, reason, timing, note), under a header of :data:`CSV_COLUMNS`,
+    with cells a spreadsheet would run as a formula neutralised by a leading
+    single quote. ``header=False`` gives the rows alone, for a sheet of many
+    plans that writes the header once."""
+    from .csv_table import csv_rows
     from .csv_table import render as csv_table
 
-    return csv_table(plan)
+    return csv_table(plan) if header else csv_rows(plan)
 
 
 def to_ics(

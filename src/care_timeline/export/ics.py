@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
+from .. import phrases as words
 from ..errors import ExportError
 from ..uid_keys import check_uid_key
 from ..values import (
@@ -39,10 +40,9 @@ from ..values import (
     parse_omit,
     parse_timestamp,
 )
-from . import _words as words
+from ..wording import Words
 from ._ics_writer import Component, Recur, to_icalendar, write
 from ._ids import event_uid, plan_uid
-from ._words import Words
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
