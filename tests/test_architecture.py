@@ -20,7 +20,7 @@ NAME = "care_timeline"
 # level or below, never above.
 LAYERS: list[set[str]] = [
     {"_text", "vocabulary", "errors", "csv_cells"},
-    {"_model", "_files", "values", "uid_keys"},
+    {"_model", "_files", "values", "uid_keys", "calendar_options"},
     {"gestational_age", "_i18n", "phrases"},
     {"ultrasound", "dating", "ongoing"},
     {"profile"},

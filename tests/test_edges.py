@@ -37,7 +37,7 @@ def test_supported_years_edges_plan_and_export() -> None:
     for due in (date(1900, 1, 1), date(2199, 12, 31)):
         plan = ct.plan(ct.Dating.from_due_date(due), today=due)
         assert plan.milestone("due-date").start == due
-        assert b"BEGIN:VEVENT" in ct.to_ics(plan, timestamp=None)
+        assert b"BEGIN:VEVENT" in ct.to_ics(plan, ct.CalendarOptions(timestamp=None))
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from ._files import write_atomic
 from ._text import for_terminal
+from .calendar_options import (
+    DEFAULT_REMINDER,
+    CalendarOptions,
+    check_calendar_name,
+    parse_epoch,
+    parse_omit,
+    parse_reminder,
+    parse_timestamp,
+)
 from .dating import Dating, DatingMethod
 from .errors import (
     BatchError,
@@ -33,7 +42,6 @@ from .errors import (
 )
 from .export import (
     BATCH_FORMATS,
-    DEFAULT_REMINDER,
     FORMATS,
     protocol_to_fhir,
     render,
@@ -72,14 +80,9 @@ from .protocol import (
 from .uid_keys import UID_KEY_ENV, load_uid_key, new_uid_key, save_uid_key, uid_key_text
 from .values import (
     DateOrder,
-    check_calendar_name,
     parse_applicability,
     parse_date,
-    parse_epoch,
     parse_jobs,
-    parse_omit,
-    parse_reminder,
-    parse_timestamp,
     parse_yes_no,
 )
 from .vocabulary import (
@@ -198,6 +201,7 @@ __all__ = [
     "replan",
     # exports
     "BATCH_FORMATS",
+    "CalendarOptions",
     "DEFAULT_REMINDER",
     "FORMATS",
     "check_calendar_name",

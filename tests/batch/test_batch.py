@@ -524,7 +524,8 @@ def test_ctrl_c_on_a_parallel_batch(tmp_path: Path) -> None:
     dating = ct.Dating.from_due_date(date(2027, 5, 10))
     for name in dict.fromkeys([left[0], left[len(left) // 2], left[-1]] if left else []):
         whole = ct.to_ics(
-            ct.plan(dating, today=date(2026, 11, 24), plan_id=name[:-4]), timestamp=stamp
+            ct.plan(dating, today=date(2026, 11, 24), plan_id=name[:-4]),
+            ct.CalendarOptions(timestamp=stamp),
         )
         assert (out / name).read_bytes() == whole
         # every calendar of this file has the same length: none was cut short

@@ -7,17 +7,17 @@ import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 from .._text import for_message
+from ..calendar_options import CalendarOptions
 from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
 from ..fields import FIELDS, FieldValue, dating_from_fields, end_from_fields, profile_from_fields
 from ..plan_model import Plan
 from ..planning import plan
 from ..protocol import Protocol, default_protocol
 from ..values import DateOrder, parse_date, parse_jobs
-from ..vocabulary import Applicability
 from ._pool import run_in_order
 from .file_names import SeenIds, file_name
 from .patients_csv import PatientRow
@@ -70,12 +70,8 @@ class BatchSettings:
     date_order: DateOrder | None
     out: Path | None = None
     format: str = "json"
-    timestamp: datetime | None = None
-    calendar_name: str | None = None
-    reminders: timedelta | None = None
-    uid_key: bytes | None = None
-    private: bool = False
-    omit: tuple[Applicability, ...] = ()
+    calendar: CalendarOptions | None = None
+    """Every file's export options (a calendar's, and the key of FHIR identifiers)."""
     combined: bool = False
     """Each row's CSV lines go back to the main process for one sheet, instead of
     into a file of its own."""

@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import care_timeline as ct
@@ -58,31 +58,13 @@ def _default_protocol(language: str | None) -> ct.Protocol:
 
 def _timestamp(args: argparse.Namespace) -> datetime | None:
     """--timestamp (checked whatever the format); for a calendar without it,
-    SOURCE_DATE_EPOCH, else now; otherwise None."""
+    SOURCE_DATE_EPOCH; otherwise None (a calendar is then stamped when written)."""
     if args.timestamp is not None:
         return ct.parse_timestamp(args.timestamp)
     if args.format != "ics":
         return None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return ct.parse_epoch(epoch)
-    return datetime.now(UTC)
-
-
-def _calendar_name(args: argparse.Namespace) -> str | None:
-    """--calendar-name, checked as a calendar's name whatever the format, so the
-    same name is refused (control characters, only blanks) or taken everywhere."""
-    if args.calendar_name is None:
-        return None
-    return ct.check_calendar_name(args.calendar_name)
-
-
-def _reminders(args: argparse.Namespace) -> timedelta | None:
-    return ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders)
-
-
-def _omit(args: argparse.Namespace) -> tuple[ct.Applicability, ...]:
-    return ct.parse_omit(args.omit)
+    return ct.parse_epoch(epoch) if epoch else None
 
 
 KEYED_FORMATS = ("ics", "fhir")
@@ -103,6 +85,20 @@ UID_NOTE = (
     "the plan id, so anyone can check guessed ids against them; give a key with --uid-key "
     f"FILE or {ct.UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
 )
+
+
+def _calendar_options(args: argparse.Namespace) -> ct.CalendarOptions:
+    """The export options, built (and so checked) once from the arguments, whatever
+    the format: the same --calendar-name is refused (control characters, only
+    blanks) or taken everywhere, and a bad --omit is refused before any plan."""
+    return ct.CalendarOptions(
+        timestamp=_timestamp(args),
+        calendar_name=args.calendar_name,
+        reminders=ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders),
+        uid_key=_uid_key(args),
+        private=args.private,
+        omit=args.omit,
+    )
 
 
 def _plan(args: argparse.Namespace) -> ct.Plan:
@@ -142,29 +138,18 @@ def _emit(data: bytes, output: str | None) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
-    uid_key = _uid_key(args)
+    options = _calendar_options(args)
     plan = _plan(args)
-    data = ct.render(
-        plan,
-        args.format,
-        timestamp=timestamp,
-        calendar_name=name,
-        reminders=reminders,
-        uid_key=uid_key,
-        private=args.private,
-        omit=_omit(args),
-    )
+    data = ct.render(plan, args.format, options)
     _emit(data, args.output)
-    if args.format in KEYED_FORMATS and plan.plan_id is not None and uid_key is None:
+    if args.format in KEYED_FORMATS and plan.plan_id is not None and options.uid_key is None:
         sys.stderr.write(UID_NOTE)
     return EXIT_OK
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     today, protocol, jobs = _today(args), _protocol(args), ct.parse_jobs(args.jobs)
-    timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
-    uid_key = _uid_key(args)
+    options = _calendar_options(args)
     rows = ct.read_patients(args.patients)
     bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
@@ -175,21 +160,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             today=today,
             protocol=protocol,
             date_order=args.date_order,
-            timestamp=timestamp,
-            calendar_name=name,
-            reminders=reminders,
+            calendar=options,
             jobs=jobs,
             progress=bar,
-            uid_key=uid_key,
-            private=args.private,
-            omit=_omit(args),
             combined=args.combined,
         )
     finally:
         rows.close()
         if bar is not None:
             bar.close()
-    if args.format in KEYED_FORMATS and uid_key is None and not args.quiet:
+    if args.format in KEYED_FORMATS and options.uid_key is None and not args.quiet:
         sys.stderr.write(UID_NOTE)
     if not report.ok or not args.quiet:
         sys.stderr.write(report.summary(PROG))
