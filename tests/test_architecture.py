@@ -9,6 +9,10 @@ is read from the source, so a lazy import against the flow fails here too.
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -185,3 +189,59 @@ def test_raises_name_a_specific_error() -> None:
                 if called == "CareTimelineError":
                     bare.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not bare, f"raise a specific subclass, not the base error: {bare}"
+
+
+# -- the public API's shape ---------------------------------------------------------------
+
+MAX_PARAMETERS = 8
+"""More than this and the options that travel together want to be one value, as
+CalendarOptions and RowOptions are."""
+
+
+def _public_modules() -> list[str]:
+    """The package and every module of it with no ``_private`` part in its name."""
+    return sorted(
+        module
+        for module in GRAPH
+        if not any(part.startswith("_") for part in module.split(".")[1:])
+    )
+
+
+def _public_functions() -> dict[str, Callable[..., object]]:
+    """Every function reachable from ``care_timeline.__all__`` (with the methods of
+    the classes there, ``Dating.from_ultrasound`` say), and every public function of
+    a public module. A value type's constructor is left out: it takes the value's
+    fields, one parameter each."""
+    found: dict[str, Callable[..., object]] = {}
+    api = importlib.import_module(NAME)
+    for name in api.__all__:
+        item = getattr(api, name)
+        if inspect.isfunction(item):
+            found[f"{NAME}.{name}"] = item
+        elif inspect.isclass(item) and item.__module__.startswith(NAME):
+            for attr, member in vars(item).items():
+                if attr.startswith("_"):
+                    continue
+                if isinstance(member, classmethod | staticmethod):
+                    found[f"{NAME}.{name}.{attr}"] = getattr(item, attr)
+                elif inspect.isfunction(member):
+                    found[f"{NAME}.{name}.{attr}"] = functools.partial(member, None)
+    for module_name in _public_modules():
+        module = importlib.import_module(module_name)
+        for attr, item in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(item):
+                continue
+            if item.__module__ == module_name:
+                found[f"{module_name}.{attr}"] = item
+    return found
+
+
+def test_no_public_function_takes_more_than_eight_parameters() -> None:
+    functions = _public_functions()
+    assert f"{NAME}.write_batch" in functions and f"{NAME}.Dating.from_ultrasound" in functions
+    long = {
+        name: count
+        for name, function in sorted(functions.items())
+        if (count := len(inspect.signature(function).parameters)) > MAX_PARAMETERS
+    }
+    assert not long, f"group what travels together into one value: {long}"

@@ -179,7 +179,7 @@ def test_plan_many_rows_from_a_script() -> None:
         {"id": 7, "due_date": "2027-05-10"},  # a numeric id is fine
         {"id": "x", "row": "hello", "due_date": "2027-05-10"},  # "row" is no field
     ]
-    first, second = ct.plan_many(rows, today=date(2026, 11, 24))
+    first, second = ct.plan_many(rows, ct.RowOptions(today=date(2026, 11, 24)))
     assert isinstance(first, ct.PlanResult) and first.plan.plan_id == "7"
     assert (
         isinstance(second, ct.RowError)

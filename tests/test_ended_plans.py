@@ -135,7 +135,7 @@ def test_batch_rows_of_past_pregnancies_that_ended() -> None:
         {"id": "late", "due_date": "2027-05-10", "ended_on": "2027-06-14"},  # after 44w6d
         {"id": "running", "due_date": "2027-05-10"},  # today is past 44w6d
     ]
-    results = list(ct.plan_many(rows, today=D(2028, 1, 1)))
+    results = list(ct.plan_many(rows, ct.RowOptions(today=D(2028, 1, 1))))
     assert [r.plan.ended_on for r in results[:2]] == [D(2027, 5, 2)] * 2  # type: ignore[union-attr]
     assert [(r.id, r.field) for r in results[2:]] == [  # type: ignore[union-attr]
         ("late", "ended_on"),

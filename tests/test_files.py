@@ -37,10 +37,10 @@ def test_writing_again_keeps_the_mode(tmp_path: Path, private: int) -> None:
 def test_a_batch_keeps_a_private_patient_file_private(tmp_path: Path) -> None:
     rows = [{"id": "7781", "due_date": "2027-05-10"}, {"id": "7782", "due_date": "2027-05-11"}]
     out = tmp_path / "out"
-    ct.write_batch(rows, out, format="json", today=date(2026, 11, 24), jobs=1)
+    ct.write_batch(rows, out, ct.RowOptions(today=date(2026, 11, 24)), format="json", jobs=1)
     (out / "7781.json").chmod(0o600)
     rows[0]["due_date"] = "2027-05-12"  # a new due date: the file is written again
-    ct.write_batch(rows, out, format="json", today=date(2026, 11, 24), jobs=1)
+    ct.write_batch(rows, out, ct.RowOptions(today=date(2026, 11, 24)), format="json", jobs=1)
     assert '"due_date": "2027-05-12"' in (out / "7781.json").read_text(encoding="utf-8")
     assert mode(out / "7781.json") == 0o600
     assert mode(out / "7782.json") == 0o666 & ~_umask()
@@ -217,7 +217,9 @@ def test_a_batch_on_a_file_system_that_cannot_sync_a_folder(
     patients = tmp_path / "patients.csv"
     patients.write_text("id,due_date\np1,2027-05-10\np2,2027-06-01\n", encoding="utf-8")
     out = tmp_path / "out"
-    report = ct.write_batch(ct.read_patients(patients), out, format="ics", today=date(2026, 11, 24))
+    report = ct.write_batch(
+        ct.read_patients(patients), out, ct.RowOptions(today=date(2026, 11, 24)), format="ics"
+    )
     assert sorted(path.name for path in out.iterdir()) == [
         "errors.csv",
         "manifest.csv",

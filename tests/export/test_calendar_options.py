@@ -104,5 +104,7 @@ def test_nothing_checks_an_option_again(monkeypatch: pytest.MonkeyPatch, tmp_pat
     ct.render(PLAN, "ics", options)
     ct.render(PLAN, "html", options)
     rows = [{"id": "a", "due_date": "2027-05-10"}, {"id": "b", "due_date": "2027-06-01"}]
-    report = ct.write_batch(rows, tmp_path, format="ics", today="2026-11-24", calendar=options)
+    report = ct.write_batch(
+        rows, tmp_path, ct.RowOptions(today="2026-11-24"), format="ics", calendar=options
+    )
     assert report.ok and checks["count"] == 0

@@ -138,8 +138,8 @@ def test_omit_in_render_and_write_batch_gives_the_same_bytes(tmp_path: Path) -> 
     report = ct.write_batch(
         [row],
         tmp_path,
+        ct.RowOptions(today=TODAY),
         format="ics",
-        today=TODAY,
         calendar=ct.CalendarOptions(timestamp=T0, omit=["not-applicable"]),
     )
     assert report.ok
@@ -454,8 +454,8 @@ def test_batch_private_files_are_the_single_export(tmp_path: Path) -> None:
     report = ct.write_batch(
         [row],
         tmp_path,
+        ct.RowOptions(today=TODAY),
         format="ics",
-        today=TODAY,
         calendar=ct.CalendarOptions(timestamp=T0, private=True),
     )
     assert report.ok

@@ -119,8 +119,8 @@ def test_write_batch_with_a_key_writes_the_keyed_export(tmp_path: Path) -> None:
     ct.write_batch(
         rows,
         tmp_path / "out",
+        ct.RowOptions(today=TODAY),
         format="ics",
-        today=TODAY,
         jobs=1,
         calendar=ct.CalendarOptions(timestamp=STAMP, uid_key=KEY),
     )

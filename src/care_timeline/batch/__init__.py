@@ -7,7 +7,8 @@ come back in row order, so the same file gives the same output every time.
 - :mod:`.patients_csv` reads a patients CSV file (:func:`read_patients`), the
   whole file checked before any row is handed out;
 - :mod:`.rows` plans rows (:func:`plan_many` yields a :class:`PlanResult` or a
-  :class:`RowError` per row);
+  :class:`RowError` per row, each planned with the :class:`RowOptions` every row
+  shares);
 - :mod:`.file_names` names each row's file and finds ids used twice;
 - :mod:`.writer` writes one file per good row, ``errors.csv`` and
   ``manifest.csv`` beside them (:func:`write_batch`);
@@ -18,7 +19,7 @@ come back in row order, so the same file gives the same output every time.
 
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, file_name
 from .patients_csv import PatientRow, PatientRows, count_patients, read_patients
-from .rows import PlanResult, RowError, plan_many
+from .rows import PlanResult, RowError, RowOptions, plan_many
 from .writer import BatchReport, write_batch
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "PatientRows",
     "PlanResult",
     "RowError",
+    "RowOptions",
     "count_patients",
     "file_name",
     "plan_many",

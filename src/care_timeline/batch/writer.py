@@ -9,7 +9,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,8 +19,7 @@ from ..csv_cells import csv_lines
 from ..errors import BatchError, CareTimelineError
 from ..export import BATCH_FORMATS, CSV_COLUMNS, check_format, render, to_csv
 from ..fields import FieldValue
-from ..protocol import Protocol
-from ..values import DateOrder, parse_jobs
+from ..values import parse_jobs
 from ._pool import run_in_order
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
 from .folder import (
@@ -37,7 +35,9 @@ from .rows import (
     BatchSettings,
     Entry,
     RowError,
-    check_settings,
+    RowOptions,
+    check_options,
+    check_rows,
     entries,
     id_key,
     plan_chunk,
@@ -271,11 +271,9 @@ class _Run:
 def write_batch(
     rows: Iterable[PatientRow | Mapping[str, FieldValue]],
     out: str | os.PathLike[str],
+    options: RowOptions,
     *,
     format: str,
-    today: date | str,
-    protocol: Protocol | None = None,
-    date_order: DateOrder | None = None,
     calendar: CalendarOptions | None = None,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
@@ -291,7 +289,8 @@ def write_batch(
     of a killed run are removed first. Each file is written atomically, so an
     interrupted batch leaves whole files only; the same rows and calendar
     timestamp give the same bytes (without a timestamp, one "now" for the whole
-    batch). ``calendar`` (a :class:`~care_timeline.CalendarOptions`) is every
+    batch). ``options`` (a :class:`~care_timeline.RowOptions`: today, the
+    protocol, the date order) plans every row. ``calendar`` (a :class:`~care_timeline.CalendarOptions`) is every
     file's export options: the calendars', and its ``uid_key`` keys the FHIR
     identifiers too. ``jobs`` worker processes plan and write (default: every
     core); ``progress`` is called with the number of rows done so far.
@@ -307,7 +306,8 @@ def write_batch(
     if format not in BATCH_FORMATS:
         raise BatchError(field="format", value=format, allowed="one of " + ", ".join(BATCH_FORMATS))
     check_format(format)  # once, naming an extra to install, before any row is planned
-    day, chosen = check_settings(rows, today, protocol, date_order)
+    check_rows(rows)
+    planning = check_options(options)
     if calendar is None:
         calendar = CalendarOptions()
     elif not isinstance(calendar, CalendarOptions):
@@ -329,9 +329,7 @@ def write_batch(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
-        today=day,
-        protocol=chosen,
-        date_order=date_order,
+        options=planning,
         out=folder,
         format=format,
         calendar=calendar,

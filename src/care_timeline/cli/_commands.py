@@ -138,29 +138,28 @@ def _emit(data: bytes, output: str | None) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    options = _calendar_options(args)
+    calendar = _calendar_options(args)
     plan = _plan(args)
-    data = ct.render(plan, args.format, options)
-    _emit(data, args.output)
-    if args.format in KEYED_FORMATS and plan.plan_id is not None and options.uid_key is None:
+    _emit(ct.render(plan, args.format, calendar), args.output)
+    if args.format in KEYED_FORMATS and plan.plan_id is not None and calendar.uid_key is None:
         sys.stderr.write(UID_NOTE)
     return EXIT_OK
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    today, protocol, jobs = _today(args), _protocol(args), ct.parse_jobs(args.jobs)
-    options = _calendar_options(args)
+    planning = ct.RowOptions(
+        today=_today(args), protocol=_protocol(args), date_order=args.date_order
+    )
+    jobs, calendar = ct.parse_jobs(args.jobs), _calendar_options(args)
     rows = ct.read_patients(args.patients)
     bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
             rows,
             args.out,
+            planning,
             format=args.format,
-            today=today,
-            protocol=protocol,
-            date_order=args.date_order,
-            calendar=options,
+            calendar=calendar,
             jobs=jobs,
             progress=bar,
             combined=args.combined,
@@ -169,7 +168,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         rows.close()
         if bar is not None:
             bar.close()
-    if args.format in KEYED_FORMATS and options.uid_key is None and not args.quiet:
+    if args.format in KEYED_FORMATS and calendar.uid_key is None and not args.quiet:
         sys.stderr.write(UID_NOTE)
     if not report.ok or not args.quiet:
         sys.stderr.write(report.summary(PROG))
@@ -186,13 +185,12 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
     wanted = ct.parse_applicability(args.applicability)
+    planning = ct.RowOptions(today=today, protocol=protocol, date_order=args.date_order)
     rows = ct.read_patients(args.patients)
     bad: list[ct.RowError] = []
 
     def good() -> Iterator[ct.Plan]:
-        for result in ct.plan_many(
-            rows, today=today, protocol=protocol, date_order=args.date_order
-        ):
+        for result in ct.plan_many(rows, planning):
             if isinstance(result, ct.RowError):
                 bad.append(result)
             else:
