@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -247,9 +247,7 @@ def test_text_page_chart_and_calendar_say_the_plan_ended(
     assert iso in ct.to_text(plan).splitlines()
     assert f'<p class="ended">{in_words}</p>' in ct.to_html(plan)
     assert f">{in_words}</text>" in ct.to_svg(plan)
-    calendar = ct.to_ics(
-        plan, ct.CalendarOptions(timestamp=ct.parse_timestamp("2026-12-20T08:00:00Z"))
-    )
+    calendar = ct.to_ics(plan, ct.CalendarOptions(timestamp=datetime(2026, 12, 20, 8, tzinfo=UTC)))
     unfolded = calendar.replace(b"\r\n ", b"").decode()
     # What was still to come (the due date, at least) says why it is cancelled.
     assert f"{iso} {NO_LONGER[language]}".replace(",", "\\,") in unfolded

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ._text import control_character
 from .errors import ExportError
+from .safe_text import control_character
 from .uid_keys import check_uid_key
 from .vocabulary import Applicability
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ._i18n import language
-from ._text import control_character
+from .dates import parse_date
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
@@ -23,7 +23,7 @@ from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile
 from .protocol import default_languages, default_protocol
 from .protocol.model import Condition, DateSource, MilestoneSpec, Protocol, Rule
-from .values import parse_date
+from .safe_text import control_character
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = ["plan"]

@@ -10,8 +10,8 @@ from typing import Any, ClassVar, Literal, Never
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from ._model import CheckedModel
+from .dates import parse_date
 from .errors import CareTimelineError, ProfileError
-from .values import parse_date
 
 __all__ = ["Profile"]
 

@@ -14,7 +14,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ._i18n import Language, language
-from ._text import for_xml
 from .errors import ExportError
 from .phrases import (
     APPLICABILITY_LABELS,
@@ -48,6 +47,7 @@ from .phrases import (
     WHEN_SERIES,
     WHEN_WINDOW,
 )
+from .safe_text import for_xml
 
 if TYPE_CHECKING:
     from .dating import Dating

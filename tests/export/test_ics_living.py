@@ -20,6 +20,7 @@ import pytest
 
 import care_timeline as ct
 from _support.ics import Parsed, expand_with_dateutil, expand_with_ical, parse
+from care_timeline.batch import file_name
 from care_timeline.cli import main
 
 T0 = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)
@@ -143,7 +144,7 @@ def test_omit_in_render_and_write_batch_gives_the_same_bytes(tmp_path: Path) -> 
         calendar=ct.CalendarOptions(timestamp=T0, omit=["not-applicable"]),
     )
     assert report.ok
-    assert (tmp_path / ct.file_name(PLAN_ID, "ics")).read_bytes() == api
+    assert (tmp_path / file_name(PLAN_ID, "ics")).read_bytes() == api
 
 
 @pytest.mark.parametrize(
@@ -459,7 +460,7 @@ def test_batch_private_files_are_the_single_export(tmp_path: Path) -> None:
         calendar=ct.CalendarOptions(timestamp=T0, private=True),
     )
     assert report.ok
-    written = (tmp_path / ct.file_name(PLAN_ID, "ics")).read_bytes()
+    written = (tmp_path / file_name(PLAN_ID, "ics")).read_bytes()
     assert written == ct.to_ics(make(), ct.CalendarOptions(timestamp=T0, private=True))
     assert written.count(b"CLASS:PRIVATE") == 10
     assert b"\r\nNAME:Pregnancy care\r\nX-WR-CALNAME:Pregnancy care\r\n" in written

@@ -16,6 +16,7 @@ import care_timeline as ct
 from _support.ics import parse
 from care_timeline.cli import main
 from care_timeline.export import _ids
+from care_timeline.uid_keys import UID_KEY_ENV
 
 STAMP = datetime(2026, 11, 24, 8, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
@@ -192,7 +193,7 @@ def test_batch_with_a_key_file(
     expected = ct.to_ics(plan_for("7781"), ct.CalendarOptions(timestamp=STAMP, uid_key=KEY))
     assert (tmp_path / "flag" / "7781.ics").read_bytes() == expected
     monkeypatch.setenv("CARE_TIMELINE_UID_KEY_FILE", str(key_file))
-    assert ct.UID_KEY_ENV == "CARE_TIMELINE_UID_KEY_FILE"
+    assert UID_KEY_ENV == "CARE_TIMELINE_UID_KEY_FILE"
     assert batch(patients, tmp_path / "env") == 0
     assert not NOTE.search(capsys.readouterr().err)
     assert (tmp_path / "env" / "7781.ics").read_bytes() == expected

@@ -14,9 +14,11 @@ come back in row order, so the same file gives the same output every time.
   ``manifest.csv`` beside them (:func:`write_batch`);
 - :mod:`.folder` locks the folder for one batch, removes a killed run's
   leftovers and moves files whose row is now bad or gone to ``stale/``;
-- :mod:`._pool` runs the work on every core, in order.
+- :mod:`._pool` runs the work on every core, in order (:func:`parse_jobs`:
+  how many).
 """
 
+from ._pool import MAX_JOBS, parse_jobs
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, file_name
 from .patients_csv import PatientRow, PatientRows, count_patients, read_patients
 from .rows import PlanResult, RowError, RowOptions, plan_many
@@ -25,6 +27,7 @@ from .writer import BatchReport, write_batch
 __all__ = [
     "ERRORS_FILE",
     "MANIFEST_FILE",
+    "MAX_JOBS",
     "STALE_FOLDER",
     "BatchReport",
     "PatientRow",
@@ -34,6 +37,7 @@ __all__ = [
     "RowOptions",
     "count_patients",
     "file_name",
+    "parse_jobs",
     "plan_many",
     "read_patients",
     "write_batch",

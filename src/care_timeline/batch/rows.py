@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .._text import for_message
 from ..calendar_options import CalendarOptions
+from ..dates import DateOrder, parse_date
 from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
 from ..fields import FIELDS, FieldValue, dating_from_fields, end_from_fields, profile_from_fields
 from ..plan_model import Plan
 from ..planning import plan
 from ..protocol import Protocol, default_protocol
-from ..values import DateOrder, parse_date, parse_jobs
-from ._pool import run_in_order
+from ..safe_text import for_message
+from ._pool import parse_jobs, run_in_order
 from .file_names import SeenIds, file_name
 from .patients_csv import PatientRow
 

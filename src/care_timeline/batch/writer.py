@@ -12,15 +12,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from .._files import AtomicFile, sync_folder, write_files
-from .._text import for_terminal
 from ..calendar_options import CalendarOptions
 from ..csv_cells import csv_lines
 from ..errors import BatchError, CareTimelineError
 from ..export import BATCH_FORMATS, CSV_COLUMNS, check_format, render, to_csv
 from ..fields import FieldValue
-from ..values import parse_jobs
-from ._pool import run_in_order
+from ..files import AtomicFile, sync_folder, write_files
+from ..safe_text import for_terminal
+from ._pool import parse_jobs, run_in_order
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
 from .folder import (
     MANIFEST_COLUMNS,

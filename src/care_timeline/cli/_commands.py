@@ -1,4 +1,5 @@
-"""What each command does, through the public API only."""
+"""What each command does, through the public API and the package's public modules
+(the parsers of the command line's own flags live with what they feed)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import care_timeline as ct
+from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
+from care_timeline.files import write_atomic
+from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
 from ._parser import PROG
 from ._progress import progress_bar
@@ -60,11 +64,11 @@ def _timestamp(args: argparse.Namespace) -> datetime | None:
     """--timestamp (checked whatever the format); for a calendar without it,
     SOURCE_DATE_EPOCH; otherwise None (a calendar is then stamped when written)."""
     if args.timestamp is not None:
-        return ct.parse_timestamp(args.timestamp)
+        return parse_timestamp(args.timestamp)
     if args.format != "ics":
         return None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return ct.parse_epoch(epoch) if epoch else None
+    return parse_epoch(epoch) if epoch else None
 
 
 KEYED_FORMATS = ("ics", "fhir")
@@ -76,14 +80,14 @@ def _uid_key(args: argparse.Namespace) -> bytes | None:
     CarePlan's identifier): --uid-key, else the file the environment names."""
     if args.format not in KEYED_FORMATS:
         return None  # no other format writes such identifiers
-    path = args.uid_key or os.environ.get(ct.UID_KEY_ENV, "").strip() or None
+    path = args.uid_key or os.environ.get(UID_KEY_ENV, "").strip() or None
     return None if path is None else ct.load_uid_key(path)
 
 
 UID_NOTE = (
     f"{PROG}: note: without a key, calendar UIDs and FHIR identifiers are a plain hash of "
     "the plan id, so anyone can check guessed ids against them; give a key with --uid-key "
-    f"FILE or {ct.UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
+    f"FILE or {UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
 )
 
 
@@ -94,7 +98,7 @@ def _calendar_options(args: argparse.Namespace) -> ct.CalendarOptions:
     return ct.CalendarOptions(
         timestamp=_timestamp(args),
         calendar_name=args.calendar_name,
-        reminders=ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders),
+        reminders=parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders),
         uid_key=_uid_key(args),
         private=args.private,
         omit=args.omit,
@@ -131,7 +135,7 @@ def _emit(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        ct.write_atomic(Path(output), data)
+        write_atomic(Path(output), data)
 
 
 # -- the commands -----------------------------------------------------------------
@@ -147,10 +151,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
+    from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
+
     planning = ct.RowOptions(
         today=_today(args), protocol=_protocol(args), date_order=args.date_order
     )
-    jobs, calendar = ct.parse_jobs(args.jobs), _calendar_options(args)
+    jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
     rows = ct.read_patients(args.patients)
     bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
@@ -176,6 +182,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_upcoming(args: argparse.Namespace) -> int:
+    from care_timeline.query import parse_applicability  # here: only upcoming loads queries
+
     today, protocol = _today(args), _protocol(args)
     start = ct.parse_date(args.start, field="from", date_order=args.date_order)
     end = ct.parse_date(args.end, field="to", date_order=args.date_order)
@@ -184,7 +192,7 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     ids = [spec.id for spec in protocol.milestones]
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
-    wanted = ct.parse_applicability(args.applicability)
+    wanted = parse_applicability(args.applicability)
     planning = ct.RowOptions(today=today, protocol=protocol, date_order=args.date_order)
     rows = ct.read_patients(args.patients)
     bad: list[ct.RowError] = []
@@ -264,7 +272,7 @@ def _cmd_key_new(args: argparse.Namespace) -> int:
         fd = None  # not a file at all (captured in a test, say)
     if fd is not None:
         _make_private(fd)
-    sys.stdout.write(ct.uid_key_text(ct.new_uid_key()))
+    sys.stdout.write(uid_key_text(ct.new_uid_key()))
     sys.stdout.flush()
     return EXIT_OK
 

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .. import phrases as words
-from .._text import for_xml
+from ..safe_text import for_xml
 from ..wording import Words, page_title
 from ._markup import Element
 from ._style import (

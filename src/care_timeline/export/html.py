@@ -14,7 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import phrases as words
-from .._text import for_xml
+from ..safe_text import for_xml
 from ..wording import Words, page_title
 from . import _markup as markup
 from ._markup import Element

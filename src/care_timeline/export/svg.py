@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import phrases as words
-from .._text import for_xml
+from ..safe_text import for_xml
 from ..wording import Words, page_title
 from . import _markup as markup
 from ._markup import Element

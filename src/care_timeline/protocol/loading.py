@@ -25,8 +25,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._model import problem
-from .._text import for_terminal
 from ..errors import ProtocolError
+from ..safe_text import for_terminal
 from .model import Protocol
 
 DEFAULT_FILE = "cervical_insufficiency.toml"
