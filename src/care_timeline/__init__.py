@@ -10,8 +10,8 @@ datetime.date(2026, 10, 26)
 Data flows one way: dating -> protocol -> plan -> exports -> batches and
 queries -> the command line (see docs/architecture.md). This module is the
 public API: what an app needs is a name here, each described in docs/api.md.
-The command line's own helpers (reading its flags, writing files atomically,
-showing text on a terminal) are in the public modules they belong to
+What only the command line needs (reading its flags, writing files atomically,
+showing text on a terminal) is in the public modules it belongs to
 (``care_timeline.calendar_options``, ``care_timeline.files``, ...), not here.
 """
 

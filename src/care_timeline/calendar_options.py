@@ -98,10 +98,10 @@ def parse_timestamp(
         ) from None
 
 
-def check_timestamp(value: object, *, field: str = "timestamp") -> datetime:
+def check_timestamp(value: datetime, *, field: str = "timestamp") -> datetime:
     """A calendar's timestamp: a timezone-aware ``datetime`` (:func:`parse_timestamp`,
     no text), no later than :data:`LATEST_TIMESTAMP`; in UTC, to the whole second."""
-    stamp = parse_timestamp(value, field=field, text=False)  # type: ignore[arg-type]
+    stamp = parse_timestamp(value, field=field, text=False)
     if stamp > LATEST_TIMESTAMP:
         raise ExportError(
             field=field,

@@ -62,7 +62,7 @@ class RowError:
         return f"line {self.line}, id {for_message(self.id, limit=ID_SHOWN)}: {self.message}"
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, repr=False)
 class RowOptions:
     """What every row of a batch shares when it is planned, checked once when built
     (a bad value is one error, not one per row), then passed whole to
@@ -105,6 +105,11 @@ class RowOptions:
         object.__setattr__(self, "today", day)
         object.__setattr__(self, "protocol", default_protocol() if protocol is None else protocol)
         object.__setattr__(self, "date_order", date_order)
+
+    def __repr__(self) -> str:
+        # The protocol by its name: the whole of it would fill a screen.
+        ref = f"<Protocol {self.protocol.id!r} version {self.protocol.version}>"
+        return f"RowOptions(today={self.today!r}, protocol={ref}, date_order={self.date_order!r})"
 
 
 @dataclass(frozen=True)
