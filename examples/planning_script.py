@@ -31,7 +31,7 @@ NEXT_MONTH = (date(2026, 12, 1), date(2026, 12, 31))
 def main() -> int:
     plans: list[ct.PlanResult] = []
     errors: list[ct.RowError] = []
-    for result in ct.plan_many(ct.read_patients(PATIENTS), today=TODAY):
+    for result in ct.plan_many(ct.read_patients(PATIENTS), ct.RowOptions(today=TODAY)):
         if isinstance(result, ct.RowError):
             errors.append(result)
         else:

@@ -1,6 +1,7 @@
-"""The import graph: data flows one way, and the command line uses only the public API.
+"""The import graph: data flows one way, and the command line uses only public modules.
 
 dating -> protocol -> plan -> exports -> batches and queries -> the command line.
+The phrases and the CSV cells every level writes with sit below the exports.
 Every ``import`` in the package (at the top of a module or inside a function)
 is read from the source, so a lazy import against the flow fails here too.
 """
@@ -8,6 +9,10 @@ is read from the source, so a lazy import against the flow fails here too.
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,14 +23,15 @@ NAME = "care_timeline"
 # Each part of the package, lowest first. A part may import parts on its own
 # level or below, never above.
 LAYERS: list[set[str]] = [
-    {"_text", "vocabulary", "errors"},
-    {"_model", "_files", "values", "uid_keys"},
-    {"gestational_age", "_i18n"},
+    {"safe_text", "vocabulary", "errors", "csv_cells"},
+    {"_model", "files", "dates", "uid_keys", "calendar_options"},
+    {"gestational_age", "_i18n", "phrases"},
     {"ultrasound", "dating", "ongoing"},
     {"profile"},
     {"protocol"},
     {"plan_model"},
     {"planning", "fields", "replanning"},
+    {"wording"},
     {"export"},
     {"query", "plan_diff"},
     {"batch"},
@@ -56,12 +62,13 @@ def _imports(path: Path) -> set[str]:
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            found.add(target)
-            # `from . import x` and `from .export import ics` name modules too.
-            for alias in node.names:
-                candidate = f"{target}.{alias.name}"
-                if _exists(candidate):
-                    found.add(candidate)
+            # `from . import x` and `from .export import ics` name modules; the
+            # package itself counts only when a name is taken from it.
+            modules = {f"{target}.{alias.name}" for alias in node.names}
+            modules = {module for module in modules if _exists(module)}
+            found.update(modules)
+            if len(modules) < len(node.names):
+                found.add(target)
     return {module for module in found if module == NAME or module.startswith(NAME + ".")}
 
 
@@ -98,16 +105,48 @@ def test_no_import_against_the_flow(module: str) -> None:
     assert not against, f"{module} imports against the flow: {sorted(against)}"
 
 
+def _private(module: str) -> bool:
+    return any(part.startswith("_") for part in module.split(".")[1:])
+
+
 @pytest.mark.parametrize("module", sorted(m for m in GRAPH if _part(m) == "cli"))
 def test_the_command_line_uses_only_public_modules(module: str) -> None:
-    """The command line imports ``care_timeline`` and its public modules, never a
-    ``_private`` one (the public API is shaped by what an app needs, not the CLI)."""
-    outside = {
-        t
-        for t in GRAPH[module]
-        if _part(t) != "cli" and any(part.startswith("_") for part in t.split(".")[1:])
-    }
-    assert not outside, f"{module} reaches into private modules {sorted(outside)}"
+    # `care_timeline` itself and its public modules (calendar_options for the
+    # flags' parsers, files for -o); never a `_private` one.
+    private = {t for t in GRAPH[module] if _part(t) != "cli" and _private(t)}
+    assert not private, f"{module} reaches into private modules: {sorted(private)}"
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in GRAPH if _part(m) in LEVEL and LEVEL[_part(m)] > LEVEL["export"])
+)
+def test_above_the_exports_only_the_export_package_is_used(module: str) -> None:
+    # What queries, diffs and batches share with the exports (phrases, Words, CSV
+    # cells) lives below export/; from above, only `care_timeline.export`'s own
+    # public names are used, so nothing above depends on how a format is written.
+    inside = sorted(t for t in GRAPH[module] if t.startswith(f"{NAME}.export."))
+    assert not inside, f"{module} imports modules inside export/: {inside}; use {NAME}.export"
+
+
+def _marks(path: Path) -> list[int]:
+    """The lines of ``path`` that call ``N_``, the marker of a catalog message."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == "N_" or getattr(node.func, "attr", None) == "N_")
+    ]
+
+
+def test_every_phrase_lives_in_the_phrases_module() -> None:
+    elsewhere = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in SOURCES
+        if path != PACKAGE / "phrases.py"
+        for line in _marks(path)
+    ]
+    assert not elsewhere, f"move these N_(...) templates to phrases.py: {elsewhere}"
+    assert _marks(PACKAGE / "phrases.py"), "phrases.py holds the templates"
 
 
 def test_no_import_cycle() -> None:
@@ -156,3 +195,55 @@ def test_raises_name_a_specific_error() -> None:
                 if called == "CareTimelineError":
                     bare.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not bare, f"raise a specific subclass, not the base error: {bare}"
+
+
+# -- the public API's shape ---------------------------------------------------------------
+
+MAX_PARAMETERS = 8
+"""More than this and the options that travel together want to be one value, as
+CalendarOptions and RowOptions are."""
+
+
+def _public_modules() -> list[str]:
+    """The package and every module of it with no ``_private`` part in its name."""
+    return sorted(module for module in GRAPH if not _private(module))
+
+
+def _public_functions() -> dict[str, Callable[..., object]]:
+    """Every function reachable from ``care_timeline.__all__`` (with the methods of
+    the classes there, ``Dating.from_ultrasound`` say), and every public function of
+    a public module. A value type's constructor is left out: it takes the value's
+    fields, one parameter each."""
+    found: dict[str, Callable[..., object]] = {}
+    api = importlib.import_module(NAME)
+    for name in api.__all__:
+        item = getattr(api, name)
+        if inspect.isfunction(item):
+            found[f"{NAME}.{name}"] = item
+        elif inspect.isclass(item) and item.__module__.startswith(NAME):
+            for attr, member in vars(item).items():
+                if attr.startswith("_"):
+                    continue
+                if isinstance(member, classmethod | staticmethod):
+                    found[f"{NAME}.{name}.{attr}"] = getattr(item, attr)
+                elif inspect.isfunction(member):
+                    found[f"{NAME}.{name}.{attr}"] = functools.partial(member, None)
+    for module_name in _public_modules():
+        module = importlib.import_module(module_name)
+        for attr, item in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(item):
+                continue
+            if item.__module__ == module_name:
+                found[f"{module_name}.{attr}"] = item
+    return found
+
+
+def test_no_public_function_takes_more_than_eight_parameters() -> None:
+    functions = _public_functions()
+    assert f"{NAME}.write_batch" in functions and f"{NAME}.Dating.from_ultrasound" in functions
+    long = {
+        name: count
+        for name, function in sorted(functions.items())
+        if (count := len(inspect.signature(function).parameters)) > MAX_PARAMETERS
+    }
+    assert not long, f"group what travels together into one value: {long}"

@@ -5,7 +5,8 @@
 - in ```console blocks, every line starting with ``$ care-timeline ``, and in ```sh
   blocks every line starting with ``care-timeline ``, runs through ``main()`` in a
   temporary directory holding a copy of ``examples/`` and must exit 0;
-- whatever those commands and blocks write is ignored by the repository's .gitignore.
+- whatever those commands and blocks write is ignored by the repository's .gitignore;
+- every name ``care_timeline.__all__`` gives is described on a page of docs/.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import care_timeline as ct
 from _support.tools import needs_fhir_extra
 from care_timeline.cli import main
 
@@ -153,3 +155,13 @@ def test_what_the_docs_write_is_ignored(workdir: Path, capsys: pytest.CaptureFix
     ignored = set(checked.stdout.splitlines())
     not_ignored = [name for name in written if name not in ignored]
     assert not not_ignored, "\n".join(not_ignored)
+
+
+def test_every_public_name_is_documented() -> None:
+    pages = "\n".join(
+        path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("**/*.md"))
+    )
+    missing = [
+        name for name in ct.__all__ if not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", pages)
+    ]
+    assert not missing, f"describe these in docs/api.md: {missing}"

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import care_timeline as ct
-from care_timeline import write_atomic
+from care_timeline.batch import parse_jobs
 from care_timeline.cli import main
+from care_timeline.files import write_atomic
 
 DEFAULT = ct.default_protocol_text()
 
@@ -37,7 +38,7 @@ def test_supported_years_edges_plan_and_export() -> None:
     for due in (date(1900, 1, 1), date(2199, 12, 31)):
         plan = ct.plan(ct.Dating.from_due_date(due), today=due)
         assert plan.milestone("due-date").start == due
-        assert b"BEGIN:VEVENT" in ct.to_ics(plan, timestamp=None)
+        assert b"BEGIN:VEVENT" in ct.to_ics(plan, ct.CalendarOptions(timestamp=None))
 
 
 @pytest.mark.parametrize(
@@ -179,7 +180,7 @@ def test_plan_many_rows_from_a_script() -> None:
         {"id": 7, "due_date": "2027-05-10"},  # a numeric id is fine
         {"id": "x", "row": "hello", "due_date": "2027-05-10"},  # "row" is no field
     ]
-    first, second = ct.plan_many(rows, today=date(2026, 11, 24))
+    first, second = ct.plan_many(rows, ct.RowOptions(today=date(2026, 11, 24)))
     assert isinstance(first, ct.PlanResult) and first.plan.plan_id == "7"
     assert (
         isinstance(second, ct.RowError)
@@ -213,8 +214,8 @@ def test_batch_machinery_loads_only_when_used() -> None:
         (lambda: ct.Profile(cervical_length_mm=10**400), ct.ProfileError, "cervical_length_mm"),
         (lambda: ct.GestationalAge(10**400), ct.GestationalAgeError, "gestational_age"),
         (lambda: ct.GestationalAge(999 * 7 + 7), ct.GestationalAgeError, "gestational_age"),
-        (lambda: ct.parse_jobs(10**400), ct.BatchError, "jobs"),
-        (lambda: ct.parse_jobs("257"), ct.BatchError, "jobs"),  # 1 to 256
+        (lambda: parse_jobs(10**400), ct.BatchError, "jobs"),
+        (lambda: parse_jobs("257"), ct.BatchError, "jobs"),  # 1 to 256
     ],
 )
 def test_numbers_too_large_are_the_librarys_error(
@@ -227,4 +228,4 @@ def test_numbers_too_large_are_the_librarys_error(
 
 def test_the_largest_values_still_allowed() -> None:
     assert str(ct.GestationalAge(999 * 7 + 6)) == "999w6d"  # what the notation writes
-    assert ct.parse_jobs("256") == 256
+    assert parse_jobs("256") == 256

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +135,7 @@ def test_batch_rows_of_past_pregnancies_that_ended() -> None:
         {"id": "late", "due_date": "2027-05-10", "ended_on": "2027-06-14"},  # after 44w6d
         {"id": "running", "due_date": "2027-05-10"},  # today is past 44w6d
     ]
-    results = list(ct.plan_many(rows, today=D(2028, 1, 1)))
+    results = list(ct.plan_many(rows, ct.RowOptions(today=D(2028, 1, 1))))
     assert [r.plan.ended_on for r in results[:2]] == [D(2027, 5, 2)] * 2  # type: ignore[union-attr]
     assert [(r.id, r.field) for r in results[2:]] == [  # type: ignore[union-attr]
         ("late", "ended_on"),
@@ -247,7 +247,7 @@ def test_text_page_chart_and_calendar_say_the_plan_ended(
     assert iso in ct.to_text(plan).splitlines()
     assert f'<p class="ended">{in_words}</p>' in ct.to_html(plan)
     assert f">{in_words}</text>" in ct.to_svg(plan)
-    calendar = ct.to_ics(plan, timestamp=ct.parse_timestamp("2026-12-20T08:00:00Z"))
+    calendar = ct.to_ics(plan, ct.CalendarOptions(timestamp=datetime(2026, 12, 20, 8, tzinfo=UTC)))
     unfolded = calendar.replace(b"\r\n ", b"").decode()
     # What was still to come (the due date, at least) says why it is cancelled.
     assert f"{iso} {NO_LONGER[language]}".replace(",", "\\,") in unfolded

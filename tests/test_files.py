@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import care_timeline as ct
-from care_timeline import _files
 from care_timeline.cli import main
+from care_timeline.files import file_mode, sync_folder, write_atomic, write_files
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
 
@@ -27,9 +27,9 @@ def mode(path: Path) -> int:
 @pytest.mark.parametrize("private", [0o600, 0o400, 0o640])
 def test_writing_again_keeps_the_mode(tmp_path: Path, private: int) -> None:
     target = tmp_path / "7781.ics"
-    ct.write_atomic(target, b"old")
+    write_atomic(target, b"old")
     target.chmod(private)
-    ct.write_atomic(target, b"new")
+    write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert mode(target) == private
 
@@ -37,10 +37,10 @@ def test_writing_again_keeps_the_mode(tmp_path: Path, private: int) -> None:
 def test_a_batch_keeps_a_private_patient_file_private(tmp_path: Path) -> None:
     rows = [{"id": "7781", "due_date": "2027-05-10"}, {"id": "7782", "due_date": "2027-05-11"}]
     out = tmp_path / "out"
-    ct.write_batch(rows, out, format="json", today=date(2026, 11, 24), jobs=1)
+    ct.write_batch(rows, out, ct.RowOptions(today=date(2026, 11, 24)), format="json", jobs=1)
     (out / "7781.json").chmod(0o600)
     rows[0]["due_date"] = "2027-05-12"  # a new due date: the file is written again
-    ct.write_batch(rows, out, format="json", today=date(2026, 11, 24), jobs=1)
+    ct.write_batch(rows, out, ct.RowOptions(today=date(2026, 11, 24)), format="json", jobs=1)
     assert '"due_date": "2027-05-12"' in (out / "7781.json").read_text(encoding="utf-8")
     assert mode(out / "7781.json") == 0o600
     assert mode(out / "7782.json") == 0o666 & ~_umask()
@@ -122,7 +122,7 @@ def test_escape_bytes_in_a_file_name_are_shown_escaped(
 
 
 def test_file_mode_of_a_new_file_follows_the_umask(tmp_path: Path) -> None:
-    assert _files.file_mode(tmp_path / "new.ics") == 0o666 & ~_umask()
+    assert file_mode(tmp_path / "new.ics") == 0o666 & ~_umask()
 
 
 def test_escape_bytes_in_the_output_folder_are_shown_escaped(
@@ -157,7 +157,7 @@ def test_write_files_syncs_every_file_before_its_rename_and_the_folder_after(
 
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
-    _files.write_files([(tmp_path / "a.ics", b"one"), (tmp_path / "b.ics", b"two")])
+    write_files([(tmp_path / "a.ics", b"one"), (tmp_path / "b.ics", b"two")])
     assert steps == ["sync", "sync", "rename a.ics", "rename b.ics", "folder"]
     assert (tmp_path / "a.ics").read_bytes() == b"one"
     assert (tmp_path / "b.ics").read_bytes() == b"two"
@@ -182,7 +182,7 @@ def test_write_files_that_fails_leaves_no_temporary_file_and_names_the_file(
     monkeypatch.setattr(os, "fsync", full_disk)
     files = [(tmp_path / f"{n}.ics", b"x") for n in range(3)]
     with pytest.raises(OSError, match="No space left") as caught:
-        _files.write_files(files)
+        write_files(files)
     assert caught.value.filename == str(tmp_path / "1.ics")
     assert list(tmp_path.iterdir()) == []  # nothing renamed, every temporary file gone
 
@@ -191,7 +191,7 @@ def test_write_files_that_cannot_rename_keeps_the_files_already_in_place(tmp_pat
     (tmp_path / "b.ics").mkdir()  # b.ics cannot be replaced
     files = [(tmp_path / "a.ics", b"one"), (tmp_path / "b.ics", b"two"), (tmp_path / "c.ics", b"3")]
     with pytest.raises(OSError) as caught:
-        _files.write_files(files)
+        write_files(files)
     assert caught.value.filename == str(tmp_path / "b.ics")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a.ics", "b.ics"]
     assert (tmp_path / "a.ics").read_bytes() == b"one"
@@ -217,7 +217,9 @@ def test_a_batch_on_a_file_system_that_cannot_sync_a_folder(
     patients = tmp_path / "patients.csv"
     patients.write_text("id,due_date\np1,2027-05-10\np2,2027-06-01\n", encoding="utf-8")
     out = tmp_path / "out"
-    report = ct.write_batch(ct.read_patients(patients), out, format="ics", today=date(2026, 11, 24))
+    report = ct.write_batch(
+        ct.read_patients(patients), out, ct.RowOptions(today=date(2026, 11, 24)), format="ics"
+    )
     assert sorted(path.name for path in out.iterdir()) == [
         "errors.csv",
         "manifest.csv",
@@ -232,5 +234,5 @@ def test_a_folder_that_fails_to_sync_otherwise_is_named(
 ) -> None:
     _folder_sync_fails(monkeypatch, errno.EIO)
     with pytest.raises(OSError) as raised:
-        _files.sync_folder(tmp_path)
+        sync_folder(tmp_path)
     assert raised.value.errno == errno.EIO and raised.value.filename == str(tmp_path)

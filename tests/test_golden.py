@@ -103,7 +103,7 @@ def test_golden(name: str, format: str) -> None:
     make, options = CASES[name]
     if format == "fhir":
         needs_fhir_extra()
-    data = ct.render(make(), format, timestamp=T0, **options)
+    data = ct.render(make(), format, ct.CalendarOptions(timestamp=T0, **options))
     path = GOLDEN / format / f"{name}.{SUFFIX.get(format, format)}"
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)

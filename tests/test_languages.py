@@ -241,7 +241,10 @@ def _readable(format: str, data: str) -> str:
 def test_a_turkish_plan_has_no_english_message_from_the_code(format: str) -> None:
     for plan in turkish_plans():
         for options in ({}, {"private": True}) if format == "ics" else ({},):
-            data = _readable(format, ct.render(plan, format, timestamp=T0, **options).decode())
+            data = _readable(
+                format,
+                ct.render(plan, format, ct.CalendarOptions(timestamp=T0, **options)).decode(),
+            )
             found = [
                 english
                 for english in ENGLISH
@@ -267,7 +270,7 @@ def test_turkish_dates_ages_and_lists() -> None:
     reason = plan.milestone("cerclage-placement").reason
     assert " ve " in reason  # two risk factors joined the Turkish way
     assert 'lang="tr"' in page
-    assert "LANGUAGE=tr" in ct.to_ics(plan, timestamp=T0).decode()
+    assert "LANGUAGE=tr" in ct.to_ics(plan, ct.CalendarOptions(timestamp=T0)).decode()
 
 
 def test_turkish_casing_of_headings() -> None:

@@ -13,6 +13,7 @@ import sys
 import tarfile
 import tomllib
 import zipfile
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -191,7 +192,7 @@ def test_python_m_care_timeline_plans(format: str, tmp_path: Path) -> None:
     assert done.stdout == ct.render(
         ct.plan(ct.Dating.from_due_date("2027-05-10"), today="2026-11-24"),
         format,
-        timestamp=ct.parse_timestamp("2026-11-24T08:00:00Z"),
+        ct.CalendarOptions(timestamp=datetime(2026, 11, 24, 8, tzinfo=UTC)),
     )
     if format == "json":
         assert json.loads(done.stdout)["dating"]["due_date"] == "2027-05-10"

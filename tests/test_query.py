@@ -88,7 +88,9 @@ def test_one_milestone_across_a_month() -> None:
 
 
 def test_a_day_milestone_and_plan_results() -> None:
-    results = list(ct.plan_many([{"id": "r1", "due_date": "2027-05-10"}], today=TODAY))
+    results = list(
+        ct.plan_many([{"id": "r1", "due_date": "2027-05-10"}], ct.RowOptions(today=TODAY))
+    )
     found = ct.upcoming(results, date(2027, 5, 10), date(2027, 5, 10))
     assert listed(found) == [("2027-05-10", "r1", "due-date", "day", "40w0d", "applies")]
 
@@ -117,7 +119,7 @@ def test_bad_arguments(kwargs: dict[str, object], field: str) -> None:
 
 
 def test_row_errors_are_refused_not_dropped() -> None:
-    results = list(ct.plan_many([{"id": "x", "lmp": "soon"}], today=TODAY))
+    results = list(ct.plan_many([{"id": "x", "lmp": "soon"}], ct.RowOptions(today=TODAY)))
     with pytest.raises(ct.CareTimelineError, match="leave out errors"):
         ct.upcoming(results, date(2026, 12, 1), date(2026, 12, 31))
 

@@ -116,4 +116,4 @@ def test_a_key_that_is_not_bytes_is_refused_once(bad: object) -> None:
 
     plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
     with pytest.raises(ct.ExportError, match="uid_key"):
-        ct.to_ics(plan, uid_key=bad)  # type: ignore[arg-type]
+        ct.to_ics(plan, ct.CalendarOptions(uid_key=bad))  # type: ignore[arg-type]

@@ -9,13 +9,16 @@ datetime.date(2026, 10, 26)
 
 Data flows one way: dating -> protocol -> plan -> exports -> batches and
 queries -> the command line (see docs/architecture.md). This module is the
-public API; everything a user needs is a name here.
+public API: what an app needs is a name here, each described in docs/api.md.
+What only the command line needs (reading its flags, writing files atomically,
+showing text on a terminal) is in the public modules it belongs to
+(``care_timeline.calendar_options``, ``care_timeline.files``, ...), not here.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from ._files import write_atomic
-from ._text import for_terminal
+from .calendar_options import DEFAULT_REMINDER, CalendarOptions
+from .dates import DateOrder, parse_date
 from .dating import Dating, DatingMethod
 from .errors import (
     BatchError,
@@ -33,7 +36,6 @@ from .errors import (
 )
 from .export import (
     BATCH_FORMATS,
-    DEFAULT_REMINDER,
     FORMATS,
     protocol_to_fhir,
     render,
@@ -70,19 +72,7 @@ from .protocol import (
     load_protocol,
     parse_protocol,
 )
-from .uid_keys import UID_KEY_ENV, load_uid_key, new_uid_key, save_uid_key, uid_key_text
-from .values import (
-    DateOrder,
-    check_calendar_name,
-    parse_applicability,
-    parse_date,
-    parse_epoch,
-    parse_jobs,
-    parse_omit,
-    parse_reminder,
-    parse_timestamp,
-    parse_yes_no,
-)
+from .uid_keys import load_uid_key, new_uid_key, save_uid_key
 from .vocabulary import (
     APPLICABILITIES,
     DIFF_FORMATS,
@@ -99,16 +89,12 @@ from .vocabulary import (
 
 if TYPE_CHECKING:
     from .batch import (
-        ERRORS_FILE,
-        MANIFEST_FILE,
-        STALE_FOLDER,
         BatchReport,
         PatientRow,
         PatientRows,
         PlanResult,
         RowError,
-        count_patients,
-        file_name,
+        RowOptions,
         plan_many,
         read_patients,
         write_batch,
@@ -123,28 +109,24 @@ __version__ = "0.1.0"
 # (and the command line's start-up) should not pay for the process pool, the CSV
 # machinery or the commands it does not run.
 _LAZY = {
-    "ERRORS_FILE": "batch",
-    "MANIFEST_FILE": "batch",
-    "STALE_FOLDER": "batch",
     "BatchReport": "batch",
     "PatientRow": "batch",
     "PatientRows": "batch",
     "PlanResult": "batch",
     "RowError": "batch",
-    "count_patients": "batch",
-    "file_name": "batch",
+    "RowOptions": "batch",
     "plan_many": "batch",
     "read_patients": "batch",
     "write_batch": "batch",
-    "Upcoming": "query",
     "MilestoneChange": "plan_diff",
     "PlanDiff": "plan_diff",
     "diff": "plan_diff",
     "render_diff": "plan_diff",
-    "replan": "replanning",
+    "Upcoming": "query",
     "upcoming": "query",
     "upcoming_csv": "query",
     "upcoming_table": "query",
+    "replan": "replanning",
 }
 
 
@@ -169,6 +151,7 @@ __all__ = [
     "Dating",
     "DatingMethod",
     "GestationalAge",
+    "parse_date",
     # the patient
     "Profile",
     # protocols
@@ -188,7 +171,6 @@ __all__ = [
     "END_CAUSES",
     "EndCause",
     "ON_TIMELINE",
-    "QueryStatus",
     "Milestone",
     "Plan",
     "ProtocolRef",
@@ -199,9 +181,9 @@ __all__ = [
     "replan",
     # exports
     "BATCH_FORMATS",
+    "CalendarOptions",
     "DEFAULT_REMINDER",
     "FORMATS",
-    "check_calendar_name",
     "protocol_to_fhir",
     "render",
     "to_csv",
@@ -211,14 +193,11 @@ __all__ = [
     "to_json",
     "to_svg",
     "to_text",
-    "write_atomic",
     # calendar UIDs that cannot be traced back to a plan id
-    "UID_KEY_ENV",
     "load_uid_key",
     "new_uid_key",
     "save_uid_key",
-    "uid_key_text",
-    # text in, values out (forms, command lines, CSV files)
+    # patient fields (forms, CSV files): text in, a dating, a profile and an end out
     "DATING_FIELDS",
     "END_FIELDS",
     "FIELDS",
@@ -227,14 +206,6 @@ __all__ = [
     "dating_from_fields",
     "end_from_fields",
     "plan_from_fields",
-    "parse_applicability",
-    "parse_date",
-    "parse_epoch",
-    "parse_jobs",
-    "parse_omit",
-    "parse_reminder",
-    "parse_timestamp",
-    "parse_yes_no",
     "profile_from_fields",
     # what changed between two plans
     "DIFF_FORMATS",
@@ -242,27 +213,23 @@ __all__ = [
     "PlanDiff",
     "diff",
     "render_diff",
-    # text from other people, shown safely
-    "for_terminal",
     # many patients
-    "ERRORS_FILE",
-    "MANIFEST_FILE",
-    "STALE_FOLDER",
     "BatchReport",
     "PatientRow",
     "PatientRows",
     "PlanResult",
     "RowError",
-    "QUERY_STATUSES",
-    "Upcoming",
-    "count_patients",
-    "file_name",
+    "RowOptions",
     "plan_many",
     "read_patients",
+    "write_batch",
+    # questions across plans
+    "QUERY_STATUSES",
+    "QueryStatus",
+    "Upcoming",
     "upcoming",
     "upcoming_csv",
     "upcoming_table",
-    "write_batch",
     # errors
     "BatchError",
     "CareTimelineError",

@@ -7,8 +7,9 @@ a date or a list has to be written out). Any other language needs a compiled
 catalog ``locale/<lang>/LC_MESSAGES/care_timeline.mo`` in the package (its
 ``.po`` source is in the repository); adding one needs no code change.
 
-Messages are marked for extraction with :func:`N_` (``pybabel extract -k N_``),
-plural messages as ``N_(singular, plural)``; see docs/languages.md.
+The messages themselves, and their marker :func:`N_` (``pybabel extract -k N_``,
+plural messages as ``N_(singular, plural)``), live in :mod:`.phrases`; see
+docs/languages.md.
 
 The texts of the protocols the package ships (titles, descriptions, reasons,
 warning signs) are a second domain, ``protocols``: one message for each text, its
@@ -26,7 +27,9 @@ from datetime import date
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
+
+from .phrases import GA_NOTATION, N_
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -63,16 +66,6 @@ def locale_dirs() -> list[Path]:
     if not _LOCALE_DIRS:
         _LOCALE_DIRS.append(Path(str(resources.files(__package__).joinpath("locale"))))
     return _LOCALE_DIRS
-
-
-@overload
-def N_(message: str) -> str: ...
-@overload
-def N_(message: str, plural: str) -> tuple[str, str]: ...
-def N_(message: str, plural: str | None = None) -> str | tuple[str, str]:
-    """Mark a message (or a singular and plural pair) for the catalog; translation
-    happens later, with a plan's language."""
-    return message if plural is None else (message, plural)
 
 
 def _catalog_path(code: str) -> Path | None:
@@ -193,10 +186,6 @@ class Language:
             return str(Locale.parse(self.code.replace("-", "_")))
         except (ValueError, UnknownLocaleError):
             return SOURCE_LANGUAGE
-
-
-GA_NOTATION = N_("{weeks}w{days}d")
-"""A gestational age written for people: completed weeks and days."""
 
 
 @lru_cache(maxsize=4096)

@@ -13,10 +13,10 @@ from pydantic import field_validator
 
 from ._i18n import SOURCE_LANGUAGE, Language, language
 from ._model import CheckedModel
+from .dates import parse_date
 from .errors import CareTimelineError, DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
 from .ultrasound import Comparison, compare, ga_from_crl, suboptimal_dating_note
-from .values import parse_date
 
 __all__ = ["Dating", "DatingMethod"]
 

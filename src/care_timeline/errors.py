@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._text import for_message
+from .safe_text import for_message
 
 __all__ = [
     "BatchError",

@@ -3,8 +3,8 @@ flags hold, and the :class:`Dating` and :class:`Profile` built from them.
 
 A field set is a mapping from the batch CSV's column names (the command-line
 flag names with underscores) to text. Empty or missing means unknown. Every
-fault is the library's own error naming the field. The parsers of single
-values (dates, yes/no) are in :mod:`care_timeline.values`.
+fault is the library's own error naming the field. Dates are read by
+:mod:`care_timeline.dates`; yes/no facts by :func:`parse_yes_no`, here.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import get_args
 
 from pydantic.fields import FieldInfo
 
+from .dates import DateOrder, parse_date
 from .dating import Dating
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
@@ -24,7 +25,6 @@ from .plan_model import Plan
 from .planning import plan
 from .profile import Fact, FactKind, Profile, fact_kind, facts
 from .protocol import Protocol
-from .values import DateOrder, parse_date, parse_yes_no
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "FieldValue",
     "dating_from_fields",
     "end_from_fields",
+    "parse_yes_no",
     "plan_from_fields",
     "profile_from_fields",
 ]
@@ -74,6 +75,32 @@ _METHODS: dict[str, tuple[str, ...]] = {
 }
 # An ultrasound stands alone, or beside an LMP to reconcile the two.
 _SCANS = ("crl", "scan_ga")
+
+
+# -- yes/no -----------------------------------------------------------------------
+
+_YES = frozenset({"yes", "y", "true", "1"})
+_NO = frozenset({"no", "n", "false", "0"})
+
+
+def parse_yes_no(value: str | bool | int | None, *, field: str) -> bool | None:
+    """``yes/no/true/false/1/0`` (any case) or empty for unknown.
+
+    >>> parse_yes_no("Yes", field="x"), parse_yes_no("", field="x")
+    (True, None)
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ProfileError(
+        field=field, value=value, allowed="yes/no/true/false/1/0, or empty for unknown"
+    )
 
 
 def _text(fields: Mapping[str, FieldValue], name: str) -> str | None:

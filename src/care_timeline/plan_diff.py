@@ -21,13 +21,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Literal
 
+from . import phrases as words
 from ._i18n import language
+from .csv_cells import table
 from .errors import QueryError, UnknownMilestoneError
-from .export import _words as words
-from .export._words import Words
-from .export.csv_table import table
 from .plan_model import Milestone, Plan
 from .vocabulary import DIFF_FORMATS, Applicability, EndCause, Timing
+from .wording import Words
 
 __all__ = ["DIFF_FORMATS", "MilestoneChange", "PlanDiff", "diff", "render_diff"]
 

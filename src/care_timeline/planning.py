@@ -12,17 +12,25 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from ._i18n import N_, language
-from ._text import control_character
+from ._i18n import language
+from .dates import parse_date
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
 from .ongoing import check_against_today, event_after, what
+from .phrases import (
+    DATE_NOT_RECORDED,
+    DAY_AND_AGE,
+    MID_PREGNANCY_LOSS,
+    NONE_RECORDED,
+    PRETERM_BIRTH,
+    PRETERM_BIRTH_AT,
+)
 from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile, preterm_birth, ruptured
 from .protocol import check_default_language, default_protocol
 from .protocol.model import RISK_FACTOR_PREFIX, DateSource, MilestoneSpec, Protocol, Rule
-from .values import parse_date
+from .safe_text import control_character
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = ["plan"]
@@ -422,15 +430,6 @@ def _ga(dating: Dating, day: date) -> GestationalAge:
     if ga is None:  # guarded by _check_profile: no milestone date precedes day 0
         raise AssertionError(f"{day} is before day 0")
     return ga
-
-
-# What the engine writes into a rule's reason, in the protocol's language.
-NONE_RECORDED = N_("none recorded")
-DATE_NOT_RECORDED = N_("date not recorded")
-DAY_AND_AGE = N_("{date}, {ga}")
-PRETERM_BIRTH = N_("an earlier preterm birth")
-PRETERM_BIRTH_AT = N_("an earlier preterm birth at {ga}")
-MID_PREGNANCY_LOSS = N_("an earlier mid-pregnancy loss")
 
 
 def _reason(rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating) -> str:

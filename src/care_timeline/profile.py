@@ -19,9 +19,9 @@ from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_v
 from pydantic.fields import FieldInfo
 
 from ._model import CheckedModel
+from .dates import parse_date
 from .errors import CareTimelineError, ProfileError
 from .gestational_age import GestationalAge
-from .values import parse_date
 
 __all__ = [
     "FACT_KINDS",

@@ -24,23 +24,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
+from . import phrases as words
 from ._i18n import language
-from ._text import for_terminal
+from .csv_cells import table
+from .dates import parse_date
 from .errors import QueryError
-from .export import _words as words
-from .export._words import Words
-from .export.csv_table import table
 from .gestational_age import GestationalAge
 from .plan_model import Milestone, Plan
-from .values import parse_applicability, parse_date
-from .vocabulary import ON_TIMELINE, QUERY_STATUSES, Applicability, QueryStatus
+from .safe_text import for_terminal
+from .vocabulary import APPLICABILITIES, ON_TIMELINE, QUERY_STATUSES, Applicability, QueryStatus
+from .wording import Words
 
 __all__ = [
     "DEFAULT_APPLICABILITY",
     "HasPlan",
     "Upcoming",
+    "parse_applicability",
     "upcoming",
     "upcoming_csv",
     "upcoming_table",
@@ -98,6 +99,28 @@ class Upcoming:
         if self.status == "in-window" and self.kind != "day":
             return w.t(words.QUERY_IN_WINDOW)
         return w.t(words.QUERY_DAY if self.kind == "day" else words.QUERY_STARTS)
+
+
+def parse_applicability(values: Iterable[Any] | str) -> tuple[Applicability, ...]:
+    """``applies,discuss`` (or a list of names) as applicability values.
+
+    >>> parse_applicability("applies, not-applicable")
+    ('applies', 'not-applicable')
+    """
+    names = values.split(",") if isinstance(values, str) else list(values)
+    chosen: list[Applicability] = []
+    for name in names:
+        text = str(name).strip()
+        match = next((value for value in APPLICABILITIES if value == text), None)
+        if match is None:
+            raise QueryError(field="applicability", value=text, allowed=", ".join(APPLICABILITIES))
+        if match not in chosen:
+            chosen.append(match)
+    if not chosen:
+        raise QueryError(
+            field="applicability", value="", allowed="one or more of " + ", ".join(APPLICABILITIES)
+        )
+    return tuple(chosen)
 
 
 def _hits(

@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 import stat
 
-from ._text import for_terminal
 from .errors import ExportError
+from .safe_text import for_terminal
 
 __all__ = [
     "KEY_BYTES",

@@ -23,9 +23,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ._i18n import N_, SOURCE_LANGUAGE, Language, language
+from ._i18n import SOURCE_LANGUAGE, Language, language
 from .errors import DatingError
 from .gestational_age import GestationalAge
+from .phrases import (
+    AGE_BY,
+    AGE_SOURCES,
+    BAND_FROM,
+    BAND_RANGE,
+    BAND_UP_TO,
+    EXPLANATION_KEPT,
+    EXPLANATION_REDATED,
+    REDATING_DAYS,
+    SUBOPTIMAL,
+)
 
 __all__ = [
     "CRL_FORMULA",
@@ -165,12 +176,14 @@ class Comparison:
         return lang.format(
             EXPLANATION_REDATED if self.redate else EXPLANATION_KEPT,
             ultrasound_ga=lang.ga(self.ultrasound_ga),
-            difference=lang.ngettext(DAYS, self.difference_days).format(count=self.difference_days),
+            difference=lang.ngettext(REDATING_DAYS, self.difference_days).format(
+                count=self.difference_days
+            ),
             threshold=limit,
             scan_date=scan_date.isoformat(),
             lmp_ga=lang.ga(self.lmp_ga),
             band=self.band.label_in(lang),
-            limit=lang.ngettext(DAYS, limit).format(count=limit),
+            limit=lang.ngettext(REDATING_DAYS, limit).format(count=limit),
         )
 
 
@@ -203,29 +216,3 @@ def suboptimal_dating_note(
         ages=lang.list(late),
         limit=lang.ga(SUBOPTIMAL_DATING_BEFORE),
     )
-
-
-# -- the words (catalog messages; see docs/languages.md) --------------------------
-
-EXPLANATION_REDATED = N_(
-    "ultrasound at {ultrasound_ga} differs from LMP by {difference} (> {threshold}): "
-    "re-dated to ultrasound. The scan on {scan_date} was at {lmp_ga} by LMP; for scans "
-    "at {band} by LMP, ACOG Committee Opinion 700 re-dates when the difference is more "
-    "than {limit}."
-)
-EXPLANATION_KEPT = N_(
-    "ultrasound at {ultrasound_ga} differs from LMP by {difference} (not > {threshold}): "
-    "LMP dating kept. The scan on {scan_date} was at {lmp_ga} by LMP; for scans at "
-    "{band} by LMP, ACOG Committee Opinion 700 re-dates when the difference is more "
-    "than {limit}."
-)
-DAYS = N_("{count} day", "{count} days")
-BAND_FROM = N_("{first} or later")
-BAND_UP_TO = N_("up to {last}")
-BAND_RANGE = N_("{first}-{last}")
-SUBOPTIMAL = N_(
-    "suboptimally dated (ACOG Committee Opinion 700): the ultrasound on {scan_date} "
-    "was at {ages}, and no ultrasound before {limit} is recorded"
-)
-AGE_BY = N_("{ga} by {source}")
-AGE_SOURCES = {"LMP": N_("LMP"), "ultrasound": N_("ultrasound")}

@@ -372,7 +372,7 @@ def test_read_patients_rows_lines_and_header_spelling(tmp_path: Path) -> None:
     listed = list(rows)
     assert [(row.line, row.id) for row in listed] == [(3, "a"), (4, "b,c"), (6, "d"), (7, "e")]
     assert dict(listed[0].fields) == {"id": "a", "due_date": "2027-05-10"}
-    results = list(ct.plan_many(listed, today=date(2026, 11, 24)))
+    results = list(ct.plan_many(listed, ct.RowOptions(today=date(2026, 11, 24))))
     assert [(r.line, getattr(r, "field", None)) for r in results] == [
         (3, None),
         (4, None),
@@ -524,7 +524,8 @@ def test_ctrl_c_on_a_parallel_batch(tmp_path: Path) -> None:
     dating = ct.Dating.from_due_date(date(2027, 5, 10))
     for name in dict.fromkeys([left[0], left[len(left) // 2], left[-1]] if left else []):
         whole = ct.to_ics(
-            ct.plan(dating, today=date(2026, 11, 24), plan_id=name[:-4]), timestamp=stamp
+            ct.plan(dating, today=date(2026, 11, 24), plan_id=name[:-4]),
+            ct.CalendarOptions(timestamp=stamp),
         )
         assert (out / name).read_bytes() == whole
         # every calendar of this file has the same length: none was cut short
@@ -542,7 +543,7 @@ def test_plan_many_yields_one_result_per_row_in_order() -> None:
         {"id": "c", "ga": "14w3d"},  # on today
         {"id": "d", "due_dat": "2027-05-10"},  # misspelt: an error, not an unknown fact
     ]
-    results = list(ct.plan_many(rows, today=date(2026, 11, 24)))
+    results = list(ct.plan_many(rows, ct.RowOptions(today=date(2026, 11, 24))))
     assert [type(r).__name__ for r in results] == [
         "PlanResult",
         "RowError",
@@ -565,8 +566,8 @@ def test_plan_many_yields_one_result_per_row_in_order() -> None:
 def test_plan_many_in_workers_gives_the_same_results() -> None:
     rows = [{"id": f"p{n}", "due_date": f"2027-05-{1 + n % 28:02d}"} for n in range(150)]
     rows.append({"id": "p7", "due_date": "2027-05-10"})
-    one = list(ct.plan_many(rows, today=date(2026, 11, 24)))
-    two = list(ct.plan_many(rows, today=date(2026, 11, 24), jobs=2))
+    one = list(ct.plan_many(rows, ct.RowOptions(today=date(2026, 11, 24))))
+    two = list(ct.plan_many(rows, ct.RowOptions(today=date(2026, 11, 24)), jobs=2))
     assert one == two
     assert isinstance(one[-1], ct.RowError) and "line 8" in one[-1].message
 
@@ -580,7 +581,9 @@ def _endless() -> Iterator[dict[str, str]]:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_plan_many_streams(jobs: int) -> None:
-    first = list(islice(ct.plan_many(_endless(), today=date(2026, 11, 24), jobs=jobs), 3))
+    first = list(
+        islice(ct.plan_many(_endless(), ct.RowOptions(today=date(2026, 11, 24)), jobs=jobs), 3)
+    )
     assert [r.id for r in first] == ["p1", "p2", "p3"]
 
 
@@ -590,14 +593,20 @@ def test_duplicates_are_found_among_many_rows() -> None:
         {"id": "patient-1", "due_date": "2027-05-10"},
         {"id": "patient-2999", "due_date": "2027-05-10"},
     ]
-    errors = [r for r in ct.plan_many(rows, today=date(2026, 11, 24)) if isinstance(r, ct.RowError)]
+    errors = [
+        r
+        for r in ct.plan_many(rows, ct.RowOptions(today=date(2026, 11, 24)))
+        if isinstance(r, ct.RowError)
+    ]
     assert [(e.line, e.id) for e in errors] == [(3001, "patient-1"), (3002, "patient-2999")]
     assert "line 1;" in errors[0].message and "line 2999;" in errors[1].message
 
 
 def test_write_batch_api(tmp_path: Path) -> None:
     rows = [{"id": "a", "due_date": "2027-05-10"}, {"id": "=b", "due_date": "soon"}]
-    report = ct.write_batch(rows, tmp_path / "out", format="csv", today=date(2026, 11, 24), jobs=1)
+    report = ct.write_batch(
+        rows, tmp_path / "out", ct.RowOptions(today=date(2026, 11, 24)), format="csv", jobs=1
+    )
     assert (report.written, report.bad_rows) == (1, 1)
     assert (tmp_path / "out" / "a.csv").read_text(encoding="utf-8").startswith("plan_id,")
     errors = (tmp_path / "out" / "errors.csv").read_bytes().decode("utf-8")

@@ -5,14 +5,16 @@ no leftovers of a killed run, and ids that are one id however they are written."
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import os
+import pickle
 import subprocess
 import sys
 import threading
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -274,7 +276,7 @@ def test_a_second_batch_into_the_same_folder_is_refused(
         assert f"{out}: another batch is writing into this folder" in err
         assert names(out) == []
         with pytest.raises(ct.BatchError, match="another batch"):
-            ct.write_batch([], out, format="ics", today=date(2026, 11, 24))
+            ct.write_batch([], out, ct.RowOptions(today=date(2026, 11, 24)), format="ics")
     assert run_batch(capsys, patients, out)[0] == 0  # free again
     assert len(names(out)) == 102
 
@@ -343,10 +345,10 @@ def test_ids_equal_after_unicode_normalisation_are_one_id(tmp_path: Path, fmt: s
         {"id": decomposed, "due_date": "2027-06-01"},
     ]
     if fmt is None:
-        results = list(ct.plan_many(rows, today=date(2026, 11, 24)))
+        results = list(ct.plan_many(rows, ct.RowOptions(today=date(2026, 11, 24))))
     else:
         report = ct.write_batch(
-            rows, tmp_path / "out", format=fmt, today=date(2026, 11, 24), jobs=1
+            rows, tmp_path / "out", ct.RowOptions(today=date(2026, 11, 24)), format=fmt, jobs=1
         )
         assert (report.written, report.bad_rows) == (1, 1)
         results = report.first_errors
@@ -434,7 +436,9 @@ def test_device_names_get_the_hash_before_the_first_dot(tmp_path: Path) -> None:
     rows = [
         {"id": plan_id, "due_date": "2027-05-10"} for plan_id in ("CON.txt", "nul.x", "lpt9.ics")
     ]
-    report = ct.write_batch(rows, tmp_path / "out", format="ics", today=date(2026, 11, 24), jobs=1)
+    report = ct.write_batch(
+        rows, tmp_path / "out", ct.RowOptions(today=date(2026, 11, 24)), format="ics", jobs=1
+    )
     assert report.written == 3
     for plan_id in ("CON.txt", "nul.x", "lpt9.ics"):
         head, _, rest = plan_id.partition(".")
@@ -453,35 +457,61 @@ ROWS = [{"id": "a", "due_date": "2027-05-10"}, {"id": "b", "due_date": "2027-06-
 @pytest.mark.parametrize(
     ("kwargs", "error", "field"),
     [
-        ({"rows": "patients.csv"}, ct.BatchError, "rows"),  # a file name, not rows
-        ({"rows": 5}, ct.BatchError, "rows"),
-        ({"today": "24/11/2026"}, ct.DateInputError, "today"),
+        ({"today": "24/11/2026"}, ct.DateInputError, "today"),  # no date order given
         ({"today": None}, ct.DateInputError, "today"),
-        ({"protocol": "clinic.toml"}, ct.BatchError, "protocol"),
+        ({"protocol": "clinic.toml"}, ct.BatchError, "protocol"),  # a file name, not a Protocol
         ({"date_order": "ymd"}, ct.DateInputError, "date_order"),
-        ({"jobs": 0}, ct.BatchError, "jobs"),
+    ],
+)
+def test_row_options_are_checked_when_built(
+    kwargs: dict[str, object], error: type[ct.CareTimelineError], field: str
+) -> None:
+    arguments: dict[str, object] = {"today": date(2026, 11, 24), **kwargs}
+    with pytest.raises(error) as caught:
+        ct.RowOptions(**arguments)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+def test_row_options_hold_the_protocol_and_travel_to_workers() -> None:
+    options = ct.RowOptions(today="24/11/2026", date_order="dmy")
+    assert (options.today, options.protocol, options.date_order) == (
+        date(2026, 11, 24),
+        ct.default_protocol(),
+        "dmy",
+    )
+    assert pickle.loads(pickle.dumps(options)) == options
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.today = date(2027, 1, 1)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("rows", "options", "jobs", "field"),
+    [
+        ("patients.csv", None, 1, "rows"),  # a file name, not rows
+        (5, None, 1, "rows"),
+        (ROWS, {"today": "2026-11-24"}, 1, "options"),  # a RowOptions, not a dict
+        (ROWS, None, 0, "jobs"),
     ],
 )
 def test_plan_many_misuse_fails_at_the_call(
-    kwargs: dict[str, object], error: type[ct.CareTimelineError], field: str
+    rows: object, options: object, jobs: int, field: str
 ) -> None:
-    arguments: dict[str, object] = {"rows": ROWS, "today": date(2026, 11, 24), **kwargs}
-    rows = arguments.pop("rows")
-    with pytest.raises(error) as caught:
-        ct.plan_many(rows, **arguments)  # type: ignore[arg-type]  # not one row read yet
+    given = ct.RowOptions(today=date(2026, 11, 24)) if options is None else options
+    with pytest.raises(ct.BatchError) as caught:
+        ct.plan_many(rows, given, jobs=jobs)  # type: ignore[arg-type]  # not one row read yet
     assert caught.value.field == field
 
 
 @pytest.mark.parametrize("item", [["a", "b"], ("b", "2027-06-01"), "b,2027-06-01", None])
 def test_an_item_that_is_not_a_row_fails_once(item: object) -> None:
-    results = ct.plan_many([ROWS[0], item, ROWS[1]], today=date(2026, 11, 24))  # type: ignore[list-item]
+    results = ct.plan_many([ROWS[0], item, ROWS[1]], ct.RowOptions(today=date(2026, 11, 24)))  # type: ignore[list-item]
     with pytest.raises(ct.BatchError, match="rows: item 2 is a"):  # not an error per row
         list(results)
 
 
 def test_today_as_iso_text_is_read_once() -> None:
-    by_text = list(ct.plan_many(ROWS, today="2026-11-24"))
-    by_date = list(ct.plan_many(ROWS, today=date(2026, 11, 24)))
+    by_text = list(ct.plan_many(ROWS, ct.RowOptions(today="2026-11-24")))
+    by_date = list(ct.plan_many(ROWS, ct.RowOptions(today=date(2026, 11, 24))))
     assert by_text == by_date
     assert all(isinstance(result, ct.PlanResult) for result in by_text)
 
@@ -489,11 +519,8 @@ def test_today_as_iso_text_is_read_once() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [
-        ({"today": "2026-11-31"}, ct.DateInputError),
-        ({"uid_key": "secret"}, ct.ExportError),
-        ({"timestamp": datetime(2026, 11, 24, 8)}, ct.ExportError),  # naive
-        ({"reminders": timedelta(days=40)}, ct.ExportError),
-        ({"calendar_name": "bell\x07"}, ct.ExportError),
+        ({"options": {"today": "2026-11-30"}}, ct.BatchError),  # a RowOptions, not a dict
+        ({"calendar": {"private": True}}, ct.BatchError),  # options are a CalendarOptions
         ({"format": "pdf"}, ct.BatchError),
         ({"rows": [["a"]]}, ct.BatchError),
     ],
@@ -501,17 +528,20 @@ def test_today_as_iso_text_is_read_once() -> None:
 def test_write_batch_misuse_fails_once_and_writes_nothing(
     tmp_path: Path, kwargs: dict[str, object], error: type
 ) -> None:
-    arguments: dict[str, object] = {"format": "ics", "today": date(2026, 11, 24), "jobs": 1}
+    arguments: dict[str, object] = {"format": "ics", "jobs": 1}
     arguments.update(kwargs)
     rows = arguments.pop("rows", ROWS)
+    options = arguments.pop("options", ct.RowOptions(today=date(2026, 11, 24)))
     with pytest.raises(error):
-        ct.write_batch(rows, tmp_path / "out", **arguments)  # type: ignore[arg-type]
+        ct.write_batch(rows, tmp_path / "out", options, **arguments)  # type: ignore[arg-type]
     left = [name for name in names(tmp_path / "out") if name.endswith(".ics")]
     assert left == []
 
 
 def test_write_batch_takes_today_as_text(tmp_path: Path) -> None:
-    report = ct.write_batch(ROWS, tmp_path / "out", format="json", today="2026-11-24", jobs=1)
+    report = ct.write_batch(
+        ROWS, tmp_path / "out", ct.RowOptions(today="2026-11-24"), format="json", jobs=1
+    )
     assert (report.written, report.bad_rows) == (2, 0)
 
 

@@ -173,13 +173,19 @@ def test_combined_with_another_format_is_refused(
 def test_write_batch_combined_api(tmp_path: Path) -> None:
     rows = [{"id": "p1", "due_date": "2027-05-10", "fetuses": "1", "prior_preterm_birth": "yes"}]
     report = ct.write_batch(
-        rows, tmp_path / "out", format="csv", today=TODAY, combined=tmp_path / "all.csv"
+        rows,
+        tmp_path / "out",
+        ct.RowOptions(today=TODAY),
+        format="csv",
+        combined=tmp_path / "all.csv",
     )
     assert report.ok and report.written == 1
     assert report.combined == tmp_path / "all.csv"
     assert (tmp_path / "all.csv").read_bytes().decode() == ct.to_csv(P1)
     assert report.summary() == f"care-timeline: 1 patient written to {tmp_path / 'all.csv'}\n"
     with pytest.raises(ct.BatchError) as caught:
-        ct.write_batch(rows, tmp_path / "j", format="json", today=TODAY, combined="x.csv")
+        ct.write_batch(
+            rows, tmp_path / "j", ct.RowOptions(today=TODAY), format="json", combined="x.csv"
+        )
     assert caught.value.field == "combined"
     assert not (tmp_path / "j").exists()

@@ -12,7 +12,7 @@ import pytest
 import care_timeline as ct
 from _support.csv_columns import HEADER
 from care_timeline.cli import main
-from care_timeline.export.csv_table import neutralise
+from care_timeline.csv_cells import neutralise
 
 
 def rows_of(text: str) -> list[list[str]]:
@@ -289,7 +289,9 @@ def test_every_cell_but_plain_words_is_quoted() -> None:
 
 def test_errors_csv_quotes_and_neutralises(tmp_path: Path) -> None:
     rows = [{"id": "x;=1+1", "due_date": "soon"}, {"id": "=cmd", "due_date": "soon"}]
-    ct.write_batch(rows, tmp_path / "out", format="csv", today=date(2026, 11, 24), jobs=1)
+    ct.write_batch(
+        rows, tmp_path / "out", ct.RowOptions(today=date(2026, 11, 24)), format="csv", jobs=1
+    )
     lines = (tmp_path / "out" / "errors.csv").read_text(encoding="utf-8").splitlines()
     assert lines[1].startswith('1,"x;\'=1+1",due_date,"due_date: ')
     assert lines[2].startswith('2,"\'=cmd",due_date,')

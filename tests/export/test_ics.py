@@ -10,7 +10,6 @@ tests/golden/README.md).
 
 from __future__ import annotations
 
-import inspect
 import re
 import subprocess
 import sys
@@ -47,7 +46,7 @@ def make_plan(
 
 def export(plan: ct.Plan, **kwargs: Any) -> Parsed:
     kwargs.setdefault("timestamp", T0)
-    return parse(ct.to_ics(plan, **kwargs))
+    return parse(ct.to_ics(plan, ct.CalendarOptions(**kwargs)))
 
 
 # -- dates: every event against dates worked out by hand ------------------------
@@ -176,7 +175,7 @@ def test_every_event_matches_its_milestone(profile: ct.Profile, plan_id: str | N
 
 def test_no_plan_id_in_the_bytes(profile: ct.Profile) -> None:
     plan_id = "clinic-42/Zqxj Wvkp 1987-03-04"
-    data = ct.to_ics(make_plan(profile=profile, plan_id=plan_id), timestamp=T0)
+    data = ct.to_ics(make_plan(profile=profile, plan_id=plan_id), ct.CalendarOptions(timestamp=T0))
     unfolded = parse(data).data.replace(b"\r\n ", b"")
     for part in (plan_id, "clinic-42", "Zqxj", "Wvkp", "1987"):
         assert part.encode() not in unfolded
@@ -322,8 +321,12 @@ def test_uids_are_opaque_and_well_formed() -> None:
 
 
 def test_same_input_same_bytes(profile: ct.Profile) -> None:
-    first = ct.to_ics(make_plan(profile=profile), timestamp=T0, calendar_name="Ana's plan")
-    second = ct.to_ics(make_plan(profile=profile), timestamp=T0, calendar_name="Ana's plan")
+    first = ct.to_ics(
+        make_plan(profile=profile), ct.CalendarOptions(timestamp=T0, calendar_name="Ana's plan")
+    )
+    second = ct.to_ics(
+        make_plan(profile=profile), ct.CalendarOptions(timestamp=T0, calendar_name="Ana's plan")
+    )
     assert first == second
 
 
@@ -353,7 +356,7 @@ def test_without_a_timestamp_dtstamp_is_now() -> None:
 )
 def test_a_timestamp_must_be_an_aware_datetime(timestamp: Any) -> None:
     with pytest.raises(ct.CareTimelineError, match="timestamp"):
-        ct.to_ics(make_plan(), timestamp=timestamp)
+        ct.to_ics(make_plan(), ct.CalendarOptions(timestamp=timestamp))
 
 
 # -- reminders ------------------------------------------------------------------
@@ -369,7 +372,7 @@ def test_default_reminders_are_9am_the_day_before_each_window_and_dose() -> None
     plan = make_plan(
         profile=ct.Profile(fetuses=1, prior_preterm_birth=False, prior_second_trimester_loss=True)
     )
-    assert inspect.signature(ct.to_ics).parameters["reminders"].default == DEFAULT_REMINDER
+    assert ct.CalendarOptions().reminders == DEFAULT_REMINDER
     events = export(plan).by_milestone(plan)
     assert str(events["progesterone-injections"]["STATUS"]) == "CANCELLED"
     with_alarm = {i for i, e in events.items() if _alarms(e)}
@@ -432,7 +435,7 @@ def test_reminders_can_be_turned_off() -> None:
 )
 def test_bad_reminders_are_refused(reminders: Any) -> None:
     with pytest.raises(ct.CareTimelineError, match="reminders"):
-        ct.to_ics(make_plan(), timestamp=T0, reminders=reminders)
+        ct.to_ics(make_plan(), ct.CalendarOptions(timestamp=T0, reminders=reminders))
 
 
 # -- the calendar's name ------------------------------------------------------------
@@ -495,7 +498,7 @@ def test_default_name_is_the_protocol_title() -> None:
 )
 def test_unwritable_names_are_refused(name: str) -> None:
     with pytest.raises(ct.CareTimelineError, match="calendar_name"):
-        ct.to_ics(make_plan(), timestamp=T0, calendar_name=name)
+        ct.to_ics(make_plan(), ct.CalendarOptions(timestamp=T0, calendar_name=name))
 
 
 # -- any plan gives a calendar both parsers read, with the plan's dates ---------------
@@ -574,8 +577,7 @@ def test_cli_writes_the_same_bytes_as_the_api(
     assert err.count("\n") == 1
     api = ct.to_ics(
         make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True)),
-        timestamp=T0,
-        calendar_name="Ana; week by week",
+        ct.CalendarOptions(timestamp=T0, calendar_name="Ana; week by week"),
     )
     assert target.read_bytes() == api
 
@@ -584,7 +586,7 @@ def test_cli_stdout_is_the_calendar(capsysbinary: pytest.CaptureFixture[bytes]) 
     code = main([*CLI_PLAN, "--timestamp", "2026-11-24T08:00:00Z"])
     out, _ = capsysbinary.readouterr()
     assert code == 0
-    assert out == ct.to_ics(make_plan(plan_id=None), timestamp=T0)
+    assert out == ct.to_ics(make_plan(plan_id=None), ct.CalendarOptions(timestamp=T0))
 
 
 def test_source_date_epoch_fixes_the_timestamp(
@@ -595,7 +597,7 @@ def test_source_date_epoch_fixes_the_timestamp(
     assert main([*CLI_PLAN, "-o", str(tmp_path / "b.ics")]) == 0
     data = (tmp_path / "a.ics").read_bytes()
     assert data == (tmp_path / "b.ics").read_bytes()
-    assert data == ct.to_ics(make_plan(plan_id=None), timestamp=T0)
+    assert data == ct.to_ics(make_plan(plan_id=None), ct.CalendarOptions(timestamp=T0))
     # --timestamp wins over the environment
     assert (
         main([*CLI_PLAN, "--timestamp", "2026-12-01T00:00:00Z", "-o", str(tmp_path / "c.ics")]) == 0

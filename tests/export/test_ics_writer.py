@@ -53,12 +53,13 @@ OTHER_LANGUAGE = {"en": "tr", "tr": "en"}
 
 
 def outcome(write: Callable[..., bytes], plan: ct.Plan, **options: Any) -> tuple[str, object]:
-    """The bytes, or the library's error (its kind and message) when it refuses.
+    """The bytes, or the library's error (its kind and message) when it (or the
+    options, when they are built) refuses.
 
     Any other exception is a bug in its own right and fails the test, even if both
     writers would raise it alike (they share the calendar model)."""
     try:
-        return "bytes", write(plan, **options)
+        return "bytes", write(plan, ct.CalendarOptions(**options))
     except ct.CareTimelineError as err:  # both writers must refuse alike
         return "error", (type(err).__name__, str(err))
 
@@ -181,7 +182,7 @@ def test_a_backslash_before_n_stays_text() -> None:
 
     protocol = _protocol_with(described)
     plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), protocol=protocol, today=TODAY)
-    data = render(plan, timestamp=T0, calendar_name=text)
+    data = render(plan, ct.CalendarOptions(timestamp=T0, calendar_name=text))
     parsed = parse(data)
     # The calendar's name: RFC 5545's unescaping written out, and ical's reading
     # (icalendar reads NAME and X-WR-CALNAME as unknown properties, not as text).
@@ -199,7 +200,9 @@ def test_a_backslash_before_n_stays_text() -> None:
     assert str(mine["DESCRIPTION"]).startswith(text + "\n\n")
     assert (theirs.description or "").startswith(text + "\n\n")
     # icalendar itself would have written a line break there.
-    assert render_with_icalendar(plan, timestamp=T0) != render(plan, timestamp=T0)
+    assert render_with_icalendar(plan, ct.CalendarOptions(timestamp=T0)) != render(
+        plan, ct.CalendarOptions(timestamp=T0)
+    )
 
 
 # -- the writer's pieces against icalendar's own ------------------------------------------------

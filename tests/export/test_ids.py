@@ -16,6 +16,7 @@ import care_timeline as ct
 from _support.ics import parse
 from care_timeline.cli import main
 from care_timeline.export import _ids
+from care_timeline.uid_keys import UID_KEY_ENV
 
 STAMP = datetime(2026, 11, 24, 8, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
@@ -43,7 +44,7 @@ def keyed(key: bytes, plan_id: str, what: str) -> str:
 
 def test_without_a_key_the_uids_are_those_of_before() -> None:
     plan = plan_for("clinic-42/7781")
-    data = ct.to_ics(plan, timestamp=STAMP)
+    data = ct.to_ics(plan, ct.CalendarOptions(timestamp=STAMP))
     assert uids(data) == [
         unkeyed("clinic-42/7781", f"milestone\x00{m.id}") for m in plan.milestones
     ]
@@ -52,11 +53,11 @@ def test_without_a_key_the_uids_are_those_of_before() -> None:
 
 def test_with_a_key_the_uids_are_keyed_hashes() -> None:
     plan = plan_for("clinic-42/7781")
-    data = ct.to_ics(plan, timestamp=STAMP, uid_key=KEY)
+    data = ct.to_ics(plan, ct.CalendarOptions(timestamp=STAMP, uid_key=KEY))
     expected = [keyed(KEY, "clinic-42/7781", f"milestone\x00{m.id}") for m in plan.milestones]
     assert uids(data) == expected
     assert f"UID:{keyed(KEY, 'clinic-42/7781', 'calendar')}".encode() in data
-    assert ct.render(plan, "ics", timestamp=STAMP, uid_key=KEY) == data
+    assert ct.render(plan, "ics", ct.CalendarOptions(timestamp=STAMP, uid_key=KEY)) == data
 
 
 def test_a_guessed_record_number_is_found_without_a_key_and_not_with_one() -> None:
@@ -71,24 +72,33 @@ def test_a_guessed_record_number_is_found_without_a_key_and_not_with_one() -> No
                 return f"{number:04d}"
         return None
 
-    assert brute_force(uids(ct.to_ics(plan, timestamp=STAMP))[0]) == secret_id
-    assert brute_force(uids(ct.to_ics(plan, timestamp=STAMP, uid_key=KEY))[0]) is None
+    assert brute_force(uids(ct.to_ics(plan, ct.CalendarOptions(timestamp=STAMP)))[0]) == secret_id
+    assert (
+        brute_force(uids(ct.to_ics(plan, ct.CalendarOptions(timestamp=STAMP, uid_key=KEY)))[0])
+        is None
+    )
 
 
 def test_the_same_key_keeps_the_uids_across_re_exports() -> None:
-    before = uids(ct.to_ics(plan_for("7781"), timestamp=STAMP, uid_key=KEY))
+    before = uids(ct.to_ics(plan_for("7781"), ct.CalendarOptions(timestamp=STAMP, uid_key=KEY)))
     # re-dated after a scan, exported a week later: the same events, updated in place
     later = datetime(2026, 12, 1, 8, tzinfo=UTC)
-    after = uids(ct.to_ics(plan_for("7781", date(2027, 5, 17)), timestamp=later, uid_key=KEY))
+    after = uids(
+        ct.to_ics(
+            plan_for("7781", date(2027, 5, 17)), ct.CalendarOptions(timestamp=later, uid_key=KEY)
+        )
+    )
     assert before == after
-    other_key = uids(ct.to_ics(plan_for("7781"), timestamp=STAMP, uid_key=bytes(32)))
+    other_key = uids(
+        ct.to_ics(plan_for("7781"), ct.CalendarOptions(timestamp=STAMP, uid_key=bytes(32)))
+    )
     assert not set(before) & set(other_key)  # a new key: every UID new
 
 
 def test_without_a_plan_id_the_key_changes_nothing() -> None:
     plan = plan_for(None)
-    assert uids(ct.to_ics(plan, timestamp=STAMP, uid_key=KEY)) == uids(
-        ct.to_ics(plan, timestamp=STAMP)
+    assert uids(ct.to_ics(plan, ct.CalendarOptions(timestamp=STAMP, uid_key=KEY))) == uids(
+        ct.to_ics(plan, ct.CalendarOptions(timestamp=STAMP))
     )
 
 
@@ -100,16 +110,22 @@ def test_plan_token_for_other_exports() -> None:
     assert _ids.plan_token("7781", KEY) != _ids.plan_token("7782", KEY)
     # never one of the calendar's UIDs
     assert not any(
-        uid.startswith(token[:32]) for uid in uids(ct.to_ics(plan_for("7781"), uid_key=KEY))
+        uid.startswith(token[:32])
+        for uid in uids(ct.to_ics(plan_for("7781"), ct.CalendarOptions(uid_key=KEY)))
     )
 
 
 def test_write_batch_with_a_key_writes_the_keyed_export(tmp_path: Path) -> None:
     rows = [{"id": "7781", "due_date": "2027-05-10"}]
     ct.write_batch(
-        rows, tmp_path / "out", format="ics", today=TODAY, timestamp=STAMP, jobs=1, uid_key=KEY
+        rows,
+        tmp_path / "out",
+        ct.RowOptions(today=TODAY),
+        format="ics",
+        jobs=1,
+        calendar=ct.CalendarOptions(timestamp=STAMP, uid_key=KEY),
     )
-    expected = ct.to_ics(plan_for("7781"), timestamp=STAMP, uid_key=KEY)
+    expected = ct.to_ics(plan_for("7781"), ct.CalendarOptions(timestamp=STAMP, uid_key=KEY))
     assert (tmp_path / "out" / "7781.ics").read_bytes() == expected
 
 
@@ -174,10 +190,10 @@ def test_batch_with_a_key_file(
 ) -> None:
     assert batch(patients, tmp_path / "flag", "--uid-key", str(key_file)) == 0
     assert not NOTE.search(capsys.readouterr().err)
-    expected = ct.to_ics(plan_for("7781"), timestamp=STAMP, uid_key=KEY)
+    expected = ct.to_ics(plan_for("7781"), ct.CalendarOptions(timestamp=STAMP, uid_key=KEY))
     assert (tmp_path / "flag" / "7781.ics").read_bytes() == expected
     monkeypatch.setenv("CARE_TIMELINE_UID_KEY_FILE", str(key_file))
-    assert ct.UID_KEY_ENV == "CARE_TIMELINE_UID_KEY_FILE"
+    assert UID_KEY_ENV == "CARE_TIMELINE_UID_KEY_FILE"
     assert batch(patients, tmp_path / "env") == 0
     assert not NOTE.search(capsys.readouterr().err)
     assert (tmp_path / "env" / "7781.ics").read_bytes() == expected
@@ -201,7 +217,9 @@ def test_plan_with_a_key_and_the_note(
     stamp = ["--timestamp", "2026-11-24T08:00:00Z"]
     assert main([*argv, *stamp, "--plan-id", "7781", "--uid-key", str(key_file)]) == 0
     captured = capsys.readouterr()
-    assert captured.out.encode() == ct.to_ics(plan_for("7781"), timestamp=STAMP, uid_key=KEY)
+    assert captured.out.encode() == ct.to_ics(
+        plan_for("7781"), ct.CalendarOptions(timestamp=STAMP, uid_key=KEY)
+    )
     assert captured.err == ""
     assert main([*argv, *stamp, "--plan-id", "7781"]) == 0
     assert len(NOTE.findall(capsys.readouterr().err)) == 1

@@ -7,31 +7,37 @@ come back in row order, so the same file gives the same output every time.
 - :mod:`.patients_csv` reads a patients CSV file (:func:`read_patients`), the
   whole file checked before any row is handed out;
 - :mod:`.rows` plans rows (:func:`plan_many` yields a :class:`PlanResult` or a
-  :class:`RowError` per row);
+  :class:`RowError` per row, each planned with the :class:`RowOptions` every row
+  shares);
 - :mod:`.file_names` names each row's file and finds ids used twice;
 - :mod:`.writer` writes one file per good row, ``errors.csv`` and
   ``manifest.csv`` beside them (:func:`write_batch`);
 - :mod:`.folder` locks the folder for one batch, removes a killed run's
   leftovers and moves files whose row is now bad or gone to ``stale/``;
-- :mod:`._pool` runs the work on every core, in order.
+- :mod:`._pool` runs the work on every core, in order (:func:`parse_jobs`:
+  how many).
 """
 
+from ._pool import MAX_JOBS, parse_jobs
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, file_name
 from .patients_csv import PatientRow, PatientRows, count_patients, read_patients
-from .rows import PlanResult, RowError, plan_many
+from .rows import PlanResult, RowError, RowOptions, plan_many
 from .writer import BatchReport, write_batch
 
 __all__ = [
     "ERRORS_FILE",
     "MANIFEST_FILE",
+    "MAX_JOBS",
     "STALE_FOLDER",
     "BatchReport",
     "PatientRow",
     "PatientRows",
     "PlanResult",
     "RowError",
+    "RowOptions",
     "count_patients",
     "file_name",
+    "parse_jobs",
     "plan_many",
     "read_patients",
     "write_batch",

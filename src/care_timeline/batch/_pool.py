@@ -1,5 +1,6 @@
 """Running work over chunks of rows on worker processes, results in row order,
-with only a few chunks in flight so memory stays flat however long the input."""
+with only a few chunks in flight so memory stays flat however long the input;
+and how many workers (:func:`parse_jobs`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from collections.abc import Callable, Generator, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
+from ..errors import BatchError
+
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNKS_IN_FLIGHT_PER_JOB", "CHUNK_ROWS", "run_in_order"]
+__all__ = ["CHUNKS_IN_FLIGHT_PER_JOB", "CHUNK_ROWS", "MAX_JOBS", "parse_jobs", "run_in_order"]
 
 CHUNK_ROWS = 32
 """Rows per task sent to a worker: enough to make the hand-over cheap, few
@@ -20,6 +23,38 @@ enough that the last chunks do not leave cores idle."""
 CHUNKS_IN_FLIGHT_PER_JOB = 2
 """One chunk running and one queued per worker keeps every core busy while
 memory holds only a handful of chunks."""
+
+MAX_JOBS = 256
+"""More worker processes than this would only cost memory: every one holds a copy
+of the planning machinery, and a batch is bound by its cores."""
+
+
+def parse_jobs(text: str | int | None, *, cores: int | None = None) -> int:
+    """``--jobs``: a whole number of worker processes, 1 or more (default: every core).
+
+    >>> parse_jobs("3"), parse_jobs(None, cores=2)
+    (3, 2)
+    """
+    if text is None:
+        if cores is None:
+            import os
+
+            cores = os.cpu_count()
+        return cores or 1
+    huge = isinstance(text, int) and text.bit_length() > 64  # str() of it may fail
+    digits = "too many" if huge else str(text).strip()
+    if (
+        isinstance(text, bool)
+        or not (digits.isascii() and digits.isdigit())
+        or not 1 <= int(digits) <= MAX_JOBS
+    ):
+        raise BatchError(
+            field="jobs",
+            value="a number too large" if huge else text,
+            allowed=f"a whole number of worker processes, 1 to {MAX_JOBS}",
+        )
+    return int(digits)
+
 
 _S = TypeVar("_S")
 _T = TypeVar("_T")

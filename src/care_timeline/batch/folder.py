@@ -26,8 +26,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
 
-from .._text import for_terminal
 from ..errors import BatchError
+from ..safe_text import for_terminal
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, is_file_name
 
 __all__ = [

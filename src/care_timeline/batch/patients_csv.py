@@ -28,9 +28,9 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, BinaryIO
 
-from .._text import for_terminal
 from ..errors import PatientsFileError
 from ..fields import FIELDS, FieldValue
+from ..safe_text import for_terminal
 
 __all__ = ["MAX_CELL", "PatientRow", "PatientRows", "count_patients", "read_patients"]
 

@@ -7,26 +7,28 @@ import os
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
-from .._text import for_message
+from ..calendar_options import CalendarOptions
+from ..dates import DateOrder, parse_date
 from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
 from ..fields import FIELDS, FieldValue, plan_from_fields
 from ..plan_model import Plan
 from ..protocol import Protocol, default_protocol
-from ..values import DateOrder, parse_date, parse_jobs
-from ..vocabulary import Applicability
-from ._pool import run_in_order
+from ..safe_text import for_message
+from ._pool import parse_jobs, run_in_order
 from .file_names import SeenIds, file_name
 from .patients_csv import PatientRow
 
 __all__ = [
     "BatchSettings",
     "Entry",
-    "check_settings",
     "PlanResult",
     "RowError",
+    "RowOptions",
+    "check_options",
+    "check_rows",
     "entries",
     "plan_chunk",
     "plan_many",
@@ -59,22 +61,66 @@ class RowError:
         return f"line {self.line}, id {for_message(self.id, limit=ID_SHOWN)}: {self.message}"
 
 
-@dataclass(frozen=True)
-class BatchSettings:
-    """What every row of one batch shares; sent to the workers with each chunk.
-    The fields after ``date_order`` are for writing files."""
+@dataclass(frozen=True, init=False, repr=False)
+class RowOptions:
+    """What every row of a batch shares when it is planned, checked once when built
+    (a bad value is one error, not one per row), then passed whole to
+    :func:`plan_many` and :func:`~care_timeline.write_batch`.
+
+    ``today`` is the plans' today, a date or text read like the rows' dates (ISO,
+    or in ``date_order``); ``protocol`` plans every row (``None``: the default
+    protocol, which the value then holds); ``date_order`` (``"dmy"`` or
+    ``"mdy"``) reads the rows' dates like ``10/05/2027``, which are refused
+    without it.
+
+    >>> from datetime import date
+    >>> options = RowOptions(today="24/11/2026", date_order="dmy")
+    >>> options.today, options.protocol.id
+    (datetime.date(2026, 11, 24), 'cervical-insufficiency')
+    """
 
     today: date
     protocol: Protocol
     date_order: DateOrder | None
+
+    def __init__(
+        self,
+        *,
+        today: date | str,
+        protocol: Protocol | None = None,
+        date_order: DateOrder | None = None,
+    ) -> None:
+        if date_order not in (None, "dmy", "mdy"):
+            raise DateInputError(
+                field="date_order", value=date_order, allowed="'dmy', 'mdy' or None"
+            )
+        day = parse_date(today, field="today", date_order=date_order)
+        if protocol is not None and not isinstance(protocol, Protocol):
+            raise BatchError(
+                field="protocol",
+                value=type(protocol).__name__,
+                allowed="a Protocol (ct.load_protocol(path)) or None for the default",
+            )
+        object.__setattr__(self, "today", day)
+        object.__setattr__(self, "protocol", default_protocol() if protocol is None else protocol)
+        object.__setattr__(self, "date_order", date_order)
+
+    def __repr__(self) -> str:
+        # The protocol by its name: the whole of it would fill a screen.
+        ref = f"<Protocol {self.protocol.id!r} version {self.protocol.version}>"
+        return f"RowOptions(today={self.today!r}, protocol={ref}, date_order={self.date_order!r})"
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every row of one batch shares; sent to the workers with each chunk.
+    The fields after ``options`` are for writing files."""
+
+    options: RowOptions
     out: Path | None = None
     format: str = "json"
-    timestamp: datetime | None = None
-    calendar_name: str | None = None
-    reminders: timedelta | None = None
-    uid_key: bytes | None = None
-    private: bool = False
-    omit: tuple[Applicability, ...] = ()
+    calendar: CalendarOptions | None = None
+    """Every file's export options (a calendar's, and the key of FHIR identifiers)."""
     combined: bool = False
     """Each row's CSV lines go back to the main process for one sheet, instead of
     into a file of its own."""
@@ -90,11 +136,12 @@ def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
                 raise PatientsFileError(
                     f"{key}: not a field; expected fields from: {', '.join(FIELDS)}", field=key
                 )
+        options = settings.options
         return plan_from_fields(
             fields,
-            today=settings.today,
-            protocol=settings.protocol,
-            date_order=settings.date_order,
+            today=options.today,
+            protocol=options.protocol,
+            date_order=options.date_order,
             plan_id=row.id,
         )
     except CareTimelineError as err:
@@ -190,12 +237,8 @@ def entries(
         yield row, name
 
 
-def check_settings(
-    rows: object, today: object, protocol: object, date_order: object
-) -> tuple[date, Protocol]:
-    """What every row shares, checked once before any row: a bad value is one
-    error, not one per row. ``today`` may be a date or text, read like the rows'
-    dates (ISO, or in ``date_order``)."""
+def check_rows(rows: object) -> None:
+    """The rows of a batch, checked before any is read: an iterable, not a file name."""
     if isinstance(rows, str | bytes | os.PathLike):
         raise BatchError(
             f"rows: {for_message(os.fsdecode(rows))} is a file name, not rows; "
@@ -208,27 +251,28 @@ def check_settings(
         raise BatchError(
             field="rows", value=type(rows).__name__, allowed="an iterable of rows (mappings)"
         )
-    if date_order not in (None, "dmy", "mdy"):
-        raise DateInputError(field="date_order", value=date_order, allowed="'dmy', 'mdy' or None")
-    day = parse_date(today, field="today", date_order=date_order)  # type: ignore[arg-type]
-    if protocol is not None and not isinstance(protocol, Protocol):
+
+
+def check_options(options: object) -> RowOptions:
+    """``options`` if it is a :class:`RowOptions` (checked when it was built)."""
+    if not isinstance(options, RowOptions):
         raise BatchError(
-            field="protocol",
-            value=type(protocol).__name__,
-            allowed="a Protocol (ct.load_protocol(path)) or None for the default",
+            field="options",
+            value=type(options).__name__,
+            allowed="a RowOptions (ct.RowOptions(today=..., protocol=None, date_order=None))",
         )
-    return day, default_protocol() if protocol is None else protocol
+    return options
 
 
 def plan_many(
     rows: Iterable[PatientRow | Mapping[str, FieldValue]],
+    options: RowOptions,
     *,
-    today: date | str,
-    protocol: Protocol | None = None,
-    date_order: DateOrder | None = None,
     jobs: int = 1,
 ) -> Iterator[PlanResult | RowError]:
-    """A :class:`PlanResult` or a :class:`RowError` for each row, in order.
+    """A :class:`PlanResult` or a :class:`RowError` for each row, in order, each
+    planned with ``options`` (a :class:`RowOptions`: today, the protocol, the
+    date order).
 
     ``rows`` are :class:`PatientRow` (from :func:`read_patients`) or plain
     mappings with the same keys, whose ``line`` is then their position from 1.
@@ -236,18 +280,18 @@ def plan_many(
     ``jobs`` above 1 plans in that many worker processes (rows and results then
     travel between processes, which pays off for large inputs).
 
-    ``today``, ``protocol``, ``date_order`` and ``jobs`` are checked at once:
-    a bad one raises here, not in every row.
+    ``rows``, ``options`` and ``jobs`` are checked at once: a bad one raises
+    here, not in every row.
 
     >>> from datetime import date
     >>> rows = [{"id": "a", "due_date": "2027-05-10"}, {"id": "b", "lmp": "2026-13-01"}]
-    >>> for result in plan_many(rows, today=date(2026, 11, 24)):
+    >>> for result in plan_many(rows, RowOptions(today=date(2026, 11, 24))):
     ...     print(result.id, getattr(result, "field", "ok"))
     a ok
     b lmp
     """
-    day, chosen = check_settings(rows, today, protocol, date_order)
-    settings = BatchSettings(today=day, protocol=chosen, date_order=date_order)
+    check_rows(rows)
+    settings = BatchSettings(options=check_options(options))
     return _plan_many(rows, settings, parse_jobs(jobs))
 
 

@@ -9,28 +9,17 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from .._files import AtomicFile, sync_folder, write_files
-from .._text import for_terminal
+from ..calendar_options import CalendarOptions
+from ..csv_cells import csv_lines
 from ..errors import BatchError, CareTimelineError
-from ..export import BATCH_FORMATS, DEFAULT_REMINDER, render
-from ..export.csv_table import COLUMNS, csv_lines, csv_rows
+from ..export import BATCH_FORMATS, CSV_COLUMNS, check_format, render, to_csv
 from ..fields import FieldValue
-from ..protocol import Protocol
-from ..uid_keys import check_uid_key
-from ..values import (
-    DateOrder,
-    check_calendar_name,
-    check_reminder,
-    parse_jobs,
-    parse_omit,
-    parse_timestamp,
-)
-from ..vocabulary import Applicability
-from ._pool import run_in_order
+from ..files import AtomicFile, sync_folder, write_files
+from ..safe_text import for_terminal
+from ._pool import parse_jobs, run_in_order
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
 from .folder import (
     MANIFEST_COLUMNS,
@@ -45,7 +34,9 @@ from .rows import (
     BatchSettings,
     Entry,
     RowError,
-    check_settings,
+    RowOptions,
+    check_options,
+    check_rows,
     entries,
     id_key,
     plan_chunk,
@@ -86,18 +77,9 @@ def _write_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[Outcome]:
             continue
         try:
             if settings.combined:
-                data = csv_rows(made.plan).encode()
+                data = to_csv(made.plan, header=False).encode()
             else:
-                data = render(
-                    made.plan,
-                    settings.format,
-                    timestamp=settings.timestamp,
-                    calendar_name=settings.calendar_name,
-                    reminders=settings.reminders,
-                    uid_key=settings.uid_key,
-                    private=settings.private,
-                    omit=settings.omit,
-                )
+                data = render(made.plan, settings.format, settings.calendar)
         except CareTimelineError as err:  # this row's fault; the others go on
             results.append(
                 Outcome(made.line, made.id, name, "", row_error(made.line, made.id, err))
@@ -189,7 +171,7 @@ class _Run:
             self.manifest = AtomicFile(folder / MANIFEST_FILE)
             if combined is not None:
                 self.sheet = AtomicFile(combined)
-                self.sheet.write(csv_lines([COLUMNS]).encode())
+                self.sheet.write(csv_lines([CSV_COLUMNS]).encode())
         except BaseException:
             self.discard()
             raise
@@ -288,19 +270,12 @@ class _Run:
 def write_batch(
     rows: Iterable[PatientRow | Mapping[str, FieldValue]],
     out: str | os.PathLike[str],
+    options: RowOptions,
     *,
     format: str,
-    today: date | str,
-    protocol: Protocol | None = None,
-    date_order: DateOrder | None = None,
-    timestamp: datetime | None = None,
-    calendar_name: str | None = None,
-    reminders: timedelta | None = DEFAULT_REMINDER,
+    calendar: CalendarOptions | None = None,
     jobs: int | None = None,
     progress: Callable[[int], None] | None = None,
-    uid_key: bytes | None = None,
-    private: bool = False,
-    omit: Iterable[Applicability] = (),
     combined: str | os.PathLike[str] | None = None,
 ) -> BatchReport:
     """Write one file per good row into ``out`` (named by :func:`file_name`), every bad
@@ -311,12 +286,13 @@ def write_batch(
     moved to ``out/stale/`` and listed in both. One batch at a time may write
     into a folder (another gets a :class:`BatchError`), and the temporary files
     of a killed run are removed first. Each file is written atomically, so an
-    interrupted batch leaves whole files only; the same rows and ``timestamp``
-    give the same bytes (without a ``timestamp``, one "now" for the whole batch).
-    ``jobs`` worker processes plan and write (default: every core);
-    ``progress`` is called with the number of rows done so far; ``uid_key``
-    keys the calendars' UIDs and FHIR identifiers, ``private`` and ``omit`` are
-    the calendars' (see :func:`~care_timeline.to_ics`).
+    interrupted batch leaves whole files only; the same rows and calendar
+    timestamp give the same bytes (without a timestamp, one "now" for the whole
+    batch). ``options`` (a :class:`~care_timeline.RowOptions`: today, the
+    protocol, the date order) plans every row. ``calendar`` (a :class:`~care_timeline.CalendarOptions`) is every
+    file's export options: the calendars', and its ``uid_key`` keys the FHIR
+    identifiers too. ``jobs`` worker processes plan and write (default: every
+    core); ``progress`` is called with the number of rows done so far.
 
     ``combined`` (with ``format="csv"``) writes one sheet for the whole batch to
     that path instead of a file per row: one row per patient and milestone, the
@@ -328,24 +304,20 @@ def write_batch(
     """
     if format not in BATCH_FORMATS:
         raise BatchError(field="format", value=format, allowed="one of " + ", ".join(BATCH_FORMATS))
-    if format == "fhir":
-        from ..export._fhir import check_available
-
-        check_available()  # once, naming the extra to install, before any row is planned
-    day, chosen = check_settings(rows, today, protocol, date_order)
-    if format == "ics":
-        if calendar_name is not None:
-            check_calendar_name(calendar_name)
-        timestamp = parse_timestamp(
-            datetime.now(UTC) if timestamp is None else timestamp, text=False
+    check_format(format)  # once, naming an extra to install, before any row is planned
+    check_rows(rows)
+    planning = check_options(options)
+    if calendar is None:
+        calendar = CalendarOptions()
+    elif not isinstance(calendar, CalendarOptions):
+        raise BatchError(
+            field="calendar",
+            value=type(calendar).__name__,
+            allowed="a CalendarOptions (ct.CalendarOptions(...)) or None",
         )
-        if reminders is not None:
-            check_reminder(reminders)
-    key = check_uid_key(uid_key)
+    if format == "ics":
+        calendar = calendar.stamped()  # one "now" for every calendar of the batch
     workers = parse_jobs(jobs)
-    if not isinstance(private, bool):
-        raise BatchError(field="private", value=repr(private), allowed="True or False")
-    left_out = parse_omit(omit, error=BatchError)
     sheet = None
     if combined is not None:
         if format != "csv":
@@ -356,17 +328,10 @@ def write_batch(
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
-        today=day,
-        protocol=chosen,
-        date_order=date_order,
+        options=planning,
         out=folder,
         format=format,
-        timestamp=timestamp,
-        calendar_name=calendar_name,
-        reminders=reminders,
-        uid_key=key,
-        private=private,
-        omit=left_out,
+        calendar=calendar,
         combined=sheet is not None,
     )
     report = BatchReport(out=folder, format=format, combined=sheet)

@@ -3,7 +3,8 @@
 - :mod:`._parser` declares the arguments of every command, with the groups of
   options several commands share from :mod:`._arguments` and the examples
   ``--help`` shows from :mod:`._examples`;
-- :mod:`._commands` runs each command through ``care_timeline``'s public names;
+- :mod:`._commands` runs each command through ``care_timeline``'s public names
+  and the package's public modules (never a ``_private`` one);
 - :mod:`._progress` draws the batch progress bar.
 
 Bad input exits with status 2 and one line on stderr naming the field, the
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Sequence
 
 import care_timeline as ct
+from care_timeline.safe_text import for_terminal
 
 from ._commands import COMMANDS, EXIT_OK, EXIT_USAGE
 from ._parser import PROG, UsageError, build_parser, command_named
@@ -49,10 +51,10 @@ def _os_error(err: OSError) -> str:
     escaped, or just why when the system named no file (a full disk can)."""
     why = err.strerror or str(err)
     if err.filename is None:
-        return ct.for_terminal(why)
+        return for_terminal(why)
     name = err.filename
     shown = os.fsdecode(name) if isinstance(name, str | bytes) else str(name)
-    return f"{ct.for_terminal(shown)}: {ct.for_terminal(why)}"
+    return f"{for_terminal(shown)}: {for_terminal(why)}"
 
 
 def _print_error(message: str) -> None:

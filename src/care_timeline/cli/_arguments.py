@@ -10,6 +10,7 @@ from typing import Any
 
 import care_timeline as ct
 from care_timeline.profile import fact_kind, facts
+from care_timeline.uid_keys import UID_KEY_ENV
 
 __all__ = [
     "add_calendar_arguments",
@@ -141,5 +142,5 @@ def add_uid_key_argument(parser: argparse.ArgumentParser) -> None:
         "--uid-key",
         metavar="FILE",
         help="the clinic's key file (`key new`): calendar UIDs and FHIR identifiers that "
-        f"cannot be traced back to the plan id (default: the file named by {ct.UID_KEY_ENV})",
+        f"cannot be traced back to the plan id (default: the file named by {UID_KEY_ENV})",
     )

@@ -1,4 +1,5 @@
-"""What each command does, through the public API only."""
+"""What each command does, through the public API and the package's public modules
+(the parsers of the command line's own flags live with what they feed)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import care_timeline as ct
+from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
+from care_timeline.files import write_atomic
+from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
 from ._parser import PROG
 from ._progress import progress_bar
@@ -54,31 +58,13 @@ def _default_protocol(language: str | None) -> ct.Protocol:
 
 def _timestamp(args: argparse.Namespace) -> datetime | None:
     """--timestamp (checked whatever the format); for a calendar without it,
-    SOURCE_DATE_EPOCH, else now; otherwise None."""
+    SOURCE_DATE_EPOCH; otherwise None (a calendar is then stamped when written)."""
     if args.timestamp is not None:
-        return ct.parse_timestamp(args.timestamp)
+        return parse_timestamp(args.timestamp)
     if args.format != "ics":
         return None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        return ct.parse_epoch(epoch)
-    return datetime.now(UTC)
-
-
-def _calendar_name(args: argparse.Namespace) -> str | None:
-    """--calendar-name, checked as a calendar's name whatever the format, so the
-    same name is refused (control characters, only blanks) or taken everywhere."""
-    if args.calendar_name is None:
-        return None
-    return ct.check_calendar_name(args.calendar_name)
-
-
-def _reminders(args: argparse.Namespace) -> timedelta | None:
-    return ct.parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders)
-
-
-def _omit(args: argparse.Namespace) -> tuple[ct.Applicability, ...]:
-    return ct.parse_omit(args.omit)
+    return parse_epoch(epoch) if epoch else None
 
 
 KEYED_FORMATS = ("ics", "fhir")
@@ -90,15 +76,29 @@ def _uid_key(args: argparse.Namespace) -> bytes | None:
     CarePlan's identifier): --uid-key, else the file the environment names."""
     if args.format not in KEYED_FORMATS:
         return None  # no other format writes such identifiers
-    path = args.uid_key or os.environ.get(ct.UID_KEY_ENV, "").strip() or None
+    path = args.uid_key or os.environ.get(UID_KEY_ENV, "").strip() or None
     return None if path is None else ct.load_uid_key(path)
 
 
 UID_NOTE = (
     f"{PROG}: note: without a key, calendar UIDs and FHIR identifiers are a plain hash of "
     "the plan id, so anyone can check guessed ids against them; give a key with --uid-key "
-    f"FILE or {ct.UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
+    f"FILE or {UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
 )
+
+
+def _calendar_options(args: argparse.Namespace) -> ct.CalendarOptions:
+    """The export options, built (and so checked) once from the arguments, whatever
+    the format: the same --calendar-name is refused (control characters, only
+    blanks) or taken everywhere, and a bad --omit is refused before any plan."""
+    return ct.CalendarOptions(
+        timestamp=_timestamp(args),
+        calendar_name=args.calendar_name,
+        reminders=parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders),
+        uid_key=_uid_key(args),
+        private=args.private,
+        omit=args.omit,
+    )
 
 
 def _plan(args: argparse.Namespace) -> ct.Plan:
@@ -116,61 +116,46 @@ def _emit(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        ct.write_atomic(Path(output), data)
+        write_atomic(Path(output), data)
 
 
 # -- the commands -----------------------------------------------------------------
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
-    timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
-    uid_key = _uid_key(args)
+    calendar = _calendar_options(args)
     plan = _plan(args)
-    data = ct.render(
-        plan,
-        args.format,
-        timestamp=timestamp,
-        calendar_name=name,
-        reminders=reminders,
-        uid_key=uid_key,
-        private=args.private,
-        omit=_omit(args),
-    )
-    _emit(data, args.output)
-    if args.format in KEYED_FORMATS and plan.plan_id is not None and uid_key is None:
+    _emit(ct.render(plan, args.format, calendar), args.output)
+    if args.format in KEYED_FORMATS and plan.plan_id is not None and calendar.uid_key is None:
         sys.stderr.write(UID_NOTE)
     return EXIT_OK
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    today, protocol, jobs = _today(args), _protocol(args), ct.parse_jobs(args.jobs)
-    timestamp, name, reminders = _timestamp(args), _calendar_name(args), _reminders(args)
-    uid_key = _uid_key(args)
+    from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
+
+    planning = ct.RowOptions(
+        today=_today(args), protocol=_protocol(args), date_order=args.date_order
+    )
+    jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
     rows = ct.read_patients(args.patients)
     bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
             rows,
             args.out,
+            planning,
             format=args.format,
-            today=today,
-            protocol=protocol,
-            date_order=args.date_order,
-            timestamp=timestamp,
-            calendar_name=name,
-            reminders=reminders,
+            calendar=calendar,
             jobs=jobs,
             progress=bar,
-            uid_key=uid_key,
-            private=args.private,
-            omit=_omit(args),
             combined=args.combined,
         )
     finally:
         rows.close()
         if bar is not None:
             bar.close()
-    if args.format in KEYED_FORMATS and uid_key is None and not args.quiet:
+    if args.format in KEYED_FORMATS and calendar.uid_key is None and not args.quiet:
         sys.stderr.write(UID_NOTE)
     if not report.ok or not args.quiet:
         sys.stderr.write(report.summary(PROG))
@@ -178,6 +163,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_upcoming(args: argparse.Namespace) -> int:
+    from care_timeline.query import parse_applicability  # here: only upcoming loads queries
+
     today, protocol = _today(args), _protocol(args)
     start = ct.parse_date(args.start, field="from", date_order=args.date_order)
     end = ct.parse_date(args.end, field="to", date_order=args.date_order)
@@ -186,14 +173,13 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     ids = [spec.id for spec in protocol.milestones]
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
-    wanted = ct.parse_applicability(args.applicability)
+    wanted = parse_applicability(args.applicability)
+    planning = ct.RowOptions(today=today, protocol=protocol, date_order=args.date_order)
     rows = ct.read_patients(args.patients)
     bad: list[ct.RowError] = []
 
     def good() -> Iterator[ct.Plan]:
-        for result in ct.plan_many(
-            rows, today=today, protocol=protocol, date_order=args.date_order
-        ):
+        for result in ct.plan_many(rows, planning):
             if isinstance(result, ct.RowError):
                 bad.append(result)
             else:
@@ -266,7 +252,7 @@ def _cmd_key_new(args: argparse.Namespace) -> int:
         fd = None  # not a file at all (captured in a test, say)
     if fd is not None:
         _make_private(fd)
-    sys.stdout.write(ct.uid_key_text(ct.new_uid_key()))
+    sys.stdout.write(uid_key_text(ct.new_uid_key()))
     sys.stdout.flush()
     return EXIT_OK
 

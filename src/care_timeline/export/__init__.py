@@ -11,24 +11,22 @@ costs start-up time that a text or JSON export should not pay).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from ..calendar_options import DEFAULT_REMINDER, CalendarOptions
 from ..errors import ExportError
 from ..uid_keys import check_uid_key
-from ..values import DEFAULT_REMINDER
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from ..plan_model import Plan
     from ..protocol import Protocol
-    from ..vocabulary import Applicability
 
 __all__ = [
     "BATCH_FORMATS",
+    "CSV_COLUMNS",
     "DEFAULT_REMINDER",
     "FORMATS",
+    "check_format",
     "protocol_to_fhir",
     "render",
     "to_csv",
@@ -44,6 +42,44 @@ FORMATS = ("text", "json", "csv", "ics", "html", "svg", "fhir")
 """The formats :func:`render` writes; the command line and batches share it."""
 BATCH_FORMATS = ("ics", "json", "csv", "fhir")
 """The formats a batch writes, one file per row."""
+CSV_COLUMNS = (
+    "plan_id",
+    "milestone_id",
+    "title",
+    "kind",
+    "category",
+    "start",
+    "end",
+    "start_ga",
+    "end_ga",
+    "occurrences",
+    "applicability",
+    "reason",
+    "timing",
+    "note",
+    "reason_key",
+    "warning_signs",
+    "urgent_advice",
+)
+"""The header of :func:`to_csv` (and of a batch's combined sheet). ``note`` carries
+the protocol's clinician note on every row, so no row read on its own (or pasted
+elsewhere) loses it. ``reason_key`` names the protocol rule that decided the
+applicability (stable across wording changes and translations). ``warning_signs``
+(separated by ``;``) and ``urgent_advice`` are filled on the rows of milestones
+that carry the warning signs, as the calendar's descriptions do. Columns are only
+ever added at the end, so a script reading by position keeps working."""
+
+
+def check_format(format: str) -> None:
+    """Refuse at once, before any plan is made, a format :func:`render` does not
+    write, or one whose optional extra is not installed (``fhir`` needs
+    ``care-timeline[fhir]``; the error names it)."""
+    if format not in FORMATS:
+        raise ExportError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))
+    if format == "fhir":
+        from ._fhir import check_available
+
+        check_available()
 
 
 def to_text(plan: Plan) -> str:
@@ -58,53 +94,38 @@ def to_json(plan: Plan) -> str:
     return plan.model_dump_json(indent=2) + "\n"
 
 
-def to_csv(plan: Plan) -> str:
+def to_csv(plan: Plan, *, header: bool = True) -> str:
     """One CSV row per milestone (plan id, milestone id, title, dates, GA,
-    applicability, reason, timing, note), with cells a spreadsheet would run as
-    a formula neutralised by a leading single quote."""
+    applicability, reason, timing, note), under a header of :data:`CSV_COLUMNS`,
+    with cells a spreadsheet would run as a formula neutralised by a leading
+    single quote. ``header=False`` gives the rows alone, for a sheet of many
+    plans that writes the header once."""
+    from .csv_table import csv_rows
     from .csv_table import render as csv_table
 
-    return csv_table(plan)
+    return csv_table(plan) if header else csv_rows(plan)
 
 
-def to_ics(
-    plan: Plan,
-    *,
-    timestamp: datetime | None = None,
-    calendar_name: str | None = None,
-    reminders: timedelta | None = DEFAULT_REMINDER,
-    uid_key: bytes | None = None,
-    private: bool = False,
-    omit: Iterable[Applicability] = (),
-) -> bytes:
-    """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per milestone.
-
-    ``timestamp`` (timezone-aware; default: now) fixes ``DTSTAMP`` and sets
-    ``SEQUENCE``, so the same timestamp gives the same bytes and a later one
-    updates an imported calendar in place. ``calendar_name`` defaults to the
-    protocol's title ("Pregnancy care" when ``private``, in the plan's language).
-    ``reminders`` is each reminder's offset from an event's start (local
-    midnight; the default is 09:00 the day before), or ``None`` for no
-    reminders. ``uid_key`` (from :func:`~care_timeline.new_uid_key` or
-    :func:`~care_timeline.load_uid_key`) makes each UID a keyed hash of the plan
-    id that nobody without the key can trace back; without one, a UID is a plain
-    hash, which anyone can check a guessed id against (see docs/calendars.md).
-    ``private`` marks every event private and gives it a neutral title ("Pregnancy
-    care: check"), the details staying in its description; ``omit``
-    (``["not-applicable"]``) leaves out the milestones that do not apply instead of
-    writing them as cancelled one-day events.
-    """
+def to_ics(plan: Plan, options: CalendarOptions | None = None) -> bytes:
+    """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per
+    milestone, written with ``options`` (a :class:`~care_timeline.CalendarOptions`,
+    checked when it was built; by default its defaults: stamped now, the
+    protocol's title as the name, a reminder at 09:00 the day before)."""
     from .ics import render as ics
 
-    return ics(
-        plan,
-        timestamp=timestamp,
-        calendar_name=calendar_name,
-        reminders=reminders,
-        uid_key=uid_key,
-        private=private,
-        omit=omit,
-    )
+    return ics(plan, _options(options))
+
+
+def _options(options: object) -> CalendarOptions:
+    if options is None:
+        return CalendarOptions()
+    if not isinstance(options, CalendarOptions):
+        raise ExportError(
+            field="options",
+            value=type(options).__name__,
+            allowed="a CalendarOptions (ct.CalendarOptions(timestamp=..., ...)) or None",
+        )
+    return options
 
 
 def to_html(plan: Plan, *, title: str | None = None) -> str:
@@ -142,45 +163,32 @@ def protocol_to_fhir(protocol: Protocol) -> bytes:
     return render_protocol(protocol)
 
 
-def render(
-    plan: Plan,
-    format: str,
-    *,
-    timestamp: datetime | None = None,
-    calendar_name: str | None = None,
-    reminders: timedelta | None = DEFAULT_REMINDER,
-    uid_key: bytes | None = None,
-    private: bool = False,
-    omit: Iterable[Applicability] = (),
-) -> bytes:
+def render(plan: Plan, format: str, options: CalendarOptions | None = None) -> bytes:
     """The plan in one of :data:`FORMATS`, as the bytes of a file.
 
-    ``timestamp``, ``reminders``, ``private`` and ``omit`` are for ``ics`` (see
-    :func:`to_ics`); ``uid_key`` for ``ics`` and ``fhir``;
-    ``calendar_name`` names the calendar (``ics``) or titles the page (``html``,
-    ``svg``); other formats ignore them. One function for the command line and
-    for batches, so a batch's file is byte for byte the single export.
+    ``options`` (a :class:`~care_timeline.CalendarOptions`) are the calendar's
+    for ``ics`` (see :func:`to_ics`); its ``uid_key`` keys ``fhir`` too, and its
+    ``calendar_name`` titles the page (``html``, ``svg``); other formats ignore
+    them. One function for the command line and for batches, so a batch's file
+    is byte for byte the single export.
     """
+    chosen = _options(options)
     if format == "json":
         return to_json(plan).encode()
     if format == "csv":
         return to_csv(plan).encode()
     if format == "ics":
-        return to_ics(
-            plan,
-            timestamp=timestamp,
-            calendar_name=calendar_name,
-            reminders=reminders,
-            uid_key=uid_key,
-            private=private,
-            omit=omit,
-        )
+        from .ics import render as ics
+
+        return ics(plan, chosen)
     if format == "html":
-        return to_html(plan, title=calendar_name).encode()
+        return to_html(plan, title=chosen.calendar_name).encode()
     if format == "svg":
-        return to_svg(plan, title=calendar_name).encode()
+        return to_svg(plan, title=chosen.calendar_name).encode()
     if format == "text":
         return to_text(plan).encode()
     if format == "fhir":
-        return to_fhir(plan, uid_key=uid_key)
+        from .fhir import render as fhir
+
+        return fhir(plan, uid_key=chosen.uid_key)  # checked with the options
     raise ExportError(field="format", value=format, allowed="one of " + ", ".join(FORMATS))

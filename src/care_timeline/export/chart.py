@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from .._text import for_xml
-from . import _words as words
+from .. import phrases as words
+from ..safe_text import for_xml
+from ..wording import Words, page_title
 from ._markup import Element
 from ._style import (
     BAND,
@@ -44,7 +45,6 @@ from ._svg import (
     text_width,
     wrap,
 )
-from ._words import Words, page_title
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan

@@ -31,8 +31,9 @@ import hashlib
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .. import phrases as words
 from ..errors import ExportError
-from . import _words as words
+from ..wording import Words
 from ._fhir import (
     APPLICABILITY_EXTENSION,
     CANONICAL_BASE,
@@ -51,7 +52,6 @@ from ._fhir import (
     validate,
 )
 from ._ids import plan_token
-from ._words import Words
 from .fhir_protocol import protocol_bundle, render_protocol
 
 if TYPE_CHECKING:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from .. import phrases as words
 from .._i18n import language
-from . import _words as words
+from ..wording import Words
 from ._fhir import (
     ID_PREFIX,
     RULE_EXTENSION,
@@ -23,7 +24,6 @@ from ._fhir import (
     uuid_for,
     validate,
 )
-from ._words import Words
 
 if TYPE_CHECKING:
     from ..gestational_age import GestationalAge

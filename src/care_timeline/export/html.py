@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .._text import for_xml
+from .. import phrases as words
+from ..safe_text import for_xml
+from ..wording import Words, page_title
 from . import _markup as markup
-from . import _words as words
 from ._markup import Element
 from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
-from ._words import Words, page_title
 from .chart import build_chart
 
 if TYPE_CHECKING:

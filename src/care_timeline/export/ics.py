@@ -26,31 +26,20 @@ written by a fast writer whose bytes are held equal to icalendar's in the tests.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict, Unpack
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from ..errors import ExportError
-from ..uid_keys import check_uid_key
-from ..values import (
-    DEFAULT_REMINDER,
-    check_calendar_name,
-    check_reminder,
-    parse_omit,
-    parse_timestamp,
-)
-from . import _words as words
+from .. import phrases as words
+from ..calendar_options import SEQUENCE_EPOCH, CalendarOptions, check_timestamp
+from ..wording import Words
 from ._ics_writer import Component, Recur, to_icalendar, write
 from ._ids import event_uid, plan_uid
-from ._words import Words
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
-    from ..vocabulary import Applicability
 
 __all__ = [
     "PRODID",
-    "CalendarOptions",
     "SEQUENCE_EPOCH",
     "calendar",
     "event_uid",
@@ -62,62 +51,35 @@ __all__ = [
 PRODID = "-//care-timeline//care-timeline//EN"
 """Without a version number, so an upgrade alone does not change the bytes."""
 
-SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
-"""SEQUENCE counts whole seconds since here: monotonic in the timestamp, and it
-stays below 2**31 (the largest INTEGER of RFC 5545, which some clients store it
-in) until 2088-01-19."""
-_LARGEST_SEQUENCE = 2**31 - 1
-
 _REFRESH = timedelta(days=1)
 _DAY = timedelta(days=1)
 
 
-class CalendarOptions(TypedDict, total=False):
-    """The options of a calendar export, as :func:`calendar` takes them."""
-
-    timestamp: datetime | None
-    calendar_name: str | None
-    reminders: timedelta | None
-    uid_key: bytes | None
-    private: bool
-    omit: Iterable[Applicability]
-
-
-def render(plan: Plan, **options: Unpack[CalendarOptions]) -> bytes:
+def render(plan: Plan, options: CalendarOptions | None = None) -> bytes:
     """The plan as an RFC 5545 calendar (``.ics`` bytes), one all-day event per
     milestone: :func:`calendar`, written by the fast writer. The options are
-    :func:`calendar`'s (and :func:`care_timeline.to_ics`'s, which documents them)."""
-    return write(calendar(plan, **options))
+    documented on :class:`~care_timeline.CalendarOptions`."""
+    return write(calendar(plan, options))
 
 
-def render_with_icalendar(plan: Plan, **options: Unpack[CalendarOptions]) -> bytes:
+def render_with_icalendar(plan: Plan, options: CalendarOptions | None = None) -> bytes:
     """The same calendar as :func:`render`, serialised by icalendar (slower): the
     reference that :func:`render`'s bytes are tested against."""
-    return to_icalendar(calendar(plan, **options))
+    return to_icalendar(calendar(plan, options))
 
 
-def calendar(
-    plan: Plan,
-    *,
-    timestamp: datetime | None = None,
-    calendar_name: str | None = None,
-    reminders: timedelta | None = DEFAULT_REMINDER,
-    uid_key: bytes | None = None,
-    private: bool = False,
-    omit: Iterable[Applicability] = (),
-) -> Component:
+def calendar(plan: Plan, options: CalendarOptions | None = None) -> Component:
     """The calendar of :func:`render` as a model, every decision made. The options
-    are :func:`care_timeline.to_ics`'s."""
-    key = check_uid_key(uid_key)
-    stamp = parse_timestamp(datetime.now(UTC) if timestamp is None else timestamp, text=False)
-    trigger = None if reminders is None else check_reminder(reminders)
-    if not isinstance(private, bool):
-        raise ExportError(field="private", value=repr(private), allowed="True or False")
-    left_out = parse_omit(omit)
-    sequence = sequence_for(stamp)
+    were checked when they were built; only "now" is read here, when they have no
+    timestamp."""
+    chosen = (options or CalendarOptions()).stamped()
+    assert chosen.timestamp is not None
+    stamp, key, private = chosen.timestamp, chosen.uid_key, chosen.private
+    trigger = chosen.reminders
+    sequence = _sequence(stamp)
     w = Words.of(plan)
-    if calendar_name is not None:
-        name = check_calendar_name(calendar_name)
+    if chosen.calendar_name is not None:
+        name = chosen.calendar_name
     elif private:  # as neutral as the events' titles: the protocol's names the condition
         name = w.t(words.PRIVATE_CALENDAR_NAME)
     else:
@@ -142,7 +104,7 @@ def calendar(
     cal.add("X-PUBLISHED-TTL", "duration", _REFRESH)
     for item in plan.milestones:
         cancelled = not item.on_timeline or plan.after_end(item)
-        if not item.on_timeline and item.applicability in left_out:
+        if not item.on_timeline and item.applicability in chosen.omit:
             continue
         event = Component("VEVENT")
         shown = item if cancelled else plan.until_end(item)
@@ -216,13 +178,9 @@ def sequence_for(timestamp: datetime) -> int:
     2088-01-19T03:14:08Z on is refused, as SEQUENCE would pass RFC 5545's
     largest INTEGER.
     """
-    stamp = parse_timestamp(timestamp, text=False)
-    sequence = max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()))
-    if sequence > _LARGEST_SEQUENCE:
-        raise ExportError(
-            field="timestamp",
-            value=stamp.isoformat(),
-            allowed="a time before 2088-01-19T03:14:08Z (a calendar's SEQUENCE counts "
-            "seconds from 2020 and must stay below 2**31)",
-        )
-    return sequence
+    return _sequence(check_timestamp(timestamp))
+
+
+def _sequence(stamp: datetime) -> int:
+    """:func:`sequence_for` of a timestamp already checked (a calendar option's)."""
+    return max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()))

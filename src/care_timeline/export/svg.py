@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._text import for_xml
+from .. import phrases as words
+from ..safe_text import for_xml
+from ..wording import Words, page_title
 from . import _markup as markup
-from . import _words as words
 from ._markup import Element
 from ._style import FONT_FAMILY, INK, MUTED, PAPER, SVG_NAMESPACE
 from ._svg import element, fixed, text_element, wrap
-from ._words import Words, page_title
 from .chart import EDGE, LABEL_FONT, LINE, WIDTH, build_chart
 
 if TYPE_CHECKING:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from . import _words as words
-from ._words import Words
+from .. import phrases as words
+from ..wording import Words
 
 if TYPE_CHECKING:
     from ..plan_model import Plan

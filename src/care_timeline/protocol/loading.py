@@ -26,8 +26,8 @@ from pydantic import ValidationError
 
 from .._i18n import PROTOCOL_DOMAIN, SOURCE_LANGUAGE, protocol_catalog, protocol_languages
 from .._model import problem
-from .._text import for_terminal
 from ..errors import ProtocolError
+from ..safe_text import for_terminal
 from .model import Protocol
 from .texts import translated_file, translated_table
 

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, Field, StrictBool, model_validator
 
 from .._model import FrozenModel
-from .._text import control_character
 from ..dating import MAX_GESTATIONAL_AGE
 from ..gestational_age import GestationalAge
+from ..safe_text import control_character
 from ..vocabulary import Applicability, Category, MilestoneKind
 
 NamedCondition = Literal[

@@ -1,132 +1,59 @@
-"""Text -> value: every parser the API, the command line and batch files share.
+"""A calendar export's options, as one value checked once where it is built.
 
-Dates (ISO 8601 always; ``05/10/2027`` only with a stated day/month order),
-yes/no facts, timestamps, calendar reminders, worker counts and applicability
-words (and what a calendar may leave out). Each parser takes the value already typed, or its text, and raises the
-library's own error naming the field, the value and what is allowed. Nothing
-here goes through a timezone except timestamps, which are instants.
+:class:`CalendarOptions` holds what a calendar (``.ics``) export may be asked for:
+its timestamp, its name, its reminders, the clinic's UID key, whether it is private
+and what it leaves out. Every field is checked when the value is built, so
+``to_ics``, ``render``, a batch and the command line pass it on whole and none of
+them checks an option again. The parsers of the command line's words for these
+options (``--timestamp``, ``SOURCE_DATE_EPOCH``, ``--remind-days-before``,
+``--remind-at``, ``--omit``) are here too, beside the checks they feed.
+
+>>> from datetime import UTC, datetime
+>>> options = CalendarOptions(timestamp=datetime(2026, 11, 24, 8, tzinfo=UTC), omit="not-applicable")
+>>> options.omit, options.reminders
+(('not-applicable',), datetime.timedelta(days=-1, seconds=32400))
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from ._text import control_character
-from .errors import (
-    BatchError,
-    CareTimelineError,
-    DateInputError,
-    ExportError,
-    ProfileError,
-    QueryError,
-)
-from .vocabulary import APPLICABILITIES, Applicability
+from .errors import ExportError
+from .safe_text import control_character
+from .uid_keys import check_uid_key
+from .vocabulary import Applicability
 
 __all__ = [
     "DEFAULT_REMINDER",
-    "DateOrder",
+    "LATEST_TIMESTAMP",
+    "MAX_CALENDAR_NAME_LENGTH",
+    "MAX_REMIND_DAYS_BEFORE",
+    "OMITTABLE",
+    "SEQUENCE_EPOCH",
+    "CalendarOptions",
     "check_calendar_name",
     "check_reminder",
-    "parse_applicability",
-    "parse_date",
+    "check_timestamp",
     "parse_epoch",
-    "parse_jobs",
     "parse_omit",
     "parse_reminder",
     "parse_timestamp",
-    "parse_yes_no",
 ]
 
-# -- dates ------------------------------------------------------------------------
-
-DateOrder = Literal["dmy", "mdy"]
-
-_ISO = re.compile(r"\A([0-9]{4})-([0-9]{2})-([0-9]{2})\Z", re.ASCII)
-_NUMERIC = re.compile(r"\A([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})\Z", re.ASCII)
-_ALLOWED_DATE = "an ISO date like 2027-05-10"
-
-
-def parse_date(
-    text: str | date,
-    *,
-    field: str = "date",
-    date_order: DateOrder | None = None,
-    error: type[CareTimelineError] = DateInputError,
-) -> date:
-    """Read one date: the one date parser of the library, so a date is read the
-    same way wherever it is given (dating, profile, ``today``, query ranges,
-    command lines and batch files). ``date`` objects pass through (a
-    ``datetime`` does not: its time and timezone would be dropped silently).
-    A fault is ``error`` (by default :class:`DateInputError`) naming ``field``.
-
-    >>> parse_date("2027-05-10")
-    datetime.date(2027, 5, 10)
-    >>> parse_date("10/05/2027", date_order="dmy")
-    datetime.date(2027, 5, 10)
-    """
-    if isinstance(text, datetime):
-        raise error(field=field, value=text.isoformat(), allowed="a date without a time")
-    if isinstance(text, date):
-        return text
-    if not isinstance(text, str):
-        raise error(field=field, value=text, allowed=_ALLOWED_DATE)
-    stripped = text.strip()
-    if date_order not in (None, "dmy", "mdy"):
-        raise error(field="date_order", value=date_order, allowed="'dmy' or 'mdy'")
-    iso = _ISO.match(stripped)
-    if iso:
-        year, month, day = (int(part) for part in iso.groups())
-    else:
-        numeric = _NUMERIC.match(stripped)
-        if numeric is None:
-            allowed = _ALLOWED_DATE
-            if date_order:
-                allowed += f" or {'DD/MM/YYYY' if date_order == 'dmy' else 'MM/DD/YYYY'}"
-            raise error(field=field, value=text, allowed=allowed)
-        if date_order is None:
-            raise error(
-                field=field,
-                value=text,
-                allowed=f"{_ALLOWED_DATE} (day and month order is ambiguous: set the date order, dmy or mdy)",
-            )
-        first, second, year = (int(part) for part in numeric.groups())
-        day, month = (first, second) if date_order == "dmy" else (second, first)
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise error(field=field, value=text, allowed="a real calendar day") from None
-
-
-# -- yes/no -----------------------------------------------------------------------
-
-_YES = frozenset({"yes", "y", "true", "1"})
-_NO = frozenset({"no", "n", "false", "0"})
-
-
-def parse_yes_no(value: str | bool | int | None, *, field: str) -> bool | None:
-    """``yes/no/true/false/1/0`` (any case) or empty for unknown.
-
-    >>> parse_yes_no("Yes", field="x"), parse_yes_no("", field="x")
-    (True, None)
-    """
-    if value is None or isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if not text:
-        return None
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise ProfileError(
-        field=field, value=value, allowed="yes/no/true/false/1/0, or empty for unknown"
-    )
-
-
 # -- timestamps -------------------------------------------------------------------
+
+SEQUENCE_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+"""A calendar's SEQUENCE counts whole seconds since here: monotonic in the
+timestamp, and it stays below 2**31 (the largest INTEGER of RFC 5545, which some
+clients store it in) until 2088-01-19."""
+LATEST_TIMESTAMP = SEQUENCE_EPOCH + timedelta(seconds=2**31 - 1)
+"""The latest timestamp a calendar may carry: one second later, its SEQUENCE
+would pass RFC 5545's largest INTEGER."""
 
 _TIMESTAMP = "an ISO 8601 date and time with a UTC offset, like 2026-11-24T08:00:00Z"
 
@@ -171,6 +98,20 @@ def parse_timestamp(
         ) from None
 
 
+def check_timestamp(value: datetime, *, field: str = "timestamp") -> datetime:
+    """A calendar's timestamp: a timezone-aware ``datetime`` (:func:`parse_timestamp`,
+    no text), no later than :data:`LATEST_TIMESTAMP`; in UTC, to the whole second."""
+    stamp = parse_timestamp(value, field=field, text=False)
+    if stamp > LATEST_TIMESTAMP:
+        raise ExportError(
+            field=field,
+            value=stamp.isoformat(),
+            allowed="a time before 2088-01-19T03:14:08Z (a calendar's SEQUENCE counts "
+            "seconds from 2020 and must stay below 2**31)",
+        )
+    return stamp
+
+
 def parse_epoch(text: str, *, field: str = "SOURCE_DATE_EPOCH") -> datetime:
     """Whole seconds since 1970 (as ``SOURCE_DATE_EPOCH`` gives them), in UTC.
 
@@ -188,7 +129,7 @@ def parse_epoch(text: str, *, field: str = "SOURCE_DATE_EPOCH") -> datetime:
         ) from None
 
 
-# -- calendar reminders -----------------------------------------------------------
+# -- reminders --------------------------------------------------------------------
 
 DEFAULT_REMINDER = timedelta(hours=-15)
 """A calendar reminder's default offset from an all-day event's start (local
@@ -253,7 +194,7 @@ def parse_reminder(
     return timedelta(days=-days, hours=hours, minutes=minutes)
 
 
-# -- calendar names -------------------------------------------------------------------
+# -- calendar names ---------------------------------------------------------------
 
 MAX_CALENDAR_NAME_LENGTH = 1000
 
@@ -286,70 +227,13 @@ def check_calendar_name(name: str) -> str:
     return text
 
 
-# -- batches and queries ------------------------------------------------------------
-
-
-MAX_JOBS = 256
-"""More worker processes than this would only cost memory: every one holds a copy
-of the planning machinery, and a batch is bound by its cores."""
-
-
-def parse_jobs(text: str | int | None, *, cores: int | None = None) -> int:
-    """``--jobs``: a whole number of worker processes, 1 or more (default: every core).
-
-    >>> parse_jobs("3"), parse_jobs(None, cores=2)
-    (3, 2)
-    """
-    if text is None:
-        if cores is None:
-            import os
-
-            cores = os.cpu_count()
-        return cores or 1
-    huge = isinstance(text, int) and text.bit_length() > 64  # str() of it may fail
-    digits = "too many" if huge else str(text).strip()
-    if (
-        isinstance(text, bool)
-        or not (digits.isascii() and digits.isdigit())
-        or not 1 <= int(digits) <= MAX_JOBS
-    ):
-        raise BatchError(
-            field="jobs",
-            value="a number too large" if huge else text,
-            allowed=f"a whole number of worker processes, 1 to {MAX_JOBS}",
-        )
-    return int(digits)
-
-
-def parse_applicability(values: Iterable[Any] | str) -> tuple[Applicability, ...]:
-    """``applies,discuss`` (or a list of names) as applicability values.
-
-    >>> parse_applicability("applies, not-applicable")
-    ('applies', 'not-applicable')
-    """
-    names = values.split(",") if isinstance(values, str) else list(values)
-    chosen: list[Applicability] = []
-    for name in names:
-        text = str(name).strip()
-        match = next((value for value in APPLICABILITIES if value == text), None)
-        if match is None:
-            raise QueryError(field="applicability", value=text, allowed=", ".join(APPLICABILITIES))
-        if match not in chosen:
-            chosen.append(match)
-    if not chosen:
-        raise QueryError(
-            field="applicability", value="", allowed="one or more of " + ", ".join(APPLICABILITIES)
-        )
-    return tuple(chosen)
-
+# -- what a calendar leaves out ---------------------------------------------------
 
 OMITTABLE: tuple[Applicability, ...] = ("not-applicable",)
 """What a calendar may leave out instead of writing it as a cancelled event."""
 
 
-def parse_omit(
-    values: Iterable[Any] | str | None, *, error: type[CareTimelineError] = ExportError
-) -> tuple[Applicability, ...]:
+def parse_omit(values: Iterable[Any] | str | None) -> tuple[Applicability, ...]:
     """What a calendar leaves out (``--omit``, ``omit=``): ``not-applicable``, as
     text (comma-separated) or a list; nothing (``None``, an empty list) leaves
     nothing out. Anything else, ``discuss`` say, is refused rather than ignored,
@@ -366,13 +250,83 @@ def parse_omit(
     elif isinstance(values, Iterable):
         names = list(values)
     else:
-        raise error(field="omit", value=repr(values), allowed=allowed)
+        raise ExportError(field="omit", value=repr(values), allowed=allowed)
     chosen: list[Applicability] = []
     for name in names:
         text = name.strip() if isinstance(name, str) else name
         match = next((value for value in OMITTABLE if value == text), None)
         if match is None:
-            raise error(field="omit", value=text, allowed=allowed)
+            raise ExportError(field="omit", value=text, allowed=allowed)
         if match not in chosen:
             chosen.append(match)
     return tuple(chosen)
+
+
+# -- the options, together --------------------------------------------------------
+
+
+@dataclass(frozen=True, init=False)
+class CalendarOptions:
+    """The options of a calendar export, checked once when built (a fault is an
+    :class:`~care_timeline.ExportError` naming the field, the value given and what
+    is allowed), then passed whole to :func:`~care_timeline.to_ics`,
+    :func:`~care_timeline.render` and :func:`~care_timeline.write_batch`.
+
+    ``timestamp`` (timezone-aware; ``None``: now, when the calendar is written)
+    fixes ``DTSTAMP`` and sets ``SEQUENCE``, so the same timestamp gives the same
+    bytes and a later one updates an imported calendar in place; it is kept in
+    UTC, to the whole second. ``calendar_name`` defaults to the protocol's title
+    ("Pregnancy care" when ``private``, in the plan's language); it also titles
+    the printable page and the SVG when :func:`~care_timeline.render` writes
+    them. ``reminders`` is each reminder's offset from an event's start (local
+    midnight; the default, :data:`DEFAULT_REMINDER`, is 09:00 the day before),
+    or ``None`` for no reminders. ``uid_key`` (from
+    :func:`~care_timeline.new_uid_key` or :func:`~care_timeline.load_uid_key`)
+    makes each UID, and a FHIR export's identifier, a keyed hash of the plan id
+    that nobody without the key can trace back; without one, a UID is a plain
+    hash, which anyone can check a guessed id against (see docs/calendars.md).
+    ``private`` marks every event private and gives it a neutral title
+    ("Pregnancy care: check"), the details staying in its description; ``omit``
+    (``"not-applicable"``, as text or a list) leaves out the milestones that do
+    not apply instead of writing them as cancelled one-day events.
+    """
+
+    timestamp: datetime | None
+    calendar_name: str | None
+    reminders: timedelta | None
+    uid_key: bytes | None = field(repr=False)  # a secret: never in a log
+    private: bool
+    omit: tuple[Applicability, ...]
+
+    def __init__(
+        self,
+        *,
+        timestamp: datetime | None = None,
+        calendar_name: str | None = None,
+        reminders: timedelta | None = DEFAULT_REMINDER,
+        uid_key: bytes | None = None,
+        private: bool = False,
+        omit: Iterable[Applicability] | str | None = (),
+    ) -> None:
+        if not isinstance(private, bool):
+            raise ExportError(field="private", value=repr(private), allowed="True or False")
+        checked = {
+            "timestamp": None if timestamp is None else check_timestamp(timestamp),
+            "calendar_name": None if calendar_name is None else check_calendar_name(calendar_name),
+            "reminders": None if reminders is None else check_reminder(reminders),
+            "uid_key": check_uid_key(uid_key),
+            "private": private,
+            "omit": parse_omit(omit),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+
+    def stamped(self) -> CalendarOptions:
+        """These options with a timestamp: themselves when they have one, else a copy
+        stamped now (in UTC, to the whole second). A batch stamps its options once,
+        so every calendar of it carries the same "now"."""
+        if self.timestamp is not None:
+            return self
+        stamped = copy.copy(self)  # the other fields as they were checked
+        object.__setattr__(stamped, "timestamp", check_timestamp(datetime.now(UTC)))
+        return stamped
