@@ -53,8 +53,10 @@ TIMING = {
     "cerclage-removal": "upcoming",
     "due-date": "upcoming",
 }
+# The weekly injections: a series in version 1 (the default dates none, in a window).
+KIND = {"progesterone-injections": "series"}
 EXPECTED = [
-    (milestone, kind, start, end, start_ga, end_ga, TIMING[milestone])
+    (milestone, KIND.get(milestone, kind), start, end, start_ga, end_ga, TIMING[milestone])
     for milestone, (kind, start, end, start_ga, end_ga) in DEFAULT_DATES.items()
     if milestone in TIMING
 ]
@@ -73,7 +75,8 @@ def test_all_eight_milestones_in_order_with_dates_ga_and_timing() -> None:
 def test_series_occurrences() -> None:
     plan = make()
     assert plan.milestone("cervical-monitoring").occurrences == tuple(MONITORING)
-    injections = plan.milestone("progesterone-injections").occurrences
+    assert plan.milestone("progesterone-injections").occurrences == ()  # none dated now
+    injections = make_v1().milestone("progesterone-injections").occurrences
     assert injections == tuple(INJECTIONS)  # weeks 16 to 36 inclusive
     assert injections[:3] == (D(2026, 11, 23), D(2026, 11, 30), D(2026, 12, 7))
     assert injections[-2:] == (D(2027, 4, 5), D(2027, 4, 12))
@@ -126,7 +129,11 @@ CERCLAGE_TABLE = [
     ],
 )
 def test_cerclage_placement_table(profile: Profile, applicability: str, reason_has: str) -> None:
-    for plan in (make_v1(profile), make(profile)):  # these rows are the same in version 2
+    # These rows are the same in the default protocol. Planned on 12w0d: waters broken by
+    # then (undated) decide the planned stitch's window, which opens that day (later, they
+    # would decide only what lies after it).
+    opening = D(2026, 10, 26)
+    for plan in (make_v1(profile, today=opening), make(profile, today=opening)):
         item = plan.milestone("cerclage-placement")
         assert item.applicability == applicability
         assert reason_has in item.reason

@@ -31,7 +31,7 @@ from .profile import Profile, preterm_birth, ruptured
 from .protocol import check_default_language, default_protocol
 from .protocol.model import RISK_FACTOR_PREFIX, DateSource, MilestoneSpec, Protocol, Rule
 from .safe_text import control_character
-from .vocabulary import END_CAUSES, EndCause
+from .vocabulary import END_CAUSES, EndCause, MilestoneKind
 
 __all__ = ["plan"]
 
@@ -153,7 +153,7 @@ def plan(
     # A plan that records its end may lie in the past: the pregnancy was going on
     # on the day it ended (no dating event after it, and no later than 44w6d).
     check_against_today(dating, end or today)
-    _check_profile(profile, protocol, dating)
+    _check_profile(profile, protocol, dating, today)
     facts = _facts(profile, protocol, dating, today)
     decided = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
     milestones = _with_alternatives(decided)
@@ -261,7 +261,19 @@ def _check_plan_id(plan_id: str | None) -> None:
         )
 
 
-def _check_profile(profile: Profile, protocol: Protocol, dating: Dating) -> None:
+DATED_FACTS = (
+    "membranes_ruptured_on",
+    "short_cervix_on",
+    "cervical_length_on",
+    "cerclage_placed_on",
+)
+"""The profile's days something happened: none outside the pregnancy."""
+NOT_AFTER_TODAY = ("membranes_ruptured_on",)
+"""The days that cannot be after today (a day the waters broke that has not come yet
+would end windows that have not ended)."""
+
+
+def _check_profile(profile: Profile, protocol: Protocol, dating: Dating, today: date) -> None:
     known = [factor.id for factor in protocol.risk_factors]
     for factor in profile.risk_factors:
         if factor not in known:
@@ -269,15 +281,34 @@ def _check_profile(profile: Profile, protocol: Protocol, dating: Dating) -> None
                 field="risk_factors", value=factor, allowed="one of " + ", ".join(known)
             )
     first, last = dating.day_zero, dating.date_at(MAX_GESTATIONAL_AGE)
-    for field in ("membranes_ruptured_on", "short_cervix_on", "cervical_length_on", "cerclage_placed_on"):
+    for field in DATED_FACTS:
         value: date | None = getattr(profile, field)
-        if value is not None and not first <= value <= last:
+        if value is None:
+            continue
+        if not first <= value <= last:
             raise ProfileError(
                 field=field,
                 value=value.isoformat(),
                 allowed=f"a date within the pregnancy, from day 0 ({first.isoformat()}) "
                 f"to {MAX_GESTATIONAL_AGE} ({last.isoformat()})",
             )
+        if field in NOT_AFTER_TODAY and value > today:
+            allowed = f"a day on or before today ({today.isoformat()})"
+            raise ProfileError(
+                f"{field}: {value.isoformat()} is after today ({today.isoformat()}); "
+                f"expected {allowed}",
+                field=field,
+                value=value.isoformat(),
+                allowed=allowed,
+            )
+    if ruptured(profile) and profile.membranes_ruptured_on is None and today < first:
+        # Undated, the waters broke by today; but today is before the pregnancy began.
+        raise ProfileError(
+            field="membranes_ruptured",
+            value="yes",
+            allowed=f"a today on or after the pregnancy's day 0 ({first.isoformat()}), "
+            "or the waters left unknown",
+        )
 
 
 def _facts(profile: Profile, protocol: Protocol, dating: Dating, today: date) -> _Facts:
@@ -319,40 +350,22 @@ def _decide(spec: MilestoneSpec, facts: _Facts, end: date) -> Rule:
     raise AssertionError("protocol validation guarantees an unconditional last rule")
 
 
-class _Decision(NamedTuple):
+class _Window(NamedTuple):
     rule: Rule
     facts: _Facts
     """The facts the rule was decided on (without a fact dated after the window)."""
-    stopped_by: Rule | None = None
-    """The rule whose dated fact ended the window early (its reason is added)."""
-    stopped_on: date | None = None
+    kind: MilestoneKind
+    start: date
+    end: date
+    reason: str
 
 
-def _decision(spec: MilestoneSpec, facts: _Facts, start: date, end: date) -> _Decision:
-    """The rule that decides a milestone, with a dated fact deciding only what lies on
-    or after its day: a window that ended before the waters broke keeps the decision
-    it had without that fact; a rule that ``stops_on`` a day inside the window keeps
-    the earlier decision and ends the window on that day."""
-    broke = facts.waters_broke_on
-    if broke is not None and broke > end:
-        facts = facts.before_waters()
-    rule = _decide(spec, facts, end)
-    if rule.stops_on is not None:
-        day = facts.date_of(rule.stops_on)
-        if day is not None and start < day <= end:
-            earlier = facts.before_waters() if rule.stops_on == "membranes-ruptured-on" else facts
-            return _Decision(_decide(spec, earlier, end), earlier, rule, day)
-    return _Decision(rule, facts)
-
-
-def _milestone(
-    spec: MilestoneSpec, dating: Dating, facts: _Facts, protocol: Protocol, today: date
-) -> _Decided:
-    start = dating.date_at(spec.start)
-    end = dating.date_at(spec.end_ga)
-    decision = _decision(spec, facts, start, end)
-    rule, facts = decision.rule, decision.facts
-    kind = spec.kind
+def _window(
+    spec: MilestoneSpec, rule: Rule, facts: _Facts, protocol: Protocol, dating: Dating
+) -> _Window:
+    """The milestone's kind and days as ``rule`` shapes them."""
+    kind: MilestoneKind = spec.kind
+    start, end = dating.date_at(spec.start), dating.date_at(spec.end_ga)
     if rule.becomes_day is not None:
         day = facts.date_of(rule.becomes_day)
         if day is not None:
@@ -362,10 +375,41 @@ def _milestone(
         later = facts.date_of(rule.starts_no_earlier_than)
         if later is not None and later > start:
             start = min(later, end)
-    reason = _reason(rule, facts, protocol, dating)
-    if decision.stopped_on is not None and decision.stopped_by is not None:
-        end = max(start, decision.stopped_on)
-        reason += " " + _reason(decision.stopped_by, facts, protocol, dating)
+    return _Window(rule, facts, kind, start, end, _reason(rule, facts, protocol, dating))
+
+
+def _decided_window(
+    spec: MilestoneSpec, facts: _Facts, protocol: Protocol, dating: Dating
+) -> _Window:
+    """The rule that decides a milestone, and the days it gives, with the waters deciding
+    only what lies on or after the day they broke: a milestone that ended before that day
+    keeps the decision it had without them; a rule that ``stops_on`` that day keeps the
+    decision the window had before, and ends the window that day (its reason added) --
+    unless the window, so decided, starts only on or after it, when the rule decides."""
+    natural_end = dating.date_at(spec.end_ga)
+    broke = facts.waters_broke_on
+    if broke is not None and broke > natural_end:
+        facts = facts.before_waters()
+    rule = _decide(spec, facts, natural_end)
+    decided = _window(spec, rule, facts, protocol, dating)
+    day = None if rule.stops_on is None else facts.date_of(rule.stops_on)
+    if day is None:
+        return decided
+    earlier_facts = facts.before_waters() if rule.stops_on == "membranes-ruptured-on" else facts
+    earlier = _window(
+        spec, _decide(spec, earlier_facts, natural_end), earlier_facts, protocol, dating
+    )
+    if day <= earlier.start:
+        return decided  # nothing of the window came before that day
+    if day >= earlier.end:
+        return earlier  # it was over by then
+    return earlier._replace(end=day, reason=f"{earlier.reason} {decided.reason}")
+
+
+def _milestone(
+    spec: MilestoneSpec, dating: Dating, facts: _Facts, protocol: Protocol, today: date
+) -> _Decided:
+    rule, facts, kind, start, end, reason = _decided_window(spec, facts, protocol, dating)
     occurrences: tuple[date, ...] = ()
     if spec.every_days is not None:
         occurrences = _series(start, end, spec.every_days)

@@ -48,9 +48,7 @@ else:
     Names = tuple[str, ...]
 CerclageType = Literal["transvaginal", "transabdominal"]
 
-FactKind = Literal[
-    "yes-no", "date", "gestational-age", "whole-number", "number", "choice", "list"
-]
+FactKind = Literal["yes-no", "date", "gestational-age", "whole-number", "number", "choice", "list"]
 """How a fact is written as text: a yes/no word, a date, a gestational age, a whole
 number, a number, one of a few words, or a list of names."""
 FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)

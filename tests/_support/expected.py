@@ -39,17 +39,17 @@ DEFAULT_DATES = {
     "cerclage-if-cervix-shortens": (
         "window",
         D(2026, 11, 23),
-        D(2027, 1, 17),
+        D(2027, 1, 18),
         "16w0d",
-        "23w6d",
-    ),  # day 112-167
+        "24w0d",
+    ),  # day 112-168 (version 2: to 23w6d, day 167)
     "progesterone-injections": (
-        "series",
+        "window",
         D(2026, 11, 23),
         D(2027, 4, 12),
         "16w0d",
         "36w0d",
-    ),  # day 112-252
+    ),  # day 112-252; no dose is dated (version 2: a weekly series)
     "vaginal-progesterone": (
         "window",
         D(2026, 11, 23),
@@ -84,4 +84,5 @@ INJECTIONS = [
     *(D(2027, 3, day) for day in (1, 8, 15, 22, 29)),
     *(D(2027, 4, day) for day in (5, 12)),
 ]
-"""Every 7 days from 16w0d (day 112) to 36w0d (day 252): 21 dates."""
+"""Every 7 days from 16w0d (day 112) to 36w0d (day 252): 21 dates, as version 1 of the
+protocol (the article's) dates the weekly injections; version 3 dates none."""

@@ -71,7 +71,7 @@ def test_protocol_contract(path: Path) -> None:
 
 def test_default_protocol_identity() -> None:
     protocol = ct.default_protocol()
-    assert (protocol.id, protocol.version) == ("cervical-insufficiency", "2")
+    assert (protocol.id, protocol.version) == ("cervical-insufficiency", "3")
     assert [m.id for m in protocol.milestones] == [
         "cervical-change-risk",
         "cerclage-placement",
@@ -87,7 +87,9 @@ def test_default_protocol_identity() -> None:
     limits = protocol.short_cervix
     assert (limits.threshold_mm, limits.comparison) == (25, "less-than")
     assert (limits.progesterone_threshold_mm, limits.progesterone_comparison) == (20, "at-most")
-    assert str(limits.found_early_before) == "24w0d"
+    assert str(limits.found_early_before) == "24w1d"  # version 3: found on 24w0d is early
+    assert protocol.prior_preterm_birth is not None
+    assert str(protocol.prior_preterm_birth.early_before) == "34w0d"
     assert protocol.urgent_advice and "hospital" in protocol.urgent_advice
 
 
@@ -121,17 +123,18 @@ def test_version_one_is_kept_word_for_word_as_an_example() -> None:
     assert "version 2" in header.split("\nid = ")[0]  # the header says what changed
 
 
-def test_every_windows_of_version_one_is_kept_in_version_two() -> None:
+def test_every_window_of_version_one_is_kept() -> None:
+    """The article's windows stay; version 3 dates no weekly injection (a window without
+    doses, not a series)."""
     v1 = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
-    v2 = ct.default_protocol()
+    v3 = ct.default_protocol()
     for old in v1.milestones:
-        new = v2.milestone(old.id)
-        assert (new.kind, new.start, new.end_ga, new.every_days) == (
-            old.kind,
-            old.start,
-            old.end_ga,
-            old.every_days,
-        ), old.id
+        new = v3.milestone(old.id)
+        assert (new.start, new.end_ga) == (old.start, old.end_ga), old.id
+        if old.id == "progesterone-injections":
+            assert (new.kind, new.every_days) == ("window", None)
+        else:
+            assert (new.kind, new.every_days) == (old.kind, old.every_days), old.id
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -202,21 +205,21 @@ def test_progesterone_threshold_is_data(
         ct.Dating.from_due_date(date(2027, 5, 10)),
         profile,
         protocol=protocol,
-        today=date(2026, 11, 24),
+        today=date(2026, 12, 21),
     ).milestone("vaginal-progesterone")
     assert (item.applicability, item.reason_key) == (applicability, key)
 
 
 def test_found_early_limit_is_data(tmp_path: Path) -> None:
     # Moved to 20w0d (2026-12-21), a cervix found short on that day is found late.
-    text = DEFAULT.replace('found_early_before = "24w0d"', 'found_early_before = "20w0d"')
+    text = DEFAULT.replace('found_early_before = "24w1d"', 'found_early_before = "20w0d"')
     protocol = ct.load_protocol(_write(tmp_path, text))
     profile = ct.Profile(
         fetuses=1, prior_preterm_birth=True, short_cervix=True, short_cervix_on=date(2026, 12, 21)
     )
     dating = ct.Dating.from_due_date(date(2027, 5, 10))
-    moved = ct.plan(dating, profile, protocol=protocol, today=date(2026, 11, 24))
-    default = ct.plan(dating, profile, today=date(2026, 11, 24))
+    moved = ct.plan(dating, profile, protocol=protocol, today=date(2026, 12, 21))
+    default = ct.plan(dating, profile, today=date(2026, 12, 21))
     assert moved.milestone("vaginal-progesterone").reason_key == "short-cervix-found-late"
     assert default.milestone("vaginal-progesterone").reason_key == (
         "short-cervix-found-early+prior-preterm-birth"
@@ -241,9 +244,24 @@ BROKEN = [
         ["clinic.toml", "'cervical-change-risk' is used twice"],
     ),
     (
-        'when = ["membranes-ruptured"]\nresult = "not-applicable"\nreason = "A stitch is not placed',
-        'when = ["twins"]\nresult = "not-applicable"\nreason = "A stitch is not placed',
+        'when = ["membranes-ruptured"]\nresult = "not-applicable"\nreason = "A planned stitch',
+        'when = ["twins"]\nresult = "not-applicable"\nreason = "A planned stitch',
         ["milestone 'cerclage-placement'", "rules[1].when[0]", "'twins'", "multiple-fetuses"],
+    ),
+    (
+        'when = ["risk-factor:prior-cerclage"]',
+        'when = ["risk-factor:stitch"]',
+        ["milestone 'cerclage-placement'", "'risk-factor:stitch'", "risk-factor:prior-cerclage"],
+    ),
+    (
+        'alternative = "vaginal-progesterone"',
+        'alternative = "a-pill"',
+        ["milestone 'cerclage-if-cervix-shortens'", "'a-pill'", "not another milestone"],
+    ),
+    (
+        'early_before = "34w0d"\nearly_basis',
+        "early_basis",
+        ["clinic.toml", "prior_preterm_birth.early_before"],
     ),
     (
         "every_days = 14\n",
@@ -266,8 +284,8 @@ BROKEN = [
         ["milestone 'due-date'", "last rule needs no conditions"],
     ),
     (
-        'version = "2"',
-        "version = 2",
+        'version = "3"',
+        "version = 3",
         ["clinic.toml", "version"],
     ),
     (
@@ -278,12 +296,12 @@ BROKEN = [
     (
         'when = ["transabdominal-cerclage"]\nresult = "not-applicable"',
         'when = ["transabdominal-cerclage"]\nkey = "otherwise"\nresult = "not-applicable"',
-        ["milestone 'cerclage-removal'", "rules[5] has the key 'otherwise'", "a `key` of its own"],
+        ["milestone 'cerclage-removal'", "rules[6] has the key 'otherwise'", "a `key` of its own"],
     ),
     (
         'when = ["multiple-fetuses"]\nresult = "not-applicable"\nreason = "A stitch is not advised when carrying more than one baby, so',
         'when = ["transabdominal-cerclage"]\nresult = "not-applicable"\nreason = "A stitch is not advised when carrying more than one baby, so',
-        ["milestone 'cerclage-removal'", "rules[3] has the key 'transabdominal-cerclage'"],
+        ["milestone 'cerclage-removal'", "rules[4] has the key 'transabdominal-cerclage'"],
     ),
     (
         "progesterone_threshold_mm = 20",
@@ -296,12 +314,12 @@ BROKEN = [
         ["clinic.toml", "progesterone_threshold_mm and progesterone_basis go together"],
     ),
     (
-        'found_early_before = "24w0d"\nfound_early_basis',
+        'found_early_before = "24w1d"\nfound_early_basis',
         'found_early_before = "24 weeks"\nfound_early_basis',
         ["clinic.toml", "short_cervix.found_early_before", "'24 weeks'"],
     ),
     (
-        'found_early_before = "24w0d"\n',
+        'found_early_before = "24w1d"\n',
         "",
         ["clinic.toml", "found_early_before and found_early_basis go together"],
     ),
@@ -389,10 +407,11 @@ def test_example_clinic_file_moves_the_cerclage_window() -> None:
     assert plan.milestone("cervical-change-risk").start == date(2026, 10, 26)  # unchanged
 
 
-def test_example_clinic_file_is_version_two_with_one_change() -> None:
+def test_example_clinic_file_is_version_three_with_one_change() -> None:
     clinic = ct.load_protocol(ROOT / "examples" / "clinic-protocol.toml")
     default = ct.default_protocol()
-    assert clinic.version == "2"
+    assert clinic.version == "3"
+    assert clinic.prior_preterm_birth == default.prior_preterm_birth
     assert clinic.short_cervix == default.short_cervix
     assert (clinic.warning_signs, clinic.urgent_advice) == (
         default.warning_signs,
@@ -436,10 +455,20 @@ def test_rule_keys_default_to_the_conditions_and_may_be_given() -> None:
     )
     rules = ct.parse_protocol(text).milestone("cerclage-removal").rules
     assert [rule.key for rule in rules] == [
-        "cerclage-placed+membranes-ruptured",  # conditions joined with "+"
+        "transabdominal-cerclage+membranes-ruptured",  # conditions joined with "+"
         "stitch-stays",  # given in the file
+        "cerclage-placed+membranes-ruptured",
         "cerclage-placed",
         "multiple-fetuses",
         "membranes-ruptured",
         "otherwise",  # the last rule, without conditions
     ]
+
+
+def test_a_risk_factor_condition_keys_its_rule_with_a_dash() -> None:
+    text = DEFAULT.replace(
+        'when = ["risk-factor:prior-cerclage"]\nkey = "prior-cerclage"\n',
+        'when = ["risk-factor:prior-cerclage"]\n',
+    )
+    rules = ct.parse_protocol(text).milestone("cerclage-placement").rules
+    assert "risk-factor-prior-cerclage" in [rule.key for rule in rules]

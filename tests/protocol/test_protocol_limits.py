@@ -91,8 +91,8 @@ def test_too_many_dates_in_all_series(capsys: pytest.CaptureFixture[str], tmp_pa
     path = tmp_path / "clinic.toml"
     path.write_text(DEFAULT + daily_series(7), encoding="utf-8")
     err = one_line_error(capsys, ["protocol", "validate", str(path)])
-    # the default's own series: 21 weekly injections and 5 checks every 14 days
-    assert "its series make 2231 dates together; at most 2000 are allowed" in err
+    # the default's own series: 5 checks every 14 days (version 3 dates no weekly injection)
+    assert "its series make 2210 dates together; at most 2000 are allowed" in err
 
 
 def test_six_daily_series_are_fine() -> None:

@@ -45,6 +45,7 @@ translated: it is the title of the article the protocol is built from, cited as
 it was read."""
 _AFTER_SIGNS = ("warning_signs_basis", "trimesters_basis")
 _SHORT_CERVIX = ("basis", "progesterone_basis", "found_early_basis")
+_PRETERM_BIRTH = ("early_basis",)
 _MILESTONE = ("title", "description", "basis")
 
 
@@ -66,6 +67,10 @@ def text_places(table: Mapping[str, Any]) -> Iterator[tuple[str, TablePath]]:
     for key in _SHORT_CERVIX:
         if short_cervix.get(key) is not None:
             yield f"short_cervix.{key}", ("short_cervix", key)
+    history = table.get("prior_preterm_birth") or {}
+    for key in _PRETERM_BIRTH:
+        if history.get(key) is not None:
+            yield f"prior_preterm_birth.{key}", ("prior_preterm_birth", key)
     for number, factor in enumerate(table.get("risk_factors", ())):
         yield f"risk_factors.{factor['id']}.label", ("risk_factors", number, "label")
     for number, milestone in enumerate(table.get("milestones", ())):
@@ -77,6 +82,8 @@ def text_places(table: Mapping[str, Any]) -> Iterator[tuple[str, TablePath]]:
             yield f"{named}.notes.{note}", (*at, "notes", note)
         for row, rule in enumerate(milestone.get("rules", ())):
             key = rule.get("key") or default_rule_key(rule.get("when", ()))
+            if rule.get("title") is not None:
+                yield f"{named}.rules.{key}.title", (*at, "rules", row, "title")
             yield f"{named}.rules.{key}.reason", (*at, "rules", row, "reason")
 
 
