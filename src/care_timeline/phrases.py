@@ -73,6 +73,9 @@ CALENDAR_TITLES = {
 """A calendar event's title: the applicability in front, where a narrow calendar
 view still shows it."""
 CALENDAR_ENDED_TITLE = N_("No longer planned: {title}")
+CALENDAR_OPTION_TITLE = N_("One of two options: {title}")
+"""The title of a calendar event that is one of two options (a choice of either): not
+shown as if both were planned."""
 """The title of an event the plan's end cancelled: marked in the title too, for the
 calendar programs that show a cancelled event like any other."""
 
@@ -144,6 +147,12 @@ PLAN_ENDED = {
 }
 """Said wherever a plan that ended is shown: kindly, and without more than is known."""
 NO_LONGER_PLANNED = N_("What was still to come is no longer planned.")
+CHOICE_OF_EITHER = N_(
+    "One of two options: this, or {other}. You and your care team choose one of them, not both."
+)
+"""Said of each of two milestones that are a choice of either, wherever one is shown."""
+NO_LONGER_PLANNED_HEADING = N_("No longer planned")
+"""Over the milestones that lay after a plan's end (named only, without weeks)."""
 DUE_DATE = N_("Due date {date}, dated by {method}")
 TODAY = N_("Today {date}: {ga}")
 BEFORE_DAY_ZERO = N_("before the pregnancy's week 0")
@@ -158,6 +167,8 @@ PROTOCOL = N_("Protocol: {title} ({id}, version {version}). Planned as of {date}
 TIMELINE_TITLE = N_("{title}: timeline from week 0 to week {weeks}")
 TODAY_MARKER = N_("Today {date} · {ga}")
 DUE_DATE_MARKER = N_("Due date {date} · {ga}")
+ENDED_MARKER = N_("Ended {date} · {ga}")
+"""The chart's marker of the day a plan ended (in place of today's)."""
 DISCUSS_MARK = N_("{dates} · discuss")
 CATEGORY_IN_TABLE = N_("({category})")
 TITLE_AND_REASON = N_("{title}: {reason}")
@@ -227,6 +238,7 @@ DIFF_REASON = N_("Why, now: {reason}")
 DIFF_TIMING = N_("Now {new} (was {old})")
 DIFF_ADDED = N_("Added: {span}")
 DIFF_REMOVED = N_("Removed (was {span})")
+DIFF_REMOVED_UNDATED = N_("Removed")
 DIFF_NOTHING = N_("Nothing changed.")
 DIFF_END_REMOVED = N_("This plan no longer has an end: it runs again.")
 DIFF_END_WAS = N_("Before, the plan said: {ended}")

@@ -25,7 +25,7 @@ from . import phrases as words
 from ._i18n import language
 from .csv_cells import table
 from .errors import QueryError, UnknownMilestoneError
-from .plan_model import Milestone, Plan
+from .plan_model import Milestone, NoLongerPlanned, Plan
 from .vocabulary import DIFF_FORMATS, Applicability, EndCause, Timing
 from .wording import Words
 
@@ -59,13 +59,17 @@ class MilestoneChange:
     old_timing: Timing | None
     new_timing: Timing | None
     old_after_end: bool | None = None
-    """Whether it was still all to come when the old plan ended, so that plan's exports
-    cancel it ("no longer planned"); False while a plan runs; None unless in the old plan."""
+    """Whether it was still all to come when the old plan ended, so that plan no longer
+    planned it (its dates, applicability and timing are then None); False while a plan
+    runs; None unless in the old plan."""
     new_after_end: bool | None = None
     """The same in the new plan; None unless in the new plan."""
 
     @property
     def moved(self) -> bool:
+        """Whether its days changed (a milestone the plan's end took away has none)."""
+        if self.old_start is None or self.new_start is None:
+            return False
         return bool(self.start_shift_days or self.end_shift_days) or (
             self.old_occurrences != self.new_occurrences and self.change == "changed"
         )
@@ -148,12 +152,9 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
             value=f"protocol {new.protocol.id!r}",
             allowed=f"a plan with the same plan id, or of the same protocol ({old.protocol.id!r})",
         )
-    before = {item.id: item for item in old.milestones}
-    after = {item.id: item for item in new.milestones}
-    changes = [_compare(old, before.get(item.id), new, item) for item in new.milestones]
-    changes.extend(
-        _compare(old, item, new, None) for item in old.milestones if item.id not in after
-    )
+    before, after = _items(old), _items(new)
+    changes = [_compare(before.get(key), item) for key, item in after.items()]
+    changes.extend(_compare(item, None) for key, item in before.items() if key not in after)
     return PlanDiff(
         plan_id=new.plan_id,
         protocol_id=new.protocol.id,
@@ -174,42 +175,56 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
     )
 
 
-def _compare(
-    old_plan: Plan, old: Milestone | None, new_plan: Plan, new: Milestone | None
-) -> MilestoneChange:
+Item = Milestone | NoLongerPlanned
+"""A milestone of a plan, or one its end took away."""
+
+
+def _items(plan: Plan) -> dict[str, Item]:
+    """Every milestone of a plan by id, in its order: what it holds, then what lay after
+    its end (no longer planned)."""
+    found: dict[str, Item] = {item.id: item for item in plan.milestones}
+    found.update((gone.id, gone) for gone in plan.no_longer_planned)
+    return found
+
+
+def _compare(old: Item | None, new: Item | None) -> MilestoneChange:
     either = new if new is not None else old
     assert either is not None
     change: Change = "added" if old is None else "removed" if new is None else "unchanged"
-    old_after_end = old_plan.after_end(old) if old is not None else None
-    new_after_end = new_plan.after_end(new) if new is not None else None
-    if (
-        old is not None
-        and new is not None
-        and (_differs(old, new) or old_after_end != new_after_end)
-    ):
+    old_after_end = isinstance(old, NoLongerPlanned) if old is not None else None
+    new_after_end = isinstance(new, NoLongerPlanned) if new is not None else None
+    was, now = _planned(old), _planned(new)
+    moved_or_decided = was is not None and now is not None and _differs(was, now)
+    if old is not None and new is not None and (old_after_end != new_after_end or moved_or_decided):
         change = "changed"
+    reason = now.reason if now else was.reason if was else ""
     return MilestoneChange(
         milestone_id=either.id,
         title=either.title,
         change=change,
-        old_start=old.start if old else None,
-        new_start=new.start if new else None,
-        old_end=old.end if old else None,
-        new_end=new.end if new else None,
-        start_shift_days=(new.start - old.start).days if old and new else None,
-        end_shift_days=(new.end - old.end).days if old and new else None,
-        old_occurrences=len(old.occurrences) if old and old.occurrences else None,
-        new_occurrences=len(new.occurrences) if new and new.occurrences else None,
-        old_applicability=old.applicability if old else None,
-        new_applicability=new.applicability if new else None,
-        old_reason_key=old.reason_key if old else None,
-        new_reason_key=new.reason_key if new else None,
-        reason=either.reason,
-        old_timing=old.timing if old else None,
-        new_timing=new.timing if new else None,
+        old_start=was.start if was else None,
+        new_start=now.start if now else None,
+        old_end=was.end if was else None,
+        new_end=now.end if now else None,
+        start_shift_days=(now.start - was.start).days if was and now else None,
+        end_shift_days=(now.end - was.end).days if was and now else None,
+        old_occurrences=len(was.occurrences) if was and was.occurrences else None,
+        new_occurrences=len(now.occurrences) if now and now.occurrences else None,
+        old_applicability=was.applicability if was else None,
+        new_applicability=now.applicability if now else None,
+        old_reason_key=was.reason_key if was else None,
+        new_reason_key=now.reason_key if now else None,
+        reason=reason,
+        old_timing=was.timing if was else None,
+        new_timing=now.timing if now else None,
         old_after_end=old_after_end,
         new_after_end=new_after_end,
     )
+
+
+def _planned(item: Item | None) -> Milestone | None:
+    """The milestone as a plan still holds it; None for one its end took away."""
+    return item if isinstance(item, Milestone) else None
 
 
 def _differs(old: Milestone, new: Milestone) -> bool:
@@ -300,11 +315,12 @@ def _end_lines(w: Words, changes: PlanDiff) -> list[str]:
 
 def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
     if item.change == "added":
-        added = [w.t(words.DIFF_ADDED, span=_span(w, item.new_start, item.new_end))]
-        if item.new_after_end:
-            added.append(w.t(words.DIFF_NO_LONGER_PLANNED))
-        return added
+        if item.new_after_end:  # no days: the plan's end took it away
+            return [w.t(words.DIFF_NO_LONGER_PLANNED)]
+        return [w.t(words.DIFF_ADDED, span=_span(w, item.new_start, item.new_end))]
     if item.change == "removed":
+        if item.old_after_end:
+            return [w.t(words.DIFF_REMOVED_UNDATED)]
         return [w.t(words.DIFF_REMOVED, span=_span(w, item.old_start, item.old_end))]
     lines = []
     if item.moved:
@@ -328,8 +344,7 @@ def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
                     new=item.new_occurrences or 0,
                 )
             )
-    if item.applicability_changed:
-        assert item.old_applicability is not None and item.new_applicability is not None
+    if item.applicability_changed and item.old_applicability and item.new_applicability:
         lines.append(
             w.t(
                 words.DIFF_APPLICABILITY,
@@ -338,14 +353,13 @@ def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
                 reason=item.reason,
             )
         )
-    elif item.old_reason_key != item.new_reason_key:
+    elif item.old_reason_key != item.new_reason_key and item.new_reason_key is not None:
         lines.append(w.t(words.DIFF_REASON, reason=item.reason))
     if item.after_end_changed:
         lines.append(
             w.t(words.DIFF_NO_LONGER_PLANNED if item.new_after_end else words.DIFF_PLANNED_AGAIN)
         )
-    if item.old_timing != item.new_timing:
-        assert item.old_timing is not None and item.new_timing is not None
+    if item.old_timing != item.new_timing and item.old_timing and item.new_timing:
         lines.append(
             w.t(
                 words.DIFF_TIMING,

@@ -27,6 +27,7 @@ from .vocabulary import ON_TIMELINE, Applicability, Category, EndCause, Mileston
 
 __all__ = [
     "Milestone",
+    "NoLongerPlanned",
     "Plan",
     "ProtocolRef",
     "Timing",
@@ -98,6 +99,19 @@ class Milestone(FrozenModel):
         return self.applicability in ON_TIMELINE
 
 
+class NoLongerPlanned(FrozenModel):
+    """A milestone that lay wholly after the day a plan ended: not planned any more, so
+    it has no weeks and no timing, only what names it (and the day it was to start, on
+    which a calendar cancels what it had)."""
+
+    id: str
+    title: str
+    kind: MilestoneKind
+    category: Category
+    start: date
+    """The day it was to start: after the plan's end."""
+
+
 class Trimester(FrozenModel):
     """A stage of the pregnancy, dated."""
 
@@ -137,6 +151,11 @@ class Plan(CheckedModel):
     Exports cancel what was still to come after it."""
     ended_because: EndCause | None = None
     """Why it ended; set exactly when ``ended_on`` is."""
+    no_longer_planned: tuple[NoLongerPlanned, ...] = ()
+    """The milestones that lay wholly after the plan's end, in the order they were to
+    come; empty while the plan runs. (``milestones`` then holds what came before the
+    end, each cut at it: a plan that ended counts no week past its end, and carries no
+    warning signs meant for an ongoing pregnancy.)"""
 
     @model_validator(mode="after")
     def _consistent(self) -> Plan:
@@ -160,7 +179,22 @@ class Plan(CheckedModel):
                     f"{day.isoformat()} for the due date {dating.due_date.isoformat()}",
                 )
 
-        ga_of("gestational_age_today", self.today, self.gestational_age_today)
+        if (self.ended_on is None) != (self.ended_because is None):
+            raise FieldProblem(
+                "ended_because",
+                str(self.ended_because),
+                "a cause exactly when ended_on is given",
+            )
+        end = self.ended_on
+        if end is not None and self.today > end:
+            if self.gestational_age_today is not None:
+                raise FieldProblem(
+                    "gestational_age_today",
+                    str(self.gestational_age_today),
+                    f"null: the plan ended on {end.isoformat()}, before today",
+                )
+        else:
+            ga_of("gestational_age_today", self.today, self.gestational_age_today)
         seen: set[str] = set()
         previous: date | None = None
         for number, item in enumerate(self.milestones):
@@ -175,6 +209,13 @@ class Plan(CheckedModel):
                     f"a day on or after {previous.isoformat()}: milestones are in date order",
                 )
             previous = item.start
+            if end is not None and item.end > end:
+                raise FieldProblem(
+                    f"{at}.end",
+                    item.end.isoformat(),
+                    f"a day on or before {end.isoformat()}, the day the plan ended (what lay "
+                    "after it is in no_longer_planned)",
+                )
             if item.end < item.start:
                 raise FieldProblem(
                     f"{at}.end", item.end.isoformat(), f"a day on or after its start {item.start}"
@@ -189,6 +230,28 @@ class Plan(CheckedModel):
                     item.timing,
                     f"{expected!r}, its timing on today ({self.today.isoformat()})",
                 )
+        for number, gone in enumerate(self.no_longer_planned):
+            at = f"no_longer_planned[{number}]"
+            if end is None or gone.start <= end:
+                raise FieldProblem(
+                    f"{at}.start",
+                    gone.start.isoformat(),
+                    "a day after the plan's end (only a plan that ended has milestones no "
+                    "longer planned)",
+                )
+            if gone.id in seen:
+                raise FieldProblem(f"{at}.id", gone.id, "an id used once in a plan")
+            seen.add(gone.id)
+        if end is not None and (
+            self.warning_signs
+            or self.urgent_advice is not None
+            or any(item.warning_signs for item in self.milestones)
+        ):
+            raise FieldProblem(
+                "warning_signs",
+                len(self.warning_signs),
+                "none in a plan that ended: its warning signs were for an ongoing pregnancy",
+            )
         by_id = {item.id: item for item in self.milestones}
         for number, item in enumerate(self.milestones):
             if item.alternative is None:
@@ -208,6 +271,12 @@ class Plan(CheckedModel):
                 )
         for number, stage in enumerate(self.trimesters):
             at = f"trimesters[{number}]"
+            if end is not None and (stage.end is None or stage.end > end):
+                raise FieldProblem(
+                    f"{at}.end",
+                    "null" if stage.end is None else stage.end.isoformat(),
+                    f"a day on or before {end.isoformat()}, the day the plan ended",
+                )
             if (stage.end is None) != (stage.end_ga is None):
                 raise FieldProblem(f"{at}.end", stage.end, "an end and end_ga, or neither")
             for name, day, ga in (
@@ -221,31 +290,7 @@ class Plan(CheckedModel):
                         f"{ga.to_date(dating.due_date).isoformat()}, the day of {ga} "
                         f"for the due date {dating.due_date.isoformat()}",
                     )
-        if (self.ended_on is None) != (self.ended_because is None):
-            raise FieldProblem(
-                "ended_because",
-                str(self.ended_because),
-                "a cause exactly when ended_on is given",
-            )
         return self
-
-    def after_end(self, item: Milestone) -> bool:
-        """Whether the milestone was still all to come when the plan ended."""
-        return self.ended_on is not None and item.start > self.ended_on
-
-    def until_end(self, item: Milestone) -> Milestone:
-        """The milestone as far as it went before the plan ended: a window or a
-        series that ran past the end stops on the day the plan ended (a series at
-        its last occurrence by then). Milestones the end did not cut come back as
-        they are."""
-        end = self.ended_on
-        if end is None or item.end <= end or item.start > end:
-            return item
-        occurrences = tuple(day for day in item.occurrences if day <= end)
-        last = occurrences[-1] if occurrences else end
-        ga = self.dating.gestational_age_on(last)
-        assert ga is not None  # after the milestone's start, so after day 0
-        return item.model_copy(update={"end": last, "end_ga": ga, "occurrences": occurrences})
 
     @property
     def language(self) -> str:

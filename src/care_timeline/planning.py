@@ -26,7 +26,7 @@ from .phrases import (
     PRETERM_BIRTH,
     PRETERM_BIRTH_AT,
 )
-from .plan_model import Milestone, Plan, ProtocolRef, Trimester, timing_of
+from .plan_model import Milestone, NoLongerPlanned, Plan, ProtocolRef, Trimester, timing_of
 from .profile import Profile, preterm_birth, ruptured
 from .protocol import check_default_language, default_protocol
 from .protocol.model import RISK_FACTOR_PREFIX, DateSource, MilestoneSpec, Protocol, Rule
@@ -158,6 +158,17 @@ def plan(
     decided = [_milestone(spec, dating, facts, protocol, today) for spec in protocol.milestones]
     milestones = _with_alternatives(decided)
     milestones.sort(key=lambda item: item.start)  # stable: equal starts keep file order
+    trimesters = [
+        Trimester(
+            name=stage.name,
+            start=dating.date_at(stage.start),
+            end=None if stage.end is None else dating.date_at(stage.end),
+            start_ga=stage.start,
+            end_ga=stage.end,
+        )
+        for stage in protocol.trimesters
+    ]
+    ongoing = end is None
     return Plan(
         protocol=ProtocolRef(
             id=protocol.id,
@@ -170,24 +181,67 @@ def plan(
         profile=profile,
         plan_id=plan_id,
         today=today,
-        gestational_age_today=dating.gestational_age_on(today),
-        milestones=tuple(milestones),
-        warning_signs=protocol.warning_signs,
-        urgent_advice=protocol.urgent_advice,
-        clinician_note=protocol.clinician_note,
-        trimesters=tuple(
-            Trimester(
-                name=stage.name,
-                start=dating.date_at(stage.start),
-                end=None if stage.end is None else dating.date_at(stage.end),
-                start_ga=stage.start,
-                end_ga=stage.end,
-            )
-            for stage in protocol.trimesters
+        gestational_age_today=(
+            dating.gestational_age_on(today) if end is None or today <= end else None
         ),
+        milestones=tuple(milestones if end is None else _until(end, milestones, dating, today)),
+        warning_signs=protocol.warning_signs if ongoing else (),
+        urgent_advice=protocol.urgent_advice if ongoing else None,
+        clinician_note=protocol.clinician_note,
+        trimesters=tuple(trimesters if end is None else _stages_until(end, trimesters, dating)),
         ended_on=end,
         ended_because=cause,
+        no_longer_planned=() if end is None else _after(end, milestones),
     )
+
+
+def _until(end: date, milestones: list[Milestone], dating: Dating, today: date) -> list[Milestone]:
+    """What a plan that ended on ``end`` still shows: the milestones that began by then,
+    each as far as it went (a window or series that ran past the end stops on that day,
+    a series at its last occurrence by then), with no warning signs, and no alternative
+    left that the end took away."""
+    kept = [item for item in milestones if item.start <= end]
+    ids = {item.id for item in kept}
+    shown = []
+    for item in kept:
+        update: dict[str, Any] = {"warning_signs": False}
+        if item.alternative is not None and item.alternative not in ids:
+            update["alternative"] = None
+        if item.end > end:
+            occurrences = tuple(day for day in item.occurrences if day <= end)
+            last = occurrences[-1] if occurrences else end
+            update.update(
+                end=last,
+                end_ga=_ga(dating, last),
+                occurrences=occurrences,
+                timing=timing_of(item.start, last, today),
+            )
+        shown.append(item.model_copy(update=update))
+    return shown
+
+
+def _after(end: date, milestones: list[Milestone]) -> tuple[NoLongerPlanned, ...]:
+    """The milestones that lay wholly after a plan's end: no longer planned."""
+    return tuple(
+        NoLongerPlanned(
+            id=item.id, title=item.title, kind=item.kind, category=item.category, start=item.start
+        )
+        for item in milestones
+        if item.start > end
+    )
+
+
+def _stages_until(end: date, stages: list[Trimester], dating: Dating) -> list[Trimester]:
+    """The stages of pregnancy a plan that ended on ``end`` went through, the last one
+    as far as it went."""
+    shown = []
+    for stage in stages:
+        if stage.start > end:
+            break
+        if stage.end is None or stage.end > end:
+            stage = stage.model_copy(update={"end": end, "end_ga": _ga(dating, end)})
+        shown.append(stage)
+    return shown
 
 
 def _end(

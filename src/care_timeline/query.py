@@ -218,15 +218,16 @@ def upcoming(
                 allowed="plans or PlanResult items (leave out errors)",
             )
         known.update(item.id for item in given.milestones)
+        known.update(gone.id for gone in given.no_longer_planned)
         for order, item in enumerate(given.milestones):
             if milestone is not None and item.id != milestone:
                 continue
             if item.applicability not in wanted:
                 continue
-            if given.ended_on is not None:  # nothing is planned after a plan's end
-                if given.after_end(item) or (status == "passed" and item.end > given.ended_on):
-                    continue  # still to come, or cut short: neither passed unattended
-                item = given.until_end(item)
+            # A plan that ended holds what came before its end, cut at it: a window cut
+            # short by the end did not pass unattended.
+            if status == "passed" and given.ended_on is not None and item.end == given.ended_on:
+                continue
             for hit in _hits(given, item, start, end, status, summary):
                 found.append((hit.on, hit.plan_id or "", position, order, hit))
     if milestone is not None and known and milestone not in known:

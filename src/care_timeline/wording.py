@@ -19,6 +19,7 @@ from .phrases import (
     APPLICABILITY_LABELS,
     BEFORE_DAY_ZERO,
     CHART_RANGE,
+    CHOICE_OF_EITHER,
     COMPACT_RANGE,
     DATE,
     DAY_MONTH,
@@ -163,6 +164,12 @@ class Words:
             return self.t(WHEN_DAY, span=self.span(item))
         return self.t(WHEN_WINDOW, span=self.span(item))
 
+    def choice(self, plan: Plan, item: Milestone) -> str:
+        """``One of two options: this, or Daily vaginal progesterone. ...``: said of a
+        milestone that is one of two options (see ``Milestone.alternative``)."""
+        assert item.alternative is not None
+        return self.t(CHOICE_OF_EITHER, other=plan.milestone(item.alternative).title)
+
     def applicability(self, item: Milestone) -> str:
         return self.t(APPLICABILITY_LABELS[item.applicability])
 
@@ -178,7 +185,10 @@ class Words:
         )
 
     def today_summary(self, plan: Plan, *, on_page: bool) -> str:
-        """``Today 24 Nov 2026: 16w1d (16 weeks and 1 day)``."""
+        """``Today 24 Nov 2026: 16w1d (16 weeks and 1 day)``; for a plan that ended, that it
+        did, and on which day (no week is counted past its end)."""
+        if plan.ended_on is not None:
+            return self.ended(plan, on_page=on_page)
         ga = plan.gestational_age_today
         if ga is None:
             where = self.t(BEFORE_DAY_ZERO)

@@ -18,4 +18,5 @@ HEADER = [
     "reason_key",
     "warning_signs",
     "urgent_advice",
+    "alternative",
 ]

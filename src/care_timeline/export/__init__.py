@@ -60,14 +60,18 @@ CSV_COLUMNS = (
     "reason_key",
     "warning_signs",
     "urgent_advice",
+    "alternative",
 )
 """The header of :func:`to_csv` (and of a batch's combined sheet). ``note`` carries
 the protocol's clinician note on every row, so no row read on its own (or pasted
 elsewhere) loses it. ``reason_key`` names the protocol rule that decided the
 applicability (stable across wording changes and translations). ``warning_signs``
 (separated by ``;``) and ``urgent_advice`` are filled on the rows of milestones
-that carry the warning signs, as the calendar's descriptions do. Columns are only
-ever added at the end, so a script reading by position keeps working."""
+that carry the warning signs, as the calendar's descriptions do (never in a plan
+that ended). ``alternative`` names the other milestone of a choice of either. A plan
+that ended has a row for each milestone no longer planned: no dates, no weeks,
+timing ``after-end``. Columns are only ever added at the end, so a script reading by
+position keeps working."""
 
 
 def check_format(format: str) -> None:

@@ -90,6 +90,9 @@ class _Axis:
     weeks: int
     left: float = GUTTER
     right: float = WIDTH - RIGHT
+    last: date | None = None
+    """The last day a week may be labelled on: a plan that ended counts no week past
+    its end."""
 
     @property
     def per_day(self) -> float:
@@ -119,9 +122,14 @@ class _Axis:
 
 
 def _axis_for(plan: Plan) -> _Axis:
-    # 0-42 weeks, widened when a clinic's protocol puts a live milestone later.
+    # 0-42 weeks, widened when a clinic's protocol puts a live milestone later; a plan
+    # that ended runs to the week it ended in, and labels no week after its end.
+    day0 = plan.dating.day_zero
+    if plan.ended_on is not None:
+        ended = (plan.ended_on - day0).days
+        return _Axis(day0, max(1, math.ceil((ended + 1) / 7)), last=plan.ended_on)
     last = max((item.end_ga.total_days for item in plan.milestones if item.on_timeline), default=0)
-    return _Axis(plan.dating.day_zero, max(AXIS_WEEKS, math.ceil((last + 1) / 7)))
+    return _Axis(day0, max(AXIS_WEEKS, math.ceil((last + 1) / 7)))
 
 
 def _place(text_px: float, want_x: float) -> float:
@@ -262,7 +270,7 @@ def _week_rows(
     for week in range(axis.weeks + 1):
         day = axis.day0 + timedelta(weeks=week)
         x = axis.x(day)
-        labelled = week % every == 0
+        labelled = week % every == 0 and (axis.last is None or day <= axis.last)
         line(row, x, top_lanes, x, bottom, stroke=GRID, width=1 if labelled else 0.5)
         tick_up, tick_down = (5, 4) if labelled else (3, 2)
         line(row, x, axis_y - tick_up, x, axis_y + tick_down, stroke=RULE, width=1)
@@ -389,11 +397,17 @@ def _markers(group: Element, plan: Plan, axis: _Axis, top: float, bottom: float,
     when the two labels do not collide); returns the y below the labels."""
     due = plan.dating.due_date
     markers: list[tuple[date, str, str, str | None]] = []
-    if axis.holds(plan.today):
+    if plan.ended_on is not None:  # its end, not today: no week is counted past it
+        ended = plan.dating.gestational_age_on(plan.ended_on)
+        label = w.t(
+            words.ENDED_MARKER, date=w.full_date(plan.ended_on), ga=w.ga(ended) if ended else ""
+        )
+        markers.append((plan.ended_on, label, INK, None))
+    elif axis.holds(plan.today):
         ga = plan.gestational_age_today
         label = w.t(words.TODAY_MARKER, date=w.full_date(plan.today), ga=w.ga(ga) if ga else "")
         markers.append((plan.today, label, TODAY, "5 3"))
-    if axis.holds(due):
+    if axis.holds(due) and plan.ended_on is None:
         ga_due = plan.dating.gestational_age_on(due)
         label = w.t(words.DUE_DATE_MARKER, date=w.full_date(due), ga=w.ga(ga_due) if ga_due else "")
         markers.append((due, label, INK, None))

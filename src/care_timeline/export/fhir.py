@@ -28,6 +28,7 @@ The mapping, field by field, is in ``docs/fhir.md``. In short:
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,7 @@ from ._ids import plan_token
 from .fhir_protocol import protocol_bundle, render_protocol
 
 if TYPE_CHECKING:
-    from ..plan_model import Milestone, Plan
+    from ..plan_model import Milestone, NoLongerPlanned, Plan
 
 __all__ = [
     "APPLICABILITY_EXTENSION",
@@ -138,22 +139,22 @@ def plan_identifier(plan_id: str, key: bytes | None = None) -> str:
 
 
 def _anonymous_seed(plan: Plan) -> str:
-    # Without a plan id the ids come from the plan's content, less what changes with
-    # the day of the export: different plans get different ids, the same plan the same.
-    # The recorded profile is left out too (what follows from it is in the milestones),
-    # so plans stored before it was recorded keep their ids. So is the plan's end: an
-    # ended plan keeps the ids it had while it ran (a health record matches the
-    # completed or revoked CarePlan to the one it stored), and a plan that never ended
-    # has the ids it had before plans could end.
-    content = plan.model_dump_json(
-        exclude={
-            "profile": True,
-            "today": True,
-            "gestational_age_today": True,
-            "milestones": {"__all__": {"timing"}},
-            "ended_on": True,
-            "ended_because": True,
-        }
+    # Without a plan id the ids come from what dates the plan: its protocol, its dating
+    # and the day each milestone starts. Not from what changes with the day of the
+    # export, the profile's wording or the plan's end: an ended plan keeps the ids it
+    # had while it ran (a health record matches the completed or revoked CarePlan to the
+    # one it stored), while different pregnancies get different ids.
+    starts = sorted(
+        [(item.id, item.start.isoformat()) for item in plan.milestones]
+        + [(gone.id, gone.start.isoformat()) for gone in plan.no_longer_planned]
+    )
+    content = json.dumps(
+        {
+            "protocol": [plan.protocol.id, plan.protocol.version],
+            "dating": plan.dating.model_dump(mode="json"),
+            "starts": starts,
+        },
+        sort_keys=True,
     )
     return hashlib.sha256(f"{ID_PREFIX}\x00anonymous\x00{content}".encode()).hexdigest()
 
@@ -191,8 +192,8 @@ def _care_plan(
     resource["supportingInfo"] = [
         {"reference": observation_url, "display": w.t(words.DUE_DATE_NAME)}
     ]
-    resource["activity"] = [
-        {"detail": _detail(plan, plan.until_end(item), w)} for item in plan.milestones
+    resource["activity"] = [{"detail": _detail(plan, item, w)} for item in plan.milestones] + [
+        {"detail": _gone(plan, gone, w)} for gone in plan.no_longer_planned
     ]
     resource["note"] = [{"text": plan.clinician_note}]
     return resource
@@ -217,10 +218,7 @@ def _detail(plan: Plan, item: Milestone, w: Words) -> JsonObject:
         },
     }
     reason = {"text": item.reason}
-    if plan.after_end(item):  # still all to come when the plan ended
-        detail["status"] = "cancelled"
-        detail["statusReason"] = {"text": w.ended(plan) + " " + w.t(words.NO_LONGER_PLANNED)}
-    elif item.applicability == "applies":
+    if item.applicability == "applies":
         detail["reasonCode"] = [reason]
         detail["status"] = "not-started"
     elif item.applicability == "discuss":
@@ -244,6 +242,27 @@ def _detail(plan: Plan, item: Milestone, w: Words) -> JsonObject:
     return detail
 
 
+def _gone(plan: Plan, gone: NoLongerPlanned, w: Words) -> JsonObject:
+    """An activity the plan's end cancelled: named, with no dates (it never came)."""
+    ended = w.ended(plan) + " " + w.t(words.NO_LONGER_PLANNED)
+    return {
+        "code": {
+            "coding": [
+                {
+                    "system": code_system_url(plan.protocol.id),
+                    "version": plan.protocol.version,
+                    "code": gone.id,
+                    "display": gone.title,
+                }
+            ],
+            "text": gone.title,
+        },
+        "status": "cancelled",
+        "statusReason": {"text": ended},
+        "description": ended,
+    }
+
+
 def _period(start: date, end: date) -> JsonObject:
     # FHIR periods include their end day (unlike an .ics DTEND).
     return {"start": start.isoformat(), "end": end.isoformat()}
@@ -251,6 +270,8 @@ def _period(start: date, end: date) -> JsonObject:
 
 def _activity_text(plan: Plan, item: Milestone, w: Words) -> str:
     parts = [item.description]
+    if item.alternative is not None:
+        parts.append(w.choice(plan, item))
     parts.extend(w.t(words.NOTE, note=note) for note in item.notes)
     if item.warning_signs:
         parts.append(w.warning_signs_block(plan.warning_signs, plan.urgent_advice))

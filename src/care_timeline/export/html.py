@@ -92,12 +92,14 @@ def render(plan: Plan, title: str | None = None) -> str:
 
     header = _sub(body, "header")
     _sub(header, "h1", name)
-    facts = [w.dating_summary(plan, on_page=True), w.today_summary(plan, on_page=True)]
+    facts = [w.dating_summary(plan, on_page=True)]
+    if plan.ended_on is None:
+        facts.append(w.today_summary(plan, on_page=True))
+    else:  # said on its own, first: no week is counted past it
+        _sub(header, "p", w.ended(plan, on_page=True), class_="ended")
     if plan.plan_id:
         facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
     _sub(header, "p", "".join(f"{fact}. " for fact in facts).rstrip(), class_="facts")
-    if plan.ended_on is not None:
-        _sub(header, "p", w.ended(plan, on_page=True), class_="ended")
     explanation, notes = w.dating_texts(plan.dating)
     if explanation:
         text = w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation))
@@ -108,18 +110,24 @@ def render(plan: Plan, title: str | None = None) -> str:
     figure = _sub(body, "figure")
     figure.append(build_chart(plan, title).element)
 
-    signs = _sub(body, "section", class_="signs")
-    _sub(signs, "h2", w.t(words.WARNING_SIGNS))
-    _sub(signs, "p", w.t(words.WARNING_SIGNS_LEAD))
-    items = _sub(signs, "ul")
-    for sign in plan.warning_signs:
-        _sub(items, "li", for_xml(sign))
-    if plan.urgent_advice:
-        _sub(signs, "p", for_xml(plan.urgent_advice), class_="urgent")
+    if plan.warning_signs:  # none in a plan that ended
+        signs = _sub(body, "section", class_="signs")
+        _sub(signs, "h2", w.t(words.WARNING_SIGNS))
+        _sub(signs, "p", w.t(words.WARNING_SIGNS_LEAD))
+        items = _sub(signs, "ul")
+        for sign in plan.warning_signs:
+            _sub(items, "li", for_xml(sign))
+        if plan.urgent_advice:
+            _sub(signs, "p", for_xml(plan.urgent_advice), class_="urgent")
     _sub(body, "p", for_xml(plan.clinician_note), class_="note")
 
     _sub(body, "h2", w.t(words.MILESTONES))
     _table(body, plan, w)
+    if plan.no_longer_planned:  # after the plan's end: named, without dates or weeks
+        _sub(body, "h2", w.t(words.NO_LONGER_PLANNED_HEADING))
+        gone = _sub(body, "ul", class_="small")
+        for item in plan.no_longer_planned:
+            _sub(gone, "li", for_xml(item.title))
     _sub(body, "footer", for_xml(w.protocol_line(plan, on_page=True)))
     return "<!DOCTYPE html>\n" + markup.html(html) + "\n"
 
@@ -145,10 +153,10 @@ def _table(body: Element, plan: Plan, w: Words) -> None:
         _sub(head, "th", w.t(heading), scope="col", style=f"width: {width}")
     rows = _sub(table, "tbody")
     for item in plan.milestones:
-        _row(rows, item, w)
+        _row(rows, plan, item, w)
 
 
-def _row(rows: Element, item: Milestone, w: Words) -> None:
+def _row(rows: Element, plan: Plan, item: Milestone, w: Words) -> None:
     row = _sub(rows, "tr", class_=item.applicability)
     what = _sub(row, "td", class_="what")
     _sub(what, "strong", for_xml(item.title)).tail = " "
@@ -171,6 +179,9 @@ def _row(rows: Element, item: Milestone, w: Words) -> None:
     if not item.on_timeline:
         label = w.t(words.NOT_ON_TIMELINE_LABEL, applicability=label)
     _sub(verdict, "strong", w.t(words.LABEL, label=label)).tail = " " + for_xml(item.reason)
+    if item.alternative is not None:
+        _line_break(verdict, "")
+        _sub(verdict, "strong", for_xml(w.choice(plan, item)))
     for note in item.notes:
         _line_break(verdict, "")
         _sub(verdict, "span", w.t(words.NOTE, note=for_xml(note)), class_="small")

@@ -103,40 +103,62 @@ def calendar(plan: Plan, options: CalendarOptions | None = None) -> Component:
     cal.add("UID", "text", plan_uid(plan, "calendar", key))
     cal.add("X-PUBLISHED-TTL", "duration", _REFRESH)
     for item in plan.milestones:
-        cancelled = not item.on_timeline or plan.after_end(item)
-        if not item.on_timeline and item.applicability in chosen.omit:
+        cancelled = not item.on_timeline
+        if cancelled and item.applicability in chosen.omit:
             continue
+        # One of two options is tentative, not confirmed: the calendar must not show two
+        # treatments as both planned.
+        option = item.alternative is not None
         event = Component("VEVENT")
-        shown = item if cancelled else plan.until_end(item)
         title = w.t(words.PRIVATE_TITLES[item.category]) if private else item.title
-        if plan.after_end(item):
-            summary = w.t(words.CALENDAR_ENDED_TITLE, title=title)
-        else:
-            summary = w.t(words.CALENDAR_TITLES[item.applicability], title=title)
+        heading = (
+            words.CALENDAR_OPTION_TITLE if option else words.CALENDAR_TITLES[item.applicability]
+        )
+        summary = w.t(heading, title=title)
         event.add("SUMMARY", "text", summary, lang)
-        event.add("DTSTART", "date", shown.start, ("VALUE", "DATE"))
-        if cancelled or not shown.occurrences or shown.every_days is None:
-            last = shown.start if cancelled else shown.end
+        event.add("DTSTART", "date", item.start, ("VALUE", "DATE"))
+        if cancelled or not item.occurrences or item.every_days is None:
+            last = item.start if cancelled else item.end
             event.add("DTEND", "date", last + _DAY, ("VALUE", "DATE"))
         else:  # one occurrence's length; the rule repeats it
-            event.add("DTEND", "date", shown.start + _DAY, ("VALUE", "DATE"))
+            event.add("DTEND", "date", item.start + _DAY, ("VALUE", "DATE"))
         event.add("DTSTAMP", "datetime", stamp)
         event.add("UID", "text", event_uid(plan, item.id, key))
         event.add("SEQUENCE", "integer", sequence)
-        if not cancelled and shown.occurrences and shown.every_days is not None:
-            event.add("RRULE", "recur", _rule(shown.every_days, shown.occurrences[-1]))
+        if not cancelled and item.occurrences and item.every_days is not None:
+            event.add("RRULE", "recur", _rule(item.every_days, item.occurrences[-1]))
         if private:
             event.add("CLASS", "text", "PRIVATE")
-        event.add("DESCRIPTION", "text", _description(plan, shown, w, private=private), lang)
-        event.add("STATUS", "text", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("DESCRIPTION", "text", _description(plan, item, w, private=private), lang)
+        status = "CANCELLED" if cancelled else "TENTATIVE" if option else "CONFIRMED"
+        event.add("STATUS", "text", status)
         # Nothing here is a booked appointment: none of it should mark the whole day busy.
         event.add("TRANSP", "text", "TRANSPARENT")
-        if not cancelled and trigger is not None and _gets_reminder(item):
+        if not cancelled and not option and trigger is not None and _gets_reminder(item):
             alarm = Component("VALARM")
             alarm.add("ACTION", "text", "DISPLAY")
             alarm.add("DESCRIPTION", "text", summary, lang)
             alarm.add("TRIGGER", "duration", trigger, ("RELATED", "START"))
             event.components.append(alarm)
+        cal.components.append(event)
+    for gone in plan.no_longer_planned:
+        # Cancelled on the day it was to start, under its own UID: a calendar that follows
+        # UIDs removes what it had; one that does not shows one struck-through line.
+        event = Component("VEVENT")
+        title = w.t(words.PRIVATE_TITLES[gone.category]) if private else gone.title
+        event.add("SUMMARY", "text", w.t(words.CALENDAR_ENDED_TITLE, title=title), lang)
+        event.add("DTSTART", "date", gone.start, ("VALUE", "DATE"))
+        event.add("DTEND", "date", gone.start + _DAY, ("VALUE", "DATE"))
+        event.add("DTSTAMP", "datetime", stamp)
+        event.add("UID", "text", event_uid(plan, gone.id, key))
+        event.add("SEQUENCE", "integer", sequence)
+        if private:
+            event.add("CLASS", "text", "PRIVATE")
+        ended = w.ended(plan) + " " + w.t(words.NO_LONGER_PLANNED)
+        parts = [gone.title, ended] if private else [ended]
+        event.add("DESCRIPTION", "text", "\n\n".join([*parts, plan.clinician_note]), lang)
+        event.add("STATUS", "text", "CANCELLED")
+        event.add("TRANSP", "text", "TRANSPARENT")
         cal.components.append(event)
     return cal
 
@@ -162,8 +184,10 @@ def _description(plan: Plan, item: Milestone, w: Words, *, private: bool) -> str
     parts = [item.title] if private else []  # a private event's title hides it
     parts += [item.description, w.when(item)]
     parts.append(w.t(words.WHY, applicability=w.applicability(item), reason=item.reason))
-    if plan.after_end(item):
-        parts.append(w.ended(plan) + " " + w.t(words.NO_LONGER_PLANNED))
+    if item.alternative is not None:
+        parts.append(w.choice(plan, item))
+    if plan.ended_on is not None and item.end == plan.ended_on:
+        parts.append(w.ended(plan))
     if item.warning_signs:
         parts.append(w.warning_signs_block(plan.warning_signs, plan.urgent_advice))
     parts.extend(w.t(words.NOTE, note=note) for note in item.notes)

@@ -44,11 +44,12 @@ def build_document(plan: Plan, title: str | None = None) -> Element:
         text_element(root, EDGE, y, line, size=18, bold=True)
         y += 22
     w = Words.of(plan)
-    facts = [f"{w.dating_summary(plan, on_page=True)}. {w.today_summary(plan, on_page=True)}."]
+    if plan.ended_on is None:
+        facts = [f"{w.dating_summary(plan, on_page=True)}. {w.today_summary(plan, on_page=True)}."]
+    else:  # no week is counted past the end
+        facts = [w.ended(plan, on_page=True), f"{w.dating_summary(plan, on_page=True)}."]
     if plan.plan_id:
         facts.append(w.t(words.PLAN_ID, plan_id=for_xml(plan.plan_id)))
-    if plan.ended_on is not None:
-        facts.append(w.ended(plan, on_page=True))
     explanation, notes = w.dating_texts(plan.dating)
     if explanation:
         facts.append(w.t(words.DATING_EXPLANATION, explanation=for_xml(explanation)))
@@ -70,13 +71,19 @@ def build_document(plan: Plan, title: str | None = None) -> Element:
             line = w.t(words.TITLE_AND_REASON, title=item.title, reason=item.reason)
             y = _paragraph(root, y, for_xml(line), fill=MUTED)
         y += 6
-    y = _paragraph(root, y, w.t(words.WARNING_SIGNS), bold=True)
-    y = _paragraph(root, y, w.t(words.WARNING_SIGNS_LEAD))
-    for sign in plan.warning_signs:
-        y = _paragraph(root, y, for_xml(sign), bullet=True)
-    if plan.urgent_advice:
-        y = _paragraph(root, y, for_xml(plan.urgent_advice), bold=True)
-    y += 6
+    if plan.no_longer_planned:  # after the plan's end: named, without dates or weeks
+        y = _paragraph(root, y, w.t(words.NO_LONGER_PLANNED_HEADING), fill=MUTED, bold=True)
+        for gone in plan.no_longer_planned:
+            y = _paragraph(root, y, for_xml(gone.title), fill=MUTED, bullet=True)
+        y += 6
+    if plan.warning_signs:  # none in a plan that ended
+        y = _paragraph(root, y, w.t(words.WARNING_SIGNS), bold=True)
+        y = _paragraph(root, y, w.t(words.WARNING_SIGNS_LEAD))
+        for sign in plan.warning_signs:
+            y = _paragraph(root, y, for_xml(sign), bullet=True)
+        if plan.urgent_advice:
+            y = _paragraph(root, y, for_xml(plan.urgent_advice), bold=True)
+        y += 6
     y = _paragraph(root, y, for_xml(plan.clinician_note), bold=True)
     height = y + 4
     root.set("width", fixed(WIDTH))

@@ -25,10 +25,11 @@ def render(plan: Plan) -> str:
     """The plan as a readable table, in the plan's language."""
     w = Words.of(plan)
     explanation, notes = w.dating_texts(plan.dating)
-    lines = [
-        plan.protocol.title,
-        f"{w.dating_summary(plan, on_page=False)}. {w.today_summary(plan, on_page=False)}",
-    ]
+    dating = w.dating_summary(plan, on_page=False)
+    if plan.ended_on is None:
+        lines = [plan.protocol.title, f"{dating}. {w.today_summary(plan, on_page=False)}"]
+    else:  # its end on a line of its own, and no week counted past it
+        lines = [plan.protocol.title, f"{dating}."]
     if plan.plan_id:
         lines.append(w.t(words.PLAN_ID, plan_id=plan.plan_id))
     if plan.ended_on is not None:
@@ -46,12 +47,19 @@ def render(plan: Plan) -> str:
         lines.extend(
             _wrapped(w.t(words.VERDICT, applicability=w.applicability(item), reason=item.reason))
         )
+        if item.alternative is not None:
+            lines.extend(_wrapped(w.choice(plan, item)))
         for note in item.notes:
             lines.extend(_wrapped(w.t(words.NOTE, note=note)))
-    lines.append("")
-    lines.append(w.t(words.WARNING_SIGNS))
-    lines.append(w.t(words.WARNING_SIGNS_LEAD))
-    lines.extend(f"  - {sign}" for sign in plan.warning_signs)
+    if plan.no_longer_planned:  # after the plan's end: named, without weeks
+        lines.append("")
+        lines.append(w.t(words.NO_LONGER_PLANNED_HEADING))
+        lines.extend(f"  - {gone.title}  [{gone.id}]" for gone in plan.no_longer_planned)
+    if plan.warning_signs:  # none in a plan that ended
+        lines.append("")
+        lines.append(w.t(words.WARNING_SIGNS))
+        lines.append(w.t(words.WARNING_SIGNS_LEAD))
+        lines.extend(f"  - {sign}" for sign in plan.warning_signs)
     if plan.urgent_advice:
         lines.extend(textwrap.wrap(plan.urgent_advice, _WIDTH))
     lines.append("")
