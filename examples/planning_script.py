@@ -4,9 +4,9 @@ Reads patients.csv (beside this script), plans every patient, and prints
 
 1. who enters the 12-22 week window in which a weak cervix may open early,
 2. whose cerclage decision is still open while the cerclage window is ahead,
-3. the cervical checks and progesterone doses falling in the next week, each marked
-   "applies" or "discuss" (under the default protocol weekly injections are never more
-   than to discuss, since their approval was withdrawn in the US in 2023),
+3. the cervical length scans falling in the next week, each marked "applies" or
+   "discuss" (the default protocol plans no weekly progesterone injection: their
+   approval was withdrawn in the US in 2023),
 
 and writes next month's full list to next-month.csv in the working directory.
 Bad rows are printed with their line number and the exit status is 1.
@@ -49,7 +49,7 @@ def main() -> int:
             print(f"  {result.id}: {placement.start} to {placement.end} ({placement.reason})")
 
     week = (TODAY, TODAY + timedelta(days=6))
-    print(f"\nCervical checks and progesterone doses from {week[0]} to {week[1]}:")
+    print(f"\nCervical length scans and other dated series from {week[0]} to {week[1]}:")
     for item in ct.upcoming(plans, *week, applicability=["applies", "discuss"]):
         if item.occurrence is not None:
             print(f"  {item.on}  {item.plan_id}  {item.title} ({item.what}): {item.applicability}")

@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
     {"profile"},
     {"protocol"},
     {"plan_model"},
-    {"planning", "fields", "replanning"},
+    {"_deciding", "planning", "fields", "replanning"},
     {"wording"},
     {"export"},
     {"query", "plan_diff"},

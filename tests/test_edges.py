@@ -85,12 +85,13 @@ def test_profile_dates_must_lie_within_the_pregnancy() -> None:
         ('title = "Estimated due date"', 'title = "Due \\u0000 date"', "control character"),
         ('title = "Estimated due date"', 'title = "   "', "blank"),
         (  # the last rule of cervical-monitoring, a series
-            'reason = "Regular checks are recommended mainly after an earlier preterm birth or '
-            'mid-pregnancy loss; whether you need them is for your care team to decide."',
+            'reason = "Regular scans are recommended mainly after an earlier preterm birth or '
+            'mid-pregnancy loss; whether you need them is for your care team to decide. On '
+            'record: {history}."',
             'reason = "Monitoring."\nbecomes_day = "cerclage-placed-on"',
             "a series cannot",
         ),
-        ('version = "2"', 'version = "2\\nBEGIN:VEVENT"', "version"),
+        ('version = "3"', 'version = "3\\nBEGIN:VEVENT"', "version"),
     ],
 )
 def test_protocol_texts_that_would_break_an_export_are_refused(

@@ -348,3 +348,108 @@ def test_batch_columns_and_their_bad_values(
         ["7", "no-day", "ended_because"],
         ["8", "bad-day", "ended_on"],
     ]
+
+
+# -- vector 19: a plan ended by a loss reads as ended in every format --------------------------
+# An earlier preterm birth; the pregnancy lost on 22w0d (2027-01-04, day 154); planned on
+# 24w0d (2027-01-18). No export may count a week past 22w0d, show a timing of "now" or
+# "coming up", or hold the warning signs or the urgent advice meant for an ongoing pregnancy.
+
+LOST_ON = D(2027, 1, 4)  # 22w0d
+LOST_TODAY = D(2027, 1, 18)  # 24w0d
+END_DAYS = 154
+# A gestational age as the exports write it: 24w0d (English, JSON, CSV, FHIR), 24+0 (Turkish
+# text a person reads).
+GA = (r"\b(\d{1,2})w([0-6])d\b", r"\b(\d{1,2})\+([0-6])\b")
+NOW_AND_COMING = {
+    "en": ("; now", "; coming up", ", now", ", coming up", '"current"', '"upcoming"'),
+    "tr": ("; şimdi", "; yaklaşıyor", ", şimdi", ", yaklaşıyor", '"current"', '"upcoming"'),
+}
+
+
+def _lost(language: str) -> ct.Plan:
+    return ct.plan(
+        DATING,
+        ct.Profile(prior_preterm_birth=True),
+        today=LOST_TODAY,
+        plan_id="v19",
+        language=language,
+        ended_on=LOST_ON,
+        ended_because="loss",
+    )
+
+
+def _exports(plan: ct.Plan) -> dict[str, str]:
+    from _support.tools import needs_fhir_extra
+
+    found = {
+        "text": ct.to_text(plan),
+        "html": ct.to_html(plan),
+        "svg": ct.to_svg(plan),
+        "csv": ct.to_csv(plan),
+    }
+    data = json.loads(ct.to_json(plan))
+    for item in data["milestones"]:
+        # A milestone's `basis` cites guidelines, whose own weeks it may quote (NICE's
+        # "16+0 to 24+0"): a citation, not a week of this pregnancy.
+        item.pop("basis")
+    found["json"] = json.dumps(data, ensure_ascii=False)
+    needs_fhir_extra()
+    found["fhir"] = ct.to_fhir(plan).decode()
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_a_plan_ended_by_a_loss_counts_no_week_past_its_end(language: str) -> None:
+    import re
+
+    plan = _lost(language)
+    assert plan.gestational_age_today is None
+    assert all(item.end <= LOST_ON for item in plan.milestones)
+    assert [gone.id for gone in plan.no_longer_planned] == [
+        "preterm-birth-watch",
+        "late-preterm-watch",
+        "cerclage-removal",
+        "due-date",
+    ]
+    for format, text in _exports(plan).items():
+        for pattern in GA:
+            for weeks, days in re.findall(pattern, text):
+                assert int(weeks) * 7 + int(days) <= END_DAYS, (format, f"{weeks}w{days}d")
+        for said in NOW_AND_COMING[language]:
+            assert said not in text, (format, said)
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_a_plan_ended_by_a_loss_has_no_warning_signs(language: str) -> None:
+    plan = _lost(language)
+    running = ct.plan(DATING, ct.Profile(prior_preterm_birth=True), today=LOST_ON, language=language)
+    assert running.warning_signs and running.urgent_advice  # what the running plan held
+    assert (plan.warning_signs, plan.urgent_advice) == ((), None)
+    assert not any(item.warning_signs for item in plan.milestones)
+    for format, text in _exports(plan).items():
+        for sign in (running.urgent_advice, *running.warning_signs):
+            assert sign not in text.replace("&#x27;", "'"), (format, sign)
+    for text in (ct.to_text(plan), ct.to_html(plan), ct.to_svg(plan)):
+        assert "Warning signs" not in text and "Uyarı belirtileri" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "tr"])
+def test_a_plan_ended_by_a_loss_says_so_and_names_what_is_no_longer_planned(
+    language: str,
+) -> None:
+    plan = _lost(language)
+    ended = {
+        "en": "This plan ended on 2027-01-04, when the pregnancy ended.",
+        "tr": "Bu plan, gebeliğin sona erdiği 2027-01-04 tarihinde sona erdi.",
+    }[language]
+    text = ct.to_text(plan)
+    assert ended in text.splitlines()
+    heading = {"en": "No longer planned", "tr": "Artık planlanmıyor"}[language]
+    after = text.split(f"\n{heading}\n", 1)[1]
+    for gone in plan.no_longer_planned:
+        assert f"  - {gone.title}  [{gone.id}]" in after
+    rows = list(csv.DictReader(ct.to_csv(plan).splitlines()))
+    gone_rows = [row for row in rows if row["timing"] == "after-end"]
+    assert [row["milestone_id"] for row in gone_rows] == [g.id for g in plan.no_longer_planned]
+    assert all(row["start"] == row["start_ga"] == row["end_ga"] == "" for row in gone_rows)

@@ -68,6 +68,25 @@ PLANS = [
     ),
     # day 0 is 2026-11-10 (2027-08-17 - 280 days), so today is before it
     ct.plan(ct.Dating.from_due_date(date(2027, 8, 17)), today=date(2026, 11, 1)),
+    # a choice of either, and the waters: an earlier preterm birth at 30w, a cervix of
+    # 18 mm at 20w0d (2026-12-21), waters broken on 22w0d (2027-01-04)
+    ct.plan(
+        ct.Dating.from_due_date(date(2027, 5, 10)),
+        ct.Profile(
+            prior_preterm_birth_ga="30w",
+            cervical_length_mm=18,
+            cervical_length_on=date(2026, 12, 21),
+            membranes_ruptured_on=date(2027, 1, 4),
+        ),
+        today=date(2027, 1, 18),
+    ),
+    # ended by a loss on 22w0d: no_longer_planned, no warning signs, no week today
+    ct.plan(
+        ct.Dating.from_due_date(date(2027, 5, 10)),
+        today=date(2027, 1, 18),
+        ended_on=date(2027, 1, 4),
+        ended_because="loss",
+    ),
 ]
 
 
@@ -79,7 +98,7 @@ def test_output_validates_against_schema(plan: ct.Plan) -> None:
 
 def test_stable_minimum_keys_and_values() -> None:
     data = json.loads(PLANS[0].model_dump_json())
-    assert (data["protocol"]["id"], data["protocol"]["version"]) == ("cervical-insufficiency", "2")
+    assert (data["protocol"]["id"], data["protocol"]["version"]) == ("cervical-insufficiency", "3")
     assert data["protocol"]["language"] == "en"
     assert data["dating"]["method"] == "due-date"
     assert data["dating"]["due_date"] == "2027-05-10"

@@ -47,13 +47,12 @@ def listed(found: list[ct.Upcoming]) -> list[tuple[str, str | None, str, str, st
 def test_first_ten_days_of_december() -> None:
     assert listed(ct.upcoming(PLANS, date(2026, 12, 1), date(2026, 12, 10))) == [
         ("2026-12-06", "a-twins", "cervical-change-risk", "starts", "12w0d", "applies"),
-        # 2026-12-07 is 18w0d: the 2nd fortnightly check, the 3rd weekly injection
-        # nothing known: checks and injections fall to the protocol's last rule, discuss
+        # 2026-12-07 is 18w0d: the 2nd fortnightly check (weekly injections are never
+        # planned: one not-applicable entry, no doses)
+        # nothing known: checks fall to the protocol's last rule, discuss
         ("2026-12-07", "m-same", "cervical-monitoring", "2 of 5", "18w0d", "discuss"),
-        ("2026-12-07", "m-same", "progesterone-injections", "3 of 21", "18w0d", "discuss"),
-        # a prior preterm birth: checks apply; weekly injections are only ever to discuss
+        # a prior preterm birth: checks apply
         ("2026-12-07", "z-single", "cervical-monitoring", "2 of 5", "18w0d", "applies"),
-        ("2026-12-07", "z-single", "progesterone-injections", "3 of 21", "18w0d", "discuss"),
     ]
 
 
@@ -153,9 +152,7 @@ def test_command_table_then_bad_rows(capsys: pytest.CaptureFixture[str], patient
         ["2026-12-06", "12w0d", "a-twins", "cervical-change-risk", "starts", "applies"],
         # as in test_first_ten_days_of_december: m-same knows nothing, z-single a preterm birth
         ["2026-12-07", "18w0d", "m-same", "cervical-monitoring", "2", "of", "5", "discuss"],
-        ["2026-12-07", "18w0d", "m-same", "progesterone-injections", "3", "of", "21", "discuss"],
         ["2026-12-07", "18w0d", "z-single", "cervical-monitoring", "2", "of", "5", "applies"],
-        ["2026-12-07", "18w0d", "z-single", "progesterone-injections", "3", "of", "21", "discuss"],
     ]
     assert err.splitlines() == [
         "care-timeline: line 4, id 'bad': due_date: '2027-02-30' is not valid; "
@@ -267,7 +264,6 @@ def test_in_window_finds_who_is_inside_a_window_during_the_range() -> None:
         ("2026-12-01", "cerclage-if-cervix-shortens", "in window"),
         ("2026-12-01", "vaginal-progesterone", "in window"),
         ("2026-12-07", "cervical-monitoring", "2 of 5"),  # Nov 23 + 14 days
-        ("2026-12-07", "progesterone-injections", "3 of 21"),  # Nov 23, 30, Dec 7
     ]
 
 
@@ -291,14 +287,12 @@ def test_summary_collapses_a_series_to_its_first_date_in_the_range() -> None:
     assert _rows(found) == [
         ("2026-11-23", "cervical-monitoring", "1 of 5, 5 in range"),
         ("2026-11-23", "cerclage-if-cervix-shortens", "starts"),
-        # Nov 23, 30; Dec 7, 14, 21, 28; Jan 4, 11, 18, 25: ten doses in the range
-        ("2026-11-23", "progesterone-injections", "1 of 21, 10 in range"),
         ("2026-11-23", "vaginal-progesterone", "starts"),
     ]
-    every_dose = ct.upcoming(
+    every_check = ct.upcoming(
         [UNKNOWN], date(2026, 11, 23), date(2027, 1, 31), applicability=["discuss"]
     )
-    assert len(every_dose) == 5 + 1 + 10 + 1
+    assert len(every_check) == 5 + 1 + 1  # five checks; the two windows start once
 
 
 def test_status_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -338,19 +332,6 @@ def test_summary_on_the_command_line(capsys: pytest.CaptureFixture[str], tmp_pat
             "discuss",
         ],
         ["2026-11-23", "16w0d", "u", "cerclage-if-cervix-shortens", "starts", "discuss"],
-        [
-            "2026-11-23",
-            "16w0d",
-            "u",
-            "progesterone-injections",
-            "1",
-            "of",
-            "21,",
-            "10",
-            "in",
-            "range",
-            "discuss",
-        ],
         ["2026-11-23", "16w0d", "u", "vaginal-progesterone", "starts", "discuss"],
     ]
 
@@ -369,12 +350,10 @@ ENDED = ct.plan(
 
 def test_an_ended_plan_lists_nothing_after_its_end() -> None:
     december_and_january = (date(2026, 12, 1), date(2027, 1, 31))
-    # Running, it would list checks on Dec 7, 21, Jan 4, 18, doses every Monday from Dec 7
-    # to Jan 25 and the preterm-birth watch from Jan 11. Ended on Dec 10, only Dec 7 is
-    # left: the 2nd check (of the 2 by then) and the 3rd dose (Nov 23, 30, Dec 7).
+    # Running, it would list checks on Dec 7, 21, Jan 4, 18 and the preterm-birth watch
+    # from Jan 11. Ended on Dec 10, only Dec 7 is left: the 2nd check (of the 2 by then).
     assert _rows(ct.upcoming([ENDED], *december_and_january)) == [
         ("2026-12-07", "cervical-monitoring", "2 of 2"),
-        ("2026-12-07", "progesterone-injections", "3 of 3"),
     ]
     # The risk window (to Jan 10) was cut short on Dec 10: not a window that passed.
     january = (date(2027, 1, 1), date(2027, 1, 31))

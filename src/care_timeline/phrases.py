@@ -272,6 +272,14 @@ FHIR_ALWAYS = N_("always")
 FHIR_OTHERWISE = N_("otherwise")
 FHIR_BECOMES_DAY = N_("It becomes one day: {day}.")
 FHIR_STARTS_NO_EARLIER = N_("It starts no earlier than {day}.")
+FHIR_STOPS_ON = N_(
+    "If {day} falls inside the window, the window ends on it and keeps the decision it had "
+    "before; this reason is added."
+)
+FHIR_RULE_TITLE = N_("Its title then: {title}.")
+FHIR_ALTERNATIVE = N_(
+    "When {other} applies by a rule that names this one, the two are a choice of either."
+)
 FHIR_CODE_SYSTEM_TITLE = N_("{title}: milestones")
 FHIR_CODE_SYSTEM = N_("The milestone ids of the protocol, with their titles.")
 FHIR_CATEGORY_PROPERTY = N_("risk, monitoring, treatment, medication or birth")
@@ -279,6 +287,7 @@ FHIR_KIND_PROPERTY = N_("window, day or series")
 DATE_SOURCES = {
     "cerclage-placed-on": N_("the day the cerclage was placed"),
     "short-cervix-found-on": N_("the day the short cervix was found"),
+    "membranes-ruptured-on": N_("the day the waters broke (today, when that day is not recorded)"),
 }
 """The profile dates a rule may move a milestone to, in words."""
 

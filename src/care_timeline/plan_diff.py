@@ -2,7 +2,9 @@
 a stitch placed or a short cervix found, which windows moved and by how many days,
 which milestones now apply (and why), which were added or removed; and when a plan
 ended (or its end was changed or removed), that it did and which milestones its end
-cancelled.
+cancelled. One piece, though long: the comparison and its three writings (text, JSON,
+CSV) share every field of :class:`MilestoneChange`, and a field added to one is added
+to the others here.
 
 >>> from datetime import date
 >>> import care_timeline as ct
@@ -25,7 +27,7 @@ from . import phrases as words
 from ._i18n import language
 from .csv_cells import table
 from .errors import QueryError, UnknownMilestoneError
-from .plan_model import Milestone, NoLongerPlanned, Plan
+from .plan_model import Milestone, NoLongerPlanned, Plan, cut_at
 from .vocabulary import DIFF_FORMATS, Applicability, EndCause, Timing
 from .wording import Words
 
@@ -76,6 +78,9 @@ class MilestoneChange:
 
     @property
     def applicability_changed(self) -> bool:
+        """Whether both plans decided it, differently (one the end took away decides nothing)."""
+        if self.old_applicability is None or self.new_applicability is None:
+            return False
         return self.change == "changed" and self.old_applicability != self.new_applicability
 
     @property
@@ -152,7 +157,11 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
             value=f"protocol {new.protocol.id!r}",
             allowed=f"a plan with the same plan id, or of the same protocol ({old.protocol.id!r})",
         )
-    before, after = _items(old), _items(new)
+    # Compared as far as both went: a window the end of one of them cut short is not a
+    # window that moved (the end is said once, above the milestones).
+    ends = [day for day in (old.ended_on, new.ended_on) if day is not None]
+    cut = min(ends) if ends else None
+    before, after = _items(old, cut), _items(new, cut)
     changes = [_compare(before.get(key), item) for key, item in after.items()]
     changes.extend(_compare(item, None) for key, item in before.items() if key not in after)
     return PlanDiff(
@@ -179,10 +188,13 @@ Item = Milestone | NoLongerPlanned
 """A milestone of a plan, or one its end took away."""
 
 
-def _items(plan: Plan) -> dict[str, Item]:
-    """Every milestone of a plan by id, in its order: what it holds, then what lay after
-    its end (no longer planned)."""
-    found: dict[str, Item] = {item.id: item for item in plan.milestones}
+def _items(plan: Plan, cut: date | None) -> dict[str, Item]:
+    """Every milestone of a plan by id, in its order: what it holds (as far as it went by
+    ``cut``), then what lay after its end (no longer planned)."""
+    found: dict[str, Item] = {
+        item.id: item if cut is None or item.start > cut else _cut(plan, item, cut)
+        for item in plan.milestones
+    }
     found.update((gone.id, gone) for gone in plan.no_longer_planned)
     return found
 
@@ -220,6 +232,10 @@ def _compare(old: Item | None, new: Item | None) -> MilestoneChange:
         old_after_end=old_after_end,
         new_after_end=new_after_end,
     )
+
+
+def _cut(plan: Plan, item: Milestone, day: date) -> Milestone:
+    return cut_at(item, day, plan.dating.due_date, plan.today)
 
 
 def _planned(item: Item | None) -> Milestone | None:
@@ -353,7 +369,7 @@ def _item_lines(w: Words, item: MilestoneChange) -> list[str]:
                 reason=item.reason,
             )
         )
-    elif item.old_reason_key != item.new_reason_key and item.new_reason_key is not None:
+    elif item.old_reason_key != item.new_reason_key and item.old_reason_key and item.new_reason_key:
         lines.append(w.t(words.DIFF_REASON, reason=item.reason))
     if item.after_end_changed:
         lines.append(

@@ -32,6 +32,7 @@ __all__ = [
     "ProtocolRef",
     "Timing",
     "Trimester",
+    "cut_at",
     "plan_json_schema",
     "timing_of",
 ]
@@ -308,6 +309,27 @@ class Plan(CheckedModel):
             value=milestone_id,
             allowed="one of " + ", ".join(item.id for item in self.milestones),
         )
+
+
+def cut_at(item: Milestone, day: date, due_date: date, today: date) -> Milestone:
+    """The milestone as far as it went by ``day`` (a plan's end): a window or series that
+    ran past it stops that day (a series at its last occurrence by then), its timing on
+    ``today`` redone. One that began after ``day`` is not for this (it was never reached);
+    one that ended by then comes back as it is."""
+    if item.end <= day:
+        return item
+    occurrences = tuple(when for when in item.occurrences if when <= day)
+    last = occurrences[-1] if occurrences else day
+    ga = GestationalAge.between(due_date, last)
+    assert ga is not None  # on or after the milestone's start, so after day 0
+    return item.model_copy(
+        update={
+            "end": last,
+            "end_ga": ga,
+            "occurrences": occurrences,
+            "timing": timing_of(item.start, last, today),
+        }
+    )
 
 
 def _check_kind(at: str, item: Milestone) -> None:

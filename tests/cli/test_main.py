@@ -39,10 +39,11 @@ def test_issue_example_json(capsys: pytest.CaptureFixture[str]) -> None:
         ("cerclage-placement", "2026-10-26", "2026-11-15", "12w0d", "discuss", "past"),
         # 16w0d = day 112 to 24w0d = day 168; applies only after a preterm birth or loss
         ("cervical-monitoring", "2026-11-23", "2027-01-18", "16w0d", "discuss", "current"),
-        # new in version 2: 16w0d to 23w6d = day 167; no short cervix recorded
-        ("cerclage-if-cervix-shortens", "2026-11-23", "2027-01-17", "16w0d", "discuss", "current"),
-        # 36w0d = day 252; preterm birth unknown
-        ("progesterone-injections", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
+        # 16w0d to 24w0d = day 168 (version 3); no short cervix recorded
+        ("cerclage-if-cervix-shortens", "2026-11-23", "2027-01-18", "16w0d", "discuss", "current"),
+        # 36w0d = day 252; weekly injections are never planned (version 3)
+        ("progesterone-injections", "2026-11-23", "2027-04-12", "16w0d", "not-applicable", "current"),
+        # preterm birth unknown
         ("vaginal-progesterone", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
         # 23w0d = day 161, 31w6d = day 223: always applies
         ("preterm-birth-watch", "2027-01-11", "2027-03-14", "23w0d", "applies", "upcoming"),
@@ -78,18 +79,31 @@ def test_every_dating_flag(capsys: pytest.CaptureFixture[str], dating: list[str]
 
 def test_three_valued_flags(capsys: pytest.CaptureFixture[str]) -> None:
     def decided(*flags: str) -> tuple[str, str]:
-        code, out, _ = run(capsys, *PLAN, "--due-date", "2027-05-10", "--format", "json", *flags)
+        code, out, _ = run(
+            capsys,
+            *PLAN,
+            "--due-date",
+            "2027-05-10",
+            "--format",
+            "json",
+            "--no-short-cervix",
+            *flags,
+        )
         assert code == 0
         data = json.loads(out)
         return next(
             (m["applicability"], m["reason_key"])
             for m in data["milestones"]
-            if m["id"] == "progesterone-injections"
+            if m["id"] == "vaginal-progesterone"
         )
 
-    # the injections' three rules on a preterm birth: yes, no, and the last rule for unknown
+    # vaginal progesterone, the cervix known not to be short, on a preterm birth: yes, no,
+    # and the last rule for unknown
     assert decided("--prior-preterm-birth") == ("discuss", "prior-preterm-birth")
-    assert decided("--no-prior-preterm-birth") == ("not-applicable", "no-prior-preterm-birth")
+    assert decided("--no-prior-preterm-birth") == (
+        "not-applicable",
+        "no-short-cervix+no-prior-preterm-birth",
+    )
     assert decided() == ("discuss", "otherwise")  # neither: unknown
 
 

@@ -69,28 +69,28 @@ def test_one_row_per_milestone() -> None:
             "applies",
             "current",
         ),  # after a prior preterm birth
-        (  # 23w6d = day 167; no short cervix recorded
+        (  # 24w0d = day 168 (version 3); no short cervix recorded
             "clinic-42/7781",
             "cerclage-if-cervix-shortens",
             "window",
             "2026-11-23",
-            "2027-01-17",
+            "2027-01-18",
             "16w0d",
-            "23w6d",
+            "24w0d",
             "discuss",
             "current",
         ),
         (
             "clinic-42/7781",
             "progesterone-injections",
-            "series",
+            "window",
             "2026-11-23",
             "2027-04-12",
             "16w0d",
             "36w0d",
-            "discuss",
+            "not-applicable",
             "current",
-        ),  # prior preterm birth, one baby: weekly injections are only to discuss
+        ),  # version 3: weekly injections are never planned (withdrawn): no doses
         (
             "clinic-42/7781",
             "vaginal-progesterone",

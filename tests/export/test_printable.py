@@ -144,22 +144,20 @@ LIVE = [
     ),
     # 16w0d = day 112, every 2 weeks to 24w0d = day 168
     (
-        "Cervical check (ultrasound or pelvic exam)",
+        "Cervical length scan (vaginal ultrasound)",
         "23 Nov 2026",
         "18 Jan 2027",
         "16w0d – 24w0d",
         "applies",
     ),
-    # 16w0d = day 112 to 23w6d = day 167; no short cervix recorded
+    # 16w0d = day 112 to 24w0d = day 168; no short cervix recorded
     (
         "A stitch if the cervix shortens or opens",
         "23 Nov 2026",
-        "17 Jan 2027",
-        "16w0d – 23w6d",
+        "18 Jan 2027",
+        "16w0d – 24w0d",
         "discuss",
     ),
-    # weekly to 36w0d = day 252; after a preterm birth only to discuss
-    ("Weekly progesterone injection", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "discuss"),
     # daily to 36w0d = day 252; preterm birth, cervix not known to be short
     ("Daily vaginal progesterone", "23 Nov 2026", "12 Apr 2027", "16w0d – 36w0d", "discuss"),
     # 23w0d = day 161, 31w6d = day 223
@@ -183,11 +181,12 @@ LIVE = [
     # 40w0d = day 280, the due date itself
     ("Estimated due date", "10 May 2027", "10 May 2027", "40w0d", "applies"),
 ]
-# Under version 2 nothing in the example plan is not-applicable; recorded as having had no
-# preterm birth, the same patient's weekly injections are (same dates: 16w0d to 36w0d).
+# Under version 3 the weekly injections (16w0d to 36w0d) are not-applicable for everyone:
+# listed, greyed, not drawn.
 NOT_APPLICABLE = (
-    "Weekly progesterone injection",
-    "These injections were only ever offered after an earlier preterm birth, and none is recorded.",
+    "Weekly progesterone injections (17-OHPC)",
+    "Weekly 17-OHPC injections were long offered after an earlier preterm birth, but a large "
+    "trial found that they did not lower the chance of another early birth.",
 )
 
 
@@ -366,7 +365,7 @@ def test_script_title_stays_text() -> None:
 def test_protocol_and_plan_texts_are_escaped() -> None:
     protocol = protocol_with(
         (
-            'title = "Weekly progesterone injection"',
+            'title = "Daily vaginal progesterone"',
             'title = "Weekly <img src=x onerror=alert(1)> injection"',
         ),
         ('"Bleeding from the vagina"', '"Bleeding </li><script>x</script>"'),

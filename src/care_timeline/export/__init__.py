@@ -6,7 +6,7 @@ costs start-up time that a text or JSON export should not pay).
 >>> import care_timeline as ct
 >>> plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=date(2026, 11, 24))
 >>> ct.to_csv(plan).splitlines()[0]
-'plan_id,milestone_id,title,kind,category,start,end,start_ga,end_ga,occurrences,applicability,reason,timing,note,reason_key,warning_signs,urgent_advice'
+'plan_id,milestone_id,title,kind,category,start,end,start_ga,end_ga,occurrences,applicability,reason,timing,note,reason_key,warning_signs,urgent_advice,alternative'
 """
 
 from __future__ import annotations

@@ -163,6 +163,12 @@ def _rule_extension(rule: Rule) -> JsonObject:
         parts.append({"url": "becomesDay", "valueCode": rule.becomes_day})
     if rule.starts_no_earlier_than is not None:
         parts.append({"url": "startsNoEarlierThan", "valueCode": rule.starts_no_earlier_than})
+    if rule.stops_on is not None:
+        parts.append({"url": "stopsOn", "valueCode": rule.stops_on})
+    if rule.title is not None:
+        parts.append({"url": "title", "valueString": rule.title})
+    if rule.alternative is not None:
+        parts.append({"url": "alternative", "valueCode": rule.alternative})
     return {"url": RULE_EXTENSION, "extension": parts}
 
 
@@ -196,6 +202,13 @@ def _rules_text(spec: MilestoneSpec, w: Words) -> str:
         if rule.starts_no_earlier_than is not None:
             day = w.t(words.DATE_SOURCES[rule.starts_no_earlier_than])
             line += " " + w.t(words.FHIR_STARTS_NO_EARLIER, day=day)
+        if rule.stops_on is not None:
+            day = w.t(words.DATE_SOURCES[rule.stops_on])
+            line += " " + w.t(words.FHIR_STOPS_ON, day=day)
+        if rule.title is not None:
+            line += " " + w.t(words.FHIR_RULE_TITLE, title=rule.title)
+        if rule.alternative is not None:
+            line += " " + w.t(words.FHIR_ALTERNATIVE, other=rule.alternative)
         lines.append(line)
     return "\n".join(lines)
 
