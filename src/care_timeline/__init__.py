@@ -59,7 +59,14 @@ from .fields import (
     profile_from_fields,
 )
 from .gestational_age import GestationalAge
-from .plan_model import Milestone, Plan, ProtocolRef, Trimester, plan_json_schema
+from .plan_model import (
+    Milestone,
+    NoLongerPlanned,
+    Plan,
+    ProtocolRef,
+    Trimester,
+    plan_json_schema,
+)
 from .planning import plan
 from .profile import Profile
 from .protocol import (
@@ -172,6 +179,7 @@ __all__ = [
     "EndCause",
     "ON_TIMELINE",
     "Milestone",
+    "NoLongerPlanned",
     "Plan",
     "ProtocolRef",
     "Timing",

@@ -24,6 +24,7 @@ from .phrases import (
     DAY_AND_AGE,
     MID_PREGNANCY_LOSS,
     NONE_RECORDED,
+    NOTHING_RECORDED,
     PRETERM_BIRTH,
     PRETERM_BIRTH_AT,
 )
@@ -292,7 +293,7 @@ def _reason(rule: Rule, facts: Facts, protocol: Protocol, dating: Dating) -> str
     history += labels
     values: dict[str, Any] = {
         "risk_factors": lang.list(labels) if labels else lang.gettext(NONE_RECORDED),
-        "history": lang.list(history) if history else lang.gettext(NONE_RECORDED),
+        "history": lang.list(history) if history else lang.gettext(NOTHING_RECORDED),
         "cerclage_placed_on": shown(profile.cerclage_placed_on),
         "short_cervix_found_on": shown(facts.short_cervix_found_on),
         "membranes_ruptured_on": shown(profile.membranes_ruptured_on),

@@ -297,6 +297,8 @@ DATE_SOURCES = {
 NONE_RECORDED = N_("none recorded")
 DATE_NOT_RECORDED = N_("date not recorded")
 DAY_AND_AGE = N_("{date}, {ga}")
+NOTHING_RECORDED = N_("nothing")
+"""What ``{history}`` says when no history is recorded ("On record: nothing.")."""
 PRETERM_BIRTH = N_("an earlier preterm birth")
 """An item of a reason's list of what is recorded (``{history}``)."""
 PRETERM_BIRTH_AT = N_("an earlier preterm birth at {ga}")

@@ -862,7 +862,7 @@ def test_watches_and_due_date_texts() -> None:
 @pytest.mark.parametrize(
     ("profile", "shown"),
     [
-        (Profile(), "On record: none recorded."),
+        (Profile(), "On record: nothing."),
         (Profile(prior_preterm_birth=True), "On record: an earlier preterm birth."),
         (Profile(prior_preterm_birth_ga="31w2d"), "On record: an earlier preterm birth at 31w2d."),
         (
@@ -872,7 +872,7 @@ def test_watches_and_due_date_texts() -> None:
     ],
 )
 def test_reasons_list_the_recorded_history(profile: Profile, shown: str) -> None:
-    """Version 3: never "none recorded" while a history fact is recorded."""
+    """Version 3: the history recorded, never "none recorded" while a history fact is."""
     item = decide("cerclage-removal", profile)
     assert item.reason == "Only if a stitch is placed. " + shown
 
