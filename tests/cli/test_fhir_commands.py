@@ -3,7 +3,9 @@ and ``batch --format fhir`` write Bundles that both validators accept; without t
 each exits 2 with one line naming it.
 
 The pregnancy is due 2027-05-10 (day 0 = 2026-08-03); dates are counted by hand as in
-tests/export/test_fhir.py: 12w0d = +84 = 2026-10-26, 40w0d = +280 = 2027-05-10.
+tests/export/test_fhir.py: 12w0d = +84 = 2026-10-26, 16w0d = +112 = 2026-11-23, 18w3d =
++129 = 2026-12-10, 20w0d = +140 = 2026-12-21, 24w0d = +168 = 2027-01-18, 36w0d = +252 =
+2027-04-12, 40w0d = +280 = 2027-05-10.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def test_plan_format_fhir(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     assert err.count("\n") == 1 and "note: without a key" in err
     bundle = read(out)
     care_plan = resources(bundle)["CarePlan"]
-    assert care_plan["instantiatesCanonical"] == [f"{BASE}/PlanDefinition/cervical-insufficiency|2"]
+    assert care_plan["instantiatesCanonical"] == [f"{BASE}/PlanDefinition/cervical-insufficiency|3"]
     assert care_plan["period"] == {"start": "2026-10-26", "end": "2027-05-10"}
     assert resources(bundle)["Observation"]["valueDateTime"] == "2027-05-10"
     monitoring = activities(bundle)["cervical-monitoring"]
@@ -71,6 +73,68 @@ def test_plan_format_fhir(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     assert out == ct.to_fhir(plan)
 
 
+def test_plan_format_fhir_of_a_choice_of_either(
+    capsysbinary: pytest.CaptureFixture[bytes],
+) -> None:
+    # An earlier preterm birth at 30w, a cervix of 18 mm measured on 20w0d, planned that
+    # day: the stitch (20w0d-24w0d) and vaginal progesterone (20w0d-36w0d) both apply, as a
+    # choice of either, which each activity says.
+    code, out, _ = run(
+        capsysbinary,
+        "plan",
+        "--due-date",
+        "2027-05-10",
+        "--today",
+        "2026-12-21",
+        "--fetuses",
+        "1",
+        "--prior-preterm-birth-ga",
+        "30w",
+        "--cervical-length",
+        "18",
+        "--cervical-length-on",
+        "2026-12-21",
+        "--format",
+        "fhir",
+    )
+    assert code == 0
+    details = activities(read(out))
+    for milestone, other, end in (
+        ("cerclage-if-cervix-shortens", "Daily vaginal progesterone", "2027-01-18"),
+        ("vaginal-progesterone", "A stitch if the cervix shortens or opens", "2027-04-12"),
+    ):
+        detail = details[milestone]
+        assert detail["status"] == "not-started" and "reasonCode" in detail
+        assert detail["scheduledPeriod"] == {"start": "2026-12-21", "end": end}
+        assert f"\n\nOne of two options: this, or {other}. " in detail["description"]
+
+
+def test_plan_format_fhir_of_a_plan_that_ended(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    # The plan of PLAN, ended by a birth on 18w3d (2026-12-10) and exported ten days later.
+    argv = [*PLAN, "--ended-on", "2026-12-10", "--ended-because", "birth"]
+    argv[argv.index("--today") + 1] = "2026-12-20"
+    code, out, _ = run(capsysbinary, *argv)
+    assert code == 0
+    bundle = read(out)
+    care_plan = resources(bundle)["CarePlan"]
+    assert care_plan["status"] == "completed"
+    assert care_plan["period"] == {"start": "2026-10-26", "end": "2026-12-10"}
+    ended = (
+        "This plan ended on 2026-12-10, when your baby was born. "
+        "What was still to come is no longer planned."
+    )
+    details = activities(bundle)
+    # From 23w0d, 32w0d, 36w0d and 40w0d: no longer planned, cancelled, without dates.
+    for milestone in ("preterm-birth-watch", "late-preterm-watch", "cerclage-removal", "due-date"):
+        detail = details[milestone]
+        assert (detail["status"], detail["statusReason"]["text"]) == ("cancelled", ended)
+        assert "scheduledPeriod" not in detail and "scheduledTiming" not in detail
+    # The risk window (12w0d-22w6d) ran past the end: it stops on it, without the signs.
+    risk = details["cervical-change-risk"]
+    assert risk["scheduledPeriod"] == {"start": "2026-10-26", "end": "2026-12-10"}
+    assert "Warning signs" not in out.decode()
+
+
 def test_plan_format_fhir_to_a_file(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:
@@ -83,8 +147,8 @@ def test_plan_format_fhir_to_a_file(
 @pytest.mark.parametrize(
     ("file", "version"),
     [
-        (None, "2"),  # the default protocol
-        ("clinic-protocol.toml", "2"),  # version 2 with a clinic's change
+        (None, "3"),  # the default protocol
+        ("clinic-protocol.toml", "3"),  # version 3 with a clinic's change
         ("article-protocol-v1.toml", "1"),  # the article's rules, kept as an example
     ],
 )

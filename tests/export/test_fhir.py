@@ -1,4 +1,4 @@
-"""The FHIR R4 export: every decision-table row of the default protocol (version 2) exports
+"""The FHIR R4 export: every decision-table row of the default protocol (version 3) exports
 a Bundle that fhir.resources parses and validates and that the official FHIR R4 JSON
 Schema accepts; the activities carry the plan's dates, applicability and reason key; the
 plan id never appears.
@@ -10,12 +10,14 @@ checks and the invariants neither makes are in ``tests/_support/fhir_check.py``.
 The example pregnancy is due 2027-05-10, so day 0 (0w0d) is 2026-08-03. Dates below are
 counted by hand from day 0 (Sep 3 is +31, Oct 3 +61, Nov 3 +92, Dec 3 +122, Jan 3 +153,
 Feb 3 +184, Mar 3 +212, Apr 3 +243, May 3 +273):
-12w0d = +84 = 2026-10-26; 13w0d = +91 = 2026-11-02; 14w6d = +104 = 2026-11-15;
-16w0d = +112 = 2026-11-23; 17w1d = +120 = 2026-12-01; 18w1d = +127 = 2026-12-08;
-22w6d = +160 = 2027-01-10; 23w0d = +161 = 2027-01-11; 23w6d = +167 = 2027-01-17;
-24w0d = +168 = 2027-01-18; 26w0d = +182 = 2027-02-01; 31w6d = +223 = 2027-03-14;
-32w0d = +224 = 2027-03-15; 36w0d = +252 = 2027-04-12; 36w1d = +253 = 2027-04-13;
-36w6d = +258 = 2027-04-18; 37w0d = +259 = 2027-04-19; 40w0d = +280 = 2027-05-10.
+10w0d = +70 = 2026-10-12; 12w0d = +84 = 2026-10-26; 13w0d = +91 = 2026-11-02;
+14w6d = +104 = 2026-11-15; 16w0d = +112 = 2026-11-23; 16w1d = +113 = 2026-11-24;
+17w1d = +120 = 2026-12-01; 18w0d = +126 = 2026-12-07; 18w1d = +127 = 2026-12-08;
+18w3d = +129 = 2026-12-10; 20w0d = +140 = 2026-12-21; 22w0d = +154 = 2027-01-04;
+22w6d = +160 = 2027-01-10; 23w0d = +161 = 2027-01-11; 24w0d = +168 = 2027-01-18;
+26w0d = +182 = 2027-02-01; 31w6d = +223 = 2027-03-14; 32w0d = +224 = 2027-03-15;
+36w0d = +252 = 2027-04-12; 36w1d = +253 = 2027-04-13; 36w6d = +258 = 2027-04-18;
+37w0d = +259 = 2027-04-19; 40w0d = +280 = 2027-05-10.
 
 Regenerate the example Bundle in docs/fhir.md after an intended change:
 ``REGENERATE=1 pytest tests/export/test_fhir.py -k example``.
@@ -29,6 +31,7 @@ import json
 import os
 import re
 import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,7 +42,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import care_timeline as ct
-from _support.expected import DEFAULT_DATES, INJECTIONS, MONITORING
+from _support.expected import DEFAULT_DATES, MONITORING
+from _support.strategies import cases
 from _support.tools import needs_fhir_extra
 from care_timeline import Dating, Profile
 from care_timeline.errors import ExportError
@@ -63,7 +67,7 @@ DOC = ROOT / "docs" / "fhir.md"
 
 D = date
 DUE = D(2027, 5, 10)
-TODAY = D(2026, 11, 24)
+TODAY = D(2026, 11, 24)  # 16w1d
 PLACED = D(2026, 11, 2)  # 13w0d
 BASE = "https://care-timeline.invalid/fhir"
 APPLICABILITY_EXTENSION = f"{BASE}/StructureDefinition/applicability"
@@ -73,21 +77,25 @@ PLAN_DEFINITION = f"{BASE}/PlanDefinition/cervical-insufficiency"
 
 # id: (start, end) with no profile facts, in the plan's order (hand-counted in
 # _support/expected.py). The rows below give the two new milestones' dates each, and
-# move others where a rule does.
+# move others where a rule (or the waters) does.
 DATES = {milestone: (start, end) for milestone, (_, start, end, _, _) in DEFAULT_DATES.items()}
 NEW = ("cerclage-if-cervix-shortens", "late-preterm-watch")
 """The milestones version 2 added: every row states their dates itself."""
-SERIES = {"cervical-monitoring": (MONITORING, 2), "progesterone-injections": (INJECTIONS, 1)}
-"""Occurrences and the interval in weeks."""
+SERIES = {"cervical-monitoring": 2}
+"""The series and their interval in weeks (version 3 dates no 17-OHPC dose: that
+milestone is a window, with no weekly occurrences)."""
+CHOICE = ("cerclage-if-cervix-shortens", "vaginal-progesterone")
+"""The two milestones a row may make a choice of either."""
 
 WORD = {"A": "applies", "D": "discuss", "N": "not-applicable"}
 ALWAYS = ("cervical-change-risk", "preterm-birth-watch", "late-preterm-watch", "due-date")
 """Always apply, by their one rule (key ``otherwise``)."""
+NEVER = ("progesterone-injections",)
+"""Never planned (version 3: 17-OHPC was withdrawn), by its one rule (key ``otherwise``)."""
 VARIABLE = (
     "cerclage-placement",
     "cervical-monitoring",
     "cerclage-if-cervix-shortens",
-    "progesterone-injections",
     "vaginal-progesterone",
     "cerclage-removal",
 )
@@ -107,10 +115,23 @@ class Row:
     late: tuple[date, date]
     """late-preterm-watch: its first and last day."""
     moved: dict[str, tuple[date, date]] = field(default_factory=dict)
-    """Other milestones whose dates a rule moves away from DATES."""
+    """Other milestones whose dates a rule (or the waters) moves away from DATES."""
+    checks: tuple[date, ...] = tuple(MONITORING)
+    """cervical-monitoring's dates: every two weeks from 16w0d to 24w0d, unless the
+    waters cut the series short."""
+    choice: bool = False
+    """Whether the two milestones of CHOICE are a choice of either."""
 
 
-SHORT_17W1D = D(2026, 12, 1)  # 17w1d: before 24w0d, so found early
+# Today is 16w1d = 2026-11-24: an undated "waters broken" broke that day.
+SHORT_17W1D = D(2026, 12, 1)  # 17w1d: by 24w0d, so found early
+WINDOW = (D(2026, 11, 23), D(2027, 1, 18))  # cerclage-if-cervix-shortens: 16w0d-24w0d
+LATE = (D(2027, 3, 15), D(2027, 4, 18))  # late-preterm-watch: 32w0d-36w6d
+# The waters broke on 16w1d (undated: today). The series started on 16w0d: it keeps its
+# first check only (the next, 18w0d, is after that day); windows that the waters stop
+# end that day.
+CUT_CHECKS = (D(2026, 11, 23),)
+CUT = (D(2026, 11, 23), D(2026, 11, 24))  # 16w0d-16w1d
 # Between them, the rows make every rule of every milestone decide at least once
 # (test_every_rule_of_every_milestone_decides_a_row checks it).
 ROWS = [
@@ -118,9 +139,9 @@ ROWS = [
         "nothing-known",
         Profile(),
         {},
-        # No short cervix is known: 16w0d-23w6d. No rule moves the late watch: 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # No short cervix is known: 16w0d-24w0d. No rule moves the late watch: 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
     Row(
         "twins",
@@ -128,29 +149,46 @@ ROWS = [
         {
             "cerclage-placement": "N multiple-fetuses",
             "cervical-monitoring": "D multiple-fetuses",
-            "cerclage-if-cervix-shortens": "N multiple-fetuses",
-            "progesterone-injections": "N multiple-fetuses",
+            # version 3: may be considered for an opening cervix (Roman et al. 2020)
+            "cerclage-if-cervix-shortens": "D multiple-fetuses",
             "vaginal-progesterone": "N multiple-fetuses",
             "cerclage-removal": "N multiple-fetuses",
         },
-        # Not applicable, but kept with its window 16w0d-23w6d; late watch 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # 16w0d-24w0d; late watch 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
     Row(
         "waters-broken",
         Profile(membranes_ruptured=True),
         {
+            # The stitch's window was over on 14w6d, before the waters: D otherwise, as it
+            # was. Checks, stitch-if-it-shortens and progesterone were open on 16w1d: they
+            # end that day and keep their decision (D otherwise).
+            "cerclage-removal": "N membranes-ruptured",  # all of it after that day
+        },
+        shortens=CUT,
+        late=LATE,
+        moved={
+            "cervical-monitoring": (CUT_CHECKS[0], CUT_CHECKS[0]),
+            "vaginal-progesterone": CUT,
+        },
+        checks=CUT_CHECKS,
+    ),
+    Row(
+        "waters-broken-on-12w0d",
+        Profile(membranes_ruptured_on=D(2026, 10, 26)),
+        {
+            # On the first day of the stitch's window, so all of it is after: decided.
             "cerclage-placement": "N membranes-ruptured",
             "cervical-monitoring": "N membranes-ruptured",
             "cerclage-if-cervix-shortens": "N membranes-ruptured",
-            # the project's added row: care follows another plan once the waters break
-            "vaginal-progesterone": "D membranes-ruptured",
+            "vaginal-progesterone": "N membranes-ruptured",
             "cerclage-removal": "N membranes-ruptured",
         },
-        # 16w0d-23w6d, kept as cancelled; late watch 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # Kept as cancelled, with their windows: 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
     Row(
         "cerclage-placed",
@@ -159,11 +197,13 @@ ROWS = [
             "cerclage-placement": "A cerclage-placed",
             "cervical-monitoring": "D cerclage-placed",
             "cerclage-if-cervix-shortens": "N cerclage-placed",
+            # version 3: the trials of vaginal progesterone left out pregnancies with a stitch
+            "vaginal-progesterone": "D cerclage-placed",
             "cerclage-removal": "A cerclage-placed",
         },
-        # A stitch already in place moves nothing of these: 16w0d-23w6d; 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # A stitch already in place moves nothing of these: 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
         moved={"cerclage-placement": (PLACED, PLACED)},  # becomes the day it was placed
     ),
     Row(
@@ -173,49 +213,79 @@ ROWS = [
             "cerclage-placement": "A cerclage-placed",
             "cervical-monitoring": "D cerclage-placed",
             "cerclage-if-cervix-shortens": "N cerclage-placed",
+            "vaginal-progesterone": "D cerclage-placed",
             "cerclage-removal": "N transabdominal-cerclage",
         },
-        # 16w0d-23w6d; 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
         moved={"cerclage-placement": (PLACED, PLACED)},
+    ),
+    Row(
+        "transabdominal-cerclage-waters-broken",
+        Profile(cerclage_placed_on=PLACED, cerclage_type="transabdominal", membranes_ruptured=True),
+        {
+            "cerclage-placement": "A cerclage-placed",  # over before the waters
+            # Open on 16w1d: they end that day, with the decision they had before.
+            "cervical-monitoring": "D cerclage-placed",
+            "cerclage-if-cervix-shortens": "N cerclage-placed",
+            "vaginal-progesterone": "D cerclage-placed",
+            # version 3 (W6): the stitch stays, birth by caesarean section; its window stays.
+            "cerclage-removal": "N transabdominal-cerclage+membranes-ruptured",
+        },
+        shortens=CUT,
+        late=LATE,
+        moved={
+            "cerclage-placement": (PLACED, PLACED),
+            "cervical-monitoring": (CUT_CHECKS[0], CUT_CHECKS[0]),
+            "vaginal-progesterone": CUT,
+        },
+        checks=CUT_CHECKS,
     ),
     Row(
         "twins-waters-broken-cerclage-placed",
         Profile(fetuses=2, membranes_ruptured=True, cerclage_placed_on=PLACED),
         {
-            # Twins decide placement first, so it keeps its window (no becomes_day).
+            # Over before the waters; twins decide placement first, so it keeps its
+            # window (no becomes_day).
             "cerclage-placement": "N multiple-fetuses",
-            "cervical-monitoring": "N membranes-ruptured",
-            "cerclage-if-cervix-shortens": "N multiple-fetuses",
-            "progesterone-injections": "N multiple-fetuses",
+            # Open on 16w1d: it ends that day, with the decision it had before.
+            "cervical-monitoring": "D multiple-fetuses",
+            "cerclage-if-cervix-shortens": "D multiple-fetuses",  # not the waters' rule
             "vaginal-progesterone": "N multiple-fetuses",
-            # A stitch in place must come out, whatever else is true.
+            # version 3 (U1): a stitch in place and the waters broken: an urgent item on
+            # the day they broke (today, undated), not the 36-37 week window.
             "cerclage-removal": "A cerclage-placed+membranes-ruptured",
         },
-        # 16w0d-23w6d; 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # 16w0d-24w0d (decided by the twins, not stopped); 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
+        moved={
+            "cervical-monitoring": (CUT_CHECKS[0], CUT_CHECKS[0]),
+            "cerclage-removal": (TODAY, TODAY),
+        },
+        checks=CUT_CHECKS,
     ),
     Row(
         "prior-preterm-birth",
         Profile(fetuses=1, prior_preterm_birth=True),
         {
             "cervical-monitoring": "A prior-preterm-birth",
-            "progesterone-injections": "D prior-preterm-birth",
             "vaginal-progesterone": "D prior-preterm-birth",
         },
-        # No short cervix found (yet): 16w0d-23w6d; 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # No short cervix found (yet): 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
     Row(
         "no-prior-preterm-birth",
         Profile(fetuses=1, prior_preterm_birth=False),
-        {"progesterone-injections": "N no-prior-preterm-birth"},
-        # 16w0d-23w6d; 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # As with nothing known: the "no" decides only with a cervix known not short
+        # (version 2's "no injections" is now everyone's).
+        {},
+        # 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
     Row(
         "prior-second-trimester-loss",
@@ -224,37 +294,42 @@ ROWS = [
             "cerclage-placement": "A prior-second-trimester-loss",
             "cervical-monitoring": "A prior-second-trimester-loss",
         },
-        # 16w0d-23w6d; 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
+    ),
+    Row(
+        "prior-cerclage",
+        Profile(risk_factors=("prior-cerclage",)),
+        # version 3 (I6): a stitch in an earlier pregnancy for painless opening
+        {"cerclage-placement": "A prior-cerclage"},
+        # 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
     Row(
         "no-short-cervix",
         Profile(short_cervix=False, prior_preterm_birth=False),
-        {
-            "progesterone-injections": "N no-prior-preterm-birth",
-            "vaginal-progesterone": "N no-short-cervix+no-prior-preterm-birth",
-        },
-        # 16w0d-23w6d; 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        {"vaginal-progesterone": "N no-short-cervix+no-prior-preterm-birth"},
+        # 16w0d-24w0d; 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
     Row(
         "short-cervix-17w1d",
         Profile(short_cervix=True, short_cervix_on=SHORT_17W1D, prior_preterm_birth=False),
         {
             "cerclage-if-cervix-shortens": "D short-cervix-found-early",
-            "progesterone-injections": "N no-prior-preterm-birth",
             # Stated short, without a length: counts as at most the 20 mm threshold.
             "vaginal-progesterone": (
                 "A short-cervix-found-early+cervix-at-most-progesterone-threshold"
                 "+no-prior-preterm-birth"
             ),
         },
-        # Starts the day the short cervix was found, 17w1d = 2026-12-01, to 23w6d;
+        # Starts the day the short cervix was found, 17w1d = 2026-12-01, to 24w0d;
         # the late watch is not moved: 32w0d-36w6d.
-        shortens=(SHORT_17W1D, D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        shortens=(SHORT_17W1D, D(2027, 1, 18)),
+        late=LATE,
         moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
     ),
     Row(
@@ -264,14 +339,34 @@ ROWS = [
         ),
         {
             "cervical-monitoring": "A prior-preterm-birth",
-            "cerclage-if-cervix-shortens": "A short-cervix-found-early+prior-preterm-birth",
-            "progesterone-injections": "D prior-preterm-birth",
+            # version 3 (W2): the week of the earlier birth is not recorded, so whether it
+            # was before 34 weeks is not known: to discuss, and no choice of either.
+            "cerclage-if-cervix-shortens": "D short-cervix-found-early+prior-preterm-birth",
             "vaginal-progesterone": "A short-cervix-found-early+prior-preterm-birth",
         },
-        # From the day found, 17w1d = 2026-12-01, to 23w6d = 2027-01-17; 32w0d-36w6d.
-        shortens=(SHORT_17W1D, D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # From the day found, 17w1d = 2026-12-01, to 24w0d = 2027-01-18; 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 18)),
+        late=LATE,
         moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
+    ),
+    Row(
+        "short-cervix-17w1d-after-a-birth-at-30w",
+        Profile(
+            fetuses=1,
+            prior_preterm_birth_ga="30w0d",
+            short_cervix=True,
+            short_cervix_on=SHORT_17W1D,
+        ),
+        {
+            "cervical-monitoring": "A prior-preterm-birth",  # the week implies the birth
+            "cerclage-if-cervix-shortens": "A short-cervix-found-early+early-prior-preterm-birth",
+            "vaginal-progesterone": "A short-cervix-found-early+prior-preterm-birth",
+        },
+        # From the day found, 17w1d = 2026-12-01, to 24w0d; 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 18)),
+        late=LATE,
+        moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
+        choice=True,  # version 3 (I7): a stitch or vaginal progesterone, not both
     ),
     Row(
         "short-cervix-17w1d-after-a-loss",
@@ -287,13 +382,14 @@ ROWS = [
             "cerclage-if-cervix-shortens": (
                 "A short-cervix-found-early+prior-second-trimester-loss"
             ),
-            # Whether there was a preterm birth is unknown: vaginal progesterone is
-            # "D otherwise", from the day the short cervix was found.
+            # version 3: after a mid-pregnancy loss as after a preterm birth (NICE NG25)
+            "vaginal-progesterone": "A short-cervix-found-early+prior-second-trimester-loss",
         },
-        # From the day found, 17w1d = 2026-12-01, to 23w6d = 2027-01-17; 32w0d-36w6d.
-        shortens=(SHORT_17W1D, D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # From the day found, 17w1d = 2026-12-01, to 24w0d = 2027-01-18; 32w0d-36w6d.
+        shortens=(SHORT_17W1D, D(2027, 1, 18)),
+        late=LATE,
         moved={"vaginal-progesterone": (SHORT_17W1D, D(2027, 4, 12))},  # 17w1d-36w0d
+        choice=True,
     ),
     Row(
         "cervix-22mm-at-18w1d",
@@ -303,27 +399,45 @@ ROWS = [
         {
             # 22 mm is short (under 25 mm) but above the 20 mm progesterone threshold.
             "cerclage-if-cervix-shortens": "D short-cervix-found-early",
-            "progesterone-injections": "N no-prior-preterm-birth",
             "vaginal-progesterone": "D cervix-between-thresholds+no-prior-preterm-birth",
         },
-        # Found the day it was measured, 18w1d = 2026-12-08, to 23w6d = 2027-01-17;
+        # Found the day it was measured, 18w1d = 2026-12-08, to 24w0d = 2027-01-18;
         # 32w0d-36w6d.
-        shortens=(D(2026, 12, 8), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        shortens=(D(2026, 12, 8), D(2027, 1, 18)),
+        late=LATE,
         moved={"vaginal-progesterone": (D(2026, 12, 8), D(2027, 4, 12))},  # 18w1d-36w0d
+    ),
+    Row(
+        "cervix-18mm-at-24w0d-after-a-birth-at-30w",
+        Profile(
+            fetuses=1,
+            prior_preterm_birth_ga="30w0d",
+            cervical_length_mm=18.0,
+            cervical_length_on=D(2027, 1, 18),
+        ),
+        {
+            "cervical-monitoring": "A prior-preterm-birth",
+            # version 3 (W3): found on 24w0d is found early, and the window ends that day
+            "cerclage-if-cervix-shortens": "A short-cervix-found-early+early-prior-preterm-birth",
+            "vaginal-progesterone": "A short-cervix-found-early+prior-preterm-birth",
+        },
+        # One day, 24w0d = 2027-01-18; vaginal progesterone 24w0d-36w0d; 32w0d-36w6d.
+        shortens=(D(2027, 1, 18), D(2027, 1, 18)),
+        late=LATE,
+        moved={"vaginal-progesterone": (D(2027, 1, 18), D(2027, 4, 12))},
+        choice=True,
     ),
     Row(
         "short-cervix-26w0d",
         Profile(short_cervix=True, short_cervix_on=D(2027, 2, 1), prior_preterm_birth=False),
         {
             "cerclage-if-cervix-shortens": "N short-cervix-found-late",
-            "progesterone-injections": "N no-prior-preterm-birth",
             "vaginal-progesterone": "D short-cervix-found-late",
         },
         # Found at 26w0d, after the stitch's window: its found-late rule moves nothing,
-        # so 16w0d-23w6d; 32w0d-36w6d. Vaginal progesterone's window starts that day.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # so 16w0d-24w0d; 32w0d-36w6d. Vaginal progesterone's window starts that day.
+        shortens=WINDOW,
+        late=LATE,
         moved={"vaginal-progesterone": (D(2027, 2, 1), D(2027, 4, 12))},  # 26w0d-36w0d
     ),
     Row(
@@ -331,13 +445,12 @@ ROWS = [
         Profile(short_cervix=True, short_cervix_on=D(2027, 4, 13), prior_preterm_birth=False),
         {
             "cerclage-if-cervix-shortens": "N short-cervix-found-late",
-            "progesterone-injections": "N no-prior-preterm-birth",
             # 36w1d is after the progesterone window's last day, 36w0d = 2027-04-12.
             "vaginal-progesterone": "N short-cervix-found-after-end",
         },
-        # 16w0d-23w6d; the late watch is not moved by a finding inside it: 32w0d-36w6d.
-        shortens=(D(2026, 11, 23), D(2027, 1, 17)),
-        late=(D(2027, 3, 15), D(2027, 4, 18)),
+        # 16w0d-24w0d; the late watch is not moved by a finding inside it: 32w0d-36w6d.
+        shortens=WINDOW,
+        late=LATE,
     ),
 ]
 
@@ -350,6 +463,7 @@ def expected_verdicts(row: Row) -> dict[str, tuple[str, str]]:
     """Applicability and rule key of every milestone, from the row."""
     verdicts = {
         **dict.fromkeys(ALWAYS, ("applies", "otherwise")),
+        **dict.fromkeys(NEVER, ("not-applicable", "otherwise")),
         **dict.fromkeys(VARIABLE, ("discuss", "otherwise")),
     }
     for milestone, verdict in row.verdicts.items():
@@ -395,24 +509,27 @@ def test_decision_table_rows_export_valid_bundles(row: Row) -> None:
             assert "reasonCode" not in detail
         start, end = dates[milestone]
         if milestone in SERIES:
-            occurrences, weeks = SERIES[milestone]
             timing = detail["scheduledTiming"]
-            assert timing["event"] == [day.isoformat() for day in occurrences]
+            assert timing["event"] == [day.isoformat() for day in row.checks]
             assert timing["repeat"]["boundsPeriod"] == {
                 "start": start.isoformat(),
                 "end": end.isoformat(),
             }
+            weeks = SERIES[milestone]
             assert (timing["repeat"]["period"], timing["repeat"]["periodUnit"]) == (weeks, "wk")
             assert "scheduledPeriod" not in detail
         else:
             assert detail["scheduledPeriod"] == {"start": start.isoformat(), "end": end.isoformat()}
             assert "scheduledTiming" not in detail
+        # A choice of either is said in both activities, and nowhere else.
+        said = "One of two options: this, or " in detail["description"]
+        assert said == (row.choice and milestone in CHOICE), milestone
 
 
 def test_every_rule_of_every_milestone_decides_a_row() -> None:
     decided = {(item.id, item.reason_key) for row in ROWS for item in make(row.profile).milestones}
     protocol = ct.default_protocol()
-    assert protocol.version == "2"
+    assert protocol.version == "3"
     every = {(spec.id, rule.key) for spec in protocol.milestones for rule in spec.rules}
     assert every - decided == set()
     assert {milestone for milestone, _ in every} == set(DATES)
@@ -429,7 +546,7 @@ def test_the_care_plan() -> None:
     care_plan = resources(bundle)["CarePlan"]
     assert care_plan["status"] == "active"
     assert care_plan["intent"] == "proposal"
-    assert care_plan["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|2"]
+    assert care_plan["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|3"]
     assert care_plan["period"] == {"start": "2026-10-26", "end": "2027-05-10"}
     assert care_plan["note"] == [{"text": plan.clinician_note}]
     assert [a["detail"]["code"]["coding"][0]["code"] for a in care_plan["activity"]] == list(DATES)
@@ -439,9 +556,17 @@ def test_the_care_plan() -> None:
     assert care_plan["supportingInfo"][0]["reference"] == observation_url
     for detail in activities(bundle).values():
         assert detail["code"]["coding"][0]["system"] == CODE_SYSTEM
-        assert detail["code"]["coding"][0]["version"] == "2"
-    injections = activities(bundle)["progesterone-injections"]["description"]
-    assert "17-OHPC" in injections
+        assert detail["code"]["coding"][0]["version"] == "3"
+    # Version 3: weekly 17-OHPC injections are never planned. The window stays, as one
+    # cancelled activity with its reason, and no weekly dose is dated (16w0d-36w0d).
+    injections = activities(bundle)["progesterone-injections"]
+    assert "17-OHPC" in injections["description"]
+    assert injections["status"] == "cancelled"
+    assert "April 2023" in injections["statusReason"]["text"]
+    assert injections["scheduledPeriod"] == {"start": "2026-11-23", "end": "2027-04-12"}
+    assert "scheduledTiming" not in injections
+    timed = [m for m, detail in activities(bundle).items() if "scheduledTiming" in detail]
+    assert timed == ["cervical-monitoring"]
     assert "doNotPerform" not in json.dumps(bundle)
 
 
@@ -459,6 +584,47 @@ def test_warning_signs_and_urgent_advice_go_with_the_flagged_activities() -> Non
         else:
             assert "Warning signs" not in text
             assert plan.urgent_advice not in text
+
+
+def test_a_choice_of_either_is_said_in_both_activities() -> None:
+    # Vector 2 of the specification: an earlier preterm birth at 30w, a cervix of 18 mm
+    # measured on 20w0d (2026-12-21), planned that day. The stitch if the cervix shortens
+    # (20w0d-24w0d) and vaginal progesterone (20w0d-36w0d) both apply, as a choice of
+    # either; each activity says so after its description, naming the other.
+    plan = ct.plan(
+        Dating.from_due_date(DUE),
+        Profile(
+            fetuses=1,
+            prior_preterm_birth_ga="30w",
+            cervical_length_mm=18,
+            cervical_length_on=D(2026, 12, 21),
+        ),
+        today=D(2026, 12, 21),
+    )
+    details = activities(read(fhir.render(plan)))
+    protocol = ct.default_protocol()
+    for milestone, other, days in (
+        ("cerclage-if-cervix-shortens", "Daily vaginal progesterone", ("2026-12-21", "2027-01-18")),
+        (
+            "vaginal-progesterone",
+            "A stitch if the cervix shortens or opens",
+            ("2026-12-21", "2027-04-12"),
+        ),
+    ):
+        detail = details[milestone]
+        assert detail["status"] == "not-started"
+        assert detail["extension"][0]["valueCode"] == "applies"
+        assert detail["scheduledPeriod"] == {"start": days[0], "end": days[1]}
+        assert detail["description"] == (
+            f"{protocol.milestone(milestone).description}\n\n"
+            f"One of two options: this, or {other}. "
+            "You and your care team choose one of them, not both."
+        )
+    # Nothing else is an option of a choice.
+    said = [m for m, detail in details.items() if "One of two options" in detail["description"]]
+    assert said == ["cerclage-if-cervix-shortens", "vaginal-progesterone"]
+    # The 17-OHPC injections are no option at all: not applicable, with no dose.
+    assert details["progesterone-injections"]["status"] == "cancelled"
 
 
 def test_status_of_a_plan() -> None:
@@ -490,52 +656,136 @@ def test_an_ended_plan_is_completed_or_revoked_and_its_period_ends_with_it(
     assert care_plan["period"] == {"start": "2026-10-26", "end": "2026-12-10"}
 
 
-# Ended 2026-12-10: what was all still to come is cancelled; what ran past it stops on it.
+# Ended 2026-12-10 (18w3d): what began by then is kept, cut at the end; what was all still
+# to come is no longer planned. In the plan's order, by start (hand-counted).
+KEPT = (
+    "cervical-change-risk",  # 12w0d
+    "cerclage-placement",  # 12w0d
+    "cervical-monitoring",  # 16w0d
+    "cerclage-if-cervix-shortens",  # 16w0d
+    "progesterone-injections",  # 16w0d
+    "vaginal-progesterone",  # 16w0d
+)
 AFTER_THE_END = ("preterm-birth-watch", "late-preterm-watch", "cerclage-removal", "due-date")
+"""From 23w0d, 32w0d, 36w0d and 40w0d: all after 18w3d."""
+ENDED_SENTENCE = (
+    "This plan ended on 2026-12-10, when the pregnancy ended. "
+    "What was still to come is no longer planned."
+)
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+WEEK = re.compile(r"\b\d{1,2}w\dd\b")
 
 
 def test_an_ended_plans_activities() -> None:
-    details = activities(read(fhir.render(ended("loss"))))
-    said = (
-        "This plan ended on 2026-12-10, when the pregnancy ended. "
-        "What was still to come is no longer planned."
-    )
+    bundle = read(fhir.render(ended("loss")))
+    care_plan = resources(bundle)["CarePlan"]
+    # What it holds first, then what its end took away, each in the order it came.
+    codes = [activity["detail"]["code"]["coding"][0]["code"] for activity in care_plan["activity"]]
+    assert codes == [*KEPT, *AFTER_THE_END]
+    details = activities(bundle)
     for milestone in AFTER_THE_END:
-        assert details[milestone]["status"] == "cancelled"
-        assert details[milestone]["statusReason"] == {"text": said}
-        assert "reasonCode" not in details[milestone]
-    assert details["due-date"]["scheduledPeriod"] == {"start": "2027-05-10", "end": "2027-05-10"}
-    # Windows that ran past the end stop on it (12w0d and 16w0d starts, by hand).
-    for milestone, start in (
-        ("cervical-change-risk", "2026-10-26"),
-        ("cerclage-if-cervix-shortens", "2026-11-23"),
-        ("vaginal-progesterone", "2026-11-23"),
+        detail = details[milestone]
+        # Named, cancelled, with the plan's end as its reason, and no day at all: it never
+        # came, so no period, no timing (no date after the end).
+        assert (
+            detail["code"]["coding"][0]["display"]
+            == ct.default_protocol().milestone(milestone).title
+        )
+        assert detail["status"] == "cancelled"
+        assert detail["statusReason"] == {"text": ENDED_SENTENCE}
+        assert detail["description"] == ENDED_SENTENCE
+        for gone in ("scheduledPeriod", "scheduledTiming", "reasonCode", "extension"):
+            assert gone not in detail, (milestone, gone)
+    # Windows that ran past the end stop on it (12w0d and 16w0d starts, by hand), with
+    # the status their applicability gives them and their own reason.
+    for milestone, start, status in (
+        ("cervical-change-risk", "2026-10-26", "not-started"),
+        ("cerclage-if-cervix-shortens", "2026-11-23", "not-started"),
+        ("progesterone-injections", "2026-11-23", "cancelled"),  # never planned, no doses
+        ("vaginal-progesterone", "2026-11-23", "not-started"),
     ):
-        assert details[milestone]["scheduledPeriod"] == {"start": start, "end": "2026-12-10"}
-        assert details[milestone]["status"] == "not-started"
+        detail = details[milestone]
+        assert detail["scheduledPeriod"] == {"start": start, "end": "2026-12-10"}
+        assert "scheduledTiming" not in detail
+        assert detail["status"] == status
+        assert "This plan ended" not in json.dumps(detail)
     # The stitch window was over by then (14w6d = Nov 15): as it was.
     assert details["cerclage-placement"]["scheduledPeriod"] == {
         "start": "2026-10-26",
         "end": "2026-11-15",
     }
-    # A series stops at its last occurrence on or before the end.
+    # A series stops at its last occurrence on or before the end (16w0d and 18w0d).
     checks = details["cervical-monitoring"]["scheduledTiming"]
     assert checks["event"] == ["2026-11-23", "2026-12-07"]
     assert checks["repeat"]["boundsPeriod"] == {"start": "2026-11-23", "end": "2026-12-07"}
-    doses = details["progesterone-injections"]["scheduledTiming"]
-    assert doses["event"] == ["2026-11-23", "2026-11-30", "2026-12-07"]
+    # No day after the end anywhere in the CarePlan.
+    days = {day for text in _strings(care_plan) for day in DAY.findall(text)}
+    assert max(days) == "2026-12-10"
+
+
+def test_an_ended_plan_counts_no_week_past_its_end_and_has_no_warning_signs() -> None:
+    # Vector 19 of the specification, with dated facts whose weeks the reasons name: an
+    # earlier preterm birth at 30w, a cervix of 18 mm at 20w0d (2026-12-21), a loss at
+    # 22w0d (2027-01-04, day 154), exported at 24w0d (2027-01-18).
+    plan = ct.plan(
+        Dating.from_due_date(DUE),
+        Profile(
+            fetuses=1,
+            prior_preterm_birth_ga="30w0d",
+            cervical_length_mm=18,
+            cervical_length_on=D(2026, 12, 21),
+        ),
+        today=D(2027, 1, 18),
+        ended_on=D(2027, 1, 4),
+        ended_because="loss",
+    )
+    assert plan.gestational_age_today is None
+    bundle = read(fhir.render(plan))
+    texts = _strings(bundle)
+    # The only weeks written: 20w0d, the day the short cervix was found (in the reasons),
+    # and 30w0d, the week of the earlier birth (another pregnancy's). None after 22w0d:
+    # not 24w0d (today), nor the weeks of what lay after the end.
+    weeks = {week for text in texts for week in WEEK.findall(text)}
+    assert weeks == {"20w0d", "30w0d"}
+    care_plan = resources(bundle)["CarePlan"]
+    assert max(day for text in _strings(care_plan) for day in DAY.findall(text)) == "2027-01-04"
+    # No warning signs and no urgent advice: they are for a pregnancy that goes on.
+    protocol = ct.default_protocol()
+    assert protocol.urgent_advice
+    for text in texts:
+        assert "Warning signs" not in text
+        assert protocol.urgent_advice not in text
+        assert not any(sign in text for sign in protocol.warning_signs), text
+    details = activities(bundle)
+    risk = details["cervical-change-risk"]  # a flagged milestone, kept (12w0d-22w0d)
+    assert risk["description"] == protocol.milestone("cervical-change-risk").description
+    assert risk["scheduledPeriod"] == {"start": "2026-10-26", "end": "2027-01-04"}
+    # The watches from 23w0d and 32w0d were still to come: no longer planned.
+    for milestone in ("preterm-birth-watch", "late-preterm-watch"):
+        assert details[milestone]["statusReason"] == {
+            "text": "This plan ended on 2027-01-04, when the pregnancy ended. "
+            "What was still to come is no longer planned."
+        }
 
 
 def test_a_plan_that_ended_before_its_first_milestone_has_a_period_in_order() -> None:
     # A loss at 10w0d (day 0 + 70 = 2026-10-12), before the first milestone (12w0d,
-    # 2026-10-26): the period is that one day, never a start after its end.
+    # 2026-10-26): the period is that one day, never a start after its end; the plan
+    # holds no milestone, and every activity is one that is no longer planned.
     plan = ct.plan(
         Dating.from_due_date(DUE), today=TODAY, ended_on=D(2026, 10, 12), ended_because="loss"
     )
     care_plan = resources(read(fhir.render(plan)))["CarePlan"]
     assert care_plan["period"] == {"start": "2026-10-12", "end": "2026-10-12"}
     assert care_plan["status"] == "completed"
-    assert {a["detail"]["status"] for a in care_plan["activity"]} == {"cancelled"}
+    details = [activity["detail"] for activity in care_plan["activity"]]
+    assert [detail["code"]["coding"][0]["code"] for detail in details] == list(DATES)
+    assert {detail["status"] for detail in details} == {"cancelled"}
+    assert {detail["statusReason"]["text"] for detail in details} == {
+        "This plan ended on 2026-10-12, when the pregnancy ended. "
+        "What was still to come is no longer planned."
+    }
+    assert not any("scheduledPeriod" in detail or "scheduledTiming" in detail for detail in details)
 
 
 def ids_of(bundle: dict[str, Any]) -> dict[str, str]:
@@ -588,17 +838,71 @@ def test_an_ended_plan_keeps_the_ids_it_had_while_it_ran(plan_id: str | None, ca
     )
 
 
-def test_a_plan_that_never_ended_has_the_ids_it_had_before_plans_could_end() -> None:
-    # The golden plan without a plan id (due 2027-05-10, nothing known, made on
-    # 2026-11-24): these ids were written before plans recorded an end, and a health
-    # record may hold them. Never regenerate them.
-    plan = ct.plan(Dating.from_due_date(DUE), today=TODAY)
-    bundle = fhir.plan_bundle(plan)
-    assert bundle["id"] == "35296df1-d154-8ab9-b094-86fbc00e7647"
+def derived_uuid(seed: str, what: str) -> str:
+    """A resource id as docs/fhir.md describes it, worked out here: the first 16 bytes of
+    a SHA-256 as a UUID of version 8 (custom, RFC 9562) and the RFC 4122 variant."""
+    digest = bytearray(
+        hashlib.sha256(f"care-timeline\x00fhir-1\x00{seed}\x00{what}".encode()).digest()
+    )
+    digest[6] = (digest[6] & 0x0F) | 0x80  # version 8
+    digest[8] = (digest[8] & 0x3F) | 0x80  # variant 10
+    return str(uuid.UUID(bytes=bytes(digest[:16])))
+
+
+def test_an_anonymous_plans_ids_come_from_its_protocol_and_dating() -> None:
+    # The plan without a plan id (due 2027-05-10, nothing known): its ids come from the
+    # protocol's id and the dating, and from nothing else.
+    content = json.dumps(
+        {
+            "protocol": "cervical-insufficiency",
+            "dating": {
+                "due_date": "2027-05-10",
+                "explanation": None,
+                "inputs": {"due_date": "2027-05-10"},
+                "method": "due-date",
+                "notes": [],
+            },
+        },
+        sort_keys=True,
+    )
+    seed = hashlib.sha256(f"care-timeline\x00fhir-1\x00anonymous\x00{content}".encode()).hexdigest()
+    bundle = fhir.plan_bundle(ct.plan(Dating.from_due_date(DUE), today=TODAY))
+    assert bundle["id"] == derived_uuid(seed, "Bundle")
     assert [entry["fullUrl"] for entry in bundle["entry"]] == [
-        "urn:uuid:15d06286-0013-8438-ba23-0c9779206c44",  # the CarePlan
-        "urn:uuid:be8ee680-009e-8312-ab5e-7dd3cd1f8179",  # the due date's Observation
+        f"urn:uuid:{derived_uuid(seed, 'CarePlan')}",
+        f"urn:uuid:{derived_uuid(seed, 'Observation')}",
     ]
+
+
+def test_with_a_plan_id_the_ids_come_from_the_identifier() -> None:
+    bundle = fhir.plan_bundle(make(plan_id="MRN-0012345"), uid_key=b"k1")
+    [identifier] = resources(bundle)["CarePlan"]["identifier"]
+    seed = identifier["value"]
+    assert bundle["id"] == derived_uuid(seed, "Bundle")
+    assert [entry["fullUrl"] for entry in bundle["entry"]] == [
+        f"urn:uuid:{derived_uuid(seed, 'CarePlan')}",
+        f"urn:uuid:{derived_uuid(seed, 'Observation')}",
+    ]
+
+
+def test_an_anonymous_plan_keeps_its_ids_from_day_to_day_and_when_it_ends() -> None:
+    # Made on 16w1d, exported again on 26w0d (2027-02-01), and ended on 18w3d
+    # (2026-12-10) with some milestones no longer planned: the same ids each time.
+    dating = Dating.from_due_date(DUE)
+    running = ids_of(fhir.plan_bundle(ct.plan(dating, today=TODAY)))
+    later = ids_of(fhir.plan_bundle(ct.plan(dating, today=D(2027, 2, 1))))
+    gone = ct.plan(dating, today=D(2026, 12, 20), ended_on=D(2026, 12, 10), ended_because="loss")
+    assert gone.no_longer_planned
+    assert len(running) == 6  # Bundle, CarePlan and Observation: id and full URL each
+    assert later == running
+    assert ids_of(fhir.plan_bundle(gone)) == running
+    # A fact that changes what applies, and no day, keeps them too: the record updates the
+    # CarePlan it stored (twins: the same days, other decisions).
+    twins = ct.plan(dating, Profile(fetuses=2), today=TODAY)
+    assert ids_of(fhir.plan_bundle(twins)) == running
+    # Another pregnancy, due a day later, has other ids, all of them.
+    other = ct.plan(Dating.from_due_date(DUE + timedelta(days=1)), today=TODAY)
+    assert set(ids_of(fhir.plan_bundle(other)).values()).isdisjoint(running.values())
 
 
 def test_ended_plans_of_different_pregnancies_keep_different_ids() -> None:
@@ -629,12 +933,12 @@ def test_public_api_and_render_write_the_same_bytes() -> None:
     assert data == fhir.render(plan)
     assert ct.render(plan, "fhir") == data
     assert "fhir" in ct.FORMATS and "fhir" in ct.BATCH_FORMATS
-    assert resources(bundle)["CarePlan"]["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|2"]
+    assert resources(bundle)["CarePlan"]["instantiatesCanonical"] == [f"{PLAN_DEFINITION}|3"]
     assert resources(bundle)["Observation"]["valueDateTime"] == "2027-05-10"
     assert b"patient-0042" not in data
     protocol = ct.protocol_to_fhir(ct.default_protocol())
     definition = resources(read(protocol))["PlanDefinition"]
-    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "2")
+    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "3")
     assert protocol == fhir.render_protocol(ct.default_protocol())
 
 
@@ -701,8 +1005,8 @@ WEEKS = {
     "cervical-change-risk": (12, 22.8571, None),
     "cerclage-placement": (12, 14.8571, None),
     "cervical-monitoring": (16, 24, 2),
-    "cerclage-if-cervix-shortens": (16, 23.8571, None),
-    "progesterone-injections": (16, 36, 1),
+    "cerclage-if-cervix-shortens": (16, 24, None),  # version 3: to 24w0d, not 23w6d
+    "progesterone-injections": (16, 36, None),  # version 3: a window, no weekly dose
     "vaginal-progesterone": (16, 36, None),
     "preterm-birth-watch": (23, 31.8571, None),
     "late-preterm-watch": (32, 36.8571, None),
@@ -728,7 +1032,7 @@ def test_protocol_as_plan_definition() -> None:
     protocol = ct.default_protocol()
     bundle = read(fhir.render_protocol(protocol))
     definition = resources(bundle)["PlanDefinition"]
-    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "2")
+    assert (definition["url"], definition["version"]) == (PLAN_DEFINITION, "3")
     assert definition["title"] == protocol.title
     assert definition["usage"].endswith(f"\n\n{protocol.urgent_advice}")
     citations = [artifact["citation"] for artifact in definition["relatedArtifact"]]
@@ -740,6 +1044,7 @@ def test_protocol_as_plan_definition() -> None:
         limits.basis,
         limits.progesterone_basis,
         limits.found_early_basis,
+        protocol.prior_preterm_birth.early_basis,  # version 3: the 34-week limit
         *(spec.basis for spec in protocol.milestones),
     ]
     assert citations == bases
@@ -767,6 +1072,15 @@ def test_protocol_as_plan_definition() -> None:
             assert parts.get("when", []) == list(rule.when)
             assert parts["result"] == [rule.result]
             assert parts["reason"] == [rule.reason]
+            # What shapes the window or ties it to another, where the rule says it.
+            for url, value in (
+                ("becomesDay", rule.becomes_day),
+                ("startsNoEarlierThan", rule.starts_no_earlier_than),
+                ("stopsOn", rule.stops_on),
+                ("title", rule.title),
+                ("alternative", rule.alternative),
+            ):
+                assert parts.get(url, []) == ([] if value is None else [value]), (rule.key, url)
         for rule in spec.rules:
             assert rule.reason in action["textEquivalent"]
         assert action["documentation"][0]["citation"] == spec.basis
@@ -847,8 +1161,7 @@ def test_fhir_resources_refuses_a_care_plan_without_subject() -> None:
 
 # -- round trip -----------------------------------------------------------------
 
-FACTORS = [factor.id for factor in ct.default_protocol().risk_factors]
-maybe = st.one_of(st.none(), st.booleans())
+URGENT = ct.default_protocol().urgent_advice or ""
 ROUND_TRIPS = 10 * settings.default.max_examples
 """1,000 under the default profile (HYPOTHESIS_MAX_EXAMPLES=100)."""
 
@@ -861,33 +1174,25 @@ plan_ids = st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, m
 
 @st.composite
 def plans(draw: st.DrawFn) -> ct.Plan:
+    """Any plan of the default protocol: any due date, any profile whose days fall from
+    day 0 to today (a today from 100 days before day 0 to 44w6d), and, from day 0 on, an
+    end on any day up to today or none."""
     due = draw(st.dates(min_value=D(1950, 1, 1), max_value=D(2150, 12, 31)))
     day_zero = due - timedelta(days=280)
-    days = st.integers(0, 300).map(lambda n: day_zero + timedelta(days=n))
-    short = draw(maybe)
-    length = draw(st.none() | st.floats(1, 60))
-    placed = draw(st.none() | days)
-    profile = Profile(
-        fetuses=draw(st.one_of(st.none(), st.integers(1, 8))),
-        membranes_ruptured=draw(maybe),
-        prior_preterm_birth=draw(maybe),
-        prior_second_trimester_loss=draw(maybe),
-        short_cervix=short,
-        short_cervix_on=draw(st.none() | days) if short is True else None,
-        cervical_length_mm=length,
-        cervical_length_on=draw(st.none() | days) if length is not None else None,
-        cerclage_placed_on=placed,
-        cerclage_type=(
-            draw(st.sampled_from([None, "transvaginal", "transabdominal"]))
-            if placed is not None
-            else None
-        ),
-        risk_factors=tuple(draw(st.lists(st.sampled_from(FACTORS), unique=True, max_size=3))),
-    )
+    profile, today = draw(cases(day_zero))
     plan_id = draw(st.none() | plan_ids)
-    # today: up to 44w6d (due + 34 days), the last day a pregnancy is planned on
-    today = due + timedelta(days=draw(st.integers(-400, 34)))
-    return ct.plan(ct.Dating.from_due_date(due), profile, today=today, plan_id=plan_id)
+    ended_on = None
+    if today >= day_zero:
+        ended_on = draw(st.none() | st.dates(day_zero, today))
+    cause = draw(st.sampled_from(["birth", "loss", "other"])) if ended_on is not None else None
+    return ct.plan(
+        ct.Dating.from_due_date(due),
+        profile,
+        today=today,
+        plan_id=plan_id,
+        ended_on=ended_on,
+        ended_because=cause,
+    )
 
 
 @settings(max_examples=ROUND_TRIPS)
@@ -898,8 +1203,9 @@ def test_round_trip_dates_and_occurrences(plan: ct.Plan) -> None:
     care_plan = parsed.entry[0].resource
     assert isinstance(care_plan, CarePlan)
     assert care_plan.intent == "proposal"
-    assert len(care_plan.activity) == len(plan.milestones)
-    for activity, item in zip(care_plan.activity, plan.milestones, strict=True):
+    assert len(care_plan.activity) == len(plan.milestones) + len(plan.no_longer_planned)
+    held = care_plan.activity[: len(plan.milestones)]
+    for activity, item in zip(held, plan.milestones, strict=True):
         detail = activity.detail
         assert detail.code.coding[0].code == item.id
         assert [(e.url, e.valueCode) for e in detail.extension] == [
@@ -918,6 +1224,22 @@ def test_round_trip_dates_and_occurrences(plan: ct.Plan) -> None:
             assert detail.scheduledTiming is None
             period = detail.scheduledPeriod
             assert (period.start, period.end) == (item.start, item.end)
+        if plan.ended_on is not None:  # what an ended plan holds began by its end, and stops by it
+            assert item.start <= plan.ended_on and item.end <= plan.ended_on
+        said = "One of two options: this, or " in detail.description
+        assert said == (item.alternative is not None)
+    gone = care_plan.activity[len(plan.milestones) :]
+    for activity, missed in zip(gone, plan.no_longer_planned, strict=True):
+        detail = activity.detail
+        assert plan.ended_on is not None and missed.start > plan.ended_on
+        assert (detail.code.coding[0].code, detail.status) == (missed.id, "cancelled")
+        assert detail.scheduledPeriod is None and detail.scheduledTiming is None
+        assert detail.statusReason.text.endswith(" What was still to come is no longer planned.")
+    if plan.ended_on is not None:
+        assert care_plan.period.end <= plan.ended_on
+        assert care_plan.status == ("revoked" if plan.ended_because == "other" else "completed")
+        # No warning signs or urgent advice once the pregnancy is not going on.
+        assert not any(URGENT in text for text in _strings(json.loads(data)))
     observation = parsed.entry[1].resource
     assert observation.valueDateTime == plan.dating.due_date
     if plan.plan_id is not None:
@@ -1011,8 +1333,14 @@ def test_anonymous_plan_has_no_identifier_and_ids_from_its_content() -> None:
     one = fhir.plan_bundle(make(plan_id=None))
     assert "identifier" not in resources(one)["CarePlan"]
     same = fhir.plan_bundle(make(plan_id=None))
-    other = fhir.plan_bundle(make(Profile(fetuses=2), plan_id=None))
     assert one == same
+    # A stitch placed on 13w0d moves its window to that day: the same pregnancy, the same
+    # ids (the record updates the CarePlan it stored).
+    stitched = fhir.plan_bundle(make(Profile(cerclage_placed_on=PLACED), plan_id=None))
+    assert stitched["id"] == one["id"]
+    # Another dating (due a day later): other ids, all of them.
+    later = ct.plan(Dating.from_due_date(DUE + timedelta(days=1)), today=TODAY)
+    other = fhir.plan_bundle(later)
     assert one["id"] != other["id"]
     assert {e["fullUrl"] for e in one["entry"]}.isdisjoint(e["fullUrl"] for e in other["entry"])
 

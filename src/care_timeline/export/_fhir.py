@@ -52,8 +52,9 @@ RULE_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/applicability-rule"
 """On ``PlanDefinition.action``, one per rule in the protocol's order: sub-extensions
 ``key`` (``valueCode``, the rule's key, unique within its milestone), ``when`` (one
 ``valueCode`` per condition, none for "otherwise"), ``result`` (``valueCode``),
-``reason`` (``valueString``, a template) and, where the rule has them, ``becomesDay``
-and ``startsNoEarlierThan`` (``valueCode``)."""
+``reason`` (``valueString``, a template) and, where the rule has them, ``becomesDay``,
+``startsNoEarlierThan``, ``stopsOn`` and ``alternative`` (``valueCode``) and ``title``
+(``valueString``)."""
 
 PLAN_IDENTIFIER_SYSTEM = f"{CANONICAL_BASE}/identifier/plan"
 """The system of the CarePlan's identifier: an opaque hash of the plan id."""

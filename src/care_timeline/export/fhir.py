@@ -139,21 +139,12 @@ def plan_identifier(plan_id: str, key: bytes | None = None) -> str:
 
 
 def _anonymous_seed(plan: Plan) -> str:
-    # Without a plan id the ids come from what dates the plan: its protocol, its dating
-    # and the day each milestone starts. Not from what changes with the day of the
-    # export, the profile's wording or the plan's end: an ended plan keeps the ids it
-    # had while it ran (a health record matches the completed or revoked CarePlan to the
-    # one it stored), while different pregnancies get different ids.
-    starts = sorted(
-        [(item.id, item.start.isoformat()) for item in plan.milestones]
-        + [(gone.id, gone.start.isoformat()) for gone in plan.no_longer_planned]
-    )
+    # Without a plan id the ids come from what identifies the pregnancy: its protocol and
+    # its dating. Not from what changes over its life (the day of the export, the profile,
+    # the decisions and days that follow from it, a new version of the protocol, the end):
+    # a health record updates the CarePlan it stored, as a calendar follows its UIDs.
     content = json.dumps(
-        {
-            "protocol": [plan.protocol.id, plan.protocol.version],
-            "dating": plan.dating.model_dump(mode="json"),
-            "starts": starts,
-        },
+        {"protocol": plan.protocol.id, "dating": plan.dating.model_dump(mode="json")},
         sort_keys=True,
     )
     return hashlib.sha256(f"{ID_PREFIX}\x00anonymous\x00{content}".encode()).hexdigest()
@@ -184,10 +175,15 @@ def _care_plan(
     resource["intent"] = "proposal"
     resource["title"] = ref.title
     resource["subject"] = {"display": w.t(words.FHIR_SUBJECT)}
-    start = min(item.start for item in plan.milestones)
-    end = max(item.end for item in plan.milestones)
-    if plan.ended_on is not None:  # it may end before its first milestone (an early loss)
-        start, end = min(start, plan.ended_on), min(end, plan.ended_on)
+    ended = plan.ended_on
+    if not plan.milestones:  # it ended before its first milestone (an early loss): none kept
+        assert ended is not None  # a plan that runs holds every milestone
+        start = end = ended
+    else:
+        start = min(item.start for item in plan.milestones)
+        end = max(item.end for item in plan.milestones)
+        if ended is not None:
+            start, end = min(start, ended), min(end, ended)
     resource["period"] = {"start": start.isoformat(), "end": end.isoformat()}
     resource["supportingInfo"] = [
         {"reference": observation_url, "display": w.t(words.DUE_DATE_NAME)}
