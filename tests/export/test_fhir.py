@@ -360,7 +360,7 @@ ROWS = [
         {
             "cervical-monitoring": "A prior-preterm-birth",  # the week implies the birth
             "cerclage-if-cervix-shortens": "A short-cervix-found-early+early-prior-preterm-birth",
-            "vaginal-progesterone": "A short-cervix-found-early+prior-preterm-birth",
+            "vaginal-progesterone": "A short-cervix-found-early+early-prior-preterm-birth",
         },
         # From the day found, 17w1d = 2026-12-01, to 24w0d; 32w0d-36w6d.
         shortens=(SHORT_17W1D, D(2027, 1, 18)),
@@ -419,7 +419,7 @@ ROWS = [
             "cervical-monitoring": "A prior-preterm-birth",
             # version 3 (W3): found on 24w0d is found early, and the window ends that day
             "cerclage-if-cervix-shortens": "A short-cervix-found-early+early-prior-preterm-birth",
-            "vaginal-progesterone": "A short-cervix-found-early+prior-preterm-birth",
+            "vaginal-progesterone": "A short-cervix-found-early+early-prior-preterm-birth",
         },
         # One day, 24w0d = 2027-01-18; vaginal progesterone 24w0d-36w0d; 32w0d-36w6d.
         shortens=(D(2027, 1, 18), D(2027, 1, 18)),

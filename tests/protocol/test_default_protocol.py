@@ -553,11 +553,19 @@ VAGINAL_PROGESTERONE: list[tuple[Profile, str, str, date, date, date]] = [
     (
         Profile(membranes_ruptured_on=W22, **BORN_30, **EARLY),
         "applies",
-        "short-cervix-found-early+prior-preterm-birth",
+        "short-cervix-found-early+early-prior-preterm-birth",
         W20,
         W22,
         W24,
     ),  # version 3: broke on 22w0d: the window ends that day, keeping its decision
+    (
+        Profile(**BORN_30, **EARLY),
+        "applies",
+        "short-cervix-found-early+early-prior-preterm-birth",
+        W20,
+        W36,
+        W20,
+    ),  # a birth at 30w0d: before 34 weeks, UK guidance offers a choice
     (
         Profile(
             cerclage_placed_on=PLACED, **BORN_30, cervical_length_mm=12, cervical_length_on=W20
