@@ -86,7 +86,7 @@ def test_profile_dates_must_lie_within_the_pregnancy() -> None:
         ('title = "Estimated due date"', 'title = "   "', "blank"),
         (  # the last rule of cervical-monitoring, a series
             'reason = "Regular scans are recommended mainly after an earlier preterm birth or '
-            'mid-pregnancy loss; whether you need them is for your care team to decide. On '
+            "mid-pregnancy loss; whether you need them is for your care team to decide. On "
             'record: {history}."',
             'reason = "Monitoring."\nbecomes_day = "cerclage-placed-on"',
             "a series cannot",

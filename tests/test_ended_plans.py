@@ -423,7 +423,9 @@ def test_a_plan_ended_by_a_loss_counts_no_week_past_its_end(language: str) -> No
 @pytest.mark.parametrize("language", ["en", "tr"])
 def test_a_plan_ended_by_a_loss_has_no_warning_signs(language: str) -> None:
     plan = _lost(language)
-    running = ct.plan(DATING, ct.Profile(prior_preterm_birth=True), today=LOST_ON, language=language)
+    running = ct.plan(
+        DATING, ct.Profile(prior_preterm_birth=True), today=LOST_ON, language=language
+    )
     assert running.warning_signs and running.urgent_advice  # what the running plan held
     assert (plan.warning_signs, plan.urgent_advice) == ((), None)
     assert not any(item.warning_signs for item in plan.milestones)

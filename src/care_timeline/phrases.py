@@ -73,11 +73,11 @@ CALENDAR_TITLES = {
 """A calendar event's title: the applicability in front, where a narrow calendar
 view still shows it."""
 CALENDAR_ENDED_TITLE = N_("No longer planned: {title}")
+"""The title of an event the plan's end cancelled: marked in the title too, for the
+calendar programs that show a cancelled event like any other."""
 CALENDAR_OPTION_TITLE = N_("One of two options: {title}")
 """The title of a calendar event that is one of two options (a choice of either): not
 shown as if both were planned."""
-"""The title of an event the plan's end cancelled: marked in the title too, for the
-calendar programs that show a cancelled event like any other."""
 
 CATEGORY_LABELS = {
     "risk": N_("Risk"),

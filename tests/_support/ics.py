@@ -30,11 +30,14 @@ class Parsed:
     """In file order."""
 
     def by_milestone(self, plan: ct.Plan) -> dict[str, icalendar.Event]:
-        """Events are written in the plan's order, one per milestone."""
-        assert len(self.events) == len(plan.milestones)
-        for event, item in zip(self.events, plan.milestones, strict=True):
+        """Events are written in the plan's order, one per milestone, then (for a plan
+        that ended) one per milestone it no longer plans, in the order they were to come.
+        For a calendar that is not private: each title ends its event's SUMMARY."""
+        items = [*plan.milestones, *plan.no_longer_planned]
+        assert len(self.events) == len(items)
+        for event, item in zip(self.events, items, strict=True):
             assert str(event["SUMMARY"]).endswith(item.title)
-        return {item.id: event for item, event in zip(plan.milestones, self.events, strict=True)}
+        return {item.id: event for item, event in zip(items, self.events, strict=True)}
 
     def uids(self) -> list[str]:
         return [str(event["UID"]) for event in self.events]
@@ -60,6 +63,9 @@ def parse(data: bytes) -> Parsed:
         assert int(mine["SEQUENCE"]) == theirs.sequence
         assert theirs.status is not None
         assert str(mine["STATUS"]) == theirs.status.value
+        # The reminders (none on a cancelled event, nor on one of two options): both see them.
+        mine_alarms = [c for c in mine.subcomponents if c.name == "VALARM"]
+        assert [a.decoded("TRIGGER") for a in mine_alarms] == [a.trigger for a in theirs.alarm]
         # All-day events: dates, never datetimes (which a client would put in a timezone).
         assert type(theirs.dtstart) is date and type(theirs.dtend) is date
         assert mine["DTSTART"].params.get("VALUE") == "DATE"

@@ -42,7 +42,14 @@ def test_issue_example_json(capsys: pytest.CaptureFixture[str]) -> None:
         # 16w0d to 24w0d = day 168 (version 3); no short cervix recorded
         ("cerclage-if-cervix-shortens", "2026-11-23", "2027-01-18", "16w0d", "discuss", "current"),
         # 36w0d = day 252; weekly injections are never planned (version 3)
-        ("progesterone-injections", "2026-11-23", "2027-04-12", "16w0d", "not-applicable", "current"),
+        (
+            "progesterone-injections",
+            "2026-11-23",
+            "2027-04-12",
+            "16w0d",
+            "not-applicable",
+            "current",
+        ),
         # preterm birth unknown
         ("vaginal-progesterone", "2026-11-23", "2027-04-12", "16w0d", "discuss", "current"),
         # 23w0d = day 161, 31w6d = day 223: always applies

@@ -56,8 +56,9 @@ HAND_DATES = [
     ("cervical-change-risk", date(2026, 10, 26), date(2027, 1, 11)),  # 12w0d; 22w6d = Jan 10
     ("cerclage-placement", date(2026, 10, 26), date(2026, 11, 16)),  # 12w0d; 14w6d = Nov 15
     ("cervical-monitoring", date(2026, 11, 23), date(2026, 11, 24)),  # series: one day each
-    ("cerclage-if-cervix-shortens", date(2026, 11, 23), date(2027, 1, 18)),  # 16w0d; 23w6d = Jan 17
-    ("progesterone-injections", date(2026, 11, 23), date(2026, 11, 24)),  # series: one day each
+    ("cerclage-if-cervix-shortens", date(2026, 11, 23), date(2027, 1, 19)),  # 16w0d; 24w0d = Jan 18
+    # 17-OHPC never applies (version 3): one cancelled day on its first day, 16w0d
+    ("progesterone-injections", date(2026, 11, 23), date(2026, 11, 24)),
     ("vaginal-progesterone", date(2026, 11, 23), date(2027, 4, 13)),  # 16w0d; 36w0d = Apr 12
     ("preterm-birth-watch", date(2027, 1, 11), date(2027, 3, 15)),  # 23w0d; 31w6d = Mar 14
     ("late-preterm-watch", date(2027, 3, 15), date(2027, 4, 19)),  # 32w0d; 36w6d = Apr 18
@@ -72,7 +73,7 @@ MONITORING = [  # every 14 days from 16w0d (Nov 23) to 24w0d (Jan 18)
     date(2027, 1, 4),
     date(2027, 1, 18),
 ]
-INJECTIONS = [  # every Monday from 16w0d (Nov 23) to 36w0d (Apr 12): 21 doses
+INJECTIONS = [  # every Monday from 16w0d (Nov 23) to 36w0d (Apr 12): version 2's 21 doses
     date(2026, 11, 23),
     date(2026, 11, 30),
     date(2026, 12, 7),
@@ -107,22 +108,45 @@ def test_events_have_the_hand_worked_dates() -> None:
     assert got == HAND_DATES
 
 
-@pytest.mark.parametrize(
-    ("milestone_id", "expected", "rrule"),
-    [
-        ("cervical-monitoring", MONITORING, "FREQ=WEEKLY;UNTIL=20270118;INTERVAL=2"),
-        ("progesterone-injections", INJECTIONS, "FREQ=WEEKLY;UNTIL=20270412;INTERVAL=1"),
-    ],
-)
-def test_series_expand_to_the_hand_worked_dates(
-    milestone_id: str, expected: list[date], rrule: str
-) -> None:
+def test_series_expand_to_the_hand_worked_dates() -> None:
     plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
     parsed = export(plan)
-    event = parsed.by_milestone(plan)[milestone_id]
-    assert event["RRULE"].to_ical().decode() == rrule
-    assert expand_with_dateutil(event) == expected
-    assert expand_with_ical(parsed.other, str(event["UID"])) == expected
+    event = parsed.by_milestone(plan)["cervical-monitoring"]
+    assert event["RRULE"].to_ical().decode() == "FREQ=WEEKLY;UNTIL=20270118;INTERVAL=2"
+    assert expand_with_dateutil(event) == MONITORING
+    assert expand_with_ical(parsed.other, str(event["UID"])) == MONITORING
+
+
+V2 = ct.load_protocol(Path(__file__).parent.parent / "protocol/data/cervical-insufficiency-v2.toml")
+"""The default protocol as version 2 had it: weekly 17-OHPC injections were a series of
+doses, to discuss after an earlier preterm birth."""
+
+
+def test_the_weekly_doses_of_an_earlier_calendar_are_cancelled_under_their_uid() -> None:
+    profile = ct.Profile(fetuses=1, prior_preterm_birth=True)
+    dating = ct.Dating.from_due_date(DUE)
+    old = ct.plan(dating, profile, protocol=V2, today=TODAY, plan_id=PLAN_ID)
+    before = export(old)
+    doses = before.by_milestone(old)["progesterone-injections"]
+    assert str(doses["SUMMARY"]) == "To discuss: Weekly progesterone injection"
+    assert doses["RRULE"].to_ical().decode() == "FREQ=WEEKLY;UNTIL=20270412;INTERVAL=1"
+    assert expand_with_dateutil(doses) == INJECTIONS
+    assert expand_with_ical(before.other, str(doses["UID"])) == INJECTIONS
+    # Version 3, a week later: the same UID, one cancelled day on 16w0d, no repeat rule.
+    plan = make_plan(profile=profile)
+    after = export(plan, timestamp=T0 + timedelta(days=7))
+    event = after.by_milestone(plan)["progesterone-injections"]
+    assert str(event["UID"]) == str(doses["UID"])
+    assert int(event["SEQUENCE"]) > int(doses["SEQUENCE"])
+    assert str(event["SUMMARY"]) == "Does not apply: Weekly progesterone injections (17-OHPC)"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert "RRULE" not in event and not _alarms(event)
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        date(2026, 11, 23),
+        date(2026, 11, 24),
+    )
+    assert expand_with_ical(after.other, str(event["UID"])) == [date(2026, 11, 23)]
+    assert before.uids() == after.uids()  # every other event keeps its UID too
 
 
 # -- every profile: the calendar's structure against the plan -------------------
@@ -139,6 +163,14 @@ PROFILES = {
     "cerclage-placed": ct.Profile(fetuses=1, cerclage_placed_on=date(2026, 11, 2)),
     "twins": ct.Profile(fetuses=2),
     "membranes-ruptured": ct.Profile(membranes_ruptured=True, risk_factors=("trauma",)),
+    # an earlier preterm birth at 30w and a cervix of 18 mm on 16w0d: a choice of either
+    "choice-of-either": ct.Profile(
+        prior_preterm_birth_ga="30w", cervical_length_mm=18, cervical_length_on=date(2026, 11, 23)
+    ),
+    # a stitch, and the waters broken on 16w0d: an urgent day that day
+    "stitch-and-waters": ct.Profile(
+        fetuses=1, cerclage_placed_on=date(2026, 11, 2), membranes_ruptured_on=date(2026, 11, 23)
+    ),
 }
 
 
@@ -153,6 +185,7 @@ def test_every_event_matches_its_milestone(profile: ct.Profile, plan_id: str | N
     parsed = export(plan)
     uids = parsed.uids()
     assert len(set(uids)) == len(uids) == len(plan.milestones)
+    assert not plan.no_longer_planned  # a running plan
     for item_id, event in parsed.by_milestone(plan).items():
         item = plan.milestone(item_id)
         assert event.decoded("DTSTART") == item.start
@@ -170,7 +203,12 @@ def test_every_event_matches_its_milestone(profile: ct.Profile, plan_id: str | N
             assert "RRULE" not in event
             assert event.decoded("DTEND") == item.end + timedelta(days=1)
             assert expand_with_ical(parsed.other, str(event["UID"])) == [item.start]
-        assert str(event["STATUS"]) == ("CONFIRMED" if item.on_timeline else "CANCELLED")
+        if not item.on_timeline:
+            assert str(event["STATUS"]) == "CANCELLED"
+        elif item.alternative is not None:  # one of two options: not both planned
+            assert str(event["STATUS"]) == "TENTATIVE"
+        else:
+            assert str(event["STATUS"]) == "CONFIRMED"
 
 
 def test_no_plan_id_in_the_bytes(profile: ct.Profile) -> None:
@@ -196,6 +234,10 @@ def test_descriptions_say_what_why_when_and_end_with_the_clinician_note(
             assert (sign in text) == item.warning_signs
         for note in item.notes:
             assert note in text
+        # One of two options says so, naming the other; nothing else speaks of options.
+        assert ("One of two options: this, or " in text) == (item.alternative is not None)
+        if item.alternative is not None:
+            assert f"this, or {plan.milestone(item.alternative).title}. " in text
 
 
 def test_warning_signs_and_the_17_ohpc_note_go_where_the_protocol_puts_them() -> None:
@@ -213,21 +255,39 @@ def test_warning_signs_and_the_17_ohpc_note_go_where_the_protocol_puts_them() ->
 @pytest.mark.parametrize(
     ("profile_", "summaries"),
     [
-        (  # nothing known: stitch and injections are to discuss
+        (  # nothing known: the stitch is to discuss; 17-OHPC never applies (version 3)
             ct.Profile(),
             {
                 "cerclage-placement": "To discuss: Usual time for a planned cervical stitch (cerclage)",
-                "progesterone-injections": "To discuss: Weekly progesterone injection",
+                "progesterone-injections": "Does not apply: Weekly progesterone injections (17-OHPC)",
                 "due-date": "Estimated due date",
             },
         ),
-        (  # twins: no stitch, no progesterone; routine cervical checks only to discuss
+        (  # twins: no planned stitch, no progesterone; routine scans and a stitch if the
+            # cervix opens only to discuss
             ct.Profile(fetuses=2),
             {
                 "cerclage-placement": "Does not apply: Usual time for a planned cervical stitch (cerclage)",
-                "progesterone-injections": "Does not apply: Weekly progesterone injection",
-                "cervical-monitoring": "To discuss: Cervical check (ultrasound or pelvic exam)",
+                "progesterone-injections": "Does not apply: Weekly progesterone injections (17-OHPC)",
+                "vaginal-progesterone": "Does not apply: Daily vaginal progesterone",
+                "cervical-monitoring": "To discuss: Cervical length scan (vaginal ultrasound)",
+                "cerclage-if-cervix-shortens": "To discuss: A stitch if the cervix shortens or opens",
                 "cervical-change-risk": "Weeks when a weak cervix may open early",  # applies
+            },
+        ),
+        (  # a choice of either: each is one of two options; the scans apply
+            PROFILES["choice-of-either"],
+            {
+                "cerclage-if-cervix-shortens": "One of two options: A stitch if the cervix shortens or opens",
+                "vaginal-progesterone": "One of two options: Daily vaginal progesterone",
+                "cervical-monitoring": "Cervical length scan (vaginal ultrasound)",
+            },
+        ),
+        (  # waters broken with a stitch in place: the removal is the urgent item's own title
+            PROFILES["stitch-and-waters"],
+            {
+                "cerclage-removal": "Waters broken with a stitch in place: contact your maternity unit now",
+                "cerclage-placement": "Usual time for a planned cervical stitch (cerclage)",
             },
         ),
     ],
@@ -259,6 +319,136 @@ def test_vaginal_progesterone_starts_when_the_short_cervix_was_found() -> None:
         date(2027, 4, 13),
     )
     assert str(event["STATUS"]) == "CONFIRMED"
+
+
+# -- one of two options: tentative, not both planned ------------------------------------
+
+# An earlier preterm birth at 30w (before 34w0d) and a cervix of 18 mm (under 25 mm) measured
+# on 2026-12-21 (20w0d = day 140), by 24w0d: a stitch and vaginal progesterone both apply, as
+# a choice of either. Both start on the day the short cervix was found; the stitch's window
+# ends on 24w0d (2027-01-18), progesterone's on 36w0d (2027-04-12).
+CHOICE_PROFILE = ct.Profile(
+    prior_preterm_birth_ga="30w", cervical_length_mm=18, cervical_length_on=date(2026, 12, 21)
+)
+CHOICE_TODAY = date(2026, 12, 21)
+CHOICE = {
+    # id: (DTSTART, DTEND, SUMMARY, the sentence its description adds)
+    "cerclage-if-cervix-shortens": (
+        date(2026, 12, 21),
+        date(2027, 1, 19),
+        "One of two options: A stitch if the cervix shortens or opens",
+        "One of two options: this, or Daily vaginal progesterone. "
+        "You and your care team choose one of them, not both.",
+    ),
+    "vaginal-progesterone": (
+        date(2026, 12, 21),
+        date(2027, 4, 13),
+        "One of two options: Daily vaginal progesterone",
+        "One of two options: this, or A stitch if the cervix shortens or opens. "
+        "You and your care team choose one of them, not both.",
+    ),
+}
+
+
+@pytest.mark.parametrize("reminders", [DEFAULT_REMINDER, timedelta(hours=8), timedelta(days=-28)])
+def test_two_options_are_tentative_and_without_a_reminder(reminders: timedelta) -> None:
+    plan = make_plan(profile=CHOICE_PROFILE, today=CHOICE_TODAY)
+    # parse(): icalendar and ical read the same status, title, description and reminders
+    parsed = export(plan, reminders=reminders)
+    events = parsed.by_milestone(plan)
+    theirs = {event.uid: event for event in parsed.other.events}
+    for item_id, (start, end, summary, sentence) in CHOICE.items():
+        event = events[item_id]
+        other = theirs[str(event["UID"])]
+        assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (start, end), item_id
+        assert str(event["SUMMARY"]) == other.summary == summary
+        assert str(event["STATUS"]) == "TENTATIVE"
+        assert other.status is not None and other.status.value == "TENTATIVE"
+        assert not _alarms(event) and other.alarm == []
+        assert "RRULE" not in event
+        assert expand_with_ical(parsed.other, str(event["UID"])) == [start]
+        # After the reason, before the clinician note (no signs or notes go with either).
+        description = str(event["DESCRIPTION"])
+        assert description.endswith(f"{sentence}\n\n{plan.clinician_note}"), item_id
+        assert description.count("One of two options") == 1
+    # Nothing else is tentative, and the rest keeps its reminders: the scans apply.
+    rest = {item_id: str(event["STATUS"]) for item_id, event in events.items()}
+    assert {i for i, status in rest.items() if status == "TENTATIVE"} == set(CHOICE)
+    assert str(events["cervical-monitoring"]["STATUS"]) == "CONFIRMED"
+    (alarm,) = _alarms(events["cervical-monitoring"])
+    assert alarm.decoded("TRIGGER") == reminders
+
+
+def test_two_options_in_a_private_calendar_and_after_an_earlier_export() -> None:
+    plan = make_plan(profile=CHOICE_PROFILE, today=CHOICE_TODAY)
+    events = {str(e["UID"]): e for e in export(plan, private=True).events}
+    plain = export(plan).by_milestone(plan)
+    neutral = {
+        "cerclage-if-cervix-shortens": "One of two options: Pregnancy care: appointment",
+        "vaginal-progesterone": "One of two options: Pregnancy care: medicine",
+    }
+    for item_id, summary in neutral.items():
+        event = events[str(plain[item_id]["UID"])]
+        assert str(event["SUMMARY"]) == summary
+        assert (str(event["STATUS"]), str(event["CLASS"])) == ("TENTATIVE", "PRIVATE")
+        assert not _alarms(event)
+        # the details, the other option's real title among them, stay in the description
+        assert str(event["DESCRIPTION"]).startswith(plan.milestone(item_id).title + "\n\n")
+        assert CHOICE[item_id][3] in str(event["DESCRIPTION"])
+    # Before the scan (16w1d, cervix not measured) both were to discuss, on the calendar
+    # under the same UIDs: the re-export after the scan turns them into the two options.
+    earlier = make_plan(profile=ct.Profile(prior_preterm_birth_ga="30w"))
+    before = export(earlier).by_milestone(earlier)
+    for item_id in CHOICE:
+        assert str(before[item_id]["UID"]) == str(plain[item_id]["UID"])
+        assert str(before[item_id]["STATUS"]) == "CONFIRMED"
+        assert str(before[item_id]["SUMMARY"]).startswith("To discuss: ")
+
+
+# -- waters broken with a stitch in place: an urgent day ----------------------------------
+
+# Vector 13 of the protocol's specification: a stitch through the vagina placed on
+# 2026-11-09 (14w0d = day 98), an earlier preterm birth, the waters broken on 2027-03-01
+# (30w0d = day 210), today that day. The stitch's removal is no longer the 36w0d-37w0d
+# window (2027-04-12 to 2027-04-19) but one day, the day the waters broke.
+STITCH = ct.Profile(
+    cerclage_placed_on=date(2026, 11, 9), cerclage_type="transvaginal", prior_preterm_birth=True
+)
+WATERS = STITCH.model_copy(update={"membranes_ruptured_on": date(2027, 3, 1)})
+
+
+def test_waters_broken_with_a_stitch_is_an_urgent_day_on_that_day() -> None:
+    plan = make_plan(profile=WATERS, today=date(2027, 3, 1))
+    parsed = export(plan)
+    event = parsed.by_milestone(plan)["cerclage-removal"]
+    assert (event.decoded("DTSTART"), event.decoded("DTEND")) == (
+        date(2027, 3, 1),
+        date(2027, 3, 2),
+    )
+    assert str(event["SUMMARY"]) == (
+        "Waters broken with a stitch in place: contact your maternity unit now"
+    )
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert "RRULE" not in event
+    assert not _alarms(event)  # a day, like the due date: no reminder the day before
+    assert expand_with_ical(parsed.other, str(event["UID"])) == [date(2027, 3, 1)]
+    description = str(event["DESCRIPTION"])
+    assert "\n\nWhen: 2027-03-01 (30w0d).\n\n" in description
+    assert (
+        "Why this is in your plan: Applies. Your waters have broken (2027-03-01, 30w0d) with a "
+        "stitch in place (2026-11-09, 14w0d). Contact your maternity unit straight away"
+    ) in description
+    # Before the waters broke (29w0d) the removal was the usual window, with a reminder,
+    # under the same UID: a re-export moves it to the day they broke.
+    before = make_plan(profile=STITCH, today=date(2027, 2, 22))
+    window = export(before).by_milestone(before)["cerclage-removal"]
+    assert str(window["UID"]) == str(event["UID"])
+    assert str(window["SUMMARY"]) == "Usual time to remove a cervical stitch"
+    assert (window.decoded("DTSTART"), window.decoded("DTEND")) == (
+        date(2027, 4, 12),
+        date(2027, 4, 20),
+    )
+    assert _alarms(window)
 
 
 # -- UIDs, SEQUENCE and updates -----------------------------------------------
@@ -396,12 +586,15 @@ def test_default_reminders_are_9am_the_day_before_each_window_and_dose() -> None
 
 
 def test_a_series_only_to_discuss_gets_no_dose_reminders() -> None:
-    # after a preterm birth the injections are to discuss, the cervical checks apply
-    plan = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
-    assert plan.milestone("progesterone-injections").applicability == "discuss"
-    assert plan.milestone("cervical-monitoring").applicability == "applies"
-    events = export(plan).by_milestone(plan)
-    assert not _alarms(events["progesterone-injections"])
+    # With nothing known the cervical scans are to discuss; after a preterm birth they apply.
+    unknown = make_plan(profile=ct.Profile())
+    assert unknown.milestone("cervical-monitoring").applicability == "discuss"
+    event = export(unknown).by_milestone(unknown)["cervical-monitoring"]
+    assert "RRULE" in event and str(event["STATUS"]) == "CONFIRMED"
+    assert not _alarms(event)
+    after_preterm_birth = make_plan(profile=ct.Profile(fetuses=1, prior_preterm_birth=True))
+    assert after_preterm_birth.milestone("cervical-monitoring").applicability == "applies"
+    events = export(after_preterm_birth).by_milestone(after_preterm_birth)
     assert _alarms(events["cervical-monitoring"])
 
 
@@ -645,25 +838,32 @@ def test_cli_fetuses_2_cancels_with_the_same_uids(
     }
     assert status == {
         ("Weeks when a weak cervix may open early", "CONFIRMED"),
-        ("Usual time for a planned cervical stitch (cerclage)", "CANCELLED"),
-        # routine checks are not recommended for twins, but stay on the calendar to discuss
-        ("To discuss: Cervical check (ultrasound or pelvic exam)", "CONFIRMED"),
-        ("A stitch if the cervix shortens or opens", "CANCELLED"),  # to discuss with one baby
-        ("Weekly progesterone injection", "CANCELLED"),  # to discuss with one baby
-        ("Daily vaginal progesterone", "CANCELLED"),
+        ("Usual time for a planned cervical stitch (cerclage)", "CANCELLED"),  # discuss with one
+        # routine scans are not recommended for twins, but stay on the calendar to discuss
+        ("To discuss: Cervical length scan (vaginal ultrasound)", "CONFIRMED"),
+        # a stitch for a short cervix is not advised for twins, one for an opening cervix
+        # may be: to discuss, as with one baby
+        ("To discuss: A stitch if the cervix shortens or opens", "CONFIRMED"),
+        ("Weekly progesterone injections (17-OHPC)", "CANCELLED"),  # never applies (version 3)
+        ("Daily vaginal progesterone", "CANCELLED"),  # to discuss with one baby
         ("Watch for signs of early labour", "CONFIRMED"),
         ("Keep watching: birth before 37 weeks is still early", "CONFIRMED"),
-        ("Usual time to remove a cervical stitch", "CANCELLED"),
+        ("Usual time to remove a cervical stitch", "CANCELLED"),  # to discuss with one baby
         ("Estimated due date", "CONFIRMED"),
     }
     for before, after in zip(one.events, two.events, strict=True):
         assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
         if str(after["STATUS"]) == "CANCELLED":
             assert not _alarms(after)
-    # with one baby the same events were on the calendar, to discuss
+    # with one baby the events that stopped applying were on the calendar, to discuss
     before = {str(e["SUMMARY"]): str(e["STATUS"]) for e in one.events}
-    assert before["To discuss: Weekly progesterone injection"] == "CONFIRMED"
-    assert before["To discuss: A stitch if the cervix shortens or opens"] == "CONFIRMED"
+    for title in (
+        "Usual time for a planned cervical stitch (cerclage)",
+        "Daily vaginal progesterone",
+        "Usual time to remove a cervical stitch",
+    ):
+        assert before[f"To discuss: {title}"] == "CONFIRMED"
+    assert before["Does not apply: Weekly progesterone injections (17-OHPC)"] == "CANCELLED"
 
 
 @pytest.mark.parametrize(

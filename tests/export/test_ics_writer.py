@@ -5,7 +5,9 @@
 there. Their bytes must be equal: for every golden case (in its own language and
 in the other one), for hostile texts (every character that needs escaping, at
 every position across two fold boundaries) and for generated plans (any
-protocol, profile, calendar name, reminder, key, private, omit, ended plans).
+protocol, profile, calendar name, reminder, key, private, omit; ended plans with what
+they no longer plan, two options written as tentative, the urgent day when the waters
+break with a stitch in place).
 
 One difference is deliberate: icalendar turns a backslash followed by ``N`` in a
 text into a line break before escaping it; the writer keeps it as the text it is
@@ -31,14 +33,14 @@ from typing import Any
 
 import icalendar
 import pytest
-from hypothesis import HealthCheck, assume, event, given, seed, settings
+from hypothesis import HealthCheck, Phase, assume, event, find, given, seed, settings
 from hypothesis import strategies as st
 from icalendar.parser import _foldline
 from icalendar.parser_tools import to_unicode
 
 import care_timeline as ct
 from _support.ics import parse, unescape_text
-from _support.strategies import profiles
+from _support.strategies import cases, maybe
 from care_timeline.export._ics_writer import duration, escape_text, fold
 from care_timeline.export.ics import event_uid, render, render_with_icalendar
 from test_golden import CASES, T0
@@ -264,8 +266,9 @@ def _default_table(language: str) -> dict[str, Any]:
 
 
 @st.composite
-def protocols(draw: st.DrawFn) -> ct.Protocol | None:
-    """None (the default protocol) or the default one with texts and windows changed."""
+def protocols(draw: st.DrawFn, windows: bool = True) -> ct.Protocol | None:
+    """None (the default protocol) or the default one with texts changed, and (unless
+    ``windows`` is false) windows too."""
     if draw(st.integers(0, 2)) == 0:
         return None
     data = copy.deepcopy(_default_table(draw(st.sampled_from(["en", "tr"]))))
@@ -287,7 +290,7 @@ def protocols(draw: st.DrawFn) -> ct.Protocol | None:
         for rule in spec["rules"]:
             if draw(st.booleans()):
                 rule["reason"] = draw(reason_text)
-        if draw(st.booleans()):  # another window (a day stays one day)
+        if windows and draw(st.booleans()):  # another window (a day stays one day)
             start, end = sorted(draw(st.lists(ages, min_size=2, max_size=2)), key=_days)
             spec["start"] = start
             if spec["kind"] != "day":
@@ -334,6 +337,12 @@ def stored_edits(draw: st.DrawFn, plan: ct.Plan) -> ct.Plan:
             item = item.model_copy(update={key: draw(any_text) for key in keys})
         items.append(item)
     update["milestones"] = tuple(items)
+    gone = []
+    for later in plan.no_longer_planned:  # named in a cancelled event's title
+        if draw(st.integers(0, 3)) == 0:
+            later = later.model_copy(update={"title": draw(any_text)})
+        gone.append(later)
+    update["no_longer_planned"] = tuple(gone)
     return plan.model_copy(update=update)
 
 
@@ -380,6 +389,139 @@ def _seeded(test: Callable[..., None]) -> Callable[..., None]:
     return seed(int(SEED))(test) if SEED else test
 
 
+LAST_DAY = 44 * 7 + 6
+"""44w6d, the last day a pregnancy is planned on (as a day of the pregnancy)."""
+
+
+def _day(day_zero: date, days: int) -> date:
+    return day_zero + timedelta(days=days)
+
+
+@st.composite
+def choice_cases(draw: st.DrawFn, day_zero: date, factors: list[str]) -> tuple[ct.Profile, date]:
+    """A profile for which the default protocol's stitch and vaginal progesterone are two
+    options: an earlier preterm birth before 34w0d (or a mid-pregnancy loss) and a cervix
+    under 25 mm measured from 16w0d to 24w0d, one baby (or not known), no stitch, the
+    waters not broken; and a today from that day to 44w6d."""
+    found = draw(st.integers(16 * 7, 24 * 7))
+    today = draw(st.integers(found, LAST_DAY))
+    history: dict[str, Any]
+    if draw(st.booleans()):
+        history = {
+            "prior_preterm_birth_ga": ct.GestationalAge(draw(st.integers(16 * 7, 34 * 7 - 1)))
+        }
+    else:
+        history = {"prior_second_trimester_loss": True, "prior_preterm_birth": draw(maybe)}
+    profile = ct.Profile(
+        fetuses=draw(st.sampled_from([None, 1])),
+        membranes_ruptured=draw(st.sampled_from([None, False])),
+        cervical_length_mm=draw(st.floats(0, 25, exclude_min=True, exclude_max=True)),
+        cervical_length_on=_day(day_zero, found),
+        risk_factors=draw(st.lists(st.sampled_from(factors), unique=True, max_size=4)),
+        **history,
+    )
+    return profile, _day(day_zero, today)
+
+
+@st.composite
+def urgent_cases(draw: st.DrawFn, day_zero: date, factors: list[str]) -> tuple[ct.Profile, date]:
+    """A profile for which the default protocol's stitch removal is the urgent day: a
+    stitch (through the vagina, or of a type not recorded) placed on or before the day
+    the waters broke, that day no later than 37w0d (the removal window's last day);
+    the waters' day recorded, or not (then it is today)."""
+    placed = draw(st.integers(0, 37 * 7))
+    broke = draw(st.integers(placed, 37 * 7))
+    dated = draw(st.booleans())
+    today = draw(st.integers(broke, LAST_DAY)) if dated else broke
+    waters: dict[str, Any] = (
+        {"membranes_ruptured_on": _day(day_zero, broke)} if dated else {"membranes_ruptured": True}
+    )
+    profile = ct.Profile(
+        fetuses=draw(st.sampled_from([None, 1, 2])),
+        cerclage_placed_on=_day(day_zero, placed),
+        cerclage_type=draw(st.sampled_from([None, "transvaginal"])),
+        prior_preterm_birth=draw(maybe),
+        risk_factors=draw(st.lists(st.sampled_from(factors), unique=True, max_size=4)),
+        **waters,
+    )
+    return profile, _day(day_zero, today)
+
+
+SITUATIONS = ("any profile", "two options", "waters broken with a stitch")
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> ct.Plan:
+    """A plan to write: any protocol, dating and profile (no dated fact after today), or
+    one built to hold two options or the urgent day (the default protocol's windows, its
+    texts perhaps changed); a quarter of them ended (most then name what they no longer
+    plan), a quarter with a stored plan's texts changed."""
+    situation = draw(st.sampled_from(SITUATIONS))
+    protocol = draw(protocols(windows=situation == "any profile"))
+    dating = draw(datings())
+    chosen = protocol or ct.default_protocol()
+    day_zero = dating.due_date - timedelta(days=280)
+    factors = [factor.id for factor in chosen.risk_factors]
+    ended = draw(st.integers(0, 3)) == 0
+    if situation == "two options":
+        profile, today = draw(choice_cases(day_zero, factors))
+    elif situation == "waters broken with a stitch":
+        profile, today = draw(urgent_cases(day_zero, factors))
+    else:
+        # an ended plan may lie in the past: its today long after 44w6d
+        days = (0, LAST_DAY + 120) if ended else (-100, LAST_DAY)
+        profile, today = draw(cases(day_zero, factors=factors, days=days))
+    end: dict[str, Any] = {}
+    if ended:
+        last = min(today, _day(day_zero, LAST_DAY))
+        assume(last >= day_zero)
+        end = {
+            "ended_on": _day(day_zero, draw(st.integers(0, (last - day_zero).days))),
+            "ended_because": draw(st.sampled_from(["birth", "loss", "other"])),
+        }
+    try:
+        plan = ct.plan(
+            dating,
+            profile,
+            protocol=protocol,
+            today=today,
+            plan_id=draw(st.one_of(st.none(), plan_ids)),
+            **end,
+        )
+    except ct.CareTimelineError:
+        assume(False)  # not a pregnancy going on today, and the like: not an example
+        raise
+    if draw(st.integers(0, 3)) == 0:
+        plan = draw(stored_edits(plan))
+    return plan
+
+
+def _urgent_day(plan: ct.Plan) -> bool:
+    profile = plan.profile
+    if profile is None:
+        return False
+    broke = profile.membranes_ruptured_on or plan.today
+    return any(
+        item.id == "cerclage-removal"
+        and item.kind == "day"
+        and item.applicability == "applies"
+        and item.start == broke
+        for item in plan.milestones
+    )
+
+
+FEATURES: dict[str, Callable[[ct.Plan], bool]] = {
+    "no longer planned": lambda plan: bool(plan.no_longer_planned),
+    "two options": lambda plan: any(item.alternative for item in plan.milestones),
+    "urgent day": _urgent_day,
+    "an ended plan's two options": lambda plan: (
+        plan.ended_on is not None and any(item.alternative for item in plan.milestones)
+    ),
+    "an ended plan's urgent day": lambda plan: plan.ended_on is not None and _urgent_day(plan),
+}
+"""What a calendar writes only for some plans, which the generated plans must reach."""
+
+
 @_seeded
 @settings(
     max_examples=EXAMPLES,
@@ -388,38 +530,29 @@ def _seeded(test: Callable[..., None]) -> Callable[..., None]:
 )
 @given(st.data())
 def test_any_plan_is_written_as_icalendar_writes_it(data: st.DataObject) -> None:
-    protocol = data.draw(protocols())
-    dating = data.draw(datings())
-    chosen = protocol or ct.default_protocol()
-    factors = [factor.id for factor in chosen.risk_factors]
-    day_zero = dating.due_date - timedelta(days=280)
-    profile = data.draw(
-        profiles(within=(day_zero, day_zero + timedelta(days=300)), factors=factors)
-    )
-    today = dating.due_date + timedelta(days=data.draw(st.integers(-300, 120)))
-    ended: dict[str, Any] = {}
-    if data.draw(st.integers(0, 3)) == 0:
-        back = data.draw(st.integers(0, 200))
-        ended = {
-            "ended_on": today - timedelta(days=back),
-            "ended_because": data.draw(st.sampled_from(["birth", "loss", "other"])),
-        }
-    try:
-        plan = ct.plan(
-            dating,
-            profile,
-            protocol=protocol,
-            today=today,
-            plan_id=data.draw(st.one_of(st.none(), plan_ids)),
-            **ended,
-        )
-    except ct.CareTimelineError:
-        assume(False)  # not a pregnancy going on today, and the like: not an example
-        raise
-    if data.draw(st.integers(0, 3)) == 0:
-        plan = data.draw(stored_edits(plan))
+    plan = data.draw(plans())
+    for name, holds in FEATURES.items():
+        if holds(plan):
+            event(name)
     written = assert_same(plan, **data.draw(options()))
     event("equal bytes" if written is not None else "the same error")
+
+
+@pytest.mark.parametrize("feature", sorted(FEATURES))
+def test_the_generated_plans_reach_every_kind_of_event(feature: str) -> None:
+    """Each of FEATURES is among the plans the test above draws: found among at most 500."""
+    found = find(
+        plans(),
+        FEATURES[feature],
+        settings=settings(
+            max_examples=500,
+            phases=[Phase.generate],
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    assert FEATURES[feature](found)
 
 
 # -- a protocol file from a table -------------------------------------------------------------

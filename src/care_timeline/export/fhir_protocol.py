@@ -76,9 +76,7 @@ def _bases(protocol: Protocol, w: Words) -> list[JsonObject]:
         (w.t(words.FHIR_BASIS_FOUND_EARLY), rule.found_early_basis),
     ]
     if protocol.prior_preterm_birth is not None:
-        found.append(
-            (w.t(words.FHIR_BASIS_EARLY_BIRTH), protocol.prior_preterm_birth.early_basis)
-        )
+        found.append((w.t(words.FHIR_BASIS_EARLY_BIRTH), protocol.prior_preterm_birth.early_basis))
     found.extend(
         (w.t(words.FHIR_BASIS_OF, title=spec.title), spec.basis) for spec in protocol.milestones
     )

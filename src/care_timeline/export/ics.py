@@ -14,6 +14,9 @@ patient, so importing a newer export updates a calendar in place:
   one line, not weeks of struck-through days (in one that does not). ``omit``
   leaves such milestones out altogether, for a patient's first export;
 - a window or series that ran past the plan's end stops on the day it ended;
+- each of two options (a choice of either, ``Milestone.alternative``) is
+  ``STATUS:TENTATIVE`` and titled as one of two options, so a calendar never shows
+  both as planned;
 - ``private`` marks every event ``CLASS:PRIVATE`` and gives it a neutral title
   ("Pregnancy care: check"), the details staying in the description; the calendar's
   name, unless one is given, is as neutral ("Pregnancy care").
