@@ -492,6 +492,10 @@ def _markers(
     return (rows[-1] if rows else bottom) + 4
 
 
+_SHORTEST_SEGMENT = 4.0
+"""A marker line's piece between two labels shorter than this is left out (a dot, not a line)."""
+
+
 def _clear_of(x: float, top: float, bottom: float, boxes: list[_Box]) -> list[tuple[float, float]]:
     """The parts of a vertical line at ``x`` from ``top`` to ``bottom`` (2 units wide)
     that pass no box."""
@@ -503,7 +507,7 @@ def _clear_of(x: float, top: float, bottom: float, boxes: list[_Box]) -> list[tu
             piece
             for y0, y1 in parts
             for piece in ((y0, min(y1, box_top)), (max(y0, box_bottom), y1))
-            if piece[1] - piece[0] > 1
+            if piece[1] - piece[0] >= _SHORTEST_SEGMENT
         ]
     return parts
 
