@@ -29,7 +29,6 @@ release = version = care_timeline.__version__
 extensions = ["myst_parser", "sphinx.ext.autodoc"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["make_screenshot.py"]
 # Headings get the anchors GitHub gives them, so links like api.md#planning-again-replan
 # work on both; a link to a missing page or anchor is a warning, so the build fails.
 myst_heading_anchors = 4
