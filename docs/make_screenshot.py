@@ -55,15 +55,19 @@ def find_browser() -> str | None:
     return None
 
 
-def run_browser(browser: str, page: Path, *options: str, timeout: float = 120) -> None:
-    """Open ``page`` headless with ``options`` (``--screenshot=...``, ``--print-to-pdf=...``)."""
+def run_browser(browser: str, page: Path, *options: str, timeout: float = 120) -> str:
+    """Open ``page`` headless with ``options`` (``--screenshot=...``, ``--print-to-pdf=...``,
+    ``--dump-dom``); returns what the browser printed (the page's DOM, for ``--dump-dom``)."""
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
+        done = subprocess.run(
             [browser, *FLAGS, f"--user-data-dir={profile}", *options, page.resolve().as_uri()],
             check=True,
             capture_output=True,
+            text=True,
+            errors="replace",
             timeout=timeout,
         )
+    return done.stdout
 
 
 def screenshot(

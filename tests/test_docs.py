@@ -12,12 +12,15 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import re
 import shlex
 import shutil
 import subprocess
+import zlib
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -165,3 +168,57 @@ def test_every_public_name_is_documented() -> None:
         name for name in ct.__all__ if not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", pages)
     ]
     assert not missing, f"describe these in docs/api.md: {missing}"
+
+
+# -- the documentation site ----------------------------------------------------------
+
+REFERENCE = ROOT / "docs" / "reference.md"
+AUTODOC = re.compile(r"^\.\. auto(?:class|function|data|exception):: care_timeline\.(\w+)", re.M)
+
+
+def test_every_public_name_is_in_the_reference() -> None:
+    """The site's API reference (docs/reference.md, built by Sphinx's autodoc) describes
+    every name of ``ct.__all__``, once, and nothing else under ``care_timeline.``."""
+    described = AUTODOC.findall(REFERENCE.read_text(encoding="utf-8"))
+    missing = sorted(set(ct.__all__) - set(described))
+    assert not missing, f"add an autodoc line for each to docs/reference.md: {missing}"
+    assert sorted(set(described) - set(ct.__all__)) == []
+    assert len(described) == len(set(described))
+
+
+def _site_checker() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "check_docs_site", ROOT / "scripts" / "check_docs_site.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fake_site(folder: Path, names: list[str], page: str) -> Path:
+    """A built site as Sphinx writes one: an inventory of its objects, and a page."""
+    folder.mkdir()
+    entries = "".join(f"care_timeline.{name} py:function 1 reference.html#$ -\n" for name in names)
+    header = b"# Sphinx inventory version 2\n# Project: x\n# Version: 1\n# zlib\n"
+    (folder / "objects.inv").write_bytes(header + zlib.compress(entries.encode()))
+    (folder / "_static").mkdir()
+    (folder / "_static" / "page.html").write_text(page, encoding="utf-8")
+    return folder
+
+
+def test_the_site_check_finds_a_missing_name_and_a_machine_path(tmp_path: Path) -> None:
+    checker = _site_checker()
+    good = _fake_site(tmp_path / "good", ["plan", "Plan"], "<p>plan(dating)</p>")
+    assert checker.faults(good, ["plan", "Plan"], ["/srv/build/repo"]) == []
+
+    bad = _fake_site(tmp_path / "bad", ["plan"], "<p>load_protocol('/srv/build/repo/x')</p>")
+    assert checker.faults(bad, ["plan", "Plan"], ["/srv/build/repo"]) == [
+        "care_timeline.Plan: not in the documentation site (add it to docs/reference.md)",
+        "_static/page.html: holds the machine path /srv/build/repo",
+    ]
+
+
+def test_the_site_check_knows_this_machine() -> None:
+    paths = _site_checker().machine_paths()
+    assert str(ROOT) in paths and str(Path.home()) in paths

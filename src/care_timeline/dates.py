@@ -15,6 +15,8 @@ from .errors import CareTimelineError, DateInputError
 __all__ = ["DateOrder", "parse_date"]
 
 DateOrder = Literal["dmy", "mdy"]
+"""How a numeric date like ``10/05/2027`` is read: day first (``dmy``) or month first
+(``mdy``)."""
 
 _ISO = re.compile(r"\A([0-9]{4})-([0-9]{2})-([0-9]{2})\Z", re.ASCII)
 _NUMERIC = re.compile(r"\A([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})\Z", re.ASCII)

@@ -29,6 +29,8 @@ DatingMethod = Literal[
     "ultrasound",
     "reconciled",
 ]
+"""How a pregnancy was dated (:attr:`Dating.method`): the constructor that made it;
+``reconciled`` is :meth:`Dating.reconcile`'s choice between a last period and a scan."""
 
 
 # Ranges the product contract enforces on dating inputs.

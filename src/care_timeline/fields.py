@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 FieldValue = str | bool | int | float | Sequence[str] | None
+"""A field's value: text as a form or a CSV cell holds it, or a value already read
+(a yes/no, a number, a list of risk factors); ``None`` or empty text is unknown."""
 
 DATING_FIELDS = (
     "due_date",
@@ -55,6 +57,7 @@ DATING_FIELDS = (
     "scan_ga",
     "scan_date",
 )
+"""The fields that date the pregnancy: one way of dating and its inputs."""
 _COLUMNS = {name: fact.column or name for name, (fact, _) in facts().items()}
 """Each profile field's column (and flag, with ``-``): its name, unless its Fact says."""
 PROFILE_FIELDS = tuple(_COLUMNS.values())
@@ -62,6 +65,8 @@ PROFILE_FIELDS = tuple(_COLUMNS.values())
 END_FIELDS = ("ended_on", "ended_because")
 """A plan that ended: the day, and why (birth, loss or other)."""
 FIELDS = ("id", *DATING_FIELDS, *PROFILE_FIELDS, *END_FIELDS)
+"""Every field: a patients file's columns (``id`` first), the command line's flags with
+underscores."""
 
 # Each dating method, the field that names it, and the fields that only go with it.
 _METHODS: dict[str, tuple[str, ...]] = {

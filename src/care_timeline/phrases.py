@@ -131,6 +131,8 @@ WARNING_SIGNS_LEAD = N_(
     "If you notice any of these, the advice is to contact your care team at once:"
 )
 NOT_ON_TIMELINE = N_("Does not apply, so not on the timeline")
+NOT_APPLICABLE_KEY = N_("Marked {mark}: does not apply, so not on the timeline")
+"""The text plan's key to the mark before each milestone that does not apply."""
 TABLE_COLUMNS = (N_("Milestone"), N_("Dates, weeks+days"), N_("For you"))
 """The printable page's table heads."""
 WEEK_ROW = N_("Week")

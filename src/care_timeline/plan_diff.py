@@ -115,6 +115,8 @@ class PlanDiff:
     """The new plan's clinician note: the diff is for discussion with a clinician too."""
 
     def milestone(self, milestone_id: str) -> MilestoneChange:
+        """The change of the milestone with this id; :class:`UnknownMilestoneError`
+        if neither plan has it."""
         for item in self.milestones:
             if item.milestone_id == milestone_id:
                 return item

@@ -181,8 +181,11 @@ def upcoming(
     summary: bool = False,
 ) -> list[Upcoming]:
     """The milestones that answer ``status``'s question for the days from ``start``
-    to ``end`` (dates, or ISO 8601 text), both included (see this module's
-    docstring), sorted by day, then plan id, then the plan's own order.
+    to ``end`` (dates, or ISO 8601 text), both included, sorted by day, then plan
+    id, then the plan's own order: ``entering`` (the default), who enters a window
+    or has a dose or check fall in the range; ``in-window``, who is inside a window
+    at some point of it; ``passed``, whose window ends in it. A plan that ended
+    answers as far as it went.
 
     ``milestone`` keeps one milestone id; ``applicability`` keeps those
     results (by default ``applies`` and ``discuss``); ``summary`` gives one row

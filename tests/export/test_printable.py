@@ -5,6 +5,7 @@ is installed."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import struct
@@ -12,9 +13,11 @@ import subprocess
 import xml.etree.ElementTree as ET
 import zlib
 from datetime import date
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -302,6 +305,38 @@ def test_axis_months_trimesters_and_markers(svg_root: ET.Element) -> None:
         assert str(week) in numbers
     assert "Today 24 Nov 2026 · 16w1d" in text
     assert "Due date 10 May 2027 · 40w0d" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        (
+            "en",  # each fits its band on one line
+            [
+                ["First trimester · to 13w6d"],
+                ["Second trimester · 14w0d–27w6d"],
+                ["Third trimester · from 28w0d"],
+            ],
+        ),
+        (
+            "tr",  # the first and the third are too long for one line: weeks go under the name
+            [
+                ["Birinci trimester", "13+6 sonuna kadar"],
+                ["İkinci trimester · 14+0–27+6"],
+                ["Üçüncü trimester", "28+0 ve sonrası"],
+            ],
+        ),
+    ],
+)
+def test_every_trimester_shows_its_weeks(language: str, labels: list[list[str]]) -> None:
+    plan = ct.plan(ct.Dating.from_due_date(DUE), today=TODAY, language=language)
+    bands = ET.fromstring(ct.to_svg(plan)).find(f".//{SVG}g[@class='trimesters']")
+    assert bands is not None
+    texts = [(float(t.get("x", "")), t.text) for t in bands.iter(f"{SVG}text")]
+    by_band = [
+        [text for x, text in texts if x == centre] for centre in sorted({x for x, _ in texts})
+    ]
+    assert by_band == labels
 
 
 def test_trimester_bands_split_the_42_weeks_in_three_equal_parts(svg_root: ET.Element) -> None:
@@ -744,6 +779,97 @@ def test_a_short_plan_prints_on_one_sheet(tmp_path: Path, paper: str) -> None:
     sheets = print_pages(tmp_path, ct.to_html(v1_plan()), paper)
     assert len(sheets) == 1
     assert "Page 1 of 1" in sheets[0]
+
+
+# -- on a phone ------------------------------------------------------------------------
+
+PHONE = 390
+"""A phone's width in CSS pixels (an iPhone 12 to 15)."""
+
+# Run in the frame that holds the page, once everything is laid out: every visible
+# piece of text and the size it is drawn at (an SVG text's font size times the chart's
+# scale on the screen), and every marker line's segments against every chart label's box.
+MEASURE = """
+const frame = document.getElementById('phone');
+const doc = frame.contentDocument, win = doc.defaultView;
+const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+const out = {width: win.innerWidth, pageWidth: doc.documentElement.scrollWidth,
+             texts: [], labels: [], lines: []};
+const walker = doc.createTreeWalker(doc.body, win.NodeFilter.SHOW_TEXT);
+while (walker.nextNode()) {
+  const node = walker.currentNode, el = node.parentElement;
+  if (!node.textContent.trim() || el.closest('title, style') || !seen(el)) continue;
+  let size = parseFloat(win.getComputedStyle(el).fontSize);
+  if (el instanceof win.SVGElement) { const m = el.getScreenCTM(); size *= Math.hypot(m.a, m.b); }
+  out.texts.push([node.textContent.trim(), size]);
+}
+const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+for (const el of doc.querySelectorAll('svg.timeline text')) {
+  if (seen(el)) out.labels.push([el.textContent, box(el)]);
+}
+for (const el of doc.querySelectorAll('svg.timeline g.marker line')) {
+  out.lines.push([el.parentElement.getAttribute('class'), box(el)]);
+}
+const result = document.createElement('pre');
+result.id = 'measured';
+result.textContent = JSON.stringify(out);
+document.body.appendChild(result);
+"""
+
+
+def on_a_phone(tmp_path: Path, html: str) -> dict[str, Any]:
+    """The page as a browser lays it out on a screen 390 CSS pixels wide.
+
+    A headless Chromium window is at least 500 pixels wide, so the page is shown in a
+    frame 390 pixels wide (its ``srcdoc``: the page itself, unchanged, its Content
+    Security Policy too), whose width is what the page's layout and media queries
+    see; the script runs in the outer page once the frame has loaded, and the
+    browser prints the outer page's DOM with the measurements in it."""
+    outer = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">'
+        f'<iframe id="phone" style="border:0; width:{PHONE}px; height:900px" '
+        f'srcdoc="{escape(html, quote=True)}"></iframe>'
+        f"<script>addEventListener('load', () => {{ {MEASURE} }});</script></body></html>"
+    )
+    page = tmp_path / "phone.html"
+    page.write_text(outer, encoding="utf-8")
+    assert BROWSER is not None
+    dom = SCRIPT.run_browser(BROWSER, page, "--window-size=800,1000", "--dump-dom")
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
+    assert found, "the measuring script did not run"
+    measured: dict[str, Any] = json.loads(unescape(found[1]))
+    assert measured["width"] == PHONE
+    return measured
+
+
+def _overlap(line: list[float], label: list[float]) -> bool:
+    """Whether a marker line (2 px wide, so widened by 1 px each side) and a label's
+    box share any area."""
+    left, top, right, bottom = line
+    return left - 1 < label[2] and label[0] < right + 1 and top < label[3] and label[1] < bottom
+
+
+@needs_browser
+@pytest.mark.parametrize("which", ["example", "tallest", "turkish"])
+def test_on_a_phone_no_text_is_small_and_no_line_crosses_a_label(
+    tmp_path: Path, which: str
+) -> None:
+    plan = {"example": example_plan, "tallest": tallest_plan, "turkish": turkish_plan}[which]()
+    measured = on_a_phone(tmp_path, ct.to_html(plan))
+    small = [(text[:40], round(size, 2)) for text, size in measured["texts"] if size < 11]
+    assert small == [], "text under 11 CSS px on a phone"
+    assert len(measured["texts"]) > 100  # the chart, the signs, the note and the table
+    # The page fits the phone's width; only the chart scrolls sideways, inside its figure.
+    assert measured["pageWidth"] <= PHONE
+    lines = measured["lines"]
+    assert any(kind == "marker today" for kind, _ in lines)  # 24 Nov 2026 is on the chart
+    crossed = [
+        (kind, text[:40])
+        for kind, line in lines
+        for text, label in measured["labels"]
+        if _overlap(line, label)
+    ]
+    assert crossed == []
 
 
 @needs_browser

@@ -176,23 +176,22 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     add_patterns(defs)
 
     top_trimester = 0.0
-    top_months = top_trimester + 22
+    bands = _band_labels(plan, axis, w)
+    top_months = top_trimester + 8 + LINE * max((len(lines) for _, _, lines in bands), default=1)
     top_weeks = top_months + 20
     axis_y = top_weeks + 17
     top_lanes = axis_y + 20
-    lanes, lanes_height = _lanes(plan, axis, top_lanes + 4, w)
+    labels: list[_Box] = []
+    lanes, lanes_height = _lanes(plan, axis, top_lanes + 4, w, labels)
     bottom_lanes = top_lanes + 4 + lanes_height
     markers = Element("g", {"class": "markers"})
-    bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes, w)
+    bottom = _markers(markers, plan, axis, top_lanes, bottom_lanes, w, labels)
 
     backdrop = element(svg, "g", {"class": "trimesters"})
     # The protocol's stages (trimesters), every other one shaded.
-    for number, stage in enumerate(plan.trimesters):
-        after = axis.end if stage.end is None else stage.end + timedelta(days=1)
-        x0, x1 = axis.x(max(stage.start, axis.day0)), axis.x(min(after, axis.end))
+    for number, (x0, x1, label_lines) in enumerate(bands):
         if x1 <= x0:
             continue
-        label = stage.name
         if number % 2 == 0:
             element(
                 backdrop,
@@ -205,18 +204,16 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
                     "fill": BAND,
                 },
             )
-        text = w.t(words.TRIMESTER_BAND, name=label, weeks=w.trimester_weeks(stage))
-        if text_width(text, TRIMESTER_FONT) > x1 - x0 - 4:
-            text = label
-        text_element(
-            backdrop,
-            (x0 + x1) / 2,
-            top_trimester + 15,
-            text,
-            size=TRIMESTER_FONT,
-            anchor="middle",
-            bold=True,
-        )
+        for row, text in enumerate(label_lines):
+            text_element(
+                backdrop,
+                (x0 + x1) / 2,
+                top_trimester + 15 + row * LINE,
+                text,
+                size=TRIMESTER_FONT,
+                anchor="middle",
+                bold=True,
+            )
 
     _month_row(svg, axis, top_months, w)
     _week_rows(svg, axis, top_weeks, axis_y, top_lanes, bottom_lanes, w)
@@ -228,6 +225,27 @@ def build_chart(plan: Plan, title: str | None = None) -> Chart:
     svg.set("height", fixed(height))
     svg.set("viewBox", f"0 0 {fixed(WIDTH)} {fixed(height)}")
     return Chart(svg, WIDTH, height)
+
+
+def _band_labels(plan: Plan, axis: _Axis, w: Words) -> list[tuple[float, float, list[str]]]:
+    """Each stage's x range and its label: its name and its weeks on one line when
+    they fit the band, else on two lines (the weeks under the name), else the name
+    alone. A band label never drops its weeks while there is room for them below."""
+    bands: list[tuple[float, float, list[str]]] = []
+    for stage in plan.trimesters:
+        after = axis.end if stage.end is None else stage.end + timedelta(days=1)
+        x0, x1 = axis.x(max(stage.start, axis.day0)), axis.x(min(after, axis.end))
+        room = x1 - x0 - 4
+        weeks = w.trimester_weeks(stage)
+        one_line = w.t(words.TRIMESTER_BAND, name=stage.name, weeks=weeks)
+        if text_width(one_line, TRIMESTER_FONT) <= room:
+            lines = [one_line]
+        elif text_width(weeks, TRIMESTER_FONT) <= room:
+            lines = [stage.name, weeks]
+        else:
+            lines = [stage.name]
+        bands.append((x0, x1, lines))
+    return bands
 
 
 def _month_row(svg: Element, axis: _Axis, top: float, w: Words) -> None:
@@ -288,12 +306,33 @@ def _week_rows(
             )
 
 
-def _lanes(plan: Plan, axis: _Axis, top: float, w: Words) -> tuple[Element, float]:
+_Box = tuple[float, float, float, float]
+"""A label's room on the chart: left, top, right, bottom."""
+
+_HALO_WIDTH = 1.5
+"""How far a label's white outline (:data:`_HALO`) reaches beyond its letters."""
+
+
+def _label_box(left: float, baseline: float, width: float, size: float) -> _Box:
+    """The room a label takes: its estimated width, from a capital's top (a little
+    above: the font's ascent) to a descender's foot, and its white outline around."""
+    return (
+        left - _HALO_WIDTH,
+        baseline - size - _HALO_WIDTH,
+        left + width + _HALO_WIDTH,
+        baseline + 0.3 * size + _HALO_WIDTH,
+    )
+
+
+def _lanes(
+    plan: Plan, axis: _Axis, top: float, w: Words, labels: list[_Box]
+) -> tuple[Element, float]:
+    """Every live milestone's lane; the room each label takes is added to ``labels``."""
     group = Element("g", {"class": "milestones"})
     y = top
     for item in plan.milestones:
         if item.on_timeline:
-            y += _lane(group, item, axis, y, w)
+            y += _lane(group, item, axis, y, w, labels)
     return group, y - top
 
 
@@ -307,7 +346,9 @@ _HALO: dict[str, str | float] = {
 }
 
 
-def _lane(parent: Element, item: Milestone, axis: _Axis, top: float, w: Words) -> float:
+def _lane(
+    parent: Element, item: Milestone, axis: _Axis, top: float, w: Words, labels: list[_Box]
+) -> float:
     """One milestone's row; returns its height. The label goes beside the bar or
     marks when it fits there (right, else left), and above them when it does not."""
     style = CATEGORY_STYLES[item.category]
@@ -361,6 +402,7 @@ def _lane(parent: Element, item: Milestone, axis: _Axis, top: float, w: Words) -
         x = beside if beside is not None else _place(px, want_x)
         # Beside: centred on the bar (a 12 px font's capitals are about 8.6 px tall).
         y = middle + 4.3 if beside is not None else top + 11 + number * LINE
+        labels.append(_label_box(x, y, px, LABEL_FONT))
         label = element(
             lane, "text", {"x": x, "y": y, "font-size": LABEL_FONT, "fill": INK, **_HALO}
         )
@@ -392,42 +434,82 @@ def _lane(parent: Element, item: Milestone, axis: _Axis, top: float, w: Words) -
     return above * LINE + BAR + 6
 
 
-def _markers(group: Element, plan: Plan, axis: _Axis, top: float, bottom: float, w: Words) -> float:
+def _markers(
+    group: Element,
+    plan: Plan,
+    axis: _Axis,
+    top: float,
+    bottom: float,
+    w: Words,
+    labels: list[_Box],
+) -> float:
     """Today's and the due date's vertical lines, labelled under the lanes (on one row
-    when the two labels do not collide); returns the y below the labels."""
+    when the two labels do not collide); returns the y below the labels. A line is
+    broken where a label stands (a lane's, or another marker's), so it never crosses
+    out a word."""
     due = plan.dating.due_date
-    markers: list[tuple[date, str, str, str | None]] = []
+    markers: list[tuple[str, date, str, str, str | None]] = []
     if plan.ended_on is not None:  # its end, not today: no week is counted past it
         ended = plan.dating.gestational_age_on(plan.ended_on)
         label = w.t(
             words.ENDED_MARKER, date=w.full_date(plan.ended_on), ga=w.ga(ended) if ended else ""
         )
-        markers.append((plan.ended_on, label, INK, None))
+        markers.append(("ended", plan.ended_on, label, INK, None))
     elif axis.holds(plan.today):
         ga = plan.gestational_age_today
         label = w.t(words.TODAY_MARKER, date=w.full_date(plan.today), ga=w.ga(ga) if ga else "")
-        markers.append((plan.today, label, TODAY, "5 3"))
+        markers.append(("today", plan.today, label, TODAY, "5 3"))
     if axis.holds(due) and plan.ended_on is None:
         ga_due = plan.dating.gestational_age_on(due)
         label = w.t(words.DUE_DATE_MARKER, date=w.full_date(due), ga=w.ga(ga_due) if ga_due else "")
-        markers.append((due, label, INK, None))
-    placed: list[tuple[float, float, str, str, str | None, float]] = []
-    for day, label, colour, dashes in markers:
-        px = text_width(label, TICK_FONT, bold=True)
-        centre = _centred(px, axis.centre(day))
-        placed.append((axis.centre(day), centre, label, colour, dashes, px))
-    one_row = len(placed) == 2 and (
-        abs(placed[0][1] - placed[1][1]) > (placed[0][5] + placed[1][5]) / 2 + 10
+        markers.append(("due-date", due, label, INK, None))
+    widths = [text_width(label, TICK_FONT, bold=True) for _, _, label, _, _ in markers]
+    centres = [_centred(px, axis.centre(m[1])) for m, px in zip(markers, widths, strict=True)]
+    one_row = len(markers) == 2 and (
+        abs(centres[0] - centres[1]) > (widths[0] + widths[1]) / 2 + 10
     )
-    y = bottom
-    for number, (x, centre, label, colour, dashes, _px) in enumerate(placed):
-        if number == 0 or not one_row:
-            y += LINE
-        line(group, x, top, x, y - 11, stroke=colour, width=2, dashes=dashes or "")
+    rows = [bottom + LINE * (1 if one_row else number + 1) for number in range(len(markers))]
+    boxes = [
+        _label_box(centre - px / 2, y, px, TICK_FONT)
+        for centre, px, y in zip(centres, widths, rows, strict=True)
+    ]
+    for number, (kind, day, label, colour, dashes) in enumerate(markers):
+        marker = element(group, "g", {"class": f"marker {kind}"})
+        x, y = axis.centre(day), rows[number]
+        others = labels + boxes[:number] + boxes[number + 1 :]  # its own label is below it
+        for y0, y1 in _clear_of(x, top, y - 11, others):
+            line(marker, x, y0, x, y1, stroke=colour, width=2, dashes=dashes or "")
         text_element(
-            group, centre, y, label, size=TICK_FONT, fill=colour, anchor="middle", bold=True
+            marker,
+            centres[number],
+            y,
+            label,
+            size=TICK_FONT,
+            fill=colour,
+            anchor="middle",
+            bold=True,
         )
-    return y + 4
+    return (rows[-1] if rows else bottom) + 4
+
+
+_SHORTEST_SEGMENT = 4.0
+"""A marker line's piece between two labels shorter than this is left out (a dot, not a line)."""
+
+
+def _clear_of(x: float, top: float, bottom: float, boxes: list[_Box]) -> list[tuple[float, float]]:
+    """The parts of a vertical line at ``x`` from ``top`` to ``bottom`` (2 units wide)
+    that pass no box."""
+    parts = [(top, bottom)]
+    for left, box_top, right, box_bottom in sorted(boxes, key=lambda box: box[1]):
+        if not left - 1 < x < right + 1:
+            continue
+        parts = [
+            piece
+            for y0, y1 in parts
+            for piece in ((y0, min(y1, box_top)), (max(y0, box_bottom), y1))
+            if piece[1] - piece[0] >= _SHORTEST_SEGMENT
+        ]
+    return parts
 
 
 def _legend(svg: Element, plan: Plan, axis: _Axis, top: float, w: Words) -> float:

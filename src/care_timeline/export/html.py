@@ -19,12 +19,21 @@ from ..wording import Words, page_title
 from . import _markup as markup
 from ._markup import Element
 from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
-from .chart import build_chart
+from ._svg import fixed
+from .chart import WIDTH, build_chart
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, Plan
 
 __all__ = ["render"]
+
+# On a screen no text is smaller than 11 CSS pixels (the table's 8 pt, 10.7 px on paper,
+# is 11 px there), and the chart keeps its own size, in which its smallest text is 11 px: on
+# a screen narrower than the chart (a phone, 390 px) it scrolls sideways rather than shrink
+# its words to 6 px. On a narrow screen the warning signs are one column and the dates may
+# wrap. None of this is printed: paper keeps the layout below.
+SCREEN_SMALLEST = "11px"
+NARROW = "600px"
 
 # Laid out for a 190 x 259 mm content box, which A4 (210 x 297 mm) and Letter
 # (216 x 279 mm) less 10 mm margins both hold; the chart is drawn at that width.
@@ -39,7 +48,6 @@ body {{
   max-width: 190mm; margin: 0 auto; padding: 0;
   -webkit-print-color-adjust: exact; print-color-adjust: exact;
 }}
-@media screen {{ body {{ padding: 8mm 4mm; }} }}
 h1 {{ font-size: 15pt; margin: 0 0 2pt; }}
 h2 {{ font-size: 10.5pt; margin: 6pt 0 2pt; break-after: avoid; }}
 p {{ margin: 0 0 2pt; }}
@@ -62,6 +70,17 @@ tr.not-applicable td.what {{ text-decoration: line-through; }}
 .ended {{ font-weight: bold; margin-bottom: 4pt; }}
 .note {{ border: 1pt solid {INK}; padding: 3pt 6pt; margin-top: 4pt; font-weight: bold; }}
 footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
+@media screen {{
+  body {{ padding: 8mm 4mm; }}
+  table, .small, footer {{ font-size: {SCREEN_SMALLEST}; }}
+  figure {{ overflow-x: auto; }}
+  svg.timeline {{ min-width: {fixed(WIDTH)}px; }}
+}}
+@media screen and (max-width: {NARROW}) {{
+  body {{ padding: 4mm 3mm; }}
+  .signs ul {{ columns: 1; }}
+  td.when {{ white-space: normal; }}
+}}
 """
 
 # Belt and braces: even if a link slipped into the page, the browser loads nothing.

@@ -98,7 +98,7 @@ def default_protocol_text(language: str = "en") -> str:
 
 
 def default_protocol(language: str = "en") -> Protocol:
-    """The default protocol, "cervical-insufficiency" version 2, in ``language``
+    """The default protocol, ``cervical-insufficiency`` (version 3), in ``language``
     (one of :func:`default_languages`).
 
     A text that a language's catalog does not translate stays English, as a phrase
