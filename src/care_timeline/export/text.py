@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import phrases as words
 from ..wording import Words
 
 if TYPE_CHECKING:
-    from ..plan_model import Plan
+    from ..plan_model import Milestone, Plan
 
 __all__ = ["render"]
 
@@ -19,6 +20,24 @@ _INDENT = "    "
 
 def _wrapped(text: str) -> list[str]:
     return textwrap.wrap(text, _WIDTH, initial_indent=_INDENT, subsequent_indent=_INDENT + "  ")
+
+
+def _milestone_lines(plan: Plan, items: Sequence[Milestone], w: Words) -> list[str]:
+    lines = []
+    for item in items:
+        mark = "  " if item.on_timeline else "x "
+        lines.append(f"{mark}{item.title}  [{item.id}]")
+        lines.append(f"{_INDENT}{w.span(item)}; {w.t(words.TIMING_WORDS[item.timing])}")
+        if item.occurrences:
+            lines.append(_INDENT + w.series(item))
+        lines.extend(
+            _wrapped(w.t(words.VERDICT, applicability=w.applicability(item), reason=item.reason))
+        )
+        if item.alternative is not None:
+            lines.extend(_wrapped(w.choice(plan, item)))
+        for note in item.notes:
+            lines.extend(_wrapped(w.t(words.NOTE, note=note)))
+    return lines
 
 
 def render(plan: Plan) -> str:
@@ -37,20 +56,14 @@ def render(plan: Plan) -> str:
     if explanation:
         lines.append(w.t(words.DATING_EXPLANATION, explanation=explanation))
     lines.extend(w.t(words.DATING_NOTE, note=note) for note in notes)
-    lines.append("")
-    for item in plan.milestones:
-        mark = "  " if item.on_timeline else "x "
-        lines.append(f"{mark}{item.title}  [{item.id}]")
-        lines.append(f"{_INDENT}{w.span(item)}; {w.t(words.TIMING_WORDS[item.timing])}")
-        if item.occurrences:
-            lines.append(_INDENT + w.series(item))
-        lines.extend(
-            _wrapped(w.t(words.VERDICT, applicability=w.applicability(item), reason=item.reason))
-        )
-        if item.alternative is not None:
-            lines.extend(_wrapped(w.choice(plan, item)))
-        for note in item.notes:
-            lines.extend(_wrapped(w.t(words.NOTE, note=note)))
+    if not plan.protocols:
+        lines.append("")
+        lines.extend(_milestone_lines(plan, plan.milestones, w))
+    for ref, items in plan.grouped() if plan.protocols else ():
+        # A composed plan: each protocol's milestones under its title, in the plan's order.
+        lines.append("")
+        lines.append(w.t(words.PROTOCOL_HEADING, title=ref.title, id=ref.id))
+        lines.extend(_milestone_lines(plan, items, w))
     if plan.no_longer_planned:  # after the plan's end: named, without weeks
         lines.append("")
         lines.append(w.t(words.NO_LONGER_PLANNED_HEADING))
