@@ -87,7 +87,7 @@ def test_every_shipped_protocol_file_is_english() -> None:
     """A translation is a catalog, never a second file of windows and rules. The files are
     the shipped protocols, each named by its id."""
     assert ENGLISH_FILE in SHIPPED
-    assert SHIPPED == sorted(PACKAGE / "protocol" / name for name in loading.SHIPPED_FILES.values())
+    assert sorted(PACKAGE / "protocol" / name for name in loading.SHIPPED_FILES.values()) == SHIPPED
     for name, file in loading.SHIPPED_FILES.items():
         protocol = ct.load_protocol(PACKAGE / "protocol" / file)
         assert (protocol.id, protocol.language) == (name, "en")
