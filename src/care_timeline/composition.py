@@ -144,10 +144,9 @@ def compose(
             first, known = earlier
             if not _same_milestone(known, spec):
                 raise ProtocolError(
-                    f"protocols {first.id!r} and {each.id!r} both have a milestone "
-                    f"{spec.id!r}, in other weeks (or of another kind or category); a "
-                    "milestone two protocols share must be the same one, so give one of "
-                    "them another id",
+                    f"protocols {first.id!r} and {each.id!r} both have it, in other weeks "
+                    "(or of another kind or category); a milestone two protocols share must "
+                    "be the same one, so give one of them another id",
                     field="protocol",
                     value=each.id,
                     milestone=spec.id,
