@@ -473,3 +473,29 @@ def test_diff_across_protocols() -> None:
         "protocol" not in item for item in json.loads(ct.render_diff(plain, "json"))["milestones"]
     )
     assert "protocol" not in ct.render_diff(plain, "csv").decode().splitlines()[0]
+
+
+# -- batches ------------------------------------------------------------------------------------
+
+
+def test_a_batch_setting_of_several_protocols() -> None:
+    options = ct.RowOptions(today=TODAY, protocol=[CI, "tr-dob-2014"])
+    assert [each.id for each in options.protocols] == [CI, "tr-dob-2014"]
+    assert options.protocol.id == CI
+    assert "protocol=[<Protocol 'cervical-insufficiency' version 3>, <Protocol 'tr-dob-2014'" in (
+        repr(options)
+    )
+    rows = [{"id": "a", "due_date": "2027-05-10", "prior_preterm_birth": "yes"}]
+    (result,) = ct.plan_many(rows, options)
+    assert isinstance(result, ct.PlanResult)
+    assert result.plan == ct.plan(
+        DATING,
+        ct.Profile(prior_preterm_birth=True),
+        protocol=[CI, "tr-dob-2014"],
+        today=TODAY,
+        plan_id="a",
+    )
+    with pytest.raises(ct.BatchError) as caught:
+        ct.RowOptions(today=TODAY, protocol=[CI, "clinic.toml"])
+    assert caught.value.field == "protocol"
+    assert "ct.load_protocol(path)" in str(caught.value)
