@@ -266,3 +266,48 @@ def test_a_single_week_is_one_day_on_that_weeks_first_day() -> None:
         if milestone.id.startswith("who-contact-") and milestone.id != "who-contact-1":
             assert milestone.kind == "day" and milestone.start.days == 0, milestone.id
             assert "this project's reading of a single week" in milestone.basis
+
+
+# -- what a routine schedule's file may leave out, and what it may not --------------------------
+
+WHO_TEXT = ct.shipped_protocol_text("who-anc-2016")
+FIRST_RULE = '[[milestones.rules]]\nkey = "always"'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (  # a short-cervix condition needs the table that reads a length
+            FIRST_RULE,
+            '[[milestones.rules]]\nwhen = ["short-cervix"]\nkey = "short"\nresult = "discuss"\n'
+            f'reason = "y"\n\n{FIRST_RULE}',
+            "which needs a [short_cervix] table",
+        ),
+        (  # warning signs need their source
+            'clinician_note = "',
+            'warning_signs = ["Bleeding"]\nclinician_note = "',
+            "warning_signs and warning_signs_basis go together",
+        ),
+        (  # and a source needs its signs
+            'clinician_note = "',
+            'warning_signs_basis = "WHO 2016."\nclinician_note = "',
+            "warning_signs and warning_signs_basis go together",
+        ),
+        (  # no milestone carries signs the file does not have
+            'category = "monitoring"\ntitle = "First antenatal contact"',
+            'category = "monitoring"\nwarning_signs = true\ntitle = "First antenatal contact"',
+            "carries the warning signs (warning_signs = true), but the protocol has none",
+        ),
+        (
+            'clinician_note = "',
+            'trimesters_basis = "ACOG 2017."\nclinician_note = "',
+            "trimesters and trimesters_basis go together",
+        ),
+    ],
+)
+def test_what_a_routine_schedule_may_not_leave_out(old: str, new: str, said: str) -> None:
+    assert old in WHO_TEXT
+    text = WHO_TEXT.replace(old, new, 1)
+    with pytest.raises(ct.ProtocolError) as caught:
+        ct.parse_protocol(text, source="clinic-visits.toml")
+    assert said in str(caught.value)
