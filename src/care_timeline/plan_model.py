@@ -356,15 +356,21 @@ class Plan(CheckedModel):
                     f"{self.protocol.language!r}, the plan's language",
                 )
         allowed = f"one of {', '.join(ids)}" if ids else "null: the plan has one protocol"
-        for field, items in (
-            ("milestones", self.milestones),
-            ("no_longer_planned", self.no_longer_planned),
-        ):
-            for number, item in enumerate(items):
-                if (item.protocol is None) if ids else (item.protocol is not None):
-                    raise FieldProblem(f"{field}[{number}].protocol", item.protocol, allowed)
-                if item.protocol is not None and item.protocol not in ids:
-                    raise FieldProblem(f"{field}[{number}].protocol", item.protocol, allowed)
+        named: list[tuple[str, str | None]] = [
+            *(
+                (f"milestones[{number}]", item.protocol)
+                for number, item in enumerate(self.milestones)
+            ),
+            *(
+                (f"no_longer_planned[{number}]", gone.protocol)
+                for number, gone in enumerate(self.no_longer_planned)
+            ),
+        ]
+        for at, protocol in named:
+            if (protocol is None) if ids else (protocol is not None):
+                raise FieldProblem(f"{at}.protocol", protocol, allowed)
+            if protocol is not None and protocol not in ids:
+                raise FieldProblem(f"{at}.protocol", protocol, allowed)
 
     @property
     def language(self) -> str:

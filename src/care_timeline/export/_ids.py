@@ -22,7 +22,7 @@ import hmac
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..plan_model import Plan
+    from ..plan_model import Milestone, NoLongerPlanned, Plan
 
 __all__ = ["UID_DOMAIN", "event_uid", "keyed_hash", "plan_token", "plan_uid"]
 
@@ -64,6 +64,9 @@ def event_uid(plan: Plan, milestone_id: str, key: bytes | None = None) -> str:
     routine schedule to a plan leaves its events' UIDs as they were."""
     owner = None
     if plan.protocols:
-        items = (*plan.milestones, *plan.no_longer_planned)
+        items: tuple[Milestone | NoLongerPlanned, ...] = (
+            *plan.milestones,
+            *plan.no_longer_planned,
+        )
         owner = next((item.protocol for item in items if item.id == milestone_id), None)
     return plan_uid(plan, f"milestone\x00{milestone_id}", key, protocol_id=owner)

@@ -167,8 +167,8 @@ def _table(body: Element, plan: Plan, w: Words) -> None:
     # the protocol's title (the column heads stay one, repeated on every sheet).
     for ref, items in plan.grouped():
         rows = _sub(table, "tbody")
-        heading = _sub(rows, "tr")
-        _sub(heading, "th", for_xml(ref.title), colspan="3", scope="rowgroup", class_="group")
+        group_row = _sub(rows, "tr")
+        _sub(group_row, "th", for_xml(ref.title), colspan="3", scope="rowgroup", class_="group")
         for item in items:
             _row(rows, plan, item, w)
 
