@@ -700,25 +700,16 @@ def turkish_plan() -> ct.Plan:
     )
 
 
-def composed_plan() -> ct.Plan:
-    """The example plan composed with the WHO's routine contacts: nine more lanes."""
+def composed_plan(schedule: str = "who-anc-2016", language: str = "en") -> ct.Plan:
+    """The example plan composed with a routine schedule: the WHO's contacts (nine more
+    lanes), or in Turkish the Turkish Ministry of Health's visits (four more)."""
     return ct.plan(
         ct.Dating.from_due_date(DUE),
         ct.Profile(fetuses=1, prior_preterm_birth=True),
-        protocol=["cervical-insufficiency", "who-anc-2016"],
+        protocol=["cervical-insufficiency", schedule],
         today=TODAY,
         plan_id="clinic-42/7781",
-    )
-
-
-def turkish_composed_plan() -> ct.Plan:
-    """In Turkish, composed with the Turkish Ministry of Health's visits."""
-    return ct.plan(
-        ct.Dating.from_due_date(DUE),
-        ct.Profile(fetuses=1, prior_preterm_birth=True),
-        protocol=["cervical-insufficiency", "tr-dob-2014"],
-        today=TODAY,
-        language="tr",
+        language=language,
     )
 
 
@@ -745,7 +736,7 @@ def test_a_long_plan_continues_on_a_second_sheet_that_says_so(
         "tallest": tallest_plan,
         "turkish": turkish_plan,
         "composed": composed_plan,
-        "turkish-composed": turkish_composed_plan,
+        "turkish-composed": lambda: composed_plan("tr-dob-2014", "tr"),
     }[which]()
     turkish = plan.language == "tr"
     sheets = print_pages(tmp_path, ct.to_html(plan), paper)
