@@ -64,16 +64,6 @@ class ProtocolRef(FrozenModel):
     """What the protocol is built from."""
 
 
-def _left_out_when_empty(data: Any, names: tuple[str, ...], kept: object) -> Any:
-    """``data`` (a model as its serializer wrote it) without the keys ``names`` when
-    ``kept`` is empty: what only a composed plan has is not written in any other, so a
-    plan of one protocol keeps its bytes."""
-    if not kept and isinstance(data, dict):
-        for name in names:
-            data.pop(name, None)
-    return data
-
-
 class Milestone(FrozenModel):
     """One dated item of a plan: a window, a single day or a recurring series."""
 
@@ -108,13 +98,8 @@ class Milestone(FrozenModel):
     (both apply; the patient and the care team choose one); null otherwise."""
     protocol: str | None = None
     """In a plan composed of several protocols: the id of the one this milestone comes
-    from (one of ``Plan.protocols``). Left out of the JSON (null) in a plan of one
-    protocol, whose ``protocol`` names it."""
-
-    # No return annotation: pydantic would take it for the JSON Schema of the model.
-    @model_serializer(mode="wrap")
-    def _serialize(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
-        return _left_out_when_empty(handler(self), ("protocol",), self.protocol)
+    from (one of ``Plan.protocols``). Null, and left out of a plan's JSON, in a plan of
+    one protocol, whose ``protocol`` names it."""
 
     @property
     def on_timeline(self) -> bool:
@@ -136,10 +121,6 @@ class NoLongerPlanned(FrozenModel):
     """The day it was to start: after the plan's end."""
     protocol: str | None = None
     """In a composed plan: the id of the protocol it comes from (as ``Milestone.protocol``)."""
-
-    @model_serializer(mode="wrap")
-    def _serialize(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
-        return _left_out_when_empty(handler(self), ("protocol",), self.protocol)
 
 
 class Trimester(FrozenModel):
@@ -193,9 +174,19 @@ class Plan(CheckedModel):
     end, each cut at it: a plan that ended counts no week past its end, and carries no
     warning signs meant for an ongoing pregnancy.)"""
 
+    # What only a composed plan has is not written in any other, so that a plan of one
+    # protocol keeps its bytes: its `protocols` and its milestones' `protocol` (all empty).
+    # No return annotation: pydantic would take it for the JSON Schema of the plan.
     @model_serializer(mode="wrap")
     def _serialize(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
-        return _left_out_when_empty(handler(self), ("protocols",), self.protocols)
+        data = handler(self)
+        if not self.protocols and isinstance(data, dict):
+            data.pop("protocols", None)
+            for key in ("milestones", "no_longer_planned"):
+                for item in data.get(key, ()):
+                    if isinstance(item, dict):
+                        item.pop("protocol", None)
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Plan:
