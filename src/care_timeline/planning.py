@@ -266,9 +266,12 @@ def _check_profile(
     known = list(dict.fromkeys(factor.id for each in protocols for factor in each.risk_factors))
     for factor in profile.risk_factors:
         if factor not in known:
-            raise ProfileError(
-                field="risk_factors", value=factor, allowed="one of " + ", ".join(known)
+            allowed = (
+                "one of " + ", ".join(known)
+                if known
+                else "none: the plan's protocols list no risk factors"
             )
+            raise ProfileError(field="risk_factors", value=factor, allowed=allowed)
     first, last = dating.day_zero, dating.date_at(MAX_GESTATIONAL_AGE)
     for field in DATED_FACTS:
         value: date | None = getattr(profile, field)
