@@ -30,7 +30,7 @@ LAYERS: list[set[str]] = [
     {"profile"},
     {"protocol"},
     {"plan_model"},
-    {"_deciding", "planning", "fields", "replanning"},
+    {"_deciding", "composition", "planning", "fields", "replanning"},
     {"wording"},
     {"export"},
     {"query", "plan_diff"},

@@ -77,6 +77,30 @@ CASES: dict[str, tuple[Callable[[], ct.Plan], dict[str, Any]]] = {
         ),
         {"reminders": None, "calendar_name": "Gebelik takvimi"},
     ),
+    # Composed: the default protocol and the WHO's routine contacts in one plan, dated by
+    # LMP (due 2027-05-10), after a preterm birth; with a plan id.
+    "composed-who": (
+        lambda: ct.plan(
+            ct.Dating.from_lmp(date(2026, 8, 3)),
+            ct.Profile(fetuses=1, prior_preterm_birth=True, risk_factors=("biopsy",)),
+            protocol=["cervical-insufficiency", "who-anc-2016"],
+            today=TODAY,
+            plan_id="clinic-42/7781",
+        ),
+        {},
+    ),
+    # Composed, in Turkish: the default protocol and the Turkish Ministry of Health's visits;
+    # without a plan id, so each event's UID comes from its own protocol.
+    "tr-composed-tr-dob": (
+        lambda: ct.plan(
+            ct.Dating.from_due_date(date(2027, 5, 10)),
+            ct.Profile(fetuses=1, risk_factors=("trauma",)),
+            protocol=["cervical-insufficiency", "tr-dob-2014"],
+            today=TODAY,
+            language="tr",
+        ),
+        {},
+    ),
 }
 SUFFIX = {"text": "txt"}
 

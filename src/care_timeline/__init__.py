@@ -78,6 +78,9 @@ from .protocol import (
     default_protocol_text,
     load_protocol,
     parse_protocol,
+    shipped_protocol,
+    shipped_protocol_text,
+    shipped_protocols,
 )
 from .uid_keys import load_uid_key, new_uid_key, save_uid_key
 from .vocabulary import (
@@ -173,6 +176,9 @@ __all__ = [
     "default_protocol_text",
     "load_protocol",
     "parse_protocol",
+    "shipped_protocol",
+    "shipped_protocol_text",
+    "shipped_protocols",
     # planning and its result
     "APPLICABILITIES",
     "END_CAUSES",

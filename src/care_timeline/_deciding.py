@@ -111,14 +111,14 @@ def facts_of(profile: Profile, protocol: Protocol, dating: Dating, today: date) 
     length = profile.cervical_length_mm
     if profile.short_cervix is not None:
         short, found_on = profile.short_cervix, profile.short_cervix_on
-    elif length is not None:
+    elif length is not None and limits is not None:
         short = limits.is_short(length)
         found_on = profile.cervical_length_on if short else None
-    else:
+    else:  # unknown, or a protocol that reads no lengths (it has no short-cervix rules)
         short, found_on = None, None
     found_early: bool | None = None
     at_most: bool | None = None
-    if short is True:
+    if short is True and limits is not None:
         if limits.found_early_before is not None:
             limit = dating.date_at(limits.found_early_before)
             if found_on is not None:
@@ -202,8 +202,16 @@ def _decided_window(
 
 
 def decide(
-    spec: MilestoneSpec, dating: Dating, facts: Facts, protocol: Protocol, today: date
+    spec: MilestoneSpec,
+    dating: Dating,
+    facts: Facts,
+    protocol: Protocol,
+    today: date,
+    *,
+    tag: str | None = None,
 ) -> Decided:
+    """The milestone as ``protocol`` decides and dates it for these facts; ``tag`` names
+    its protocol in a composed plan (``Milestone.protocol``), None in a plan of one."""
     rule, facts, kind, start, end, reason = _decided_window(spec, facts, protocol, dating)
     occurrences: tuple[date, ...] = ()
     if spec.every_days is not None:
@@ -228,6 +236,7 @@ def decide(
         basis=spec.basis,
         notes=spec.notes,
         warning_signs=spec.warning_signs,
+        protocol=tag,
     )
     return Decided(item, rule.alternative)
 
@@ -282,7 +291,10 @@ def _reason(rule: Rule, facts: Facts, protocol: Protocol, dating: Dating) -> str
         return lang.format(DAY_AND_AGE, date=day.isoformat(), ga=lang.ga(ga_on(dating, day)))
 
     profile = facts.profile
-    labels = [protocol.risk_factor_label(factor) for factor in profile.risk_factors]
+    # In a composed plan a recorded risk factor may be another protocol's: each protocol
+    # names the ones it knows.
+    known = {factor.id: factor.label for factor in protocol.risk_factors}
+    labels = [known[factor] for factor in profile.risk_factors if factor in known]
     history = []
     if profile.prior_preterm_birth_ga is not None:
         history.append(lang.format(PRETERM_BIRTH_AT, ga=lang.ga(profile.prior_preterm_birth_ga)))

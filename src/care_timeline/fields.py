@@ -16,6 +16,7 @@ from typing import get_args
 
 from pydantic.fields import FieldInfo
 
+from .composition import ProtocolChoice
 from .dates import DateOrder, parse_date
 from .dating import Dating
 from .errors import DatingError, PlanError, ProfileError
@@ -24,7 +25,6 @@ from .ongoing import check_against_today, check_events
 from .plan_model import Plan
 from .planning import plan
 from .profile import Fact, FactKind, Profile, fact_kind, facts
-from .protocol import Protocol
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = [
@@ -343,7 +343,7 @@ def plan_from_fields(
     fields: Mapping[str, FieldValue],
     *,
     today: date,
-    protocol: Protocol | None = None,
+    protocol: ProtocolChoice = None,
     date_order: DateOrder | None = None,
     plan_id: str | None = None,
 ) -> Plan:

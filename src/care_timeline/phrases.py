@@ -166,6 +166,12 @@ WHY = N_("Why this is in your plan: {applicability}. {reason}")
 VERDICT = N_("{applicability}: {reason}")
 NOT_ON_TIMELINE_LABEL = N_("{applicability} (not on the timeline)")
 PROTOCOL = N_("Protocol: {title} ({id}, version {version}). Planned as of {date}.")
+PROTOCOLS = N_("Protocols: {protocols}. Planned as of {date}.")
+"""The line that ends a composed plan (one made of several protocols), naming each."""
+PROTOCOL_NAMED = N_("{title} ({id}, version {version})")
+"""One protocol in the list of a composed plan's protocols."""
+PROTOCOL_HEADING = N_("{title} [{id}]")
+"""Over a protocol's milestones in a composed plan's text: its title and id."""
 TIMELINE_TITLE = N_("{title}: timeline from week 0 to week {weeks}")
 TODAY_MARKER = N_("Today {date} · {ga}")
 DUE_DATE_MARKER = N_("Due date {date} · {ga}")

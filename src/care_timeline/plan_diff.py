@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -66,6 +66,10 @@ class MilestoneChange:
     runs; None unless in the old plan."""
     new_after_end: bool | None = None
     """The same in the new plan; None unless in the new plan."""
+    protocol: str | None = None
+    """When either plan is composed of several protocols: the id of the one the milestone
+    comes from (in the new plan, else the old); None (and left out of the JSON and CSV)
+    when both are plans of one protocol."""
 
     @property
     def moved(self) -> bool:
@@ -166,6 +170,12 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
     before, after = _items(old, cut), _items(new, cut)
     changes = [_compare(before.get(key), item) for key, item in after.items()]
     changes.extend(_compare(item, None) for key, item in before.items() if key not in after)
+    if old.protocols or new.protocols:
+        owners = {key: new.protocol_of(item).id for key, item in after.items()}
+        owners.update(
+            (key, old.protocol_of(item).id) for key, item in before.items() if key not in after
+        )
+        changes = [replace(change, protocol=owners[change.milestone_id]) for change in changes]
     return PlanDiff(
         plan_id=new.plan_id,
         protocol_id=new.protocol.id,
@@ -264,7 +274,11 @@ def render_diff(changes: PlanDiff, format: str) -> bytes:
     if format == "text":
         return _text(changes).encode()
     if format == "json":
-        data = json.dumps(asdict(changes), indent=2, ensure_ascii=False, default=date.isoformat)
+        fields = asdict(changes)
+        for item in fields["milestones"]:
+            if item["protocol"] is None:  # only a composed plan's diff names protocols
+                del item["protocol"]
+        data = json.dumps(fields, indent=2, ensure_ascii=False, default=date.isoformat)
         return (data + "\n").encode()
     if format == "csv":
         return _csv(changes).encode()
@@ -426,7 +440,9 @@ def _csv(changes: PlanDiff) -> str:
             return "true" if value else "false"
         return value.isoformat() if isinstance(value, date) else str(value)
 
+    composed = any(item.protocol is not None for item in changes.milestones)
+    columns = (*_CSV_COLUMNS, "protocol") if composed else _CSV_COLUMNS
     return table(
-        ([cell(item, column) for column in _CSV_COLUMNS] for item in changes.milestones),
-        _CSV_COLUMNS,
+        ([cell(item, column) for column in columns] for item in changes.milestones),
+        columns,
     )

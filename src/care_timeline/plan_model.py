@@ -9,6 +9,10 @@ added, never renamed. The JSON Schema ships in the package as
 A plan loaded from JSON is checked to be one that :func:`~care_timeline.plan`
 could have made from its own due date and today (see :meth:`Plan._consistent`),
 so an app's stored plan cannot carry dates that contradict each other.
+
+One piece, though long: the JSON shape, its schema and that check come from the same
+models, and the check reads them together (each milestone's dates against the due date,
+the end and today; its protocol against the plan's; the order of them all).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from pydantic import model_validator
+from pydantic import SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from ._model import CheckedModel, FieldProblem, FrozenModel
 from .dating import Dating
@@ -92,6 +96,10 @@ class Milestone(FrozenModel):
     alternative: str | None = None
     """The id of the other milestone when this one and that one are a choice of either
     (both apply; the patient and the care team choose one); null otherwise."""
+    protocol: str | None = None
+    """In a plan composed of several protocols: the id of the one this milestone comes
+    from (one of ``Plan.protocols``). Null, and left out of a plan's JSON, in a plan of
+    one protocol, whose ``protocol`` names it."""
 
     @property
     def on_timeline(self) -> bool:
@@ -111,6 +119,8 @@ class NoLongerPlanned(FrozenModel):
     category: Category
     start: date
     """The day it was to start: after the plan's end."""
+    protocol: str | None = None
+    """In a composed plan: the id of the protocol it comes from (as ``Milestone.protocol``)."""
 
 
 class Trimester(FrozenModel):
@@ -130,6 +140,12 @@ class Plan(CheckedModel):
     library_error_type: ClassVar[type[CareTimelineError]] = PlanError
 
     protocol: ProtocolRef
+    """The protocol the plan was made with; in a composed plan, the first of ``protocols``,
+    which leads (the plan's title, language and identity are its)."""
+    protocols: tuple[ProtocolRef, ...] = ()
+    """In a plan composed of several protocols (the cervical-insufficiency protocol and a
+    routine schedule, say): each of them, in the order given, the first being ``protocol``.
+    Empty, and left out of the JSON, in a plan of one protocol."""
     dating: Dating
     profile: Profile | None = None
     """What was known about the patient when the plan was made (its inputs, with
@@ -158,12 +174,28 @@ class Plan(CheckedModel):
     end, each cut at it: a plan that ended counts no week past its end, and carries no
     warning signs meant for an ongoing pregnancy.)"""
 
+    # What only a composed plan has is not written in any other, so that a plan of one
+    # protocol keeps its bytes: its `protocols` and its milestones' `protocol` (all empty).
+    # No return annotation: pydantic would take it for the JSON Schema of the plan.
+    @model_serializer(mode="wrap")
+    def _serialize(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        data = handler(self)
+        if not self.protocols and isinstance(data, dict):
+            data.pop("protocols", None)
+            for key in ("milestones", "no_longer_planned"):
+                for item in data.get(key, ()):
+                    if isinstance(item, dict):
+                        item.pop("protocol", None)
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Plan:
         """Every date follows from the due date and today, as :func:`~care_timeline.plan`
         makes them: each milestone's start and end with their gestational ages, its
         kind, its occurrences (every ``every_days`` days from start to end) and its
-        timing; the milestones' order and ids; the gestational age today; the trimesters."""
+        timing; the milestones' order and ids; the gestational age today; the trimesters;
+        in a composed plan, its protocols and the one each milestone comes from."""
+        self._check_protocols()
         dating = self.dating
         day_zero = dating.day_zero.toordinal()
 
@@ -293,10 +325,69 @@ class Plan(CheckedModel):
                     )
         return self
 
+    def _check_protocols(self) -> None:
+        """A composed plan names two or more protocols, the first its ``protocol``, each
+        once and all in its language, and every milestone names one of them; a plan of
+        one protocol names none (its milestones neither)."""
+        refs = self.protocols
+        if refs and (len(refs) < 2 or refs[0] != self.protocol):
+            raise FieldProblem(
+                "protocols",
+                len(refs),
+                "none for a plan of one protocol, or two or more, the first being 'protocol'",
+            )
+        ids = [ref.id for ref in refs]
+        for number, ref in enumerate(refs):
+            if ids.index(ref.id) != number:
+                raise FieldProblem(f"protocols[{number}].id", ref.id, "each protocol once")
+            if ref.language != self.protocol.language:
+                raise FieldProblem(
+                    f"protocols[{number}].language",
+                    ref.language,
+                    f"{self.protocol.language!r}, the plan's language",
+                )
+        allowed = f"one of {', '.join(ids)}" if ids else "null: the plan has one protocol"
+        named: list[tuple[str, str | None]] = [
+            *(
+                (f"milestones[{number}]", item.protocol)
+                for number, item in enumerate(self.milestones)
+            ),
+            *(
+                (f"no_longer_planned[{number}]", gone.protocol)
+                for number, gone in enumerate(self.no_longer_planned)
+            ),
+        ]
+        for at, protocol in named:
+            if (protocol is None) if ids else (protocol is not None):
+                raise FieldProblem(f"{at}.protocol", protocol, allowed)
+            if protocol is not None and protocol not in ids:
+                raise FieldProblem(f"{at}.protocol", protocol, allowed)
+
     @property
     def language(self) -> str:
         """The plan's language: its protocol's, in which every export writes its words."""
         return self.protocol.language
+
+    @property
+    def made_from(self) -> tuple[ProtocolRef, ...]:
+        """Every protocol the plan was made with, in order: ``protocols`` in a composed
+        plan, else ``protocol`` alone."""
+        return self.protocols or (self.protocol,)
+
+    def protocol_of(self, item: Milestone | NoLongerPlanned) -> ProtocolRef:
+        """The protocol a milestone of this plan comes from."""
+        if item.protocol is None:
+            return self.protocol
+        return next(ref for ref in self.protocols if ref.id == item.protocol)
+
+    def grouped(self) -> tuple[tuple[ProtocolRef, tuple[Milestone, ...]], ...]:
+        """The milestones by protocol, in the order of :attr:`made_from`, each group in the
+        plan's order (a protocol none of whose milestones the plan holds has an empty
+        group): how the text and the page show a composed plan."""
+        return tuple(
+            (ref, tuple(item for item in self.milestones if self.protocol_of(item) == ref))
+            for ref in self.made_from
+        )
 
     def milestone(self, milestone_id: str) -> Milestone:
         """The milestone with this id; :class:`~care_timeline.UnknownMilestoneError`

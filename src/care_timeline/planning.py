@@ -1,18 +1,30 @@
-"""plan(): dating x profile x protocol -> Plan. (replan(), a stored plan planned
+"""plan(): dating x profile x protocols -> Plan. (replan(), a stored plan planned
 again, is in :mod:`care_timeline.replanning`; how each milestone is decided and
 dated, in :mod:`care_timeline._deciding`.)
 
 Here: what plan() checks of its inputs (a plan id, the profile's days, a plan's
-end), and what a plan that ended holds: what came before its end, cut at it, and
-the names of what lay after it.
+end), how several protocols make one plan (composition: their milestones side by
+side, each knowing its protocol, a milestone two of them share kept once), and what
+a plan that ended holds: what came before its end, cut at it, and the names of what
+lay after it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from ._deciding import decide, facts_of, ga_on, with_alternatives
+from .composition import (
+    ProtocolChoice,
+    clinician_note_of,
+    compose,
+    protocol_ref,
+    protocols_of,
+    urgent_advice_of,
+    warning_signs_of,
+)
 from .dates import parse_date
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
@@ -21,12 +33,10 @@ from .plan_model import (
     Milestone,
     NoLongerPlanned,
     Plan,
-    ProtocolRef,
     Trimester,
     cut_at,
 )
 from .profile import Profile, ruptured
-from .protocol import check_default_language, default_protocol
 from .protocol.model import Protocol
 from .safe_text import control_character
 from .vocabulary import END_CAUSES, EndCause
@@ -39,7 +49,7 @@ MAX_PLAN_ID_LENGTH = 200
 def plan(
     dating: Dating,
     profile: Profile | None = None,
-    protocol: Protocol | None = None,
+    protocol: ProtocolChoice = None,
     today: date | str | None = None,
     plan_id: str | None = None,
     *,
@@ -58,6 +68,18 @@ def plan(
     every export writes); a protocol passed in brings its own language, which
     ``language``, if given, must match.
 
+    ``protocol`` is a :class:`Protocol`, the name of a shipped one
+    (``"who-anc-2016"``, see :func:`~care_timeline.shipped_protocols`), or a list of
+    them: ``protocol=["cervical-insufficiency", "who-anc-2016"]`` composes one plan of
+    their milestones, each knowing its protocol (``Milestone.protocol``). The first
+    leads: the plan's title and identity are its (and its trimesters, unless it has
+    none); the warning signs and clinician notes are every protocol's, each once. A
+    milestone two of
+    them share (the same id, kind, weeks and category: the due date) is kept once, as
+    the first that has it states it; any other id two of them use is refused, as are
+    protocols in different languages. Names are read in ``language`` (else in the
+    language of the protocols given with them, else English).
+
     ``ended_on`` (with ``ended_because``: ``birth``, ``loss`` or ``other``, the
     default) records that the plan ended: after a birth, a loss or another end,
     every export cancels what was still to come. An ended plan may lie in the
@@ -74,18 +96,24 @@ def plan(
     profile = Profile() if profile is None else profile
     if not isinstance(profile, Profile):
         raise ProfileError(field="profile", value=type(profile).__name__, allowed="a Profile")
-    protocol = _protocol(protocol, language)
+    protocols = protocols_of(protocol, language)
     today = date.today() if today is None else parse_date(today, field="today", error=PlanError)
     _check_plan_id(plan_id)
     end, cause = _end(ended_on, ended_because, dating, today)
     # A plan that records its end may lie in the past: the pregnancy was going on
     # on the day it ended (no dating event after it, and no later than 44w6d).
     check_against_today(dating, end or today)
-    _check_profile(profile, protocol, dating, today)
-    facts = facts_of(profile, protocol, dating, today)
-    decided = [decide(spec, dating, facts, protocol, today) for spec in protocol.milestones]
-    milestones = with_alternatives(decided)
-    milestones.sort(key=lambda item: item.start)  # stable: equal starts keep file order
+    _check_profile(profile, protocols, dating, today)
+    composed = len(protocols) > 1
+    milestones: list[Milestone] = []
+    for each, specs in compose(protocols):
+        facts = facts_of(profile, each, dating, today)
+        tag = each.id if composed else None
+        decided = [decide(spec, dating, facts, each, today, tag=tag) for spec in specs]
+        milestones.extend(with_alternatives(decided))
+    # Stable: equal starts keep the order of the protocols, then of each file.
+    milestones.sort(key=lambda item: item.start)
+    staged = next((each for each in protocols if each.trimesters), protocols[0])
     trimesters = [
         Trimester(
             name=stage.name,
@@ -94,17 +122,13 @@ def plan(
             start_ga=stage.start,
             end_ga=stage.end,
         )
-        for stage in protocol.trimesters
+        for stage in staged.trimesters
     ]
     ongoing = end is None
+    refs = [protocol_ref(each) for each in protocols]
     return Plan(
-        protocol=ProtocolRef(
-            id=protocol.id,
-            version=protocol.version,
-            title=protocol.title,
-            language=protocol.language,
-            source=protocol.source,
-        ),
+        protocol=refs[0],
+        protocols=tuple(refs) if composed else (),
         dating=dating,
         profile=profile,
         plan_id=plan_id,
@@ -113,9 +137,9 @@ def plan(
             dating.gestational_age_on(today) if end is None or today <= end else None
         ),
         milestones=tuple(milestones if end is None else _until(end, milestones, dating, today)),
-        warning_signs=protocol.warning_signs if ongoing else (),
-        urgent_advice=protocol.urgent_advice if ongoing else None,
-        clinician_note=protocol.clinician_note,
+        warning_signs=warning_signs_of(protocols) if ongoing else (),
+        urgent_advice=urgent_advice_of(protocols) if ongoing else None,
+        clinician_note=clinician_note_of(protocols),
         trimesters=tuple(trimesters if end is None else _stages_until(end, trimesters, dating)),
         ended_on=end,
         ended_because=cause,
@@ -142,7 +166,12 @@ def _after(end: date, milestones: list[Milestone]) -> tuple[NoLongerPlanned, ...
     """The milestones that lay wholly after a plan's end: no longer planned."""
     return tuple(
         NoLongerPlanned(
-            id=item.id, title=item.title, kind=item.kind, category=item.category, start=item.start
+            id=item.id,
+            title=item.title,
+            kind=item.kind,
+            category=item.category,
+            start=item.start,
+            protocol=item.protocol,
         )
         for item in milestones
         if item.start > end
@@ -203,20 +232,6 @@ def _end(
     return day, next(known for known in END_CAUSES if known == cause)
 
 
-def _protocol(protocol: Protocol | None, language: str | None) -> Protocol:
-    if protocol is None:
-        return default_protocol(check_default_language(language))
-    if not isinstance(protocol, Protocol):
-        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
-    if language is not None and language != protocol.language:
-        raise PlanError(
-            field="language",
-            value=language,
-            allowed=f"the protocol's own language, {protocol.language!r} (or none)",
-        )
-    return protocol
-
-
 def _check_plan_id(plan_id: str | None) -> None:
     if plan_id is None:
         return
@@ -245,13 +260,18 @@ NOT_AFTER_TODAY = ("membranes_ruptured_on",)
 would end windows that have not ended)."""
 
 
-def _check_profile(profile: Profile, protocol: Protocol, dating: Dating, today: date) -> None:
-    known = [factor.id for factor in protocol.risk_factors]
+def _check_profile(
+    profile: Profile, protocols: Sequence[Protocol], dating: Dating, today: date
+) -> None:
+    known = list(dict.fromkeys(factor.id for each in protocols for factor in each.risk_factors))
     for factor in profile.risk_factors:
         if factor not in known:
-            raise ProfileError(
-                field="risk_factors", value=factor, allowed="one of " + ", ".join(known)
+            allowed = (
+                "one of " + ", ".join(known)
+                if known
+                else "none: the plan's protocols list no risk factors"
             )
+            raise ProfileError(field="risk_factors", value=factor, allowed=allowed)
     first, last = dating.day_zero, dating.date_at(MAX_GESTATIONAL_AGE)
     for field in DATED_FACTS:
         value: date | None = getattr(profile, field)

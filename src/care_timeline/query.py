@@ -80,6 +80,9 @@ class Upcoming:
     status: QueryStatus = "entering"
     in_range: int | None = None
     """In a summary, for a series: how many of its occurrences fall in the range."""
+    protocol: str | None = None
+    """In a composed plan (one made of several protocols): the id of the protocol the
+    milestone comes from; None in a plan of one protocol."""
 
     @property
     def what(self) -> str:
@@ -142,6 +145,7 @@ def _hits(
             reason=item.reason,
             status=status,
             in_range=in_range,
+            protocol=item.protocol,
         )
 
     if status == "passed":
@@ -256,8 +260,10 @@ _CSV_COLUMNS = (
 
 def upcoming_csv(found: Sequence[Upcoming], *, language_tag: str = "en") -> str:
     """The list as CSV (one row per item, cells safe to open in a spreadsheet); the
-    ``what`` column in ``language_tag``."""
+    ``what`` column in ``language_tag``. A list from composed plans has one more
+    column at the end, ``protocol`` (the milestone's protocol)."""
     w = Words(language(language_tag))
+    composed = any(item.protocol is not None for item in found)
     return table(
         (
             (
@@ -270,10 +276,11 @@ def upcoming_csv(found: Sequence[Upcoming], *, language_tag: str = "en") -> str:
                 item.applicability,
                 item.reason,
                 item.status,
+                *([item.protocol or ""] if composed else []),
             )
             for item in found
         ),
-        _CSV_COLUMNS,
+        (*_CSV_COLUMNS, "protocol") if composed else _CSV_COLUMNS,
     )
 
 

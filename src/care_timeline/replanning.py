@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from .composition import ProtocolChoice, protocols_of
 from .errors import PlanError
 from .plan_model import Plan
 from .planning import plan
-from .protocol import Protocol, default_languages, default_protocol
+from .protocol import default_languages, default_protocol, shipped_protocol, shipped_protocols
 
 __all__ = ["replan"]
 
@@ -19,7 +20,7 @@ def replan(
     stored: Plan | str | bytes | Mapping[str, Any],
     *,
     today: date | str | None = None,
-    protocol: Protocol | None = None,
+    protocol: ProtocolChoice = None,
 ) -> Plan:
     """Plan again from what a plan recorded: its dating, its profile and its plan
     id, for another ``today`` (default: the real today).
@@ -30,7 +31,9 @@ def replan(
     ``protocol`` (default: the default protocol, in the plan's language where it
     is shipped in it), which must be the one the
     stored plan was made with, same id and same version: another protocol's
-    rules would silently change what applies.
+    rules would silently change what applies. A composed plan is planned again with
+    the protocols it was made with: by default the shipped ones of the same names; pass
+    them (``protocol=[...]``, in the plan's order) when one is a clinic's own.
 
     >>> from datetime import date
     >>> from care_timeline import Dating
@@ -49,21 +52,31 @@ def replan(
             value=type(stored).__name__,
             allowed="a Plan, its JSON text, or that JSON read into a dict",
         )
-    recorded = stored.protocol
+    recorded = stored.made_from
     if protocol is None:
-        # The default protocol in the plan's own language, so its words stay the same.
-        shipped = recorded.language in default_languages()
-        protocol = default_protocol(recorded.language if shipped else "en")
-    if not isinstance(protocol, Protocol):
-        raise PlanError(field="protocol", value=type(protocol).__name__, allowed="a Protocol")
-    if (recorded.id, recorded.version) != (protocol.id, protocol.version):
+        # The shipped protocols of the same names (the default for another name) in the
+        # plan's own language, so their words stay the same.
+        shipped = recorded[0].language in default_languages()
+        language = recorded[0].language if shipped else "en"
+        protocols = tuple(
+            shipped_protocol(ref.id, language)
+            if ref.id in shipped_protocols()
+            else default_protocol(language)
+            for ref in recorded
+        )
+    else:
+        protocols = protocols_of(protocol)
+    given = [(each.id, each.version) for each in protocols]
+    if given != [(ref.id, ref.version) for ref in recorded]:
+        made = " and ".join(f"{ref.id!r} version {ref.version}" for ref in recorded)
+        passed = " and ".join(f"{name!r} version {version}" for name, version in given)
         raise PlanError(
-            f"protocol: the plan was made with {recorded.id!r} version {recorded.version}, "
-            f"not {protocol.id!r} version {protocol.version}; pass that protocol "
+            f"protocol: the plan was made with {made}, not {passed}; pass "
+            f"{'that protocol' if len(recorded) == 1 else 'those protocols, in that order'} "
             "(protocol=load_protocol(...)) to plan it again",
             field="protocol",
-            value=f"{protocol.id} version {protocol.version}",
-            allowed=f"{recorded.id} version {recorded.version}",
+            value=", ".join(f"{name} version {version}" for name, version in given),
+            allowed=", ".join(f"{ref.id} version {ref.version}" for ref in recorded),
         )
     if stored.profile is None:
         raise PlanError(
@@ -75,7 +88,7 @@ def replan(
     return plan(
         stored.dating,
         stored.profile,
-        protocol=protocol,
+        protocol=list(protocols) if len(protocols) > 1 else protocols[0],
         today=today,
         plan_id=stored.plan_id,
         ended_on=stored.ended_on,

@@ -35,6 +35,8 @@ from .phrases import (
     MONTH_YEAR,
     PLAN_ENDED,
     PROTOCOL,
+    PROTOCOL_NAMED,
+    PROTOCOLS,
     RANGE,
     SERIES,
     SPAN,
@@ -208,8 +210,14 @@ class Words:
         return self.t(PLAN_ENDED[plan.ended_because], date=day)
 
     def protocol_line(self, plan: Plan, *, on_page: bool) -> str:
-        """Which protocol made the plan, and as of which day."""
+        """Which protocol made the plan (each, in a composed plan), and as of which day."""
         today = self.full_date(plan.today) if on_page else plan.today.isoformat()
+        if plan.protocols:
+            named = [
+                self.t(PROTOCOL_NAMED, title=ref.title, id=ref.id, version=ref.version)
+                for ref in plan.protocols
+            ]
+            return self.t(PROTOCOLS, protocols=self.lang.list(named), date=today)
         ref = plan.protocol
         return self.t(PROTOCOL, title=ref.title, id=ref.id, version=ref.version, date=today)
 

@@ -42,6 +42,7 @@ def test_every_command_is_here() -> None:
         "key",
         "key new",
         "protocol",
+        "protocol list",
         "protocol show",
         "protocol validate",
     }

@@ -735,6 +735,19 @@ def turkish_plan() -> ct.Plan:
     )
 
 
+def composed_plan(schedule: str = "who-anc-2016", language: str = "en") -> ct.Plan:
+    """The example plan composed with a routine schedule: the WHO's contacts (nine more
+    lanes), or in Turkish the Turkish Ministry of Health's visits (four more)."""
+    return ct.plan(
+        ct.Dating.from_due_date(DUE),
+        ct.Profile(fetuses=1, prior_preterm_birth=True),
+        protocol=["cervical-insufficiency", schedule],
+        today=TODAY,
+        plan_id="clinic-42/7781",
+        language=language,
+    )
+
+
 def v1_plan() -> ct.Plan:
     """A shorter plan: the version-1 protocol's eight milestones."""
     protocol = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
@@ -749,27 +762,34 @@ def v1_plan() -> ct.Plan:
 @needs_browser
 @needs_pdftotext
 @pytest.mark.parametrize("paper", ["Letter", "A4"])  # Letter: the browser's default, the shorter
-@pytest.mark.parametrize("which", ["example", "tallest", "turkish"])
+@pytest.mark.parametrize("which", ["example", "tallest", "turkish", "composed", "turkish-composed"])
 def test_a_long_plan_continues_on_a_second_sheet_that_says_so(
     tmp_path: Path, paper: str, which: str
 ) -> None:
-    plan = {"example": example_plan, "tallest": tallest_plan, "turkish": turkish_plan}[which]()
+    plan = {
+        "example": example_plan,
+        "tallest": tallest_plan,
+        "turkish": turkish_plan,
+        "composed": composed_plan,
+        "turkish-composed": lambda: composed_plan("tr-dob-2014", "tr"),
+    }[which]()
+    turkish = plan.language == "tr"
     sheets = print_pages(tmp_path, ct.to_html(plan), paper)
     assert 1 <= len(sheets) <= 2, len(sheets)
-    page_numbers = "Sayfa {number}/{count}" if which == "turkish" else "Page {number} of {count}"
+    page_numbers = "Sayfa {number}/{count}" if turkish else "Page {number} of {count}"
     for number, sheet in enumerate(sheets, start=1):
         assert page_numbers.format(number=number, count=len(sheets)) in sheet
     # The first sheet holds what matters most: the timeline, the warning signs, when
     # to go to hospital now, and the note; the table may run on.
     first = sheets[0]
     assert plan.trimesters[0].name in first  # the chart's band labels
-    assert ("Uyarı belirtileri" if which == "turkish" else "Warning signs") in first
+    assert ("Uyarı belirtileri" if turkish else "Warning signs") in first
     assert " ".join((plan.urgent_advice or "").split()) in first
     assert plan.clinician_note.split(":")[0] in first
-    assert ("Önemli dönemler ve tarihler" if which == "turkish" else "Milestones") in " ".join(
-        sheets
-    )
+    assert ("Önemli dönemler ve tarihler" if turkish else "Milestones") in " ".join(sheets)
     assert all(item.title.split()[0] in " ".join(sheets) for item in plan.milestones)
+    # a composed plan's table heads each protocol's rows with its title
+    assert all(ref.title.split()[0] in " ".join(sheets) for ref in plan.made_from)
 
 
 @needs_browser

@@ -33,6 +33,8 @@ def test_there_are_protocol_files() -> None:
     names = {path.name for path in PROTOCOL_FILES}
     assert {
         "cervical_insufficiency.toml",
+        "who_anc_2016.toml",
+        "tr_dob_2014.toml",
         "article-protocol-v1.toml",
         "clinic-protocol.toml",
     } <= names
@@ -45,14 +47,19 @@ def test_protocol_contract(path: Path) -> None:
     ids = [m.id for m in protocol.milestones]
     assert len(ids) == len(set(ids))
     assert protocol.clinician_note.strip()
-    assert protocol.warning_signs
+    # Warning signs with their source, or none at all (a routine schedule, whose plans get
+    # them from the protocol it is composed with); never a milestone flagged without them.
+    assert bool(protocol.warning_signs) == (protocol.warning_signs_basis is not None)
+    assert protocol.warning_signs or not any(m.warning_signs for m in protocol.milestones)
+    assert bool(protocol.trimesters) == (protocol.trimesters_basis is not None)
     for milestone in protocol.milestones:
         assert milestone.basis.strip(), milestone.id  # every number has its source
         assert milestone.title.strip() and milestone.description.strip()
         assert not milestone.rules[-1].when  # every profile gets an answer
         keys = [rule.key for rule in milestone.rules]
         assert len(keys) == len(set(keys)), milestone.id  # each row can be told apart
-    for text in (protocol.short_cervix.progesterone_basis, protocol.short_cervix.found_early_basis):
+    limits = protocol.short_cervix
+    for text in (limits.progesterone_basis, limits.found_early_basis) if limits is not None else ():
         assert text is None or text.strip()  # a limit that is set has its source
     dating = ct.Dating.from_due_date(date(2027, 5, 10))
     for profile in PROFILES:
@@ -67,6 +74,13 @@ def test_protocol_contract(path: Path) -> None:
             rules = protocol.milestone(item.id).rules
             assert item.reason_key in [rule.key for rule in rules]
         assert plan.urgent_advice == protocol.urgent_advice
+    if path.is_relative_to(ROOT / "src") and protocol.id != "cervical-insufficiency":
+        # A shipped protocol composes with the default one: its ids do not collide with
+        # the default's, and a milestone both have (the due date) is the same one.
+        default = ct.default_protocol()
+        both = ct.plan(dating, protocol=[default, protocol], today=date(2026, 11, 24))
+        expected = {m.id for m in default.milestones} | set(ids)
+        assert sorted(m.id for m in both.milestones) == sorted(expected)
 
 
 def test_default_protocol_identity() -> None:

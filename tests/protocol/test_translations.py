@@ -84,12 +84,17 @@ def test_the_default_protocol_is_shipped_in_english_and_turkish() -> None:
 
 
 def test_every_shipped_protocol_file_is_english() -> None:
-    """A translation is a catalog, never a second file of windows and rules."""
-    assert SHIPPED == [ENGLISH_FILE]
-    assert all(ct.load_protocol(path).language == "en" for path in SHIPPED)
+    """A translation is a catalog, never a second file of windows and rules. The files are
+    the shipped protocols, each named by its id."""
+    assert ENGLISH_FILE in SHIPPED
+    assert sorted(PACKAGE / "protocol" / name for name in loading.SHIPPED_FILES.values()) == SHIPPED
+    for name, file in loading.SHIPPED_FILES.items():
+        protocol = ct.load_protocol(PACKAGE / "protocol" / file)
+        assert (protocol.id, protocol.language) == (name, "en")
+    assert ct.shipped_protocols() == ("cervical-insufficiency", "who-anc-2016", "tr-dob-2014")
 
 
-def test_the_windows_are_written_in_one_file_under_src() -> None:
+def test_the_windows_are_written_only_in_the_protocol_files_under_src() -> None:
     window = re.compile(r'^(start|end|found_early_before) = "\d+w\dd"$', re.MULTILINE)
     holding = sorted(
         path.relative_to(PACKAGE).as_posix()
@@ -98,7 +103,7 @@ def test_the_windows_are_written_in_one_file_under_src() -> None:
         and path.suffix not in (".mo", ".pyc")
         and window.search(path.read_text(encoding="utf-8"))
     )
-    assert holding == ["protocol/cervical_insufficiency.toml"]
+    assert holding == sorted(f"protocol/{file}" for file in loading.SHIPPED_FILES.values())
 
 
 def test_the_places_of_the_texts() -> None:
@@ -363,13 +368,15 @@ def _unchanged(context: str, english: str) -> str:
     return english
 
 
-def test_the_english_file_writes_each_text_on_one_line() -> None:
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.name)
+def test_the_english_file_writes_each_text_on_one_line(path: Path) -> None:
     """So that a translated file can be made by replacing each string where it stands:
     every text is a one-line basic string (``key = "..."``), every item of a list of texts
     is on a line of its own (``    "...",``). Unchanged texts give the file back as it is."""
-    assert translated_file(ENGLISH_TEXT, "en", _unchanged, source="x") == ENGLISH_TEXT
-    lines = ENGLISH_TEXT.splitlines()
-    for _, english in MESSAGES:
+    text = path.read_text(encoding="utf-8")
+    assert translated_file(text, "en", _unchanged, source="x") == text
+    lines = text.splitlines()
+    for _, english in messages(ct.load_protocol(path).model_dump()):
         written = toml_string(english)
         assert [line for line in lines if line.endswith((f"= {written}", f"    {written},"))], (
             english
@@ -410,19 +417,29 @@ def test_the_shown_file_is_the_default_protocol(language: str) -> None:
     assert ct.parse_protocol(ct.default_protocol_text(language)) == ct.default_protocol(language)
 
 
+@pytest.mark.parametrize("name", ct.shipped_protocols())
+@pytest.mark.parametrize("language", ct.default_languages())
+def test_the_shown_file_is_the_shipped_protocol(name: str, language: str) -> None:
+    shown = ct.shipped_protocol_text(name, language)
+    assert ct.parse_protocol(shown) == ct.shipped_protocol(name, language)
+
+
+@pytest.mark.parametrize("name", ct.shipped_protocols())
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_the_shown_file_is_the_english_file_with_other_words(language: str) -> None:
+def test_the_shown_file_is_the_english_file_with_other_words(language: str, name: str) -> None:
     """Line for line the English file: its comments, its data, its layout; a line at the
     top says where the words come from."""
-    shown = ct.default_protocol_text(language).splitlines()
-    assert shown[0].startswith("# Generated from cervical_insufficiency.toml")
-    english = ENGLISH_TEXT.splitlines()
+    file = loading.SHIPPED_FILES[name]
+    shown = ct.shipped_protocol_text(name, language).splitlines()
+    assert shown[0].startswith(f"# Generated from {file}")
+    english = (PACKAGE / "protocol" / file).read_text(encoding="utf-8").splitlines()
     assert len(shown) == len(english) + 1
     changed = [
         (mine, theirs) for mine, theirs in zip(english, shown[1:], strict=True) if mine != theirs
     ]
     assert ('language = "en"', f'language = "{language}"') in changed
-    assert len(changed) == len(MESSAGES) + 1  # every text, and the language
+    own = [context for context, _ in MESSAGES if context.startswith(f"{name}:")]
+    assert len(changed) == len(own) + 1  # every text, and the language
     for mine, theirs in changed:  # the same key (or list item), another string
         assert mine.split('"', 1)[0] == theirs.split('"', 1)[0]
 
@@ -487,7 +504,7 @@ def package_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     def clear() -> None:
         _i18n.protocol_languages.cache_clear()
         _i18n.protocol_catalog.cache_clear()
-        loading._default_protocol.cache_clear()
+        loading._shipped_protocol.cache_clear()
 
     folder = tmp_path / "locale"
     folder.mkdir()

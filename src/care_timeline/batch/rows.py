@@ -11,11 +11,19 @@ from datetime import date
 from pathlib import Path
 
 from ..calendar_options import CalendarOptions
+from ..composition import ProtocolChoice, protocols_of
 from ..dates import DateOrder, parse_date
-from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
+from ..errors import (
+    BatchError,
+    CareTimelineError,
+    DateInputError,
+    PatientsFileError,
+    PlanError,
+    ProtocolError,
+)
 from ..fields import FIELDS, FieldValue, plan_from_fields
 from ..plan_model import Plan
-from ..protocol import Protocol, default_protocol
+from ..protocol import Protocol
 from ..safe_text import for_message
 from ._pool import parse_jobs, run_in_order
 from .file_names import SeenIds, file_name
@@ -69,25 +77,33 @@ class RowOptions:
 
     ``today`` is the plans' today, a date or text read like the rows' dates (ISO,
     or in ``date_order``); ``protocol`` plans every row (``None``: the default
-    protocol, which the value then holds); ``date_order`` (``"dmy"`` or
-    ``"mdy"``) reads the rows' dates like ``10/05/2027``, which are refused
-    without it.
+    protocol, which the value then holds), or several compose every row's plan
+    (a list of protocols or shipped protocols' names, as :func:`~care_timeline.plan`
+    takes: ``protocols`` then holds them all, ``protocol`` the first);
+    ``date_order`` (``"dmy"`` or ``"mdy"``) reads the rows' dates like
+    ``10/05/2027``, which are refused without it.
 
     >>> from datetime import date
     >>> options = RowOptions(today="24/11/2026", date_order="dmy")
     >>> options.today, options.protocol.id
     (datetime.date(2026, 11, 24), 'cervical-insufficiency')
+    >>> [each.id for each in RowOptions(today=date(2026, 11, 24),
+    ...                                 protocol=["cervical-insufficiency", "who-anc-2016"]).protocols]
+    ['cervical-insufficiency', 'who-anc-2016']
     """
 
     today: date
     protocol: Protocol
+    """The protocol every row is planned with; for composed plans, the first."""
+    protocols: tuple[Protocol, ...]
+    """Every protocol each row's plan is made of (one, unless composed)."""
     date_order: DateOrder | None
 
     def __init__(
         self,
         *,
         today: date | str,
-        protocol: Protocol | None = None,
+        protocol: ProtocolChoice = None,
         date_order: DateOrder | None = None,
     ) -> None:
         if date_order not in (None, "dmy", "mdy"):
@@ -95,20 +111,25 @@ class RowOptions:
                 field="date_order", value=date_order, allowed="'dmy', 'mdy' or None"
             )
         day = parse_date(today, field="today", date_order=date_order)
-        if protocol is not None and not isinstance(protocol, Protocol):
+        try:
+            chosen = protocols_of(protocol)
+        except (PlanError, ProtocolError) as err:  # one error for a batch's settings
             raise BatchError(
-                field="protocol",
-                value=type(protocol).__name__,
-                allowed="a Protocol (ct.load_protocol(path)) or None for the default",
-            )
+                f"{err} (a clinic's file: ct.load_protocol(path))",
+                field=err.field,
+                value=err.value,
+                allowed=err.allowed,
+            ) from None
         object.__setattr__(self, "today", day)
-        object.__setattr__(self, "protocol", default_protocol() if protocol is None else protocol)
+        object.__setattr__(self, "protocol", chosen[0])
+        object.__setattr__(self, "protocols", chosen)
         object.__setattr__(self, "date_order", date_order)
 
     def __repr__(self) -> str:
-        # The protocol by its name: the whole of it would fill a screen.
-        ref = f"<Protocol {self.protocol.id!r} version {self.protocol.version}>"
-        return f"RowOptions(today={self.today!r}, protocol={ref}, date_order={self.date_order!r})"
+        # The protocols by their names: the whole of one would fill a screen.
+        refs = [f"<Protocol {each.id!r} version {each.version}>" for each in self.protocols]
+        shown = refs[0] if len(refs) == 1 else "[" + ", ".join(refs) + "]"
+        return f"RowOptions(today={self.today!r}, protocol={shown}, date_order={self.date_order!r})"
 
 
 @dataclass(frozen=True)
@@ -140,7 +161,7 @@ def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
         return plan_from_fields(
             fields,
             today=options.today,
-            protocol=options.protocol,
+            protocol=list(options.protocols) if len(options.protocols) > 1 else options.protocol,
             date_order=options.date_order,
             plan_id=row.id,
         )

@@ -15,7 +15,14 @@ from typing import NamedTuple
 from ..calendar_options import CalendarOptions
 from ..csv_cells import csv_lines
 from ..errors import BatchError, CareTimelineError
-from ..export import BATCH_FORMATS, CSV_COLUMNS, check_format, render, to_csv
+from ..export import (
+    BATCH_FORMATS,
+    COMPOSED_CSV_COLUMNS,
+    CSV_COLUMNS,
+    check_format,
+    render,
+    to_csv,
+)
 from ..fields import FieldValue
 from ..files import AtomicFile, sync_folder, write_files
 from ..safe_text import for_terminal
@@ -158,7 +165,12 @@ class _Run:
     when the batch is done, the manifest last."""
 
     def __init__(
-        self, folder: Path, format: str, report: BatchReport, combined: Path | None = None
+        self,
+        folder: Path,
+        format: str,
+        report: BatchReport,
+        combined: Path | None = None,
+        columns: tuple[str, ...] = CSV_COLUMNS,
     ) -> None:
         self.folder, self.format, self.report = folder, format, report
         self.combined = combined
@@ -171,7 +183,7 @@ class _Run:
             self.manifest = AtomicFile(folder / MANIFEST_FILE)
             if combined is not None:
                 self.sheet = AtomicFile(combined)
-                self.sheet.write(csv_lines([CSV_COLUMNS]).encode())
+                self.sheet.write(csv_lines([columns]).encode())
         except BaseException:
             self.discard()
             raise
@@ -337,7 +349,9 @@ def write_batch(
     report = BatchReport(out=folder, format=format, combined=sheet)
     with FolderLock(folder):
         remove_leftovers(folder, BATCH_FORMATS)
-        run = _Run(folder, format, report, sheet)
+        # A batch of composed plans: the sheet has their protocol column too.
+        columns = COMPOSED_CSV_COLUMNS if len(planning.protocols) > 1 else CSV_COLUMNS
+        run = _Run(folder, format, report, sheet, columns)
         try:
             _write_rows(run, settings, rows, workers, progress)
             run.finish()

@@ -98,7 +98,15 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 10/05/2027")
     parser.add_argument("--today", metavar="D", help="the plan's today (default: the real today)")
-    parser.add_argument("--protocol", metavar="FILE", help="a clinic's own protocol file")
+    parser.add_argument(
+        "--protocol",
+        action="append",
+        metavar="NAME|FILE",
+        help="a shipped protocol by name ("
+        + ", ".join(ct.shipped_protocols())
+        + "; `protocol list`) or a clinic's protocol file; give it again to compose one plan "
+        "of several, the first leading (default: cervical-insufficiency)",
+    )
 
 
 def add_end_arguments(parser: argparse.ArgumentParser) -> None:

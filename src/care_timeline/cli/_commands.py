@@ -14,6 +14,7 @@ from pathlib import Path
 import care_timeline as ct
 from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
 from care_timeline.files import write_atomic
+from care_timeline.protocol import find_protocol
 from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
 from ._parser import PROG
@@ -33,27 +34,28 @@ def _today(args: argparse.Namespace) -> date:
     return ct.parse_date(args.today, field="today", date_order=args.date_order)
 
 
-def _protocol(args: argparse.Namespace) -> ct.Protocol:
-    return _protocol_from(args.protocol, args.language)
+def _protocols(args: argparse.Namespace) -> list[ct.Protocol]:
+    """Each --protocol (a shipped one by name, or a clinic's file), or the default
+    protocol; in ``--language``, which a file must be written in (a page never mixes two
+    languages). Several compose one plan."""
+    given: list[str] = args.protocol or []
+    if not given:
+        return [_protocol_from(None, args.language)]
+    return [_protocol_from(value, args.language) for value in given]
 
 
-def _protocol_from(path: str | None, language: str | None) -> ct.Protocol:
-    """A clinic's file, or the default protocol in ``language``; a file in another
-    language than the one asked for is refused rather than mixed with it."""
-    if path is None:
-        return _default_protocol(language)
-    protocol = ct.load_protocol(path)
-    if language is not None and language != protocol.language:
-        raise ct.PlanError(
-            field="language",
-            value=language,
-            allowed=f"the language of {path} ({protocol.language!r}), or none",
-        )
-    return protocol
+def _choice(protocols: list[ct.Protocol]) -> ct.Protocol | list[ct.Protocol]:
+    """What plan(protocol=...) takes: the protocol, or the list to compose."""
+    return protocols[0] if len(protocols) == 1 else protocols
 
 
-def _default_protocol(language: str | None) -> ct.Protocol:
-    return ct.default_protocol("en" if language is None else language)
+def _protocol_from(name_or_path: str | None, language: str | None) -> ct.Protocol:
+    """A shipped protocol by name (the default without one) in ``language``, or a
+    clinic's file; a file in another language than the one asked for is refused rather
+    than mixed with it."""
+    if name_or_path is None:
+        return ct.default_protocol("en" if language is None else language)
+    return find_protocol(name_or_path, language)
 
 
 def _timestamp(args: argparse.Namespace) -> datetime | None:
@@ -105,7 +107,7 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
     return ct.plan_from_fields(
         {name: getattr(args, name) for name in ct.FIELDS if name != "id"},
         today=_today(args),
-        protocol=_protocol(args),
+        protocol=_choice(_protocols(args)),
         date_order=args.date_order,
         plan_id=args.plan_id,
     )
@@ -135,7 +137,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
 
     planning = ct.RowOptions(
-        today=_today(args), protocol=_protocol(args), date_order=args.date_order
+        today=_today(args), protocol=_choice(_protocols(args)), date_order=args.date_order
     )
     jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
     rows = ct.read_patients(args.patients)
@@ -165,16 +167,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 def _cmd_upcoming(args: argparse.Namespace) -> int:
     from care_timeline.query import parse_applicability  # here: only upcoming loads queries
 
-    today, protocol = _today(args), _protocol(args)
+    today, protocols = _today(args), _protocols(args)
+    protocol = protocols[0]
     start = ct.parse_date(args.start, field="from", date_order=args.date_order)
     end = ct.parse_date(args.end, field="to", date_order=args.date_order)
     if end < start:
         raise ct.QueryError(field="to", value=args.end, allowed=f"a day on or after {start}")
-    ids = [spec.id for spec in protocol.milestones]
+    ids = list(dict.fromkeys(spec.id for each in protocols for spec in each.milestones))
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
     wanted = parse_applicability(args.applicability)
-    planning = ct.RowOptions(today=today, protocol=protocol, date_order=args.date_order)
+    planning = ct.RowOptions(today=today, protocol=_choice(protocols), date_order=args.date_order)
     rows = ct.read_patients(args.patients)
     bad: list[ct.RowError] = []
 
@@ -208,12 +211,30 @@ def _cmd_protocol_show(args: argparse.Namespace) -> int:
     if args.format == "fhir":
         _emit(ct.protocol_to_fhir(_protocol_from(args.file, args.language)), None)
         return EXIT_OK
+    language = "en" if args.language is None else args.language
     if args.file is None:
-        text = ct.default_protocol_text("en" if args.language is None else args.language)
+        text = ct.default_protocol_text(language)
+    elif args.file in ct.shipped_protocols():
+        text = ct.shipped_protocol_text(args.file, language)
     else:
-        ct.load_protocol(args.file)
+        find_protocol(args.file)  # a file that is not a valid protocol is refused
         text = Path(args.file).read_text(encoding="utf-8")
     sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_protocol_list(args: argparse.Namespace) -> int:
+    """The shipped protocols: name, version and title (in --language)."""
+    language = "en" if args.language is None else args.language
+    rows = [
+        (name, protocol.version, protocol.title)
+        for name in ct.shipped_protocols()
+        for protocol in [ct.shipped_protocol(name, language)]
+    ]
+    name_width = max(len(name) for name, _, _ in rows)
+    version_width = max(len(version) for _, version, _ in rows)
+    for name, version, title in rows:
+        print(f"{name.ljust(name_width)}  {version.ljust(version_width)}  {title}")
     return EXIT_OK
 
 
@@ -278,6 +299,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "batch": _cmd_batch,
     "upcoming": _cmd_upcoming,
     "protocol show": _cmd_protocol_show,
+    "protocol list": _cmd_protocol_list,
     "protocol validate": _cmd_protocol_validate,
     "key new": _cmd_key_new,
 }

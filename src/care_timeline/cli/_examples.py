@@ -2,6 +2,7 @@
 
 PLAN_EXAMPLE = """examples:
   care-timeline plan --due-date 2027-05-10 --today 2026-11-24
+  care-timeline plan --due-date 2027-05-10 --today 2026-11-24 --protocol cervical-insufficiency --protocol who-anc-2016
   care-timeline plan --lmp 2026-08-03 --cycle-length 30 --prior-preterm-birth --today 2026-11-24 --format json
   care-timeline plan --ga 14w3d --on 2026-11-24 --fetuses 1 --cervical-length 22 --cervical-length-on 2026-11-20 --today 2026-11-24
   care-timeline plan --due-date 2027-05-10 --today 2026-11-24 --plan-id clinic-42/7781 --format ics -o plan.ics
@@ -18,7 +19,9 @@ UPCOMING_EXAMPLE = """examples:
 """
 
 PROTOCOL_EXAMPLE = """examples:
+  care-timeline protocol list --language tr
   care-timeline protocol show > clinic.toml
+  care-timeline protocol show tr-dob-2014 --language tr
   care-timeline protocol validate clinic.toml
   care-timeline protocol show examples/clinic-protocol.toml
 """

@@ -189,24 +189,44 @@ def _diff_arguments(diff: _Parser) -> None:
 
 def _protocol_arguments(protocol: _Parser) -> None:
     actions = protocol.add_subparsers(
-        dest="action", metavar="ACTION", parser_class=_Parser, help="show or validate"
+        dest="action", metavar="ACTION", parser_class=_Parser, help="list, show or validate"
     )
     actions.required = True
+    listing = actions.add_parser(
+        "list",
+        help="list the shipped protocols",
+        description="List the protocols care-timeline ships, by the names --protocol takes: "
+        "the default (cervical insufficiency) and the routine antenatal schedules a plan "
+        "may be composed with.",
+        epilog=PROTOCOL_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    listing.add_argument(
+        "--language",
+        metavar="LANG",
+        help="the language of the titles: " + ", ".join(ct.default_languages()),
+    )
+    listing.set_defaults(command="protocol list")
     show = actions.add_parser(
         "show",
-        help="print the default protocol (or FILE, validated) as TOML or FHIR",
-        description="Print the default protocol (or FILE, once it is valid) as TOML, or as "
-        "a FHIR R4 PlanDefinition.",
+        help="print the default protocol (or a shipped one by NAME, or FILE, validated) as "
+        "TOML or FHIR",
+        description="Print the default protocol (or a shipped one by NAME, or FILE once it "
+        "is valid) as TOML, or as a FHIR R4 PlanDefinition.",
         epilog=PROTOCOL_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     show.add_argument(
-        "file", nargs="?", metavar="FILE", help="a protocol file (default: the default protocol)"
+        "file",
+        nargs="?",
+        metavar="NAME|FILE",
+        help="a shipped protocol's name (`protocol list`) or a protocol file (default: the "
+        "default protocol)",
     )
     show.add_argument(
         "--language",
         metavar="LANG",
-        help="the default protocol's translation to show: " + ", ".join(ct.default_languages()),
+        help="the shipped protocol's translation to show: " + ", ".join(ct.default_languages()),
     )
     show.add_argument(
         "--format",
@@ -282,9 +302,9 @@ _COMMANDS = {
         add_arguments=_diff_arguments,
     ),
     "protocol": _Command(
-        help="show or validate a protocol file",
-        description="The protocol is data: print the default one as the start of a "
-        "clinic's own, or check a clinic's file.",
+        help="list the shipped protocols, show one, or validate a protocol file",
+        description="The protocol is data: list the shipped ones, print one as the start "
+        "of a clinic's own, or check a clinic's file.",
         epilog=PROTOCOL_EXAMPLE,
         add_arguments=_protocol_arguments,
     ),

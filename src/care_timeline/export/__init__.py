@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BATCH_FORMATS",
+    "COMPOSED_CSV_COLUMNS",
     "CSV_COLUMNS",
     "DEFAULT_REMINDER",
     "FORMATS",
     "check_format",
+    "csv_columns",
     "protocol_to_fhir",
     "render",
     "to_csv",
@@ -72,6 +74,16 @@ that ended). ``alternative`` names the other milestone of a choice of either. A 
 that ended has a row for each milestone no longer planned: no dates, no weeks,
 timing ``after-end``. Columns are only ever added at the end, so a script reading by
 position keeps working."""
+COMPOSED_CSV_COLUMNS = (*CSV_COLUMNS, "protocol")
+"""The header of a composed plan's CSV (one made of several protocols): one more column
+at the end, ``protocol``, the id of the protocol each milestone comes from. A plan of
+one protocol keeps :data:`CSV_COLUMNS` (and its bytes)."""
+
+
+def csv_columns(plan: Plan) -> tuple[str, ...]:
+    """The header of ``plan``'s CSV: :data:`COMPOSED_CSV_COLUMNS` for a composed plan,
+    else :data:`CSV_COLUMNS`."""
+    return COMPOSED_CSV_COLUMNS if plan.protocols else CSV_COLUMNS
 
 
 def check_format(format: str) -> None:

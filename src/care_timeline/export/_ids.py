@@ -22,7 +22,7 @@ import hmac
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..plan_model import Plan
+    from ..plan_model import Milestone, NoLongerPlanned, Plan
 
 __all__ = ["UID_DOMAIN", "event_uid", "keyed_hash", "plan_token", "plan_uid"]
 
@@ -44,11 +44,13 @@ def plan_token(plan_id: str, key: bytes | None) -> str:
     return keyed_hash(f"care-timeline\x00plan-token-1\x00{plan_id}", key)
 
 
-def plan_uid(plan: Plan, what: str, key: bytes | None) -> str:
+def plan_uid(plan: Plan, what: str, key: bytes | None, *, protocol_id: str | None = None) -> str:
     """The UID of one thing (``what``) exported from ``plan``: from the plan id
-    when it has one, else from the protocol id (nothing secret, so unkeyed)."""
+    when it has one, else from the protocol id (nothing secret, so unkeyed): the
+    plan's, or ``protocol_id``, the one the thing comes from in a composed plan."""
     if plan.plan_id is None:
-        text = f"care-timeline\x00uid-1\x00protocol\x00{plan.protocol.id}\x00{what}"
+        protocol = protocol_id or plan.protocol.id
+        text = f"care-timeline\x00uid-1\x00protocol\x00{protocol}\x00{what}"
         return keyed_hash(text, None)[:32] + UID_DOMAIN
     # Without a key: the UIDs of version 0.1, so calendars keep updating in place.
     label = "uid-1" if key is None else "uid-keyed-1"
@@ -57,5 +59,14 @@ def plan_uid(plan: Plan, what: str, key: bytes | None) -> str:
 
 
 def event_uid(plan: Plan, milestone_id: str, key: bytes | None = None) -> str:
-    """The UID of a milestone's calendar event (see :func:`plan_uid`)."""
-    return plan_uid(plan, f"milestone\x00{milestone_id}", key)
+    """The UID of a milestone's calendar event (see :func:`plan_uid`). In a composed
+    plan without a plan id it comes from the milestone's own protocol, so adding a
+    routine schedule to a plan leaves its events' UIDs as they were."""
+    owner = None
+    if plan.protocols:
+        items: tuple[Milestone | NoLongerPlanned, ...] = (
+            *plan.milestones,
+            *plan.no_longer_planned,
+        )
+        owner = next((item.protocol for item in items if item.id == milestone_id), None)
+    return plan_uid(plan, f"milestone\x00{milestone_id}", key, protocol_id=owner)

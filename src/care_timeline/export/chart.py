@@ -330,8 +330,31 @@ def _lanes(
     """Every live milestone's lane; the room each label takes is added to ``labels``."""
     group = Element("g", {"class": "milestones"})
     y = top
-    for item in plan.milestones:
-        if item.on_timeline:
+    if not plan.protocols:
+        for item in plan.milestones:
+            if item.on_timeline:
+                y += _lane(group, item, axis, y, w, labels)
+        return group, y - top
+    # A composed plan: each protocol's lanes together, under a caption with its title.
+    for ref, items in plan.grouped():
+        live = [item for item in items if item.on_timeline]
+        if not live:
+            continue
+        caption = for_xml(ref.title)
+        for number, text in enumerate(wrap(caption, WIDTH - 2 * EDGE, LABEL_FONT, bold=True)):
+            baseline = y + 11 + number * LINE
+            labels.append(
+                _label_box(EDGE, baseline, text_width(text, LABEL_FONT, bold=True), LABEL_FONT)
+            )
+            label = element(
+                group,
+                "text",
+                {"x": EDGE, "y": baseline, "font-size": LABEL_FONT, "fill": INK, **_HALO},
+            )
+            element(label, "tspan", {"font-weight": "bold", "font-style": "italic"}, text)
+            y += LINE
+        y += 2
+        for item in live:
             y += _lane(group, item, axis, y, w, labels)
     return group, y - top
 

@@ -11,6 +11,7 @@ from ..csv_cells import csv_lines, table
 from ..phrases import NO_LONGER_PLANNED
 from ..wording import Words
 from . import CSV_COLUMNS as COLUMNS
+from . import csv_columns
 
 if TYPE_CHECKING:
     from ..plan_model import Milestone, NoLongerPlanned, Plan
@@ -19,26 +20,37 @@ __all__ = ["COLUMNS", "csv_rows", "render"]
 
 
 def _row(plan: Plan, item: Milestone) -> tuple[str, ...]:
-    return (
-        plan.plan_id or "",
-        item.id,
-        item.title,
-        item.kind,
-        item.category,
-        item.start.isoformat(),
-        item.end.isoformat(),
-        str(item.start_ga),
-        str(item.end_ga),
-        ";".join(day.isoformat() for day in item.occurrences),
-        item.applicability,
-        item.reason,
-        item.timing,
-        plan.clinician_note,
-        item.reason_key,
-        "; ".join(plan.warning_signs) if item.warning_signs else "",
-        (plan.urgent_advice or "") if item.warning_signs else "",
-        item.alternative or "",
+    return _with_protocol(
+        plan,
+        item,
+        (
+            plan.plan_id or "",
+            item.id,
+            item.title,
+            item.kind,
+            item.category,
+            item.start.isoformat(),
+            item.end.isoformat(),
+            str(item.start_ga),
+            str(item.end_ga),
+            ";".join(day.isoformat() for day in item.occurrences),
+            item.applicability,
+            item.reason,
+            item.timing,
+            plan.clinician_note,
+            item.reason_key,
+            "; ".join(plan.warning_signs) if item.warning_signs else "",
+            (plan.urgent_advice or "") if item.warning_signs else "",
+            item.alternative or "",
+        ),
     )
+
+
+def _with_protocol(
+    plan: Plan, item: Milestone | NoLongerPlanned, cells: tuple[str, ...]
+) -> tuple[str, ...]:
+    """A composed plan's row ends with the id of the milestone's protocol."""
+    return (*cells, plan.protocol_of(item).id) if plan.protocols else cells
 
 
 def _gone(plan: Plan, gone: NoLongerPlanned) -> tuple[str, ...]:
@@ -55,7 +67,7 @@ def _gone(plan: Plan, gone: NoLongerPlanned) -> tuple[str, ...]:
         timing="after-end",
         note=plan.clinician_note,
     )
-    return tuple(cells[column] for column in COLUMNS)
+    return _with_protocol(plan, gone, tuple(cells[column] for column in COLUMNS))
 
 
 def _rows(plan: Plan) -> Iterator[tuple[str, ...]]:
@@ -70,5 +82,6 @@ def csv_rows(plan: Plan) -> str:
 
 
 def render(plan: Plan) -> str:
-    """One row per milestone, in the plan's order, under a header of :data:`COLUMNS`."""
-    return table(_rows(plan), COLUMNS)
+    """One row per milestone, in the plan's order, under a header of :data:`COLUMNS` (and,
+    for a composed plan, its ``protocol`` column)."""
+    return table(_rows(plan), csv_columns(plan))

@@ -170,7 +170,10 @@ def _care_plan(
     }
     if identifier is not None:
         resource["identifier"] = [{"system": PLAN_IDENTIFIER_SYSTEM, "value": identifier}]
-    resource["instantiatesCanonical"] = [f"{plan_definition_url(ref.id)}|{ref.version}"]
+    # A composed plan instantiates each of its protocols' PlanDefinitions.
+    resource["instantiatesCanonical"] = [
+        f"{plan_definition_url(each.id)}|{each.version}" for each in plan.made_from
+    ]
     resource["status"] = care_plan_status(plan)
     resource["intent"] = "proposal"
     resource["title"] = ref.title
@@ -195,24 +198,28 @@ def _care_plan(
     return resource
 
 
+def _code(plan: Plan, item: Milestone | NoLongerPlanned) -> JsonObject:
+    """The milestone's id in the CodeSystem of the protocol it comes from (in a composed
+    plan, its own protocol's: a routine schedule added leaves the others' codes as they were)."""
+    ref = plan.protocol_of(item)
+    return {
+        "coding": [
+            {
+                "system": code_system_url(ref.id),
+                "version": ref.version,
+                "code": item.id,
+                "display": item.title,
+            }
+        ],
+        "text": item.title,
+    }
+
+
 def _detail(plan: Plan, item: Milestone, w: Words) -> JsonObject:
     extensions = [{"url": APPLICABILITY_EXTENSION, "valueCode": item.applicability}]
     if item.reason_key:  # empty only in a plan stored before rules had keys
         extensions.append({"url": REASON_KEY_EXTENSION, "valueCode": item.reason_key})
-    detail: JsonObject = {
-        "extension": extensions,
-        "code": {
-            "coding": [
-                {
-                    "system": code_system_url(plan.protocol.id),
-                    "version": plan.protocol.version,
-                    "code": item.id,
-                    "display": item.title,
-                }
-            ],
-            "text": item.title,
-        },
-    }
+    detail: JsonObject = {"extension": extensions, "code": _code(plan, item)}
     reason = {"text": item.reason}
     if item.applicability == "applies":
         detail["reasonCode"] = [reason]
@@ -242,17 +249,7 @@ def _gone(plan: Plan, gone: NoLongerPlanned, w: Words) -> JsonObject:
     """An activity the plan's end cancelled: named, with no dates (it never came)."""
     ended = w.ended(plan) + " " + w.t(words.NO_LONGER_PLANNED)
     return {
-        "code": {
-            "coding": [
-                {
-                    "system": code_system_url(plan.protocol.id),
-                    "version": plan.protocol.version,
-                    "code": gone.id,
-                    "display": gone.title,
-                }
-            ],
-            "text": gone.title,
-        },
+        "code": _code(plan, gone),
         "status": "cancelled",
         "statusReason": {"text": ended},
         "description": ended,

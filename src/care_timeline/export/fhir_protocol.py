@@ -71,10 +71,13 @@ def _bases(protocol: Protocol, w: Words) -> list[JsonObject]:
         (w.t(words.FHIR_SOURCE), protocol.source),
         (w.t(words.FHIR_BASIS_WARNING_SIGNS), protocol.warning_signs_basis),
         (w.t(words.FHIR_BASIS_TRIMESTERS), protocol.trimesters_basis),
-        (w.t(words.FHIR_BASIS_SHORT_CERVIX), rule.basis),
-        (w.t(words.FHIR_BASIS_PROGESTERONE_THRESHOLD), rule.progesterone_basis),
-        (w.t(words.FHIR_BASIS_FOUND_EARLY), rule.found_early_basis),
     ]
+    if rule is not None:  # a routine schedule reads no cervical lengths
+        found += [
+            (w.t(words.FHIR_BASIS_SHORT_CERVIX), rule.basis),
+            (w.t(words.FHIR_BASIS_PROGESTERONE_THRESHOLD), rule.progesterone_basis),
+            (w.t(words.FHIR_BASIS_FOUND_EARLY), rule.found_early_basis),
+        ]
     if protocol.prior_preterm_birth is not None:
         found.append((w.t(words.FHIR_BASIS_EARLY_BIRTH), protocol.prior_preterm_birth.early_basis))
     found.extend(
@@ -103,15 +106,20 @@ def _plan_definition(protocol: Protocol, full_url: str, w: Words) -> JsonObject:
         },
         "status": "active",
         "description": w.t(words.FHIR_BUILT_FROM, source=protocol.source),
-        "usage": "\n\n".join(
-            [
-                protocol.clinician_note,
-                w.warning_signs_block(protocol.warning_signs, protocol.urgent_advice),
-            ]
-        ),
+        "usage": "\n\n".join(_usage(protocol, w)),
         "relatedArtifact": _bases(protocol, w),
         "action": [_action(protocol, spec, w) for spec in protocol.milestones],
     }
+
+
+def _usage(protocol: Protocol, w: Words) -> list[str]:
+    """The clinician note, then the warning signs and the urgent advice, where it has them."""
+    parts = [protocol.clinician_note]
+    if protocol.warning_signs:
+        parts.append(w.warning_signs_block(protocol.warning_signs, protocol.urgent_advice))
+    elif protocol.urgent_advice:
+        parts.append(protocol.urgent_advice)
+    return parts
 
 
 def _action(protocol: Protocol, spec: MilestoneSpec, w: Words) -> JsonObject:

@@ -83,6 +83,12 @@ footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
 }}
 """
 
+COMPOSED_CSS = f"""th.group {{ background: none; font-size: 9pt; padding-top: 5pt;
+  border-bottom: 1pt solid {INK}; }}
+"""
+"""Added for a composed plan only (the heads of its protocols' groups of rows), so a plan
+of one protocol keeps its page byte for byte."""
+
 # Belt and braces: even if a link slipped into the page, the browser loads nothing.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
@@ -106,7 +112,8 @@ def render(plan: Plan, title: str | None = None) -> str:
     _sub(head, "meta", http_equiv="Content-Security-Policy", content=CONTENT_SECURITY_POLICY)
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _sub(head, "title", name)
-    _sub(head, "style", CSS.replace("{page_numbers}", _css_content(w.t(words.PAGE_NUMBERS))))
+    css = CSS + COMPOSED_CSS if plan.protocols else CSS
+    _sub(head, "style", css.replace("{page_numbers}", _css_content(w.t(words.PAGE_NUMBERS))))
     body = _sub(html, "body")
 
     header = _sub(body, "header")
@@ -170,9 +177,19 @@ def _table(body: Element, plan: Plan, w: Words) -> None:
     head = _sub(_sub(table, "thead"), "tr")
     for heading, width in zip(words.TABLE_COLUMNS, _COLUMN_WIDTHS, strict=True):
         _sub(head, "th", w.t(heading), scope="col", style=f"width: {width}")
-    rows = _sub(table, "tbody")
-    for item in plan.milestones:
-        _row(rows, plan, item, w)
+    if not plan.protocols:
+        rows = _sub(table, "tbody")
+        for item in plan.milestones:
+            _row(rows, plan, item, w)
+        return
+    # A composed plan: each protocol's milestones in a group of rows of their own, under
+    # the protocol's title (the column heads stay one, repeated on every sheet).
+    for ref, items in plan.grouped():
+        rows = _sub(table, "tbody")
+        group_row = _sub(rows, "tr")
+        _sub(group_row, "th", for_xml(ref.title), colspan="3", scope="rowgroup", class_="group")
+        for item in items:
+            _row(rows, plan, item, w)
 
 
 def _row(rows: Element, plan: Plan, item: Milestone, w: Words) -> None:

@@ -7,13 +7,14 @@ lines are wrapped alike, each continuation indented under its own item."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .. import phrases as words
 from ..wording import Words
 
 if TYPE_CHECKING:
-    from ..plan_model import Plan
+    from ..plan_model import Milestone, Plan
 
 __all__ = ["render"]
 
@@ -40,6 +41,24 @@ def _wrapped(text: str) -> list[str]:
     return _wrap(text, _INDENT, _INDENT + "  ")
 
 
+def _milestone_lines(plan: Plan, items: Sequence[Milestone], w: Words) -> list[str]:
+    lines: list[str] = []
+    for item in items:
+        mark = "  " if item.on_timeline else _NOT_APPLICABLE
+        lines += _wrap(f"{item.title}  [{item.id}]", mark, "  ")
+        lines += _wrapped(f"{w.span(item)}; {w.t(words.TIMING_WORDS[item.timing])}")
+        if item.occurrences:
+            lines += _wrapped(w.series(item))
+        lines += _wrapped(
+            w.t(words.VERDICT, applicability=w.applicability(item), reason=item.reason)
+        )
+        if item.alternative is not None:
+            lines += _wrapped(w.choice(plan, item))
+        for note in item.notes:
+            lines += _wrapped(w.t(words.NOTE, note=note))
+    return lines
+
+
 def render(plan: Plan) -> str:
     """The plan as a readable table, in the plan's language."""
     w = Words.of(plan)
@@ -58,22 +77,18 @@ def render(plan: Plan) -> str:
         lines += _wrap(w.t(words.DATING_EXPLANATION, explanation=explanation))
     for note in notes:
         lines += _wrap(w.t(words.DATING_NOTE, note=note))
-    lines.append("")
     if not all(item.on_timeline for item in plan.milestones):
+        lines.append("")
         lines += _wrap(w.t(words.NOT_APPLICABLE_KEY, mark=_NOT_APPLICABLE.strip()))
-    for item in plan.milestones:
-        mark = "  " if item.on_timeline else _NOT_APPLICABLE
-        lines += _wrap(f"{item.title}  [{item.id}]", mark, "  ")
-        lines += _wrapped(f"{w.span(item)}; {w.t(words.TIMING_WORDS[item.timing])}")
-        if item.occurrences:
-            lines += _wrapped(w.series(item))
-        lines += _wrapped(
-            w.t(words.VERDICT, applicability=w.applicability(item), reason=item.reason)
-        )
-        if item.alternative is not None:
-            lines += _wrapped(w.choice(plan, item))
-        for note in item.notes:
-            lines += _wrapped(w.t(words.NOTE, note=note))
+    if not plan.protocols:
+        if all(item.on_timeline for item in plan.milestones):
+            lines.append("")
+        lines += _milestone_lines(plan, plan.milestones, w)
+    for ref, items in plan.grouped() if plan.protocols else ():
+        # A composed plan: each protocol's milestones under its title, in the plan's order.
+        lines.append("")
+        lines += _wrap(w.t(words.PROTOCOL_HEADING, title=ref.title, id=ref.id))
+        lines += _milestone_lines(plan, items, w)
     if plan.no_longer_planned:  # after the plan's end: named, without weeks
         lines.append("")
         lines += _wrap(w.t(words.NO_LONGER_PLANNED_HEADING))

@@ -5,8 +5,12 @@ from .loading import (
     default_languages,
     default_protocol,
     default_protocol_text,
+    find_protocol,
     load_protocol,
     parse_protocol,
+    shipped_protocol,
+    shipped_protocol_text,
+    shipped_protocols,
 )
 from .model import (
     Condition,
@@ -30,6 +34,10 @@ __all__ = [
     "default_languages",
     "default_protocol",
     "default_protocol_text",
+    "find_protocol",
     "load_protocol",
     "parse_protocol",
+    "shipped_protocol",
+    "shipped_protocol_text",
+    "shipped_protocols",
 ]

@@ -31,9 +31,17 @@ from ..safe_text import for_terminal
 from .model import Protocol
 from .texts import translated_file, translated_table
 
-DEFAULT_FILE = "cervical_insufficiency.toml"
-"""The default protocol, in English; its texts in other languages are in the
-package's protocols catalog."""
+DEFAULT_NAME = "cervical-insufficiency"
+"""The default protocol's id (and name)."""
+SHIPPED_FILES = {
+    DEFAULT_NAME: "cervical_insufficiency.toml",
+    "who-anc-2016": "who_anc_2016.toml",
+    "tr-dob-2014": "tr_dob_2014.toml",
+}
+"""Every protocol the package ships, by name (its id), with its file: the default
+first, then the routine schedules a plan may be composed with. Each is one file, in
+English; its texts in other languages are in the package's protocols catalog."""
+DEFAULT_FILE = SHIPPED_FILES[DEFAULT_NAME]
 
 MAX_FILE_BYTES = 1024 * 1024
 """A protocol file's largest size (the default is about 25 KB)."""
@@ -86,15 +94,7 @@ def default_protocol_text(language: str = "en") -> str:
     """The default protocol file's text: the starting point for a clinic's own. In
     another language than English it is the English file with each text in that
     language, where the English file has it (its comments stay English)."""
-    language = check_default_language(language)
-    text = _shipped(DEFAULT_FILE)
-    if language == SOURCE_LANGUAGE:
-        return text
-    catalog = f"locale/{language}/LC_MESSAGES/{PROTOCOL_DOMAIN}.po"
-    lookup = protocol_catalog(language).pgettext
-    return f"# Generated from {DEFAULT_FILE} and the texts of {catalog}.\n" + translated_file(
-        text, language, lookup, source=DEFAULT_FILE
-    )
+    return shipped_protocol_text(DEFAULT_NAME, language)
 
 
 def default_protocol(language: str = "en") -> Protocol:
@@ -105,19 +105,89 @@ def default_protocol(language: str = "en") -> Protocol:
     of the code does: the plan keeps its dates and decisions, and the tests make sure
     no language the package ships lacks one.
     """
-    return _default_protocol(check_default_language(language))
+    return shipped_protocol(DEFAULT_NAME, language)
+
+
+def shipped_protocols() -> tuple[str, ...]:
+    """The names of the protocols the package ships, the default first: a plan is
+    made with any of them, alone or composed (``plan(..., protocol=[...])``).
+
+    >>> shipped_protocols()
+    ('cervical-insufficiency', 'who-anc-2016', 'tr-dob-2014')
+    """
+    return tuple(SHIPPED_FILES)
+
+
+def _file_of(name: object) -> str:
+    if not isinstance(name, str) or name not in SHIPPED_FILES:
+        raise ProtocolError(
+            field="protocol",
+            value=name,
+            allowed="the name of a shipped protocol: " + ", ".join(SHIPPED_FILES),
+        )
+    return SHIPPED_FILES[name]
+
+
+def shipped_protocol(name: str, language: str = "en") -> Protocol:
+    """A protocol the package ships, by its name (see :func:`shipped_protocols`), in
+    ``language`` (one of :func:`default_languages`); an unknown name is a
+    :class:`ProtocolError` listing the names."""
+    return _shipped_protocol(_file_of(name), check_default_language(language))
+
+
+def shipped_protocol_text(name: str, language: str = "en") -> str:
+    """A shipped protocol's file text, in ``language``: the starting point for a
+    clinic's own (see :func:`default_protocol_text`)."""
+    file = _file_of(name)
+    language = check_default_language(language)
+    text = _shipped(file)
+    if language == SOURCE_LANGUAGE:
+        return text
+    catalog = f"locale/{language}/LC_MESSAGES/{PROTOCOL_DOMAIN}.po"
+    lookup = protocol_catalog(language).pgettext
+    return f"# Generated from {file} and the texts of {catalog}.\n" + translated_file(
+        text, language, lookup, source=file
+    )
 
 
 @cache
-def _default_protocol(language: str) -> Protocol:
+def _shipped_protocol(file: str, language: str) -> Protocol:
     import tomllib  # here, not at the top: importing the package does not need it
 
-    table = tomllib.loads(_shipped(DEFAULT_FILE))
+    table = tomllib.loads(_shipped(file))
     if language == SOURCE_LANGUAGE:
-        return _validated(table, DEFAULT_FILE)
+        return _validated(table, file)
     lookup = protocol_catalog(language).pgettext
     translated = translated_table(table, language, lookup)
-    return _validated(translated, f"{DEFAULT_FILE} with its {language} texts")
+    return _validated(translated, f"{file} with its {language} texts")
+
+
+def find_protocol(name_or_path: str | PathLike[str], language: str | None = None) -> Protocol:
+    """A shipped protocol by its name, in ``language`` (default English), or else a
+    protocol file by its path: what the command line's ``--protocol NAME|FILE`` reads.
+    A name wins over a file of the same name (write ``./who-anc-2016`` for the file).
+    A file brings its own language: asking for another one is refused, so a plan never
+    mixes two."""
+    if isinstance(name_or_path, str) and name_or_path in SHIPPED_FILES:
+        return shipped_protocol(name_or_path, check_default_language(language))
+    path = Path(name_or_path)
+    if not path.exists():
+        shown = for_terminal(str(path))
+        raise ProtocolError(
+            f"{shown}: no such file, nor the name of a shipped protocol "
+            f"({', '.join(SHIPPED_FILES)})",
+            field="protocol",
+            value=str(path),
+            allowed="a protocol file, or one of " + ", ".join(SHIPPED_FILES),
+        )
+    protocol = load_protocol(path)
+    if language is not None and language != protocol.language:
+        raise ProtocolError(
+            field="language",
+            value=language,
+            allowed=f"the language of {for_terminal(str(path))} ({protocol.language!r}), or none",
+        )
+    return protocol
 
 
 def _shipped(name: str) -> str:

@@ -1,4 +1,9 @@
-"""The shape of a protocol file, validated by pydantic."""
+"""The shape of a protocol file, validated by pydantic.
+
+One piece, though long: the file's tables are checked against each other (a rule's
+conditions against the limits, risk factors and warning signs the file gives, an
+alternative against its milestones), so the models and that one check live together.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +56,16 @@ NEEDS_PROGESTERONE_THRESHOLD: frozenset[Condition] = frozenset(
     {"cervix-at-most-progesterone-threshold", "cervix-between-thresholds"}
 )
 """Conditions that need ``short_cervix.progesterone_threshold_mm`` in the protocol."""
+NEEDS_SHORT_CERVIX: frozenset[Condition] = frozenset(
+    {
+        "short-cervix",
+        "no-short-cervix",
+        "short-cervix-found-after-end",
+        *NEEDS_FOUND_EARLY_LIMIT,
+        *NEEDS_PROGESTERONE_THRESHOLD,
+    }
+)
+"""Conditions that need a ``[short_cervix]`` table (a length is short by its threshold)."""
 
 DateSource = Literal["cerclage-placed-on", "short-cervix-found-on", "membranes-ruptured-on"]
 """Profile dates a rule may move a milestone to (the waters: the day they broke, or
@@ -292,24 +307,45 @@ class Protocol(FrozenModel):
     urgent_advice: Text | None = None
     """One sentence: when to call the maternity unit or go to hospital now. It travels
     with the warning signs; older files leave it out."""
-    short_cervix: ShortCervixRule
+    short_cervix: ShortCervixRule | None = None
+    """How a cervical length is read; needed by the short-cervix conditions. A routine
+    schedule (visits and scans for every pregnancy) leaves it out."""
     prior_preterm_birth: PretermBirthHistory | None = None
     """Needed by ``early-prior-preterm-birth``; older files leave it out."""
-    warning_signs: tuple[Text, ...] = Field(min_length=1)
-    warning_signs_basis: Text
-    trimesters: tuple[Trimester, ...] = Field(min_length=1)
-    """Consecutive, from 0w0d; only the last may be open-ended."""
-    trimesters_basis: Text
+    warning_signs: tuple[Text, ...] = ()
+    """The signs that mean "contact your care team now"; a protocol with none (a routine
+    schedule, whose plans are composed with one that has them) leaves them out."""
+    warning_signs_basis: Text | None = None
+    """Where the warning signs come from: given exactly when there are warning signs."""
+    trimesters: tuple[Trimester, ...] = ()
+    """Consecutive, from 0w0d; only the last may be open-ended. A protocol may leave them
+    out (its plans then have none of their own)."""
+    trimesters_basis: Text | None = None
+    """Where the trimester limits come from: given exactly when there are trimesters."""
     risk_factors: tuple[RiskFactor, ...] = ()
     milestones: tuple[MilestoneSpec, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
+        for items, basis, name in (
+            (self.warning_signs, self.warning_signs_basis, "warning_signs"),
+            (self.trimesters, self.trimesters_basis, "trimesters"),
+        ):
+            if bool(items) != (basis is not None):
+                raise ValueError(
+                    f"{name} and {name}_basis go together: give both (at least one of "
+                    f"{name}) or neither"
+                )
         seen: set[str] = set()
         for milestone in self.milestones:
             if milestone.id in seen:
                 raise ValueError(f"milestone id {milestone.id!r} is used twice")
             seen.add(milestone.id)
+            if milestone.warning_signs and not self.warning_signs:
+                raise ValueError(
+                    f"milestone {milestone.id!r} carries the warning signs (warning_signs = "
+                    "true), but the protocol has none; give warning_signs or set it false"
+                )
         expected_start = GestationalAge(0)
         for number, stage in enumerate(self.trimesters):
             if stage.start != expected_start:
@@ -347,11 +383,18 @@ class Protocol(FrozenModel):
                             "but the protocol has no such risk factor; expected one of "
                             + ", ".join(RISK_FACTOR_PREFIX + factor for factor in factors)
                         )
+                    if condition in NEEDS_SHORT_CERVIX and limits is None:
+                        raise ValueError(
+                            f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "
+                            "which needs a [short_cervix] table (its threshold_mm and basis)"
+                        )
                     if condition in NEEDS_EARLY_BIRTH_LIMIT and self.prior_preterm_birth is None:
                         raise ValueError(
                             f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "
                             "which needs prior_preterm_birth.early_before (with its early_basis)"
                         )
+                    if limits is None:
+                        continue
                     if condition in NEEDS_FOUND_EARLY_LIMIT and limits.found_early_before is None:
                         raise ValueError(
                             f"milestone {milestone.id!r}: rules[{number}] uses {condition!r}, "

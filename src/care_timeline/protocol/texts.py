@@ -63,7 +63,7 @@ def text_places(table: Mapping[str, Any]) -> Iterator[tuple[str, TablePath]]:
             yield key, (key,)
     for number, _ in enumerate(table.get("trimesters", ())):
         yield f"trimesters.{number}.name", ("trimesters", number, "name")
-    short_cervix = table.get("short_cervix", {})
+    short_cervix = table.get("short_cervix") or {}
     for key in _SHORT_CERVIX:
         if short_cervix.get(key) is not None:
             yield f"short_cervix.{key}", ("short_cervix", key)
