@@ -328,7 +328,7 @@ def stored_edits(draw: st.DrawFn, plan: ct.Plan) -> ct.Plan:
     update: dict[str, Any] = {}
     if draw(st.booleans()):
         update["clinician_note"] = draw(any_text)
-    if draw(st.booleans()):
+    if plan.ended_on is None and draw(st.booleans()):  # a plan that ended has none
         update["warning_signs"] = tuple(draw(st.lists(any_text, max_size=3)))
     items = []
     for item in plan.milestones:
