@@ -28,6 +28,7 @@ from .protocol import Protocol
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = [
+    "COLUMN_ALIASES",
     "DATING_FIELDS",
     "END_FIELDS",
     "FIELDS",
@@ -62,6 +63,11 @@ PROFILE_FIELDS = tuple(_COLUMNS.values())
 END_FIELDS = ("ended_on", "ended_because")
 """A plan that ended: the day, and why (birth, loss or other)."""
 FIELDS = ("id", *DATING_FIELDS, *PROFILE_FIELDS, *END_FIELDS)
+COLUMN_ALIASES = {
+    old: _COLUMNS[name] for name, (fact, _) in facts().items() for old in fact.old_columns
+}
+"""Earlier names of columns, still read: each with the column it is now
+(``cervical_length`` is ``cervical_length_mm``). A row holds one or the other."""
 
 # Each dating method, the field that names it, and the fields that only go with it.
 _METHODS: dict[str, tuple[str, ...]] = {
@@ -268,15 +274,16 @@ def profile_from_fields(
     read from its column as :class:`~care_timeline.profile.Fact` says, and every
     fault names the column."""
     values: dict[str, object] = {}
+    written: dict[str, str] = {}
     for name, (fact, info) in facts().items():
-        column = fact.column or name
+        column = written[name] = _column_given(fields, fact.column or name, fact.old_columns)
         value = _fact_value(fields, column, fact, fact_kind(info), info, date_order)
         if value is not None:
             values[name] = value
     try:
         return Profile.model_validate(values)
     except ProfileError as err:
-        renamed = _COLUMNS.get(err.field or "")
+        renamed = written.get(err.field or "")
         if renamed is None or renamed == err.field:
             raise
         # Name the column the user wrote, not the model's field.
@@ -284,6 +291,21 @@ def profile_from_fields(
         raise ProfileError(
             field=renamed, value=given if given is not None else err.value, allowed=err.allowed
         ) from None
+
+
+def _column_given(fields: Mapping[str, FieldValue], column: str, old: Sequence[str]) -> str:
+    """The column a fact is read from: its own, or an earlier name of it that the
+    fields hold (both, filled, is refused: which one holds the fact?)."""
+    if not old:
+        return column
+    filled = [name for name in (column, *old) if _text(fields, name) is not None]
+    if len(filled) > 1:
+        raise ProfileError(
+            field=filled[1],
+            value=_text(fields, filled[1]),
+            allowed=f"one of {' or '.join(filled)}, not both (the same fact)",
+        )
+    return filled[0] if filled else column
 
 
 def _fact_value(
@@ -308,12 +330,10 @@ def _fact_value(
     if kind == "whole-number":
         return _int(fields, column, ProfileError)
     if kind == "number":
-        try:
-            return float(text)
-        except ValueError:
-            raise ProfileError(
-                field=column, value=text, allowed=fact.allowed or "a number"
-            ) from None
+        # The model reads a number from text, with its unit; a number a script
+        # passed is in the field's own unit.
+        raw = fields.get(column)
+        return raw if isinstance(raw, int | float) and not isinstance(raw, bool) else text
     choices = get_args(next(a for a in get_args(info.annotation) if a is not type(None)))
     for known in choices:
         if text.lower() == known:

@@ -305,6 +305,38 @@ def test_history_and_stitch_type_columns_reach_the_plans(
     assert "maybe" in rows[3][3] and "yes/no" in rows[3][3]
 
 
+def test_the_cervical_length_column_takes_its_unit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Due 2027-05-10, today 2026-11-24 (16w1d); measured 2026-11-20 (15w4d). For one
+    # baby and no earlier preterm birth, a cervix under 25 mm makes vaginal progesterone
+    # apply; 3.5 cm is 35 mm, so it does not; 3.5 alone asks for the unit.
+    path = tmp_path / "lengths.csv"
+    path.write_text(
+        "id,due_date,fetuses,prior_preterm_birth,cervical_length_mm,cervical_length_on\n"
+        "cm,2027-05-10,1,no,3.5cm,2026-11-20\n"
+        "mm,2027-05-10,1,no,18mm,2026-11-20\n"
+        "bare,2027-05-10,1,no,18,2026-11-20\n"
+        "no-unit,2027-05-10,1,no,3.5,2026-11-20\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, _ = run_batch(capsys, path, out, "--format", "json")
+    assert code == 1
+    lengths = {}
+    for plan_id in ("cm", "mm", "bare"):
+        plan = ct.Plan.model_validate_json((out / f"{plan_id}.json").read_text(encoding="utf-8"))
+        assert plan.profile is not None
+        lengths[plan_id] = (
+            plan.profile.cervical_length_mm,
+            plan.milestone("vaginal-progesterone").applicability == "applies",
+        )
+    assert lengths == {"cm": (35.0, False), "mm": (18.0, True), "bare": (18.0, True)}
+    rows = list(csv.reader(io.StringIO((out / "errors.csv").read_text(encoding="utf-8"))))
+    assert [tuple(row[:3]) for row in rows[1:]] == [("5", "no-unit", "cervical_length_mm")]
+    assert "expected its unit: 3.5cm (35 mm) or 3.5mm" in rows[1][3]
+
+
 # -- the file as a whole: exit 2 with one line ---------------------------------------
 
 
@@ -315,6 +347,11 @@ def test_history_and_stitch_type_columns_reach_the_plans(
         (b"due_date\n2027-05-10\n", "no 'id' column"),
         (b"", "no header row"),  # empty file
         (b"id,due_date,ID\n", "column 'id' appears twice"),  # same name in another case
+        # a column and its earlier name: which one holds the fact?
+        (
+            b"id,due_date,cervical_length,cervical_length_mm\n",
+            "columns 'cervical_length' and 'cervical_length_mm' are the same fact",
+        ),
         (b"id,,due_date\n", "column 2 has no name"),
         (b"id,due_date\nw\xe9,2027-05-10\n", "not UTF-8 text (byte 0xe9 on line 2)"),  # Latin-1
         (b'id,due_date\na,"' + b"x" * 200_000, "line 2: a cell longer than 131072 characters"),

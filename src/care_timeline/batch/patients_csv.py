@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import IO, BinaryIO
 
 from ..errors import PatientsFileError
-from ..fields import FIELDS, FieldValue
+from ..fields import COLUMN_ALIASES, FIELDS, FieldValue
 from ..safe_text import for_terminal
 
 __all__ = ["MAX_CELL", "PatientRow", "PatientRows", "count_patients", "read_patients"]
@@ -227,13 +227,19 @@ def _header(shown: str, record: tuple[int, list[str]] | None) -> tuple[str, ...]
     for number, column in enumerate(columns, start=1):
         if not column:
             raise PatientsFileError(f"{shown}: column {number} has no name")
-        if column not in FIELDS:
+        if column not in FIELDS and column not in COLUMN_ALIASES:
             raise PatientsFileError(
                 f"{shown}: unknown column {for_terminal(cells[number - 1].strip())!r}; "
                 f"expected column names from: {', '.join(FIELDS)}"
             )
         if column in columns[: number - 1]:
             raise PatientsFileError(f"{shown}: column {column!r} appears twice")
+        now = COLUMN_ALIASES.get(column)
+        if now is not None and now in columns:
+            raise PatientsFileError(
+                f"{shown}: columns {column!r} and {now!r} are the same fact ({column!r} is "
+                f"its earlier name); keep {now!r}"
+            )
     if "id" not in columns:
         raise PatientsFileError(f"{shown}: no 'id' column; every row needs an id")
     return columns

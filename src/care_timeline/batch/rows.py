@@ -13,7 +13,7 @@ from pathlib import Path
 from ..calendar_options import CalendarOptions
 from ..dates import DateOrder, parse_date
 from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
-from ..fields import FIELDS, FieldValue, plan_from_fields
+from ..fields import COLUMN_ALIASES, FIELDS, FieldValue, plan_from_fields
 from ..plan_model import Plan
 from ..protocol import Protocol, default_protocol
 from ..safe_text import for_message
@@ -132,7 +132,7 @@ def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
         if row.problem is not None:
             raise PatientsFileError(f"row: {row.problem}", field="row")
         for key in fields:
-            if key not in FIELDS:
+            if key not in FIELDS and key not in COLUMN_ALIASES:
                 raise PatientsFileError(
                     f"{key}: not a field; expected fields from: {', '.join(FIELDS)}", field=key
                 )

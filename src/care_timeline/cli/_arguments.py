@@ -66,7 +66,10 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
     for name, (fact, info) in facts().items():
         column = fact.column or name
-        flag = "--" + column.replace("_", "-")
+        flags = ["--" + column.replace("_", "-")]
+        if fact.flag:
+            flags.insert(0, "--" + fact.flag)  # the column's name is a flag too
+        flag = flags[0]
         kind = fact_kind(info)
         if kind == "yes-no":
             group.add_argument(
@@ -85,7 +88,7 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
                 help=fact.help,
             )
         else:
-            group.add_argument(flag, dest=column, metavar=fact.metavar, help=fact.help)
+            group.add_argument(*flags, dest=column, metavar=fact.metavar, help=fact.help)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
