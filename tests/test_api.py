@@ -80,10 +80,10 @@ def _events(dating: ct.Dating) -> list[date]:
 @st.composite
 def plans(draw: st.DrawFn) -> ct.Plan:
     """A plan of any dating, profile and protocol, on any today the pregnancy allows:
-    not before a dating event, not past 44w6d."""
+    not before day 0 or a dating event, not past 44w6d."""
     dating = draw(datings())
     last = dating.date_at("44w6d")
-    first = max(_events(dating), default=dating.day_zero - timedelta(days=100))
+    first = max([*_events(dating), dating.day_zero])
     today = draw(st.dates(first, last))
     protocol = draw(st.sampled_from([ct.default_protocol(), V1]))
     factors = None if protocol is None else [factor.id for factor in protocol.risk_factors]
@@ -269,8 +269,10 @@ def test_every_profile_field_is_a_fact_with_a_flag_and_a_column() -> None:
     plan_help = build_parser(only="plan")._subparsers._group_actions[0].choices["plan"]  # type: ignore[union-attr]
     flags = {flag for action in plan_help._actions for flag in action.option_strings}
     for name, (fact, _) in table.items():
-        flag = "--" + (fact.item_flag or (fact.column or name).replace("_", "-"))
+        flag = "--" + (fact.item_flag or fact.flag or (fact.column or name).replace("_", "-"))
         assert flag in flags, flag
+        if fact.flag:  # the column's name is a flag too
+            assert "--" + (fact.column or name).replace("_", "-") in flags
 
 
 SNIPPET = """\

@@ -18,8 +18,10 @@ TODAY = date(2026, 11, 24)
 V1 = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
 
 
-def plan(due: date, profile: ct.Profile | None = None, **options: object) -> ct.Plan:
-    return ct.plan(ct.Dating.from_due_date(due), profile, today=TODAY, plan_id="p1", **options)  # type: ignore[arg-type]
+def plan(
+    due: date, profile: ct.Profile | None = None, today: date = TODAY, **options: object
+) -> ct.Plan:
+    return ct.plan(ct.Dating.from_due_date(due), profile, today=today, plan_id="p1", **options)  # type: ignore[arg-type]
 
 
 def test_a_five_day_redating_moves_every_milestone_five_days() -> None:
@@ -53,15 +55,18 @@ def test_a_five_day_redating_moves_every_milestone_five_days() -> None:
 
 
 def test_a_short_cervix_found_changes_applicability_and_says_why() -> None:
-    before = plan(date(2027, 5, 10), ct.Profile(fetuses=1, prior_preterm_birth=True))
+    # both planned on the day it was measured (a fact is never after today)
+    found = date(2026, 12, 21)
+    before = plan(date(2027, 5, 10), ct.Profile(fetuses=1, prior_preterm_birth=True), found)
     after = plan(
         date(2027, 5, 10),
         ct.Profile(
             fetuses=1,
             prior_preterm_birth=True,
             cervical_length_mm=18,
-            cervical_length_on=date(2026, 12, 21),
+            cervical_length_on=found,
         ),
+        found,
     )
     changes = ct.diff(before, after)
     progesterone = changes.milestone("vaginal-progesterone")

@@ -1,10 +1,11 @@
 """Is the pregnancy going on today? The rule :func:`~care_timeline.plan` keeps:
-no dating event after today, and today no later than 44w6d.
+no dating event after today, and today from the pregnancy's day 0 (0w0d) to 44w6d.
 
-Planning a pregnancy that is over, or one dated by an event that has not
-happened yet, would give a wrong plan rather than an error: a year typed wrong
-in a clinic's file would print "381w2d". To plan a past pregnancy on purpose,
-plan it with its own today.
+Planning a pregnancy that is over, one that has not begun, or one dated by an
+event that has not happened yet, would give a wrong plan rather than an error: a
+year typed wrong in a clinic's file would print "381w2d", or "before the
+pregnancy's week 0" for a due date a year ahead. To plan a past pregnancy on
+purpose, plan it with its own today.
 """
 
 from __future__ import annotations
@@ -55,11 +56,25 @@ def check_against_today(
     dating: Dating, today: date, *, names: Mapping[str, str] | None = None
 ) -> None:
     """Refuse a dating that cannot describe a pregnancy going on ``today``: a
-    dating event after today, or a due date that puts today past 44w6d. The
-    error names the input as ``names`` calls it (default: its own name)."""
+    dating event after today, or a due date that puts today before the pregnancy's
+    day 0 or past 44w6d. The error names the input as ``names`` calls it (default:
+    its own name), and both dates."""
     check_events(dating, today, names=names)
     ga = dating.gestational_age_on(today)
-    if ga is not None and ga > MAX_GESTATIONAL_AGE:
+    if ga is None:
+        input_name, day = anchor(dating)
+        field = (names or {}).get(input_name, input_name)
+        start = dating.day_zero
+        latest = day - (start - today)
+        allowed = f"{_WHAT[input_name]} on or before {latest.isoformat()}"
+        raise DatingError(
+            f"{field}: {day.isoformat()} puts today ({today.isoformat()}) before the "
+            f"pregnancy's day 0, 0w0d ({start.isoformat()}); expected {allowed}",
+            field=field,
+            value=day.isoformat(),
+            allowed=allowed,
+        )
+    if ga > MAX_GESTATIONAL_AGE:
         input_name, day = anchor(dating)
         field = (names or {}).get(input_name, input_name)
         last = dating.date_at(MAX_GESTATIONAL_AGE)

@@ -25,7 +25,7 @@ from .plan_model import (
     Trimester,
     cut_at,
 )
-from .profile import Profile, ruptured
+from .profile import Profile, fact_kind, facts, ruptured
 from .protocol import check_default_language, default_protocol
 from .protocol.model import Protocol
 from .safe_text import control_character
@@ -233,16 +233,11 @@ def _check_plan_id(plan_id: str | None) -> None:
         )
 
 
-DATED_FACTS = (
-    "membranes_ruptured_on",
-    "short_cervix_on",
-    "cervical_length_on",
-    "cerclage_placed_on",
-)
-"""The profile's days something happened: none outside the pregnancy."""
-NOT_AFTER_TODAY = ("membranes_ruptured_on",)
-"""The days that cannot be after today (a day the waters broke that has not come yet
-would end windows that have not ended)."""
+DATED_FACTS = tuple(name for name, (_, info) in facts().items() if fact_kind(info) == "date")
+"""The profile's days something happened (the waters broke, a short cervix was found, a
+length measured, a stitch placed): none after today, none outside the pregnancy. A day
+that has not come yet is a slip (a year or a month typed wrong) that would change what
+applies: a stitch in place tomorrow is not a stitch in place today."""
 
 
 def _check_profile(profile: Profile, protocol: Protocol, dating: Dating, today: date) -> None:
@@ -257,14 +252,7 @@ def _check_profile(profile: Profile, protocol: Protocol, dating: Dating, today: 
         value: date | None = getattr(profile, field)
         if value is None:
             continue
-        if not first <= value <= last:
-            raise ProfileError(
-                field=field,
-                value=value.isoformat(),
-                allowed=f"a date within the pregnancy, from day 0 ({first.isoformat()}) "
-                f"to {MAX_GESTATIONAL_AGE} ({last.isoformat()})",
-            )
-        if field in NOT_AFTER_TODAY and value > today:
+        if value > today:
             allowed = f"a day on or before today ({today.isoformat()})"
             raise ProfileError(
                 f"{field}: {value.isoformat()} is after today ({today.isoformat()}); "
@@ -272,6 +260,13 @@ def _check_profile(profile: Profile, protocol: Protocol, dating: Dating, today: 
                 field=field,
                 value=value.isoformat(),
                 allowed=allowed,
+            )
+        if not first <= value <= last:
+            raise ProfileError(
+                field=field,
+                value=value.isoformat(),
+                allowed=f"a date within the pregnancy, from day 0 ({first.isoformat()}) "
+                f"to {MAX_GESTATIONAL_AGE} ({last.isoformat()})",
             )
     if ruptured(profile) and profile.membranes_ruptured_on is None and today < first:
         # Undated, the waters broke by today; but today is before the pregnancy began.

@@ -128,7 +128,7 @@ def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> Non
         "--cervical-length",
         "22",
         "--cervical-length-on",
-        "2026-12-01",
+        "2026-11-24",
         "--risk-factor",
         "trauma",
         "--risk-factor",
@@ -142,7 +142,7 @@ def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     data = json.loads(out)
     by_id = {m["id"]: m for m in data["milestones"]}
-    assert by_id["vaginal-progesterone"]["start"] == "2026-12-01"
+    assert by_id["vaginal-progesterone"]["start"] == "2026-11-24"  # found then, after 16w0d
     assert by_id["cerclage-placement"]["start"] == "2026-11-02"
     assert data["plan_id"] == "clinic-42/7781"
 
