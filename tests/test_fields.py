@@ -4,6 +4,7 @@ history and stitch-type fields added with protocol version 2."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,56 @@ def test_the_old_and_the_new_column_together_are_refused() -> None:
     # one of them empty: the other is read
     profile = ct.profile_from_fields({"cervical_length_mm": "", "cervical_length": "22"})
     assert profile.cervical_length_mm == 22.0
+
+
+# -- yes and no in English and Turkish (issue: evet/hayır were refused) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("evet", True),
+        ("EVET", True),
+        ("Evet", True),
+        ("e", True),
+        ("var", True),  # there is: how a Turkish record states a finding
+        ("hayır", False),
+        ("HAYIR", False),  # Turkish capitals: I is the capital of ı
+        ("Hayır", False),
+        ("hayir", False),  # without the Turkish letter
+        ("HAYİR", False),  # with a dotted capital İ
+        ("h", False),
+        ("Yok", False),
+        ("YES", True),
+        ("FALSE", False),
+    ],
+)
+def test_yes_and_no_in_english_and_turkish(text: str, answer: bool) -> None:
+    assert ct.profile_from_fields({"prior_preterm_birth": text}).prior_preterm_birth is answer
+
+
+@pytest.mark.parametrize("text", ["maybe", "evetm", "ha", "hayırlı", "bilinmiyor"])
+def test_other_words_are_refused_naming_both_languages(text: str) -> None:
+    with pytest.raises(ct.ProfileError) as raised:
+        ct.profile_from_fields({"short_cervix": text})
+    assert raised.value.field == "short_cervix"
+    assert "yes/no" in str(raised.value) and "evet/hayır" in str(raised.value)
+
+
+def test_a_turkish_batch_reads_evet_and_hayir(tmp_path: Path) -> None:
+    from care_timeline.cli import main
+
+    patients = tmp_path / "hastalar.csv"
+    patients.write_text(
+        "id,due_date,fetuses,prior_preterm_birth,short_cervix\n"
+        "a,2027-05-10,1,EVET,hayır\n"
+        "b,2027-05-10,1,Hayır,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    argv = ["batch", str(patients), "--out", str(out), "--format", "json", "--quiet"]
+    assert main([*argv, "--language", "tr", "--today", "2026-11-24", "--jobs", "1"]) == 0
+    a = ct.Plan.model_validate_json((out / "a.json").read_text(encoding="utf-8"))
+    b = ct.Plan.model_validate_json((out / "b.json").read_text(encoding="utf-8"))
+    assert a.profile == ct.Profile(fetuses=1, prior_preterm_birth=True, short_cervix=False)
+    assert b.profile == ct.Profile(fetuses=1, prior_preterm_birth=False)

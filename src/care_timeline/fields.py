@@ -85,28 +85,43 @@ _SCANS = ("crl", "scan_ga")
 
 # -- yes/no -----------------------------------------------------------------------
 
-_YES = frozenset({"yes", "y", "true", "1"})
-_NO = frozenset({"no", "n", "false", "0"})
+# English and Turkish, whatever the language of the plan: a Turkish clinic's sheet may
+# be read with --language en, and no word means yes in one language and no in the other.
+# Turkish: evet (yes), hayır (no), their first letters as a form's E/H, and var/yok
+# (there is / there is none), the way a Turkish record states a finding.
+_YES = frozenset({"yes", "y", "true", "1", "evet", "e", "var"})
+_NO = frozenset({"no", "n", "false", "0", "hayır", "hayir", "h", "yok"})
+YES_NO_ALLOWED = "yes/no/true/false/1/0 or evet/hayır/var/yok, or empty for unknown"
+
+
+def _fold(text: str) -> str:
+    """``text`` in lower case by Turkish rules (``I`` is ``ı``, ``İ`` is ``i``), so
+    ``HAYIR`` and ``hayır`` are one word, as are ``EVET`` and ``evet``."""
+    return text.replace("I", "ı").replace("İ", "i").lower()
 
 
 def parse_yes_no(value: str | bool | int | None, *, field: str) -> bool | None:
-    """``yes/no/true/false/1/0`` (any case) or empty for unknown.
+    """``yes/no/true/false/1/0``, or the Turkish ``evet/hayır`` (also written
+    ``hayir``), ``e/h`` and ``var/yok``, in any case (Turkish rules: ``HAYIR`` is
+    ``hayır``), or empty for unknown.
 
-    >>> parse_yes_no("Yes", field="x"), parse_yes_no("", field="x")
-    (True, None)
+    >>> parse_yes_no("Yes", field="x"), parse_yes_no("", field="x"), parse_yes_no("HAYIR", field="x")
+    (True, None, False)
     """
     if value is None or isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    text = str(value).strip()
     if not text:
         return None
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise ProfileError(
-        field=field, value=value, allowed="yes/no/true/false/1/0, or empty for unknown"
-    )
+    folded = _fold(text)
+    # An English word in capitals (YES, FALSE) has no I; "hayir" is "hayır" without
+    # the Turkish letter, so a dotless ı is also read as i.
+    for word in (folded, text.lower(), folded.replace("ı", "i")):
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    raise ProfileError(field=field, value=value, allowed=YES_NO_ALLOWED)
 
 
 def _text(fields: Mapping[str, FieldValue], name: str) -> str | None:
@@ -136,7 +151,7 @@ def _int(
 def _yes_no(fields: Mapping[str, FieldValue], name: str) -> bool | None:
     value = fields.get(name)
     if value is not None and not isinstance(value, str | bool | int):
-        raise ProfileError(field=name, value=value, allowed="yes/no/true/false/1/0")
+        raise ProfileError(field=name, value=value, allowed=YES_NO_ALLOWED)
     return parse_yes_no(value, field=name)
 
 
