@@ -337,6 +337,91 @@ def test_the_cervical_length_column_takes_its_unit(
     assert "expected its unit: 3.5cm (35 mm) or 3.5mm" in rows[1][3]
 
 
+# -- a clinic's export with columns of other data (issue: a name column refused the file) -----
+
+CLINIC_EXPORT = """\
+id,Name,due_date,phone,prior_preterm_birth
+a,Ayşe Yılmaz,2027-05-10,+90 555 000 0000,yes
+b,Irem Dogan,2027-06-01,,
+"""
+
+
+def test_a_column_of_other_data_is_refused_unless_ignored(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CLINIC_EXPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = run_batch(capsys, path, out, "--format", "json", "--quiet")
+    assert code == 2 and err.count("\n") == 1  # refused whole: a misspelt fact must not vanish
+    assert "unknown column 'Name'" in err and "--ignore-column" in err
+    assert not out.exists()
+    argv = ["--format", "json", "--quiet", "--ignore-column", "name", "--ignore-column", "PHONE"]
+    code, err = run_batch(capsys, path, out, *argv)
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a.json",
+        "b.json",
+        "errors.csv",
+        "manifest.csv",
+    ]
+    text = (out / "a.json").read_text(encoding="utf-8")
+    assert "Yılmaz" not in text and "555" not in text  # never read
+    plan = ct.Plan.model_validate_json(text)
+    assert plan.profile == ct.Profile(prior_preterm_birth=True)
+    # a misspelt fact beside the ignored columns is still refused
+    path.write_text(CLINIC_EXPORT.replace("prior_preterm_birth", "prior_pretem_birth"), "utf-8")
+    code, err = run_batch(capsys, tmp_path / "export.csv", tmp_path / "out2", *argv)
+    assert code == 2 and "unknown column 'prior_pretem_birth'" in err
+
+
+def test_upcoming_ignores_columns_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CLINIC_EXPORT, encoding="utf-8")
+    argv = ["upcoming", str(path), "--from", "2026-12-07", "--to", "2026-12-07", "--today", TODAY]
+    assert main([*argv, "--ignore-column", "name"]) == 2  # phone is still unknown
+    assert "unknown column 'phone'" in capsys.readouterr().err
+    assert main([*argv, "--ignore-column", "name", "--ignore-column", "phone"]) == 0
+    out = capsys.readouterr().out
+    # due 2027-05-10: day 0 2026-08-03, its second check 18w0d on 2026-12-07 (16w0d + 14)
+    assert out.splitlines()[1].split() == [
+        "2026-12-07",
+        "18w0d",
+        "a",
+        "cervical-monitoring",
+        "2",
+        "of",
+        "5",
+        "applies",
+    ]
+
+
+def test_rows_and_options_ignore_columns_in_python(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CLINIC_EXPORT, encoding="utf-8")
+    rows = ct.read_patients(path, ignore_columns=["Name", "phone"])
+    try:
+        assert dict(next(rows).fields) == {
+            "id": "a",
+            "due_date": "2027-05-10",
+            "prior_preterm_birth": "yes",
+        }
+    finally:
+        rows.close()
+    mapping = [{"id": "m", "due_date": "2027-05-10", "name": "Ayşe"}]
+    (bad,) = ct.plan_many(mapping, ct.RowOptions(today=TODAY))
+    assert isinstance(bad, ct.RowError) and bad.field == "name"
+    (good,) = ct.plan_many(mapping, ct.RowOptions(today=TODAY, ignore_columns=["name"]))
+    assert isinstance(good, ct.PlanResult)
+
+
+@pytest.mark.parametrize("names", [["id"], ["ID"], [""], "name"])
+def test_the_id_column_cannot_be_ignored(names: object) -> None:
+    with pytest.raises(ct.BatchError) as raised:
+        ct.RowOptions(today=TODAY, ignore_columns=names)  # type: ignore[arg-type]
+    assert raised.value.field == "ignore_columns"
+
+
 # -- the file as a whole: exit 2 with one line ---------------------------------------
 
 

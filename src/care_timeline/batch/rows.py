@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +19,7 @@ from ..protocol import Protocol, default_protocol
 from ..safe_text import for_message
 from ._pool import parse_jobs, run_in_order
 from .file_names import SeenIds, file_name
-from .patients_csv import PatientRow
+from .patients_csv import PatientRow, column_key, ignored_columns
 
 __all__ = [
     "BatchSettings",
@@ -71,17 +71,21 @@ class RowOptions:
     or in ``date_order``); ``protocol`` plans every row (``None``: the default
     protocol, which the value then holds); ``date_order`` (``"dmy"`` or
     ``"mdy"``) reads the rows' dates like ``10/05/2027``, which are refused
-    without it.
+    without it; ``ignore_columns`` names columns of other data (a clinic export's
+    ``name``, ``phone``) that rows may hold and that are left unread (pass the same
+    to :func:`read_patients`, whose header check would refuse them): any other
+    column that is not a field makes its row bad, so a misspelt fact never vanishes.
 
     >>> from datetime import date
-    >>> options = RowOptions(today="24/11/2026", date_order="dmy")
-    >>> options.today, options.protocol.id
-    (datetime.date(2026, 11, 24), 'cervical-insufficiency')
+    >>> options = RowOptions(today="24/11/2026", date_order="dmy", ignore_columns=["Phone"])
+    >>> options.today, options.protocol.id, options.ignore_columns
+    (datetime.date(2026, 11, 24), 'cervical-insufficiency', ('phone',))
     """
 
     today: date
     protocol: Protocol
     date_order: DateOrder | None
+    ignore_columns: tuple[str, ...]
 
     def __init__(
         self,
@@ -89,6 +93,7 @@ class RowOptions:
         today: date | str,
         protocol: Protocol | None = None,
         date_order: DateOrder | None = None,
+        ignore_columns: Sequence[str] = (),
     ) -> None:
         if date_order not in (None, "dmy", "mdy"):
             raise DateInputError(
@@ -104,11 +109,15 @@ class RowOptions:
         object.__setattr__(self, "today", day)
         object.__setattr__(self, "protocol", default_protocol() if protocol is None else protocol)
         object.__setattr__(self, "date_order", date_order)
+        object.__setattr__(self, "ignore_columns", ignored_columns(ignore_columns))
 
     def __repr__(self) -> str:
         # The protocol by its name: the whole of it would fill a screen.
         ref = f"<Protocol {self.protocol.id!r} version {self.protocol.version}>"
-        return f"RowOptions(today={self.today!r}, protocol={ref}, date_order={self.date_order!r})"
+        return (
+            f"RowOptions(today={self.today!r}, protocol={ref}, date_order={self.date_order!r}, "
+            f"ignore_columns={self.ignore_columns!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -127,16 +136,22 @@ class BatchSettings:
 
 
 def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
+    options = settings.options
     fields = row.fields
     try:
         if row.problem is not None:
             raise PatientsFileError(f"row: {row.problem}", field="row")
+        if options.ignore_columns:
+            fields = {
+                key: value
+                for key, value in fields.items()
+                if not isinstance(key, str) or column_key(key) not in options.ignore_columns
+            }
         for key in fields:
             if key not in FIELDS and key not in COLUMN_ALIASES:
                 raise PatientsFileError(
                     f"{key}: not a field; expected fields from: {', '.join(FIELDS)}", field=key
                 )
-        options = settings.options
         return plan_from_fields(
             fields,
             today=options.today,

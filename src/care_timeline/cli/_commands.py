@@ -111,6 +111,15 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
     )
 
 
+def _row_options(args: argparse.Namespace, today: date, protocol: ct.Protocol) -> ct.RowOptions:
+    return ct.RowOptions(
+        today=today,
+        protocol=protocol,
+        date_order=args.date_order,
+        ignore_columns=args.ignore_columns,
+    )
+
+
 def _emit(data: bytes, output: str | None) -> None:
     if output is None:
         sys.stdout.buffer.write(data)
@@ -134,11 +143,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
 
-    planning = ct.RowOptions(
-        today=_today(args), protocol=_protocol(args), date_order=args.date_order
-    )
+    planning = _row_options(args, _today(args), _protocol(args))
     jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
-    rows = ct.read_patients(args.patients)
+    rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
     bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
@@ -174,8 +181,8 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
     wanted = parse_applicability(args.applicability)
-    planning = ct.RowOptions(today=today, protocol=protocol, date_order=args.date_order)
-    rows = ct.read_patients(args.patients)
+    planning = _row_options(args, today, protocol)
+    rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
     bad: list[ct.RowError] = []
 
     def good() -> Iterator[ct.Plan]:

@@ -13,6 +13,7 @@ from ._arguments import (
     add_common_arguments,
     add_dating_arguments,
     add_end_arguments,
+    add_ignore_column_argument,
     add_profile_arguments,
     add_uid_key_argument,
 )
@@ -131,6 +132,7 @@ def _batch_arguments(batch: _Parser) -> None:
         metavar="TEXT",
         help="the name of every calendar (default: the protocol's title)",
     )
+    add_ignore_column_argument(batch)
     add_calendar_arguments(batch)
     add_uid_key_argument(batch)
     add_common_arguments(batch)
@@ -173,6 +175,7 @@ def _upcoming_arguments(upcoming: _Parser) -> None:
         default="table",
         help="a table to read, or CSV for a spreadsheet (default: table)",
     )
+    add_ignore_column_argument(upcoming)
     add_common_arguments(upcoming)
     upcoming.set_defaults(command="upcoming")
 
