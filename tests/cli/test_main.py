@@ -366,3 +366,73 @@ def test_protocol_flag_uses_a_clinic_file(
     assert code == 0
     placement = next(m for m in json.loads(out)["milestones"] if m["id"] == "cerclage-placement")
     assert (placement["start"], placement["start_ga"]) == ("2026-11-02", "13w0d")
+
+
+# -- -o FILE picks the format by its extension (issue: text went into mine.ics) -------------
+
+DUE = ["--due-date", "2027-05-10"]
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("mine.ics", b"BEGIN:VCALENDAR\r\n"),
+        ("MINE.ICS", b"BEGIN:VCALENDAR\r\n"),  # any case
+        ("plan.json", b'{\n  "protocol"'),
+        ("plan.csv", b"plan_id,milestone_id,"),
+        ("plan.html", b"<!DOCTYPE html>"),
+        ("plan.htm", b"<!DOCTYPE html>"),
+        ("plan.svg", b'<?xml version="1.0" encoding="UTF-8"?>\n<svg'),
+        ("plan.txt", b"Cervical insufficiency care timeline\n"),
+        ("plan", b"Cervical insufficiency care timeline\n"),  # no extension: text
+        ("plan.pdf", b"Cervical insufficiency care timeline\n"),  # not one of ours: text
+    ],
+)
+def test_the_output_file_extension_picks_the_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, starts: bytes
+) -> None:
+    code, _, err = run(capsys, *PLAN, *DUE, "-o", str(tmp_path / name))
+    assert (code, err) == (0, "")
+    assert (tmp_path / name).read_bytes().startswith(starts)
+
+
+def test_a_json_file_is_fhir_when_asked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from _support.tools import needs_fhir_extra
+
+    needs_fhir_extra()
+    for name, fmt in (("bundle.json", ["--format", "fhir"]), ("bundle.fhir.json", [])):
+        code, _, err = run(capsys, *PLAN, *DUE, *fmt, "-o", str(tmp_path / name))
+        assert (code, err) == (0, "")
+        assert json.loads((tmp_path / name).read_bytes())["resourceType"] == "Bundle"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "fits"),
+    [
+        ("mine.csv", "ics", "csv"),
+        ("mine.ics", "text", "ics"),
+        ("mine.json", "html", "json or fhir"),
+        ("mine.fhir.json", "json", "fhir"),
+    ],
+)
+def test_a_format_the_file_contradicts_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, fmt: str, fits: str
+) -> None:
+    code, out, err = run(capsys, *PLAN, *DUE, "--format", fmt, "-o", str(tmp_path / name))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith(f"care-timeline: error: --format: {fmt!r}")
+    assert name in err and f"expected {fits} for a " in err
+    assert not (tmp_path / name).exists()
+
+
+def test_diff_picks_its_format_from_the_file_too(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for name in ("before.json", "after.json"):
+        assert main([*PLAN, *DUE, "--plan-id", "p", "-o", str(tmp_path / name)]) == 0
+    argv = ["diff", str(tmp_path / "before.json"), str(tmp_path / "after.json")]
+    assert main([*argv, "-o", str(tmp_path / "changes.csv")]) == 0
+    assert (tmp_path / "changes.csv").read_bytes().startswith(b"milestone_id,")
+    assert main([*argv, "-o", str(tmp_path / "changes.ics")]) == 2  # diff writes no calendar
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "-o" in err and "changes.ics" in err, err

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import care_timeline as ct
 from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
+from care_timeline.export import output_format
 from care_timeline.files import write_atomic
 from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
@@ -132,6 +133,7 @@ def _emit(data: bytes, output: str | None) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    args.format = output_format(args.output, args.format)
     calendar = _calendar_options(args)
     plan = _plan(args)
     _emit(ct.render(plan, args.format, calendar), args.output)
@@ -244,6 +246,7 @@ def _read_plan(path: str, field: str) -> ct.Plan:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
+    args.format = output_format(args.output, args.format, formats=ct.DIFF_FORMATS)
     changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
     _emit(ct.render_diff(changes, args.format), args.output)
     return EXIT_OK

@@ -90,7 +90,10 @@ def _plan_arguments(plan: _Parser) -> None:
     add_common_arguments(plan)
     plan.add_argument("--plan-id", metavar="ID", help="the clinic's id for this plan")
     plan.add_argument(
-        "--format", choices=ct.FORMATS, default="text", help="output format (default: text)"
+        "--format",
+        choices=ct.FORMATS,
+        help="output format (default: the one -o FILE's extension names, like .ics, .json, "
+        ".html; else text)",
     )
     plan.add_argument(
         "--timestamp",
@@ -100,7 +103,13 @@ def _plan_arguments(plan: _Parser) -> None:
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
     add_calendar_arguments(plan)
     add_uid_key_argument(plan)
-    plan.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    plan.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of stdout; its extension picks the format (a --format it "
+        "contradicts is refused)",
+    )
     plan.set_defaults(command="plan")
 
 
@@ -184,9 +193,18 @@ def _diff_arguments(diff: _Parser) -> None:
     diff.add_argument("old", metavar="OLD.json", help="the earlier plan")
     diff.add_argument("new", metavar="NEW.json", help="the later plan")
     diff.add_argument(
-        "--format", choices=ct.DIFF_FORMATS, default="text", help="output format (default: text)"
+        "--format",
+        choices=ct.DIFF_FORMATS,
+        help="output format (default: the one -o FILE's extension names, .json or .csv; else "
+        "text)",
     )
-    diff.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    diff.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of stdout; its extension picks the format (a --format it "
+        "contradicts is refused)",
+    )
     diff.set_defaults(command="diff")
 
 
