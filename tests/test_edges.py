@@ -44,8 +44,8 @@ def test_supported_years_edges_plan_and_export() -> None:
 @pytest.mark.parametrize(
     ("argv", "field"),
     [
-        (["--due-date", "0001-01-01"], "due_date"),
-        (["--due-date", "9999-12-31", "--format", "ics"], "due_date"),
+        (["--due-date", "0001-01-01"], "--due-date"),
+        (["--due-date", "9999-12-31", "--format", "ics"], "--due-date"),
         (
             [
                 "--due-date",

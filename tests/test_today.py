@@ -109,10 +109,10 @@ def test_the_edges_that_are_planned(dating: ct.Dating, today: date) -> None:
 @pytest.mark.parametrize(
     ("argv", "field"),
     [
-        (["--due-date", "2020-05-10"], "due_date"),  # printed "381w2d" before
-        (["--lmp", "2026-12-01"], "lmp"),  # printed "before 0w0d" before
-        # printed "165w4d" before; --on is the column ga_on, as every field is named
-        (["--ga", "14w3d", "--on", "2024-01-01"], "ga_on"),
+        (["--due-date", "2020-05-10"], "--due-date"),  # printed "381w2d" before
+        (["--lmp", "2026-12-01"], "--lmp"),  # printed "before 0w0d" before
+        # printed "165w4d" before; named by the flag typed (its column is ga_on)
+        (["--ga", "14w3d", "--on", "2024-01-01"], "--on"),
     ],
 )
 @pytest.mark.parametrize("format", ["text", "json"])

@@ -5,12 +5,17 @@ A field set is a mapping from the batch CSV's column names (the command-line
 flag names with underscores) to text. Empty or missing means unknown. Every
 fault is the library's own error naming the field. Dates are read by
 :mod:`care_timeline.dates`; yes/no facts by :func:`parse_yes_no`, here.
+
+It is one piece because it is the one reading of a patient's fields, for a batch
+row and for the command line's flags alike: the dating, the facts, the end and
+how their errors name the fields (columns, or the flags a caller passes) must
+agree, or a batch row and the same flags would give different plans.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import get_args
 
@@ -161,37 +166,40 @@ def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) 
 
 
 def dating_from_fields(
-    fields: Mapping[str, FieldValue], *, today: date, date_order: DateOrder | None = None
+    fields: Mapping[str, FieldValue],
+    *,
+    today: date,
+    date_order: DateOrder | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Dating:
     """Exactly one dating method from the fields (``ga`` without ``ga_on`` means today);
     ``lmp`` with a scan (``crl`` or ``scan_ga``, and ``scan_date``) means reconcile the two.
     Pass the end fields too (``ended_on``), as a batch row has them: a plan that ended
-    may lie in the past."""
+    may lie in the past. An error that names fields names them as ``names`` says (the
+    command line passes its flags, ``--due-date`` for ``due_date``; default: the
+    columns)."""
+    name_of = _namer(names)
     given = [name for name in _METHODS if _text(fields, name) is not None]
     if not given:
-        raise DatingError(field="dating", value="nothing", allowed="one of " + ", ".join(_METHODS))
+        choices = ", ".join(name_of(name) for name in _METHODS)
+        raise DatingError(
+            f"dating: none given; expected one way of dating: {choices}",
+            field="dating",
+            value=None,
+            allowed=f"one of {choices}",
+        )
     scans = [name for name in given if name in _SCANS]
-    if len(scans) > 1:
-        raise DatingError(
-            field="scan_ga", value=_text(fields, "scan_ga"), allowed="crl or scan_ga, not both"
-        )
-    if scans:
-        others = [name for name in given if name not in ("lmp", *_SCANS)]
-        if others:
-            raise DatingError(
-                field=scans[0],
-                value=_text(fields, scans[0]),
-                allowed=f"a scan alone or with lmp (to reconcile), not with {others[0]}",
-            )
-    elif len(given) > 1:
-        raise DatingError(
-            field="dating", value=", ".join(given), allowed="exactly one dating method"
-        )
+    if len(scans) > 1 or (scans and any(name not in ("lmp", *_SCANS) for name in given)):
+        raise _two_ways(given, name_of)
+    if not scans and len(given) > 1:
+        raise _two_ways(given, name_of)
     for extra in dict.fromkeys(e for extras in _METHODS.values() for e in extras):
         owners = [name for name, extras in _METHODS.items() if extra in extras]
         if _text(fields, extra) is not None and not any(name in given for name in owners):
             raise DatingError(
-                field=extra, value=_text(fields, extra), allowed="only with " + " or ".join(owners)
+                field=extra,
+                value=_text(fields, extra),
+                allowed="only with " + " or ".join(name_of(owner) for owner in owners),
             )
     if scans:
         ultrasound = _ultrasound(fields, scans[0], date_order)
@@ -218,9 +226,33 @@ def dating_from_fields(
         return Dating.from_conception(_required_date(fields, "conception", date_order))
     age = _int(fields, "embryo_age", DatingError)
     if age is None:
-        raise DatingError(field="embryo_age", value="nothing", allowed="2-7 days with transfer")
+        allowed = f"the embryo's age at transfer, 2-7 days, with {name_of('transfer')}"
+        raise DatingError(
+            f"embryo_age: missing; expected {allowed}", field="embryo_age", allowed=allowed
+        )
     return Dating.from_embryo_transfer(
         _required_date(fields, "transfer", date_order), embryo_age_days=age
+    )
+
+
+def _namer(names: Mapping[str, str] | None) -> Callable[[str], str]:
+    """How the caller names each field in an error (default: as the column)."""
+    return lambda name: (names or {}).get(name, name)
+
+
+def _two_ways(given: Sequence[str], name_of: Callable[[str], str]) -> DatingError:
+    """Two ways of dating given at once: the combination is at fault, not either value
+    (``--due-date ... --crl 30`` is not a bad crown-rump length)."""
+    both = " and ".join(name_of(name) for name in given)
+    allowed = (
+        f"one way of dating ({name_of('lmp')} with a scan, {name_of('crl')} or "
+        f"{name_of('scan_ga')} with {name_of('scan_date')}, reconciles the two)"
+    )
+    return DatingError(
+        f"dating: {both} given together; expected {allowed}",
+        field="dating",
+        value=", ".join(given),
+        allowed=allowed,
     )
 
 
@@ -233,7 +265,10 @@ def _lmp(fields: Mapping[str, FieldValue], order: DateOrder | None) -> Dating:
 def _ultrasound(fields: Mapping[str, FieldValue], scan: str, order: DateOrder | None) -> Dating:
     scan_date = _date(fields, "scan_date", order)
     if scan_date is None:
-        raise DatingError(field="scan_date", value="nothing", allowed=f"the day of the {scan} scan")
+        allowed = "the day of the scan"
+        raise DatingError(
+            f"scan_date: missing; expected {allowed}", field="scan_date", allowed=allowed
+        )
     text = _text(fields, scan) or ""
     if scan == "scan_ga":
         return Dating.from_ultrasound(
@@ -376,12 +411,13 @@ def plan_from_fields(
     protocol: Protocol | None = None,
     date_order: DateOrder | None = None,
     plan_id: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Plan:
     """A plan from the patient fields (a batch row, the command line's flags): its
     dating, its profile and its end, read from the fields, and planned for ``today``.
     The one way from fields to a plan, so a batch row and the same flags give the
-    same plan."""
-    dating = dating_from_fields(fields, today=today, date_order=date_order)
+    same plan. ``names``: as for :func:`dating_from_fields`."""
+    dating = dating_from_fields(fields, today=today, date_order=date_order, names=names)
     profile = profile_from_fields(fields, date_order=date_order)
     ended_on, ended_because = end_from_fields(fields, date_order=date_order)
     return plan(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
-from ._model import CheckedModel
+from ._model import CheckedModel, FieldProblem
 from .dates import parse_date
 from .errors import CareTimelineError, ProfileError
 from .gestational_age import GestationalAge
@@ -281,18 +281,41 @@ class Profile(CheckedModel):
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
         # A dated or weekly fact implies its yes/no fact; a "no" beside it contradicts it.
+        # Each names the fact at fault and the one it needs (by its field's name, which
+        # the command line turns into its flag).
         if self.membranes_ruptured_on is not None and self.membranes_ruptured is False:
-            raise ValueError("membranes_ruptured_on is set but membranes_ruptured is False")
+            raise FieldProblem(
+                "membranes_ruptured_on",
+                self.membranes_ruptured_on.isoformat(),
+                "no day with membranes_ruptured no: the day the waters broke says they did",
+            )
         if self.prior_preterm_birth_ga is not None and self.prior_preterm_birth is False:
-            raise ValueError("prior_preterm_birth_ga is set but prior_preterm_birth is False")
+            raise FieldProblem(
+                "prior_preterm_birth_ga",
+                str(self.prior_preterm_birth_ga),
+                "no week with prior_preterm_birth no: the week of a preterm birth says there "
+                "was one",
+            )
         if self.short_cervix_on is not None and self.short_cervix is not True:
             # Without a stated short cervix the date would be silently ignored.
-            raise ValueError("short_cervix_on is set but short_cervix is not True")
+            raise FieldProblem(
+                "short_cervix_on",
+                self.short_cervix_on.isoformat(),
+                "it only with short_cervix yes (the day a short cervix was found)",
+            )
         if self.cerclage_type is not None and self.cerclage_placed_on is None:
             # Without the day it was placed the type would be silently ignored.
-            raise ValueError("cerclage_type is set without cerclage_placed_on")
+            raise FieldProblem(
+                "cerclage_type",
+                self.cerclage_type,
+                "it only with cerclage_placed_on (the day the stitch was placed)",
+            )
         if self.cervical_length_on is not None and self.cervical_length_mm is None:
-            raise ValueError("cervical_length_on is set without cervical_length_mm")
+            raise FieldProblem(
+                "cervical_length_on",
+                self.cervical_length_on.isoformat(),
+                "it only with cervical_length_mm (the length measured that day)",
+            )
         if len(set(self.risk_factors)) != len(self.risk_factors):
             raise ValueError("risk_factors holds the same factor twice")
         return self

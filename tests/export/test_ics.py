@@ -903,7 +903,7 @@ def test_cli_no_reminders(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
         (["--remind-at", "24:00"], None, "remind-at"),  # no such time
         (["--remind-at", "9am"], None, "remind-at"),  # not HH:MM
         (["--no-reminders", "--remind-at", "09:00"], None, "--no-reminders"),  # contradiction
-        (["--calendar-name", "bell\x07"], None, "calendar_name"),  # a control character
+        (["--calendar-name", "bell\x07"], None, "--calendar-name: "),  # a control character
     ],
 )
 def test_cli_bad_calendar_input_exits_2_with_one_line(

@@ -15,6 +15,7 @@ import care_timeline as ct
 from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
 from care_timeline.export import output_format
 from care_timeline.files import write_atomic
+from care_timeline.safe_text import for_terminal
 from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
 from ._parser import PROG
@@ -109,6 +110,7 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
         protocol=_protocol(args),
         date_order=args.date_order,
         plan_id=args.plan_id,
+        names=args.flags,
     )
 
 
@@ -247,7 +249,20 @@ def _read_plan(path: str, field: str) -> ct.Plan:
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     args.format = output_format(args.output, args.format, formats=ct.DIFF_FORMATS)
-    changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+    paths = {"old": args.old, "new": args.new}
+    try:
+        changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+    except ct.QueryError as err:
+        path = paths.get(err.field or "")
+        if path is None or not err.message.startswith(f"{err.field}:"):
+            raise
+        # The argument is the file the user named, not the API's "new".
+        raise ct.QueryError(
+            f"{for_terminal(path)}:{err.message[len(err.field or '') + 1 :]}",
+            field=err.field,
+            value=err.value,
+            allowed=err.allowed,
+        ) from None
     _emit(ct.render_diff(changes, args.format), args.output)
     return EXIT_OK
 
