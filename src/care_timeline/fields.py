@@ -21,6 +21,7 @@ from typing import get_args
 
 from pydantic.fields import FieldInfo
 
+from ._i18n import case_forms
 from .dates import DateOrder, parse_date
 from .dating import Dating
 from .errors import DatingError, PlanError, ProfileError
@@ -99,12 +100,6 @@ _NO = frozenset({"no", "n", "false", "0", "hayır", "hayir", "h", "yok"})
 YES_NO_ALLOWED = "yes/no/true/false/1/0 or evet/hayır/var/yok, or empty for unknown"
 
 
-def _fold(text: str) -> str:
-    """``text`` in lower case by Turkish rules (``I`` is ``ı``, ``İ`` is ``i``), so
-    ``HAYIR`` and ``hayır`` are one word, as are ``EVET`` and ``evet``."""
-    return text.replace("I", "ı").replace("İ", "i").lower()
-
-
 def parse_yes_no(value: str | bool | int | None, *, field: str) -> bool | None:
     """``yes/no/true/false/1/0``, or the Turkish ``evet/hayır`` (also written
     ``hayir``), ``e/h`` and ``var/yok``, in any case (Turkish rules: ``HAYIR`` is
@@ -118,10 +113,7 @@ def parse_yes_no(value: str | bool | int | None, *, field: str) -> bool | None:
     text = str(value).strip()
     if not text:
         return None
-    folded = _fold(text)
-    # An English word in capitals (YES, FALSE) has no I; "hayir" is "hayır" without
-    # the Turkish letter, so a dotless ı is also read as i.
-    for word in (folded, text.lower(), folded.replace("ı", "i")):
+    for word in case_forms(text):
         if word in _YES:
             return True
         if word in _NO:

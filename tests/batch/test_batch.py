@@ -527,7 +527,14 @@ def _hashed(stem: str, plan_id: str) -> str:
         ("clinic-42/7781", _hashed("clinic-42_7781", "clinic-42/7781") + ".ics"),  # '/'
         ("clinic-42_7781", "clinic-42_7781.ics"),  # not the same as the one above
         ("a b", _hashed("a_b", "a b") + ".ics"),
-        ("Émilie", _hashed("_milie", "Émilie") + ".ics"),  # non-ASCII
+        # non-ASCII: letters written without their accents, the hash of the id as given
+        ("Émilie", _hashed("Emilie", "Émilie") + ".ics"),
+        ("İrem Doğan", _hashed("Irem_Dogan", "İrem Doğan") + ".ics"),  # the example
+        ("ÇAĞLA ŞIK", _hashed("CAGLA_SIK", "ÇAĞLA ŞIK") + ".ics"),
+        ("ılgın", _hashed("ilgin", "ılgın") + ".ics"),  # dotless ı has no decomposition
+        ("Straße", _hashed("Strasse", "Straße") + ".ics"),
+        ("José.ç", _hashed("Jose", "José.ç") + ".c.ics"),  # the hash before the first dot
+        ("日本", _hashed("__", "日本") + ".ics"),  # no plain form: _ as before
         ("errors", _hashed("errors", "errors") + ".ics"),  # errors.csv is the batch's own
         ("Errors", _hashed("Errors", "Errors") + ".ics"),
         (".profile", _hashed("_profile", ".profile") + ".ics"),  # hidden file

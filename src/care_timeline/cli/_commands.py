@@ -184,7 +184,7 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     ids = [spec.id for spec in protocol.milestones]
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
-    wanted = parse_applicability(args.applicability)
+    wanted = parse_applicability(args.applicability, language_tag=protocol.language)
     planning = _row_options(args, today, protocol)
     rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
     bad: list[ct.RowError] = []

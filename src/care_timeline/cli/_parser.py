@@ -241,7 +241,8 @@ def _upcoming_arguments(upcoming: _Parser) -> None:
         "--applicability",
         default=",".join(ct.ON_TIMELINE),
         metavar="LIST",
-        help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
+        help="comma-separated, from applies,discuss,not-applicable, or the words the table "
+        "writes in --language (default: applies,discuss)",
     )
     upcoming.add_argument(
         "--status",
