@@ -57,6 +57,7 @@ PROTOCOL_DOMAIN = "protocols"
 """The texts of the shipped protocols."""
 SOURCE_LANGUAGE = "en"
 
+
 def case_forms(text: str) -> tuple[str, ...]:
     """A word a person typed, in lower case in each way it may be meant, to compare
     with lower-case words of English and Turkish: by the usual rules (``YES`` is
