@@ -16,7 +16,7 @@ from ._deciding import decide, facts_of, ga_on, with_alternatives
 from .dates import parse_date
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
-from .ongoing import check_against_today, event_after, what
+from .ongoing import after_today, check_against_today, event_after, what
 from .plan_model import (
     Milestone,
     NoLongerPlanned,
@@ -253,14 +253,7 @@ def _check_profile(profile: Profile, protocol: Protocol, dating: Dating, today: 
         if value is None:
             continue
         if value > today:
-            allowed = f"a day on or before today ({today.isoformat()})"
-            raise ProfileError(
-                f"{field}: {value.isoformat()} is after today ({today.isoformat()}); "
-                f"expected {allowed}",
-                field=field,
-                value=value.isoformat(),
-                allowed=allowed,
-            )
+            raise after_today(field, value, today, ProfileError)
         if not first <= value <= last:
             raise ProfileError(
                 field=field,
