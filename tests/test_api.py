@@ -80,10 +80,10 @@ def _events(dating: ct.Dating) -> list[date]:
 @st.composite
 def plans(draw: st.DrawFn) -> ct.Plan:
     """A plan of any dating, profile and protocol, on any today the pregnancy allows:
-    not before a dating event, not past 44w6d."""
+    not before day 0 or a dating event, not past 44w6d."""
     dating = draw(datings())
     last = dating.date_at("44w6d")
-    first = max(_events(dating), default=dating.day_zero - timedelta(days=100))
+    first = max([*_events(dating), dating.day_zero])
     today = draw(st.dates(first, last))
     protocol = draw(st.sampled_from([ct.default_protocol(), V1]))
     factors = None if protocol is None else [factor.id for factor in protocol.risk_factors]
@@ -269,8 +269,10 @@ def test_every_profile_field_is_a_fact_with_a_flag_and_a_column() -> None:
     plan_help = build_parser(only="plan")._subparsers._group_actions[0].choices["plan"]  # type: ignore[union-attr]
     flags = {flag for action in plan_help._actions for flag in action.option_strings}
     for name, (fact, _) in table.items():
-        flag = "--" + (fact.item_flag or (fact.column or name).replace("_", "-"))
+        flag = "--" + (fact.item_flag or fact.flag or (fact.column or name).replace("_", "-"))
         assert flag in flags, flag
+        if fact.flag:  # the column's name is a flag too
+            assert "--" + (fact.column or name).replace("_", "-") in flags
 
 
 SNIPPET = """\
@@ -451,3 +453,69 @@ def test_an_unknown_milestone_is_the_librarys_error() -> None:
     ) as caught:
         plan.milestone("nope")
     assert isinstance(caught.value, KeyError) and isinstance(caught.value, ct.PlanError)
+
+
+# -- every way of making a value checks it (issue: model_copy planned fetuses=0) -------------
+
+
+PROFILE = ct.Profile(fetuses=1, short_cervix=True)
+DATING = ct.Dating.from_due_date(DUE)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "field"),
+    [
+        (lambda: PROFILE.model_copy(update={"fetuses": 0}), ct.ProfileError, "fetuses"),
+        (lambda: ct.Profile.model_construct(fetuses=0), ct.ProfileError, "fetuses"),
+        (lambda: PROFILE.replace(fetuses=9), ct.ProfileError, "fetuses"),
+        # a text that is not a date: was stored as it was, a TypeError in plan()
+        (
+            lambda: PROFILE.model_copy(update={"cerclage_placed_on": "2 Nov"}),
+            ct.ProfileError,
+            "cerclage_placed_on",
+        ),
+        # a fact that contradicts another: the same rule as building one
+        (lambda: PROFILE.replace(short_cervix=False, short_cervix_on=TODAY), ct.ProfileError, None),
+        (lambda: PROFILE.replace(fetus=2), ct.ProfileError, "fetus"),  # not a field
+        (lambda: DATING.model_copy(update={"due_date": "10/05/2027"}), ct.DatingError, "due_date"),
+        (lambda: ct.Dating.model_construct(method="lmp"), ct.DatingError, "due_date"),
+        (
+            lambda: ct.plan(DATING, today=TODAY).model_copy(update={"today": date(2026, 11, 25)}),
+            ct.PlanError,
+            "gestational_age_today",  # 16w2d on the 25th, not 16w1d
+        ),
+        (lambda: ct.Plan.model_construct(plan_id="a"), ct.PlanError, "protocol"),
+    ],
+)
+def test_every_way_of_making_a_value_checks_it(make: Any, error: type, field: str | None) -> None:
+    with pytest.raises(error) as caught:
+        make()
+    if field is not None:
+        assert caught.value.field == field
+
+
+def test_a_model_made_unchecked_inside_a_plan_is_checked_with_it() -> None:
+    plan = ct.plan(DATING, today=TODAY)
+    first = plan.milestones[0]
+    # A milestone is a plain value: its own copy is unchecked, so the plan checks it.
+    odd = first.model_copy(update={"start": "2026-10-27"})
+    with pytest.raises(ct.PlanError, match=r"^milestones\[0\]\.start_ga"):
+        plan.replace(milestones=(odd, *plan.milestones[1:]))
+    with pytest.raises(ct.PlanError, match=r"^milestones\[0\]\.start"):
+        plan.replace(milestones=(first.model_copy(update={"start": "x"}), *plan.milestones[1:]))
+
+
+def test_replace_changes_a_fact_and_plans_with_it() -> None:
+    twins = PROFILE.replace(fetuses=2, cerclage_placed_on="2026-11-02")
+    assert (twins.fetuses, twins.short_cervix, twins.cerclage_placed_on) == (
+        2,
+        True,
+        date(2026, 11, 2),
+    )
+    assert PROFILE.fetuses == 1  # the value itself is frozen
+    assert ct.plan(DATING, twins, today=TODAY).profile == twins
+    # model_copy with changes is the same check; a copy without changes is the value
+    assert PROFILE.model_copy(update={"fetuses": 2, "short_cervix": True}) == PROFILE.replace(
+        fetuses=2
+    )
+    assert PROFILE.model_copy() == PROFILE

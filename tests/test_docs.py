@@ -120,6 +120,19 @@ def test_console_commands_run(
         assert code == 0, (where, line, err)
 
 
+def test_the_readme_commands_print_no_unexplained_note(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's own commands say nothing on stderr: its calendar example makes and
+    gives the clinic's key, so no note about keys appears that the page does not explain."""
+    readme = [command for where, command in _commands() if where.startswith("README.md")]
+    assert any("--uid-key" in command for command in readme)
+    for command in readme:
+        for line in command.splitlines():
+            code, err = _run(line, workdir, capsys)
+            assert (code, err) == (0, ""), line
+
+
 def test_the_readme_says_to_use_the_environment() -> None:
     """The README's commands after the Quick start run the command the Quick start
     installed into .venv: its first command-line block activates it first."""

@@ -44,8 +44,8 @@ def test_supported_years_edges_plan_and_export() -> None:
 @pytest.mark.parametrize(
     ("argv", "field"),
     [
-        (["--due-date", "0001-01-01"], "due_date"),
-        (["--due-date", "9999-12-31", "--format", "ics"], "due_date"),
+        (["--due-date", "0001-01-01"], "--due-date"),
+        (["--due-date", "9999-12-31", "--format", "ics"], "--due-date"),
         (
             [
                 "--due-date",
@@ -68,13 +68,16 @@ def test_cli_edges_are_one_line_errors(
 
 
 def test_profile_dates_must_lie_within_the_pregnancy() -> None:
-    dating = ct.Dating.from_due_date(date(2027, 5, 10))  # 44w6d is 2027-06-13
-    ok = ct.Profile(cerclage_placed_on=date(2027, 6, 13))
-    assert ct.plan(dating, ok, today=date(2026, 11, 24)).milestone(
-        "cerclage-placement"
-    ).start == date(2027, 6, 13)
-    with pytest.raises(ct.ProfileError, match="cerclage_placed_on"):
-        ct.plan(dating, ct.Profile(cerclage_placed_on=date(2027, 6, 14)), today=date(2026, 11, 24))
+    dating = ct.Dating.from_due_date(date(2027, 5, 10))  # day 0 2026-08-03, 44w6d 2027-06-13
+    last = date(2027, 6, 13)
+    ok = ct.Profile(cerclage_placed_on=last)
+    assert ct.plan(dating, ok, today=last).milestone("cerclage-placement").start == last
+    with pytest.raises(ct.ProfileError, match=r"^cerclage_placed_on: .* within the pregnancy"):
+        ct.plan(dating, ct.Profile(cerclage_placed_on=date(2026, 8, 2)), today=last)
+    # after 44w6d: a plan that ended may have a today after it, but not such a stitch
+    late = ct.Profile(cerclage_placed_on=date(2027, 6, 14))
+    with pytest.raises(ct.ProfileError, match=r"^cerclage_placed_on: .* within the pregnancy"):
+        ct.plan(dating, late, today=date(2027, 7, 1), ended_on=last, ended_because="birth")
 
 
 @pytest.mark.parametrize(

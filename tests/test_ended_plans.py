@@ -125,7 +125,7 @@ def test_cli_plans_a_past_pregnancy_that_ended_whatever_its_dating(
     # Without the end, the same today is past 44w6d, named as the column it comes from.
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("care-timeline: error: ga_on: "), err
+    assert err.count("\n") == 1 and err.startswith("care-timeline: error: --on: "), err
 
 
 def test_batch_rows_of_past_pregnancies_that_ended() -> None:
@@ -284,11 +284,11 @@ def test_cli_flags_give_the_apis_plan(capsys: pytest.CaptureFixture[str]) -> Non
 @pytest.mark.parametrize(
     ("extra", "field"),
     [
-        (["--ended-on", "2026-12-21"], "ended_on"),  # after today
-        (["--ended-on", "2026-08-02"], "ended_on"),  # before day 0
-        (["--ended-on", "10/12/2026"], "ended_on"),  # which order?
-        (["--ended-on", "2026-12-10", "--ended-because", "death"], "ended_because"),
-        (["--ended-because", "birth"], "ended_because"),  # no day
+        (["--ended-on", "2026-12-21"], "--ended-on"),  # after today
+        (["--ended-on", "2026-08-02"], "--ended-on"),  # before day 0
+        (["--ended-on", "10/12/2026"], "--ended-on"),  # which order?
+        (["--ended-on", "2026-12-10", "--ended-because", "death"], "--ended-because"),
+        (["--ended-because", "birth"], "--ended-because"),  # no day
     ],
 )
 @pytest.mark.parametrize("fmt", ["text", "ics", "fhir"])

@@ -4,6 +4,7 @@ history and stitch-type fields added with protocol version 2."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,130 @@ def test_the_new_fields_are_columns_and_flags() -> None:
     assert "prior_second_trimester_loss" in ct.PROFILE_FIELDS
     assert "cerclage_type" in ct.PROFILE_FIELDS
     assert set(ct.PROFILE_FIELDS) <= set(ct.FIELDS)
+
+
+# -- the cervical length, with its unit (issue: 3.5 typed in cm was read as 3.5 mm) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [
+        ("22", 22.0),  # a number alone, from 10 up: millimetres
+        ("10", 10.0),
+        ("22.5", 22.5),
+        ("35mm", 35.0),
+        (" 35 MM ", 35.0),
+        ("3.5cm", 35.0),  # centimetres, converted: 3.5 x 10
+        ("2.2 cm", 22.0),  # exactly 22, not 22.000000000000004
+        ("0.8cm", 8.0),
+        ("8mm", 8.0),  # under 10 with its unit: taken
+        ("80mm", 80.0),  # the longest taken
+    ],
+)
+@pytest.mark.parametrize("column", ["cervical_length_mm", "cervical_length"])  # and the old name
+def test_a_cervical_length_is_read_with_its_unit(text: str, mm: float, column: str) -> None:
+    profile = ct.profile_from_fields({column: text})
+    assert profile.cervical_length_mm == mm
+    assert ct.Profile(cervical_length_mm=text).cervical_length_mm == mm  # the API reads text too
+
+
+@pytest.mark.parametrize("text", ["3.5", "9", "9.9", "0.5"])
+@pytest.mark.parametrize("column", ["cervical_length_mm", "cervical_length"])
+def test_a_short_length_without_its_unit_asks_for_it(text: str, column: str) -> None:
+    with pytest.raises(ct.ProfileError) as raised:
+        ct.profile_from_fields({column: text})
+    assert raised.value.field == column  # the column the user wrote
+    assert str(raised.value).startswith(f"{column}: {text!r} is not valid; expected its unit: ")
+    assert f"{text}cm" in str(raised.value) and f"{text}mm" in str(raised.value)
+    with pytest.raises(ct.ProfileError, match=r"^cervical_length_mm: .* expected its unit"):
+        ct.Profile(cervical_length_mm=text)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("35cm", "35cm is 350 mm"),  # millimetres typed with cm behind them
+        ("350", "up to 80 mm"),  # 35.0 without its point
+        ("0mm", "over 0"),
+        ("81", "up to 80 mm"),
+    ],
+)
+def test_a_length_no_cervix_has_is_refused(text: str, said: str) -> None:
+    with pytest.raises(ct.ProfileError, match=f"^cervical_length_mm: {text!r} is not valid") as e:
+        ct.profile_from_fields({"cervical_length_mm": text})
+    assert said in str(e.value)
+
+
+@pytest.mark.parametrize("text", ["abc", "3,5", "35 inches", "1e2", "inf", "-20", "mm"])
+def test_a_length_that_cannot_be_read_says_how_to_write_one(text: str) -> None:
+    with pytest.raises(ct.ProfileError, match=r"expected a length with its unit, like 35mm"):
+        ct.profile_from_fields({"cervical_length_mm": text})
+
+
+def test_a_number_a_script_passes_is_in_millimetres() -> None:
+    # the field's own unit: a stored plan's 8.0 loads again, and a script's 22 is 22 mm
+    assert ct.profile_from_fields({"cervical_length_mm": 8.0}).cervical_length_mm == 8.0
+    assert ct.Profile(cervical_length_mm=22).cervical_length_mm == 22.0
+    with pytest.raises(ct.ProfileError, match="up to 80 mm"):
+        ct.Profile(cervical_length_mm=350)
+
+
+def test_the_old_and_the_new_column_together_are_refused() -> None:
+    with pytest.raises(ct.ProfileError, match="one of cervical_length_mm or cervical_length"):
+        ct.profile_from_fields({"cervical_length_mm": "22", "cervical_length": "22"})
+    # one of them empty: the other is read
+    profile = ct.profile_from_fields({"cervical_length_mm": "", "cervical_length": "22"})
+    assert profile.cervical_length_mm == 22.0
+
+
+# -- yes and no in English and Turkish (issue: evet/hayır were refused) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("evet", True),
+        ("EVET", True),
+        ("Evet", True),
+        ("e", True),
+        ("var", True),  # there is: how a Turkish record states a finding
+        ("hayır", False),
+        ("HAYIR", False),  # Turkish capitals: I is the capital of ı
+        ("Hayır", False),
+        ("hayir", False),  # without the Turkish letter
+        ("HAYİR", False),  # with a dotted capital İ
+        ("h", False),
+        ("Yok", False),
+        ("YES", True),
+        ("FALSE", False),
+    ],
+)
+def test_yes_and_no_in_english_and_turkish(text: str, answer: bool) -> None:
+    assert ct.profile_from_fields({"prior_preterm_birth": text}).prior_preterm_birth is answer
+
+
+@pytest.mark.parametrize("text", ["maybe", "evetm", "ha", "hayırlı", "bilinmiyor"])
+def test_other_words_are_refused_naming_both_languages(text: str) -> None:
+    with pytest.raises(ct.ProfileError) as raised:
+        ct.profile_from_fields({"short_cervix": text})
+    assert raised.value.field == "short_cervix"
+    assert "yes/no" in str(raised.value) and "evet/hayır" in str(raised.value)
+
+
+def test_a_turkish_batch_reads_evet_and_hayir(tmp_path: Path) -> None:
+    from care_timeline.cli import main
+
+    patients = tmp_path / "hastalar.csv"
+    patients.write_text(
+        "id,due_date,fetuses,prior_preterm_birth,short_cervix\n"
+        "a,2027-05-10,1,EVET,hayır\n"
+        "b,2027-05-10,1,Hayır,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    argv = ["batch", str(patients), "--out", str(out), "--format", "json", "--quiet"]
+    assert main([*argv, "--language", "tr", "--today", "2026-11-24", "--jobs", "1"]) == 0
+    a = ct.Plan.model_validate_json((out / "a.json").read_text(encoding="utf-8"))
+    b = ct.Plan.model_validate_json((out / "b.json").read_text(encoding="utf-8"))
+    assert a.profile == ct.Profile(fetuses=1, prior_preterm_birth=True, short_cervix=False)
+    assert b.profile == ct.Profile(fetuses=1, prior_preterm_birth=False)

@@ -214,4 +214,4 @@ def test_python_m_care_timeline_version_and_errors(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "due_date" in bad.stderr
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "--due-date: " in bad.stderr

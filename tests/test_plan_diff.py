@@ -18,8 +18,10 @@ TODAY = date(2026, 11, 24)
 V1 = ct.load_protocol(ROOT / "examples" / "article-protocol-v1.toml")
 
 
-def plan(due: date, profile: ct.Profile | None = None, **options: object) -> ct.Plan:
-    return ct.plan(ct.Dating.from_due_date(due), profile, today=TODAY, plan_id="p1", **options)  # type: ignore[arg-type]
+def plan(
+    due: date, profile: ct.Profile | None = None, today: date = TODAY, **options: object
+) -> ct.Plan:
+    return ct.plan(ct.Dating.from_due_date(due), profile, today=today, plan_id="p1", **options)  # type: ignore[arg-type]
 
 
 def test_a_five_day_redating_moves_every_milestone_five_days() -> None:
@@ -53,15 +55,18 @@ def test_a_five_day_redating_moves_every_milestone_five_days() -> None:
 
 
 def test_a_short_cervix_found_changes_applicability_and_says_why() -> None:
-    before = plan(date(2027, 5, 10), ct.Profile(fetuses=1, prior_preterm_birth=True))
+    # both planned on the day it was measured (a fact is never after today)
+    found = date(2026, 12, 21)
+    before = plan(date(2027, 5, 10), ct.Profile(fetuses=1, prior_preterm_birth=True), found)
     after = plan(
         date(2027, 5, 10),
         ct.Profile(
             fetuses=1,
             prior_preterm_birth=True,
             cervical_length_mm=18,
-            cervical_length_on=date(2026, 12, 21),
+            cervical_length_on=found,
         ),
+        found,
     )
     changes = ct.diff(before, after)
     progesterone = changes.milestone("vaginal-progesterone")
@@ -95,10 +100,36 @@ def test_added_and_removed_milestones() -> None:
 
 def test_plans_of_two_patients_are_refused() -> None:
     other = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY, plan_id="p2")
-    with pytest.raises(ct.QueryError, match="same patient"):
+    with pytest.raises(ct.QueryError) as raised:
         ct.diff(plan(date(2027, 5, 10)), other)
+    assert str(raised.value) == (
+        "new: a plan of another pregnancy (plan id 'p2'; the old plan has plan id 'p1'); "
+        "expected two plans of one pregnancy, with the same plan id"
+    )
+    # the issue: without a plan id it said "new: 'plan id None' is not valid"
+    anonymous = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY)
+    with pytest.raises(ct.QueryError, match=r"^new: a plan of another pregnancy \(no plan id;"):
+        ct.diff(plan(date(2027, 5, 10)), anonymous)
     with pytest.raises(ct.QueryError, match="a Plan"):
         ct.diff(plan(date(2027, 5, 10)), "p1")  # type: ignore[arg-type]
+
+
+def test_the_command_line_names_the_file_of_another_patient(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from care_timeline.cli import main
+
+    for name, plan_id in (("a.json", ["--plan-id", "A"]), ("b.json", [])):
+        argv = ["plan", "--due-date", "2027-05-10", "--today", "2026-11-24", *plan_id]
+        assert main([*argv, "-o", str(tmp_path / name)]) == 0
+    assert main(["diff", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err == (
+        f"care-timeline: error: {tmp_path / 'b.json'}: a plan of another pregnancy (no plan "
+        "id; the old plan has plan id 'A'); expected two plans of one pregnancy, with the "
+        "same plan id\n"
+    )
 
 
 def test_json_and_csv(tmp_path: Path) -> None:

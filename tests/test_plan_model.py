@@ -66,8 +66,11 @@ PLANS = [
         today=date(2026, 11, 24),
         plan_id="clinic-42/7781",
     ),
-    # day 0 is 2026-11-10 (2027-08-17 - 280 days), so today is before it
-    ct.plan(ct.Dating.from_due_date(date(2027, 8, 17)), today=date(2026, 11, 1)),
+    # day 0 is 2026-11-10 (2027-08-17 - 280 days): a plan an earlier version stored for a
+    # today before it (plan() now refuses one), with no week today
+    ct.plan(ct.Dating.from_due_date(date(2027, 8, 17)), today=date(2026, 11, 10)).replace(
+        today=date(2026, 11, 1), gestational_age_today=None
+    ),
     # a choice of either, and the waters: an earlier preterm birth at 30w, a cervix of
     # 18 mm at 20w0d (2026-12-21), waters broken on 22w0d (2027-01-04)
     ct.plan(

@@ -435,3 +435,49 @@ def test_whose_applying_stitch_window_passed_among_a_thousand(
     assert {(row[1], row[3], row[-1]) for row in rows} == {
         ("14w6d", "cerclage-placement", "discuss")
     }
+
+
+# -- in Turkish (issue: the table kept applies/discuss under Turkish heads) --------------------
+
+
+def test_the_turkish_table_says_its_values_in_turkish(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,due_date,prior_preterm_birth\nu,2027-05-10,evet\nm,2027-05-10,\n", "utf-8")
+    argv = ["upcoming", str(path), "--from", "2026-12-07", "--to", "2026-12-07"]
+    assert main([*argv, "--today", "2026-11-24", "--language", "tr"]) == 0
+    # due 2027-05-10: the second check, 18w0d, on 2026-12-07 (16w0d + 14 days); it applies
+    # after a preterm birth and is to be discussed when nothing is known
+    assert [line.split() for line in capsys.readouterr().out.splitlines()] == [
+        ["tarih", "GH", "kimlik", "aşama", "ne", "geçerlilik"],
+        ["2026-12-07", "18+0", "m", "cervical-monitoring", "2/5", "görüşülecek"],
+        ["2026-12-07", "18+0", "u", "cervical-monitoring", "2/5", "geçerli"],
+    ]
+    # --applicability takes the words the table writes, in any case (Turkish capitals too)
+    assert (
+        main([*argv, "--today", "2026-11-24", "--language", "tr", "--applicability", "GEÇERLİ"])
+        == 0
+    )
+    rows = capsys.readouterr().out.splitlines()[1:]
+    assert [row.split()[2] for row in rows] == ["u"]
+    # the CSV keeps the codes a script filters on, as the plan's CSV does
+    assert main([*argv, "--today", "2026-11-24", "--language", "tr", "--format", "csv"]) == 0
+    found = list(csv.DictReader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert [(row["id"], row["applicability"], row["status"]) for row in found] == [
+        ("m", "discuss", "entering"),
+        ("u", "applies", "entering"),
+    ]
+
+
+def test_parse_applicability_reads_the_words_of_a_language() -> None:
+    from care_timeline.query import parse_applicability
+
+    assert parse_applicability("geçerli değil, applies", language_tag="tr") == (
+        "not-applicable",
+        "applies",
+    )
+    with pytest.raises(ct.QueryError, match="geçerli, görüşülecek, geçerli değil"):
+        parse_applicability("evet", language_tag="tr")
+    with pytest.raises(ct.QueryError):
+        parse_applicability("geçerli")  # without the language: the codes only

@@ -404,20 +404,23 @@ def test_cli_text_shows_the_suboptimal_note(capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["--crl", "90", "--scan-date", "2026-10-20"], r"crl: '90' .*10\.0-84\.0 mm"),
-        (["--crl", "9.9", "--scan-date", "2026-10-20"], r"crl: '9\.9' .*10\.0-84\.0 mm"),
-        (["--crl", "abc", "--scan-date", "2026-10-20"], r"crl: 'abc' .*length in mm"),
-        (["--crl", "nan", "--scan-date", "2026-10-20"], r"crl: 'nan' "),
-        (["--crl", "45"], r"scan_date: "),  # a scan needs its day
-        (["--scan-ga", "11w1d"], r"scan_date: "),
-        (["--crl", "45", "--scan-ga", "11w1d", "--scan-date", "2026-10-20"], r"not both"),
+        (["--crl", "90", "--scan-date", "2026-10-20"], r"--crl: '90' .*10\.0-84\.0 mm"),
+        (["--crl", "9.9", "--scan-date", "2026-10-20"], r"--crl: '9\.9' .*10\.0-84\.0 mm"),
+        (["--crl", "abc", "--scan-date", "2026-10-20"], r"--crl: 'abc' .*length in mm"),
+        (["--crl", "nan", "--scan-date", "2026-10-20"], r"--crl: 'nan' "),
+        (["--crl", "45"], r"--scan-date: missing; expected the day of the scan"),  # its day
+        (["--scan-ga", "11w1d"], r"--scan-date: missing"),
+        (
+            ["--crl", "45", "--scan-ga", "11w1d", "--scan-date", "2026-10-20"],
+            r"dating: --crl and --scan-ga given together",
+        ),
         (
             ["--due-date", "2027-05-10", "--crl", "45", "--scan-date", "2026-10-20"],
-            r"crl: .*due_date",
+            r"dating: --due-date and --crl given together",  # the combination
         ),
         (
             ["--ga", "14w3d", "--scan-ga", "11w1d", "--scan-date", "2026-10-20"],
-            r"scan_ga: .*not with ga",
+            r"dating: --ga and --scan-ga given together",
         ),
         (
             [
@@ -430,21 +433,21 @@ def test_cli_text_shows_the_suboptimal_note(capsys: pytest.CaptureFixture[str]) 
                 "--scan-date",
                 "2026-10-20",
             ],
-            r"crl: ",
+            r"dating: --transfer and --crl given together",
         ),
         (
             ["--lmp", "2026-08-03", "--scan-date", "2026-10-20"],
-            r"scan_date: .*only with crl or scan_ga",
+            r"--scan-date: .*only with --crl or --scan-ga",
         ),
         (
             ["--scan-ga", "11w1d", "--scan-date", "2026-10-20", "--cycle-length", "30"],
-            r"cycle_length: .*only with lmp",
+            r"--cycle-length: .*only with --lmp",
         ),
-        (["--scan-ga", "14w9d", "--scan-date", "2026-10-20"], r"scan_ga: '14w9d'"),
-        (["--scan-ga", "11w1d", "--scan-date", "10/20/2026"], r"scan_date: .*ambiguous"),
+        (["--scan-ga", "14w9d", "--scan-date", "2026-10-20"], r"--scan-ga: '14w9d'"),
+        (["--scan-ga", "11w1d", "--scan-date", "10/20/2026"], r"--scan-date: .*ambiguous"),
         (
             ["--lmp", "2026-10-10", "--scan-ga", "1w0d", "--scan-date", "2026-10-05"],
-            r"scan_date: '2026-10-05'",
+            r"--scan-date: '2026-10-05'",
         ),
     ],
 )

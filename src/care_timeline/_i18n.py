@@ -43,6 +43,7 @@ __all__ = [
     "Language",
     "N_",
     "available_languages",
+    "case_forms",
     "has_catalog",
     "language",
     "locale_dirs",
@@ -55,6 +56,21 @@ DOMAIN = "care_timeline"
 PROTOCOL_DOMAIN = "protocols"
 """The texts of the shipped protocols."""
 SOURCE_LANGUAGE = "en"
+
+
+def case_forms(text: str) -> tuple[str, ...]:
+    """A word a person typed, in lower case in each way it may be meant, to compare
+    with lower-case words of English and Turkish: by the usual rules (``YES`` is
+    ``yes``), by Turkish rules (``HAYIR`` is ``hayır``, ``GEÇERLİ`` is ``geçerli``),
+    and with Turkish ``ı`` as ``i`` (``hayir``, as people type it without the
+    Turkish letter).
+
+    >>> case_forms("HAYIR")
+    ('hayir', 'hayır')
+    """
+    turkish = text.replace("I", "ı").replace("İ", "i").lower()
+    return tuple(dict.fromkeys((text.lower(), turkish, turkish.replace("ı", "i"))))
+
 
 # The package's own catalogs. A list, so that tests can add a folder of their own
 # (a third language, without touching the package).

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -35,6 +35,12 @@ class CheckedModel(FrozenModel):
     Whether it is built (``Profile(...)``) or loaded (``model_validate``,
     ``model_validate_json``, ``model_validate_strings``), any fault is one
     ``library_error_type`` naming the field, never pydantic's ``ValidationError``.
+
+    Every other way pydantic makes one is checked too: :meth:`replace` (the way to
+    change a value), ``model_copy(update=...)`` and ``model_construct(...)``, which
+    pydantic itself lets through unchecked. So a value that reaches
+    :func:`~care_timeline.plan` or an export has passed its checks, however it was
+    made, and a stored plan always loads again.
 
     No subclass declares its own ``__init__`` with ``**data: Any``: type checkers
     then see every field (pydantic's ``dataclass_transform`` and mypy plugin).
@@ -77,6 +83,47 @@ class CheckedModel(FrozenModel):
     @classmethod
     def _converted(cls, err: ValidationError) -> CareTimelineError:
         return library_error(err, cls.library_error_type, known_fields=cls.model_fields)
+
+    def replace(self, **changes: Any) -> Self:
+        """This value with ``changes`` (field names and their new values), checked as a
+        new value is: ``profile.replace(fetuses=2)``. A name that is not a field, or a
+        value the field does not take, is the library's error naming it.
+
+        >>> from care_timeline import Profile
+        >>> Profile(fetuses=1).replace(fetuses=2, short_cervix=True).fetuses
+        2
+        """
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update({name: _checkable(value) for name, value in changes.items()})
+        return type(self).model_validate(values)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, checked as :meth:`replace` checks (pydantic's own
+        copy would take the new values unchecked)."""
+        if not update:
+            return super().model_copy(deep=deep)
+        return self.replace(**{str(name): value for name, value in update.items()})
+
+    # pydantic's mypy plugin gives each model a model_construct typed with its fields;
+    # this one, for every model, takes them all as keywords.
+    @classmethod
+    def model_construct(  # type: ignore[override]
+        cls, _fields_set: set[str] | None = None, **values: Any
+    ) -> Self:
+        """Built like ``cls(**values)``, checked: pydantic's own ``model_construct``
+        skips every check, and a value that skipped them would fail only later, in
+        a plan or an export, or when its stored JSON is loaded again."""
+        return cls.model_validate({name: _checkable(value) for name, value in values.items()})
+
+
+def _checkable(value: Any) -> Any:
+    """A value to check whole: a model inside it as its fields (pydantic takes a
+    model instance as it is, so one made unchecked would pass unseen)."""
+    if isinstance(value, BaseModel) and not isinstance(value, CheckedModel):
+        return {name: _checkable(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, tuple | list):
+        return type(value)(_checkable(item) for item in value)
+    return value
 
 
 class FieldProblem(ValueError):

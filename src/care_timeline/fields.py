@@ -5,17 +5,23 @@ A field set is a mapping from the batch CSV's column names (the command-line
 flag names with underscores) to text. Empty or missing means unknown. Every
 fault is the library's own error naming the field. Dates are read by
 :mod:`care_timeline.dates`; yes/no facts by :func:`parse_yes_no`, here.
+
+It is one piece because it is the one reading of a patient's fields, for a batch
+row and for the command line's flags alike: the dating, the facts, the end and
+how their errors name the fields (columns, or the flags a caller passes) must
+agree, or a batch row and the same flags would give different plans.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import get_args
 
 from pydantic.fields import FieldInfo
 
+from ._i18n import case_forms
 from .composition import ProtocolChoice
 from .dates import DateOrder, parse_date
 from .dating import Dating
@@ -28,6 +34,7 @@ from .profile import Fact, FactKind, Profile, fact_kind, facts
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = [
+    "COLUMN_ALIASES",
     "DATING_FIELDS",
     "END_FIELDS",
     "FIELDS",
@@ -67,6 +74,11 @@ END_FIELDS = ("ended_on", "ended_because")
 FIELDS = ("id", *DATING_FIELDS, *PROFILE_FIELDS, *END_FIELDS)
 """Every field: a patients file's columns (``id`` first), the command line's flags with
 underscores."""
+COLUMN_ALIASES = {
+    old: _COLUMNS[name] for name, (fact, _) in facts().items() for old in fact.old_columns
+}
+"""Earlier names of columns, still read: each with the column it is now
+(``cervical_length`` is ``cervical_length_mm``). A row holds one or the other."""
 
 # Each dating method, the field that names it, and the fields that only go with it.
 _METHODS: dict[str, tuple[str, ...]] = {
@@ -84,28 +96,34 @@ _SCANS = ("crl", "scan_ga")
 
 # -- yes/no -----------------------------------------------------------------------
 
-_YES = frozenset({"yes", "y", "true", "1"})
-_NO = frozenset({"no", "n", "false", "0"})
+# English and Turkish, whatever the language of the plan: a Turkish clinic's sheet may
+# be read with --language en, and no word means yes in one language and no in the other.
+# Turkish: evet (yes), hayır (no), their first letters as a form's E/H, and var/yok
+# (there is / there is none), the way a Turkish record states a finding.
+_YES = frozenset({"yes", "y", "true", "1", "evet", "e", "var"})
+_NO = frozenset({"no", "n", "false", "0", "hayır", "hayir", "h", "yok"})
+YES_NO_ALLOWED = "yes/no/true/false/1/0 or evet/hayır/var/yok, or empty for unknown"
 
 
 def parse_yes_no(value: str | bool | int | None, *, field: str) -> bool | None:
-    """``yes/no/true/false/1/0`` (any case) or empty for unknown.
+    """``yes/no/true/false/1/0``, or the Turkish ``evet/hayır`` (also written
+    ``hayir``), ``e/h`` and ``var/yok``, in any case (Turkish rules: ``HAYIR`` is
+    ``hayır``), or empty for unknown.
 
-    >>> parse_yes_no("Yes", field="x"), parse_yes_no("", field="x")
-    (True, None)
+    >>> parse_yes_no("Yes", field="x"), parse_yes_no("", field="x"), parse_yes_no("HAYIR", field="x")
+    (True, None, False)
     """
     if value is None or isinstance(value, bool):
         return value
-    text = str(value).strip().lower()
+    text = str(value).strip()
     if not text:
         return None
-    if text in _YES:
-        return True
-    if text in _NO:
-        return False
-    raise ProfileError(
-        field=field, value=value, allowed="yes/no/true/false/1/0, or empty for unknown"
-    )
+    for word in case_forms(text):
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    raise ProfileError(field=field, value=value, allowed=YES_NO_ALLOWED)
 
 
 def _text(fields: Mapping[str, FieldValue], name: str) -> str | None:
@@ -135,7 +153,7 @@ def _int(
 def _yes_no(fields: Mapping[str, FieldValue], name: str) -> bool | None:
     value = fields.get(name)
     if value is not None and not isinstance(value, str | bool | int):
-        raise ProfileError(field=name, value=value, allowed="yes/no/true/false/1/0")
+        raise ProfileError(field=name, value=value, allowed=YES_NO_ALLOWED)
     return parse_yes_no(value, field=name)
 
 
@@ -145,37 +163,40 @@ def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) 
 
 
 def dating_from_fields(
-    fields: Mapping[str, FieldValue], *, today: date, date_order: DateOrder | None = None
+    fields: Mapping[str, FieldValue],
+    *,
+    today: date,
+    date_order: DateOrder | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Dating:
     """Exactly one dating method from the fields (``ga`` without ``ga_on`` means today);
     ``lmp`` with a scan (``crl`` or ``scan_ga``, and ``scan_date``) means reconcile the two.
     Pass the end fields too (``ended_on``), as a batch row has them: a plan that ended
-    may lie in the past."""
+    may lie in the past. An error that names fields names them as ``names`` says (the
+    command line passes its flags, ``--due-date`` for ``due_date``; default: the
+    columns)."""
+    name_of = _namer(names)
     given = [name for name in _METHODS if _text(fields, name) is not None]
     if not given:
-        raise DatingError(field="dating", value="nothing", allowed="one of " + ", ".join(_METHODS))
+        choices = ", ".join(name_of(name) for name in _METHODS)
+        raise DatingError(
+            f"dating: none given; expected one way of dating: {choices}",
+            field="dating",
+            value=None,
+            allowed=f"one of {choices}",
+        )
     scans = [name for name in given if name in _SCANS]
-    if len(scans) > 1:
-        raise DatingError(
-            field="scan_ga", value=_text(fields, "scan_ga"), allowed="crl or scan_ga, not both"
-        )
-    if scans:
-        others = [name for name in given if name not in ("lmp", *_SCANS)]
-        if others:
-            raise DatingError(
-                field=scans[0],
-                value=_text(fields, scans[0]),
-                allowed=f"a scan alone or with lmp (to reconcile), not with {others[0]}",
-            )
-    elif len(given) > 1:
-        raise DatingError(
-            field="dating", value=", ".join(given), allowed="exactly one dating method"
-        )
+    if len(scans) > 1 or (scans and any(name not in ("lmp", *_SCANS) for name in given)):
+        raise _two_ways(given, name_of)
+    if not scans and len(given) > 1:
+        raise _two_ways(given, name_of)
     for extra in dict.fromkeys(e for extras in _METHODS.values() for e in extras):
         owners = [name for name, extras in _METHODS.items() if extra in extras]
         if _text(fields, extra) is not None and not any(name in given for name in owners):
             raise DatingError(
-                field=extra, value=_text(fields, extra), allowed="only with " + " or ".join(owners)
+                field=extra,
+                value=_text(fields, extra),
+                allowed="only with " + " or ".join(name_of(owner) for owner in owners),
             )
     if scans:
         ultrasound = _ultrasound(fields, scans[0], date_order)
@@ -202,9 +223,33 @@ def dating_from_fields(
         return Dating.from_conception(_required_date(fields, "conception", date_order))
     age = _int(fields, "embryo_age", DatingError)
     if age is None:
-        raise DatingError(field="embryo_age", value="nothing", allowed="2-7 days with transfer")
+        allowed = f"the embryo's age at transfer, 2-7 days, with {name_of('transfer')}"
+        raise DatingError(
+            f"embryo_age: missing; expected {allowed}", field="embryo_age", allowed=allowed
+        )
     return Dating.from_embryo_transfer(
         _required_date(fields, "transfer", date_order), embryo_age_days=age
+    )
+
+
+def _namer(names: Mapping[str, str] | None) -> Callable[[str], str]:
+    """How the caller names each field in an error (default: as the column)."""
+    return lambda name: (names or {}).get(name, name)
+
+
+def _two_ways(given: Sequence[str], name_of: Callable[[str], str]) -> DatingError:
+    """Two ways of dating given at once: the combination is at fault, not either value
+    (``--due-date ... --crl 30`` is not a bad crown-rump length)."""
+    both = " and ".join(name_of(name) for name in given)
+    allowed = (
+        f"one way of dating ({name_of('lmp')} with a scan, {name_of('crl')} or "
+        f"{name_of('scan_ga')} with {name_of('scan_date')}, reconciles the two)"
+    )
+    return DatingError(
+        f"dating: {both} given together; expected {allowed}",
+        field="dating",
+        value=", ".join(given),
+        allowed=allowed,
     )
 
 
@@ -217,7 +262,10 @@ def _lmp(fields: Mapping[str, FieldValue], order: DateOrder | None) -> Dating:
 def _ultrasound(fields: Mapping[str, FieldValue], scan: str, order: DateOrder | None) -> Dating:
     scan_date = _date(fields, "scan_date", order)
     if scan_date is None:
-        raise DatingError(field="scan_date", value="nothing", allowed=f"the day of the {scan} scan")
+        allowed = "the day of the scan"
+        raise DatingError(
+            f"scan_date: missing; expected {allowed}", field="scan_date", allowed=allowed
+        )
     text = _text(fields, scan) or ""
     if scan == "scan_ga":
         return Dating.from_ultrasound(
@@ -273,15 +321,16 @@ def profile_from_fields(
     read from its column as :class:`~care_timeline.profile.Fact` says, and every
     fault names the column."""
     values: dict[str, object] = {}
+    written: dict[str, str] = {}
     for name, (fact, info) in facts().items():
-        column = fact.column or name
+        column = written[name] = _column_given(fields, fact.column or name, fact.old_columns)
         value = _fact_value(fields, column, fact, fact_kind(info), info, date_order)
         if value is not None:
             values[name] = value
     try:
         return Profile.model_validate(values)
     except ProfileError as err:
-        renamed = _COLUMNS.get(err.field or "")
+        renamed = written.get(err.field or "")
         if renamed is None or renamed == err.field:
             raise
         # Name the column the user wrote, not the model's field.
@@ -289,6 +338,21 @@ def profile_from_fields(
         raise ProfileError(
             field=renamed, value=given if given is not None else err.value, allowed=err.allowed
         ) from None
+
+
+def _column_given(fields: Mapping[str, FieldValue], column: str, old: Sequence[str]) -> str:
+    """The column a fact is read from: its own, or an earlier name of it that the
+    fields hold (both, filled, is refused: which one holds the fact?)."""
+    if not old:
+        return column
+    filled = [name for name in (column, *old) if _text(fields, name) is not None]
+    if len(filled) > 1:
+        raise ProfileError(
+            field=filled[1],
+            value=_text(fields, filled[1]),
+            allowed=f"one of {' or '.join(filled)}, not both (the same fact)",
+        )
+    return filled[0] if filled else column
 
 
 def _fact_value(
@@ -313,12 +377,10 @@ def _fact_value(
     if kind == "whole-number":
         return _int(fields, column, ProfileError)
     if kind == "number":
-        try:
-            return float(text)
-        except ValueError:
-            raise ProfileError(
-                field=column, value=text, allowed=fact.allowed or "a number"
-            ) from None
+        # The model reads a number from text, with its unit; a number a script
+        # passed is in the field's own unit.
+        raw = fields.get(column)
+        return raw if isinstance(raw, int | float) and not isinstance(raw, bool) else text
     choices = get_args(next(a for a in get_args(info.annotation) if a is not type(None)))
     for known in choices:
         if text.lower() == known:
@@ -346,12 +408,13 @@ def plan_from_fields(
     protocol: ProtocolChoice = None,
     date_order: DateOrder | None = None,
     plan_id: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> Plan:
     """A plan from the patient fields (a batch row, the command line's flags): its
     dating, its profile and its end, read from the fields, and planned for ``today``.
     The one way from fields to a plan, so a batch row and the same flags give the
-    same plan."""
-    dating = dating_from_fields(fields, today=today, date_order=date_order)
+    same plan. ``names``: as for :func:`dating_from_fields`."""
+    dating = dating_from_fields(fields, today=today, date_order=date_order, names=names)
     profile = profile_from_fields(fields, date_order=date_order)
     ended_on, ended_because = end_from_fields(fields, date_order=date_order)
     return plan(

@@ -1,10 +1,11 @@
 """Is the pregnancy going on today? The rule :func:`~care_timeline.plan` keeps:
-no dating event after today, and today no later than 44w6d.
+no dating event after today, and today from the pregnancy's day 0 (0w0d) to 44w6d.
 
-Planning a pregnancy that is over, or one dated by an event that has not
-happened yet, would give a wrong plan rather than an error: a year typed wrong
-in a clinic's file would print "381w2d". To plan a past pregnancy on purpose,
-plan it with its own today.
+Planning a pregnancy that is over, one that has not begun, or one dated by an
+event that has not happened yet, would give a wrong plan rather than an error: a
+year typed wrong in a clinic's file would print "381w2d", or "before the
+pregnancy's week 0" for a due date a year ahead. To plan a past pregnancy on
+purpose, plan it with its own today.
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ from collections.abc import Mapping
 from datetime import date
 
 from .dating import MAX_GESTATIONAL_AGE, Dating
-from .errors import DatingError
+from .errors import DatingError, ProfileError
 
-__all__ = ["EVENT_INPUTS", "anchor", "check_against_today", "check_events", "event_after", "what"]
+__all__ = [
+    "EVENT_INPUTS",
+    "after_today",
+    "anchor",
+    "check_against_today",
+    "check_events",
+    "event_after",
+    "what",
+]
 
 EVENT_INPUTS = ("lmp", "on", "conception", "transfer", "scan_date")
 """The inputs that are days something happened (a period, the day a gestational
@@ -55,26 +64,32 @@ def check_against_today(
     dating: Dating, today: date, *, names: Mapping[str, str] | None = None
 ) -> None:
     """Refuse a dating that cannot describe a pregnancy going on ``today``: a
-    dating event after today, or a due date that puts today past 44w6d. The
-    error names the input as ``names`` calls it (default: its own name)."""
+    dating event after today, or a due date that puts today before the pregnancy's
+    day 0 or past 44w6d. The error names the input as ``names`` calls it (default:
+    its own name), and both dates."""
     check_events(dating, today, names=names)
     ga = dating.gestational_age_on(today)
-    if ga is not None and ga > MAX_GESTATIONAL_AGE:
-        input_name, day = anchor(dating)
-        field = (names or {}).get(input_name, input_name)
+    if ga is not None and ga <= MAX_GESTATIONAL_AGE:
+        return
+    input_name, day = anchor(dating)
+    field = (names or {}).get(input_name, input_name)
+    if ga is None:
+        start = dating.day_zero
+        where = f"before the pregnancy's day 0, 0w0d ({start.isoformat()})"
+        allowed = f"{_WHAT[input_name]} on or before {(day - (start - today)).isoformat()}"
+    else:
         last = dating.date_at(MAX_GESTATIONAL_AGE)
-        earliest = day + (today - last)
+        where = f"at {ga}, past {MAX_GESTATIONAL_AGE} (reached on {last.isoformat()})"
         allowed = (
-            f"{_WHAT[input_name]} on or after {earliest.isoformat()}, or, to plan a past "
-            "pregnancy, that pregnancy's own today"
+            f"{_WHAT[input_name]} on or after {(day + (today - last)).isoformat()}, or, to "
+            "plan a past pregnancy, that pregnancy's own today"
         )
-        raise DatingError(
-            f"{field}: {day.isoformat()} puts today ({today.isoformat()}) at {ga}, past "
-            f"{MAX_GESTATIONAL_AGE} (reached on {last.isoformat()}); expected {allowed}",
-            field=field,
-            value=day.isoformat(),
-            allowed=allowed,
-        )
+    raise DatingError(
+        f"{field}: {day.isoformat()} puts today ({today.isoformat()}) {where}; expected {allowed}",
+        field=field,
+        value=day.isoformat(),
+        allowed=allowed,
+    )
 
 
 def check_events(dating: Dating, today: date, *, names: Mapping[str, str] | None = None) -> None:
@@ -82,14 +97,21 @@ def check_events(dating: Dating, today: date, *, names: Mapping[str, str] | None
     found = event_after(dating, today)
     if found is not None:
         input_name, day = found
-        field = (names or {}).get(input_name, input_name)
-        raise DatingError(
-            f"{field}: {day.isoformat()} is after today ({today.isoformat()}); "
-            f"expected a day on or before {today.isoformat()}",
-            field=field,
-            value=day.isoformat(),
-            allowed=f"a day on or before today ({today.isoformat()})",
-        )
+        raise after_today((names or {}).get(input_name, input_name), day, today, DatingError)
+
+
+def after_today(
+    field: str, day: date, today: date, error: type[DatingError | ProfileError]
+) -> DatingError | ProfileError:
+    """The error of a day something happened that is after ``today`` (a dating event, a
+    dated fact of the profile), naming both days."""
+    allowed = f"a day on or before today ({today.isoformat()})"
+    return error(
+        f"{field}: {day.isoformat()} is after today ({today.isoformat()}); expected {allowed}",
+        field=field,
+        value=day.isoformat(),
+        allowed=allowed,
+    )
 
 
 def event_after(dating: Dating, day: date) -> tuple[str, date] | None:

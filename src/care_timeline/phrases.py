@@ -225,8 +225,17 @@ QUERY_COLUMNS = (
     N_("what"),
     N_("applicability"),
 )
-"""The planning list's column heads on a terminal (the values of the last column
-are the words --applicability takes)."""
+"""The planning list's column heads on a terminal."""
+QUERY_APPLICABILITY = {
+    # Translators: the planning list's applicability column, a word or two each;
+    # --applicability takes these words too, so the three must differ.
+    "applies": N_("applies"),
+    "discuss": N_("discuss"),
+    "not-applicable": N_("not-applicable"),
+}
+"""Each applicability in the planning list's last column: in English the very words
+--applicability takes; in another language its own, which --applicability takes too
+with that --language."""
 
 # -- what changed between two plans (diff) ------------------------------------------------
 

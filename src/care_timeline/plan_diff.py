@@ -28,6 +28,7 @@ from ._i18n import language
 from .csv_cells import table
 from .errors import QueryError, UnknownMilestoneError
 from .plan_model import Milestone, NoLongerPlanned, Plan, cut_at
+from .safe_text import for_message
 from .vocabulary import DIFF_FORMATS, Applicability, EndCause, Timing
 from .wording import Words
 
@@ -144,6 +145,10 @@ class PlanDiff:
         )
 
 
+def _plan_id(plan: Plan) -> str:
+    return "no plan id" if plan.plan_id is None else f"plan id {for_message(plan.plan_id)}"
+
+
 def diff(old: Plan, new: Plan) -> PlanDiff:
     """Compare two plans of the same pregnancy. They must share a plan id, or (when
     neither has one) a protocol id; otherwise they are two patients' plans and the
@@ -152,16 +157,22 @@ def diff(old: Plan, new: Plan) -> PlanDiff:
         if not isinstance(given, Plan):
             raise QueryError(field=name, value=type(given).__name__, allowed="a Plan")
     if old.plan_id != new.plan_id and (old.plan_id is not None or new.plan_id is not None):
+        allowed = "two plans of one pregnancy, with the same plan id"
         raise QueryError(
+            f"new: a plan of another pregnancy ({_plan_id(new)}; the old plan has "
+            f"{_plan_id(old)}); expected {allowed}",
             field="new",
-            value=f"plan id {new.plan_id!r}",
-            allowed=f"a plan of the same patient (plan id {old.plan_id!r})",
+            value=new.plan_id,
+            allowed=allowed,
         )
     if old.plan_id is None and old.protocol.id != new.protocol.id:
+        allowed = "two plans of one pregnancy: without plan ids, of the same protocol"
         raise QueryError(
+            f"new: a plan of protocol {new.protocol.id!r}, the old plan's is "
+            f"{old.protocol.id!r}; expected {allowed}",
             field="new",
-            value=f"protocol {new.protocol.id!r}",
-            allowed=f"a plan with the same plan id, or of the same protocol ({old.protocol.id!r})",
+            value=new.protocol.id,
+            allowed=allowed,
         )
     # Compared as far as both went: a window the end of one of them cut short is not a
     # window that moved (the end is said once, above the milestones).

@@ -28,7 +28,7 @@ from .composition import (
 from .dates import parse_date
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
-from .ongoing import check_against_today, event_after, what
+from .ongoing import after_today, check_against_today, event_after, what
 from .plan_model import (
     Milestone,
     NoLongerPlanned,
@@ -36,7 +36,7 @@ from .plan_model import (
     Trimester,
     cut_at,
 )
-from .profile import Profile, ruptured
+from .profile import Profile, fact_kind, facts, ruptured
 from .protocol.model import Protocol
 from .safe_text import control_character
 from .vocabulary import END_CAUSES, EndCause
@@ -248,16 +248,11 @@ def _check_plan_id(plan_id: str | None) -> None:
         )
 
 
-DATED_FACTS = (
-    "membranes_ruptured_on",
-    "short_cervix_on",
-    "cervical_length_on",
-    "cerclage_placed_on",
-)
-"""The profile's days something happened: none outside the pregnancy."""
-NOT_AFTER_TODAY = ("membranes_ruptured_on",)
-"""The days that cannot be after today (a day the waters broke that has not come yet
-would end windows that have not ended)."""
+DATED_FACTS = tuple(name for name, (_, info) in facts().items() if fact_kind(info) == "date")
+"""The profile's days something happened (the waters broke, a short cervix was found, a
+length measured, a stitch placed): none after today, none outside the pregnancy. A day
+that has not come yet is a slip (a year or a month typed wrong) that would change what
+applies: a stitch in place tomorrow is not a stitch in place today."""
 
 
 def _check_profile(
@@ -277,21 +272,14 @@ def _check_profile(
         value: date | None = getattr(profile, field)
         if value is None:
             continue
+        if value > today:
+            raise after_today(field, value, today, ProfileError)
         if not first <= value <= last:
             raise ProfileError(
                 field=field,
                 value=value.isoformat(),
                 allowed=f"a date within the pregnancy, from day 0 ({first.isoformat()}) "
                 f"to {MAX_GESTATIONAL_AGE} ({last.isoformat()})",
-            )
-        if field in NOT_AFTER_TODAY and value > today:
-            allowed = f"a day on or before today ({today.isoformat()})"
-            raise ProfileError(
-                f"{field}: {value.isoformat()} is after today ({today.isoformat()}); "
-                f"expected {allowed}",
-                field=field,
-                value=value.isoformat(),
-                allowed=allowed,
             )
     if ruptured(profile) and profile.membranes_ruptured_on is None and today < first:
         # Undated, the waters broke by today; but today is before the pregnancy began.

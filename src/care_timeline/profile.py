@@ -9,16 +9,18 @@ fact is declared here once (docs/architecture.md, "Adding a patient fact").
 
 from __future__ import annotations
 
+import re
 import types
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
-from ._model import CheckedModel
+from ._model import CheckedModel, FieldProblem
 from .dates import parse_date
 from .errors import CareTimelineError, ProfileError
 from .gestational_age import GestationalAge
@@ -31,6 +33,7 @@ __all__ = [
     "Profile",
     "fact_kind",
     "facts",
+    "parse_length_mm",
     "preterm_birth",
     "ruptured",
 ]
@@ -40,6 +43,15 @@ EARLIEST_PRETERM_BIRTH = GestationalAge(16 * 7)
 """The earliest week a birth is recorded as a preterm birth here; earlier, it is a loss."""
 TERM = GestationalAge(37 * 7)
 """A birth from 37w0d is at term, not preterm."""
+MAX_CERVICAL_LENGTH_MM = 80
+"""The longest cervical length taken (above 0 mm). A cervix measured in pregnancy is
+rarely over 50 mm (about 35-40 mm in mid-pregnancy, about 45 mm at 11-13 weeks with
+the isthmus), so a longer value is a slip: ``350`` for 35.0, or centimetres with
+``mm`` behind them; docs/batch.md says so."""
+UNIT_NEEDED_BELOW_MM = 10
+"""A length written without its unit is read as millimetres from this value up;
+below it, it could be centimetres (``3.5`` for 35 mm: a cervix of 3.5 mm is so short
+that it is written with its unit on purpose), so the unit is asked for."""
 if TYPE_CHECKING:
     # What a type checker lets a caller pass (a list is the natural way to write names);
     # pydantic holds them as a tuple, so a profile stays frozen and hashable.
@@ -52,6 +64,56 @@ FactKind = Literal["yes-no", "date", "gestational-age", "whole-number", "number"
 """How a fact is written as text: a yes/no word, a date, a gestational age, a whole
 number, a number, one of a few words, or a list of names."""
 FACT_KINDS: tuple[FactKind, ...] = get_args(FactKind)
+
+
+LENGTH_ALLOWED = (
+    f"a length with its unit, like 35mm or 3.5cm (alone, a number from "
+    f"{UNIT_NEEDED_BELOW_MM} is millimetres), over 0 and up to {MAX_CERVICAL_LENGTH_MM} mm"
+)
+_LENGTH = re.compile(r"\s*((?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(mm|cm)?\s*", re.IGNORECASE)
+
+
+def parse_length_mm(text: str, *, field: str) -> float:
+    """A length written as text, in millimetres: ``35mm``, ``3.5 cm`` (35.0), or a
+    number alone, read as millimetres from 10 up; a number under 10 without its unit
+    is refused, asking for it (``3.5`` is as likely 3.5 cm as 3.5 mm). The length
+    must lie over 0 and up to 80 mm (:data:`MAX_CERVICAL_LENGTH_MM`).
+
+    >>> parse_length_mm("3.5cm", field="x"), parse_length_mm("22", field="x")
+    (35.0, 22.0)
+    """
+    found = _LENGTH.fullmatch(text)
+    if found is None:
+        raise ProfileError(field=field, value=text, allowed=LENGTH_ALLOWED)
+    number, unit = Decimal(found[1]), (found[2] or "").lower()
+    if not unit and number < UNIT_NEEDED_BELOW_MM:
+        shown = found[1]
+        raise ProfileError(
+            field=field,
+            value=text,
+            allowed=f"its unit: {shown}cm ({_decimal(number * 10)} mm) or {shown}mm (under "
+            f"{UNIT_NEEDED_BELOW_MM}, a number alone may be centimetres)",
+        )
+    millimetres = float(number * 10 if unit == "cm" else number)
+    _check_length(millimetres, text, field)
+    return millimetres
+
+
+def _decimal(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
+def _check_length(millimetres: float, given: object, field: str) -> None:
+    if not 0 < millimetres <= MAX_CERVICAL_LENGTH_MM:
+        what = ""
+        if isinstance(given, str) and "cm" in given.lower():
+            what = f"{given.strip()} is {millimetres:g} mm; "
+        raise ProfileError(
+            field=field,
+            value=given,
+            allowed=f"over 0 and up to {MAX_CERVICAL_LENGTH_MM} mm ({what}a cervix is rarely "
+            "over 50 mm)",
+        )
 
 
 @dataclass(frozen=True)
@@ -73,6 +135,11 @@ class Fact:
     """What text is accepted, for an error message (a number's unit, say)."""
     item_flag: str = ""
     """For a list: the flag that gives one item."""
+    flag: str = ""
+    """The flag's name without ``--``, where it is not the column's (the column's
+    name is then accepted as a flag too)."""
+    old_columns: tuple[str, ...] = ()
+    """Earlier names of the column, still read (one of them or the column, not both)."""
 
 
 class Profile(CheckedModel):
@@ -125,12 +192,14 @@ class Profile(CheckedModel):
     cervical_length_mm: Annotated[
         float | None,
         Fact(
-            "cervical length in mm",
-            column="cervical_length",
-            metavar="MM",
-            allowed="a length in mm, like 22 or 22.5",
+            "the cervical length with its unit, like 35mm or 3.5cm (a number alone is "
+            f"millimetres, from {UNIT_NEEDED_BELOW_MM} up)",
+            flag="cervical-length",
+            metavar="LENGTH",
+            allowed=LENGTH_ALLOWED,
+            old_columns=("cervical_length",),
         ),
-    ] = Field(default=None, gt=0, le=80, allow_inf_nan=False)
+    ] = Field(default=None, gt=0, le=MAX_CERVICAL_LENGTH_MM, allow_inf_nan=False)
     cervical_length_on: Annotated[
         date | None, Fact("the day the cervical length was measured", metavar="D")
     ] = None
@@ -171,13 +240,17 @@ class Profile(CheckedModel):
     @field_validator("cervical_length_mm", mode="before")
     @classmethod
     def _length_number(cls, value: Any) -> Any:
-        # strict mode refuses an int for a float; a length of 22 mm is fine. An int too
-        # large for a float is out of range anyway: the range check below names it.
-        if isinstance(value, int) and not isinstance(value, bool):
+        # Text is read with its unit; strict mode refuses an int for a float, and a
+        # length of 22 mm is fine.
+        if isinstance(value, str):
+            return parse_length_mm(value, field="cervical_length_mm")
+        if isinstance(value, int | float) and not isinstance(value, bool):
             try:
-                return float(value)
+                number = float(value)
             except OverflowError:
-                return float("inf")
+                number = float("inf")
+            _check_length(number, value, "cervical_length_mm")
+            return number
         return value
 
     @field_validator("risk_factors", mode="before")
@@ -208,18 +281,41 @@ class Profile(CheckedModel):
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
         # A dated or weekly fact implies its yes/no fact; a "no" beside it contradicts it.
+        # Each names the fact at fault and the one it needs (by its field's name, which
+        # the command line turns into its flag).
         if self.membranes_ruptured_on is not None and self.membranes_ruptured is False:
-            raise ValueError("membranes_ruptured_on is set but membranes_ruptured is False")
+            raise FieldProblem(
+                "membranes_ruptured_on",
+                self.membranes_ruptured_on.isoformat(),
+                "no day with membranes_ruptured no: the day the waters broke says they did",
+            )
         if self.prior_preterm_birth_ga is not None and self.prior_preterm_birth is False:
-            raise ValueError("prior_preterm_birth_ga is set but prior_preterm_birth is False")
+            raise FieldProblem(
+                "prior_preterm_birth_ga",
+                str(self.prior_preterm_birth_ga),
+                "no week with prior_preterm_birth no: the week of a preterm birth says there "
+                "was one",
+            )
         if self.short_cervix_on is not None and self.short_cervix is not True:
             # Without a stated short cervix the date would be silently ignored.
-            raise ValueError("short_cervix_on is set but short_cervix is not True")
+            raise FieldProblem(
+                "short_cervix_on",
+                self.short_cervix_on.isoformat(),
+                "it only with short_cervix yes (the day a short cervix was found)",
+            )
         if self.cerclage_type is not None and self.cerclage_placed_on is None:
             # Without the day it was placed the type would be silently ignored.
-            raise ValueError("cerclage_type is set without cerclage_placed_on")
+            raise FieldProblem(
+                "cerclage_type",
+                self.cerclage_type,
+                "it only with cerclage_placed_on (the day the stitch was placed)",
+            )
         if self.cervical_length_on is not None and self.cervical_length_mm is None:
-            raise ValueError("cervical_length_on is set without cervical_length_mm")
+            raise FieldProblem(
+                "cervical_length_on",
+                self.cervical_length_on.isoformat(),
+                "it only with cervical_length_mm (the length measured that day)",
+            )
         if len(set(self.risk_factors)) != len(self.risk_factors):
             raise ValueError("risk_factors holds the same factor twice")
         return self

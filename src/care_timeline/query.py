@@ -27,7 +27,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from . import phrases as words
-from ._i18n import language
+from ._i18n import case_forms, language
 from .csv_cells import table
 from .dates import parse_date
 from .errors import QueryError
@@ -104,19 +104,30 @@ class Upcoming:
         return w.t(words.QUERY_DAY if self.kind == "day" else words.QUERY_STARTS)
 
 
-def parse_applicability(values: Iterable[Any] | str) -> tuple[Applicability, ...]:
-    """``applies,discuss`` (or a list of names) as applicability values.
+def parse_applicability(
+    values: Iterable[Any] | str, *, language_tag: str | None = None
+) -> tuple[Applicability, ...]:
+    """``applies,discuss`` (or a list of names) as applicability values; with a
+    ``language_tag``, the words the planning list writes in that language too
+    (``geçerli`` in Turkish), in any case.
 
     >>> parse_applicability("applies, not-applicable")
     ('applies', 'not-applicable')
+    >>> parse_applicability("Geçerli", language_tag="tr")
+    ('applies',)
     """
     names = values.split(",") if isinstance(values, str) else list(values)
+    known: dict[str, Applicability] = {value: value for value in APPLICABILITIES}
+    if language_tag is not None:
+        w = Words(language(language_tag))
+        for value in APPLICABILITIES:
+            known.setdefault(w.t(words.QUERY_APPLICABILITY[value]), value)
     chosen: list[Applicability] = []
     for name in names:
         text = str(name).strip()
-        match = next((value for value in APPLICABILITIES if value == text), None)
+        match = next((known[form] for form in (text, *case_forms(text)) if form in known), None)
         if match is None:
-            raise QueryError(field="applicability", value=text, allowed=", ".join(APPLICABILITIES))
+            raise QueryError(field="applicability", value=text, allowed=", ".join(known))
         if match not in chosen:
             chosen.append(match)
     if not chosen:
@@ -287,7 +298,9 @@ def upcoming_csv(found: Sequence[Upcoming], *, language_tag: str = "en") -> str:
 def upcoming_table(
     found: Sequence[Upcoming], start: date, end: date, *, language_tag: str = "en"
 ) -> str:
-    """The list as aligned columns for a terminal; its words in ``language_tag``."""
+    """The list as aligned columns for a terminal; its words in ``language_tag`` (the
+    applicability too, as :func:`parse_applicability` reads it back with that
+    language; the milestone by its id, the word ``--milestone`` takes)."""
     w = Words(language(language_tag))
     if not found:
         return w.t(words.QUERY_NOTHING, first=start.isoformat(), last=end.isoformat()) + "\n"
@@ -299,7 +312,7 @@ def upcoming_table(
             for_terminal(item.plan_id or ""),
             item.milestone_id,
             item.what_in(w),
-            item.applicability,
+            w.t(words.QUERY_APPLICABILITY[item.applicability]),
         )
         for item in found
     ]

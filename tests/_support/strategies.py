@@ -68,10 +68,10 @@ def cases(
     draw: st.DrawFn,
     day_zero: date,
     factors: Sequence[str] | None = None,
-    days: tuple[int, int] = (-100, 314),
+    days: tuple[int, int] = (0, 314),
 ) -> tuple[ct.Profile, date]:
-    """A today (``days`` from ``day_zero``: by default from 100 days before it to 44w6d,
-    the last day a pregnancy is planned on) and any profile whose days fall from day 0
-    to that today (a fact dated after today is refused)."""
+    """A today (``days`` from ``day_zero``: by default from day 0 to 44w6d, the days a
+    pregnancy is planned on) and any profile whose days fall from day 0 to that today
+    (a fact dated after today is refused)."""
     today = day_zero + timedelta(days=draw(st.integers(*days)))
     return draw(profiles(within=(day_zero, today), factors=factors)), today

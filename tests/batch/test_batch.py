@@ -305,6 +305,123 @@ def test_history_and_stitch_type_columns_reach_the_plans(
     assert "maybe" in rows[3][3] and "yes/no" in rows[3][3]
 
 
+def test_the_cervical_length_column_takes_its_unit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Due 2027-05-10, today 2026-11-24 (16w1d); measured 2026-11-20 (15w4d). For one
+    # baby and no earlier preterm birth, a cervix under 25 mm makes vaginal progesterone
+    # apply; 3.5 cm is 35 mm, so it does not; 3.5 alone asks for the unit.
+    path = tmp_path / "lengths.csv"
+    path.write_text(
+        "id,due_date,fetuses,prior_preterm_birth,cervical_length_mm,cervical_length_on\n"
+        "cm,2027-05-10,1,no,3.5cm,2026-11-20\n"
+        "mm,2027-05-10,1,no,18mm,2026-11-20\n"
+        "bare,2027-05-10,1,no,18,2026-11-20\n"
+        "no-unit,2027-05-10,1,no,3.5,2026-11-20\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    code, _ = run_batch(capsys, path, out, "--format", "json")
+    assert code == 1
+    lengths = {}
+    for plan_id in ("cm", "mm", "bare"):
+        plan = ct.Plan.model_validate_json((out / f"{plan_id}.json").read_text(encoding="utf-8"))
+        assert plan.profile is not None
+        lengths[plan_id] = (
+            plan.profile.cervical_length_mm,
+            plan.milestone("vaginal-progesterone").applicability == "applies",
+        )
+    assert lengths == {"cm": (35.0, False), "mm": (18.0, True), "bare": (18.0, True)}
+    rows = list(csv.reader(io.StringIO((out / "errors.csv").read_text(encoding="utf-8"))))
+    assert [tuple(row[:3]) for row in rows[1:]] == [("5", "no-unit", "cervical_length_mm")]
+    assert "expected its unit: 3.5cm (35 mm) or 3.5mm" in rows[1][3]
+
+
+# -- a clinic's export with columns of other data (issue: a name column refused the file) -----
+
+CLINIC_EXPORT = """\
+id,Name,due_date,phone,prior_preterm_birth
+a,Ayşe Yılmaz,2027-05-10,+90 555 000 0000,yes
+b,Irem Dogan,2027-06-01,,
+"""
+
+
+def test_a_column_of_other_data_is_refused_unless_ignored(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CLINIC_EXPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    code, err = run_batch(capsys, path, out, "--format", "json", "--quiet")
+    assert code == 2 and err.count("\n") == 1  # refused whole: a misspelt fact must not vanish
+    assert "unknown column 'Name'" in err and "--ignore-column" in err
+    assert not out.exists()
+    argv = ["--format", "json", "--quiet", "--ignore-column", "name", "--ignore-column", "PHONE"]
+    code, err = run_batch(capsys, path, out, *argv)
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a.json",
+        "b.json",
+        "errors.csv",
+        "manifest.csv",
+    ]
+    text = (out / "a.json").read_text(encoding="utf-8")
+    assert "Yılmaz" not in text and "555" not in text  # never read
+    plan = ct.Plan.model_validate_json(text)
+    assert plan.profile == ct.Profile(prior_preterm_birth=True)
+    # a misspelt fact beside the ignored columns is still refused
+    path.write_text(CLINIC_EXPORT.replace("prior_preterm_birth", "prior_pretem_birth"), "utf-8")
+    code, err = run_batch(capsys, tmp_path / "export.csv", tmp_path / "out2", *argv)
+    assert code == 2 and "unknown column 'prior_pretem_birth'" in err
+
+
+def test_upcoming_ignores_columns_too(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CLINIC_EXPORT, encoding="utf-8")
+    argv = ["upcoming", str(path), "--from", "2026-12-07", "--to", "2026-12-07", "--today", TODAY]
+    assert main([*argv, "--ignore-column", "name"]) == 2  # phone is still unknown
+    assert "unknown column 'phone'" in capsys.readouterr().err
+    assert main([*argv, "--ignore-column", "name", "--ignore-column", "phone"]) == 0
+    out = capsys.readouterr().out
+    # due 2027-05-10: day 0 2026-08-03, its second check 18w0d on 2026-12-07 (16w0d + 14)
+    assert out.splitlines()[1].split() == [
+        "2026-12-07",
+        "18w0d",
+        "a",
+        "cervical-monitoring",
+        "2",
+        "of",
+        "5",
+        "applies",
+    ]
+
+
+def test_rows_and_options_ignore_columns_in_python(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(CLINIC_EXPORT, encoding="utf-8")
+    rows = ct.read_patients(path, ignore_columns=["Name", "phone"])
+    try:
+        assert dict(next(rows).fields) == {
+            "id": "a",
+            "due_date": "2027-05-10",
+            "prior_preterm_birth": "yes",
+        }
+    finally:
+        rows.close()
+    mapping = [{"id": "m", "due_date": "2027-05-10", "name": "Ayşe"}]
+    (bad,) = ct.plan_many(mapping, ct.RowOptions(today=TODAY))
+    assert isinstance(bad, ct.RowError) and bad.field == "name"
+    (good,) = ct.plan_many(mapping, ct.RowOptions(today=TODAY, ignore_columns=["name"]))
+    assert isinstance(good, ct.PlanResult)
+
+
+@pytest.mark.parametrize("names", [["id"], ["ID"], [""], "name"])
+def test_the_id_column_cannot_be_ignored(names: object) -> None:
+    with pytest.raises(ct.BatchError) as raised:
+        ct.RowOptions(today=TODAY, ignore_columns=names)  # type: ignore[arg-type]
+    assert raised.value.field == "ignore_columns"
+
+
 # -- the file as a whole: exit 2 with one line ---------------------------------------
 
 
@@ -315,6 +432,11 @@ def test_history_and_stitch_type_columns_reach_the_plans(
         (b"due_date\n2027-05-10\n", "no 'id' column"),
         (b"", "no header row"),  # empty file
         (b"id,due_date,ID\n", "column 'id' appears twice"),  # same name in another case
+        # a column and its earlier name: which one holds the fact?
+        (
+            b"id,due_date,cervical_length,cervical_length_mm\n",
+            "columns 'cervical_length' and 'cervical_length_mm' are the same fact",
+        ),
         (b"id,,due_date\n", "column 2 has no name"),
         (b"id,due_date\nw\xe9,2027-05-10\n", "not UTF-8 text (byte 0xe9 on line 2)"),  # Latin-1
         (b'id,due_date\na,"' + b"x" * 200_000, "line 2: a cell longer than 131072 characters"),
@@ -405,7 +527,14 @@ def _hashed(stem: str, plan_id: str) -> str:
         ("clinic-42/7781", _hashed("clinic-42_7781", "clinic-42/7781") + ".ics"),  # '/'
         ("clinic-42_7781", "clinic-42_7781.ics"),  # not the same as the one above
         ("a b", _hashed("a_b", "a b") + ".ics"),
-        ("Émilie", _hashed("_milie", "Émilie") + ".ics"),  # non-ASCII
+        # non-ASCII: letters written without their accents, the hash of the id as given
+        ("Émilie", _hashed("Emilie", "Émilie") + ".ics"),
+        ("İrem Doğan", _hashed("Irem_Dogan", "İrem Doğan") + ".ics"),  # the issue's example
+        ("ÇAĞLA ŞIK", _hashed("CAGLA_SIK", "ÇAĞLA ŞIK") + ".ics"),
+        ("ılgın", _hashed("ilgin", "ılgın") + ".ics"),  # dotless ı has no decomposition
+        ("Straße", _hashed("Strasse", "Straße") + ".ics"),
+        ("José.ç", _hashed("Jose", "José.ç") + ".c.ics"),  # the hash before the first dot
+        ("日本", _hashed("__", "日本") + ".ics"),  # no plain form: _ as before
         ("errors", _hashed("errors", "errors") + ".ics"),  # errors.csv is the batch's own
         ("Errors", _hashed("Errors", "Errors") + ".ics"),
         (".profile", _hashed("_profile", ".profile") + ".ics"),  # hidden file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> Non
         "--cervical-length",
         "22",
         "--cervical-length-on",
-        "2026-12-01",
+        "2026-11-24",
         "--risk-factor",
         "trauma",
         "--risk-factor",
@@ -142,7 +143,7 @@ def test_profile_flags_reach_the_plan(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     data = json.loads(out)
     by_id = {m["id"]: m for m in data["milestones"]}
-    assert by_id["vaginal-progesterone"]["start"] == "2026-12-01"
+    assert by_id["vaginal-progesterone"]["start"] == "2026-11-24"  # found then, after 16w0d
     assert by_id["cerclage-placement"]["start"] == "2026-11-02"
     assert data["plan_id"] == "clinic-42/7781"
 
@@ -237,28 +238,49 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 @pytest.mark.parametrize(
     ("argv", "names"),
     [
-        (["--due-date", "2027-13-01"], ["due_date", "2027-13-01", "real calendar day"]),
-        (["--due-date", "10/05/2027"], ["due_date", "10/05/2027", "dmy or mdy"]),
-        (["--lmp", "2026-08-03", "--cycle-length", "50"], ["cycle_length", "50", "20-45"]),
-        (["--lmp", "2026-08-03", "--cycle-length", "x"], ["cycle_length", "'x'", "whole number"]),
-        (["--ga", "14w9d"], ["ga", "14w9d", "14w3d"]),
-        (["--ga", "46w0d"], ["ga", "46w0d", "44w6d"]),
-        (["--transfer", "2026-08-20"], ["embryo_age", "2-7"]),
-        (["--transfer", "2026-08-20", "--embryo-age", "9"], ["embryo_age", "9", "2-7"]),
-        ([], ["dating", "one of"]),
-        (["--lmp", "2026-08-03", "--due-date", "2027-05-10"], ["dating", "exactly one"]),
-        (["--due-date", "2027-05-10", "--cycle-length", "30"], ["cycle_length", "only with lmp"]),
-        (["--due-date", "2027-05-10", "--fetuses", "9"], ["fetuses", "9"]),
-        (["--due-date", "2027-05-10", "--fetuses", "two"], ["fetuses", "two"]),
-        (["--due-date", "2027-05-10", "--risk-factor", "luck"], ["risk_factors", "luck", "trauma"]),
-        (["--due-date", "2027-05-10", "--cervical-length", "short"], ["cervical_length", "short"]),
-        (["--due-date", "2027-05-10", "--today", "tomorrow"], ["today", "tomorrow"]),
+        (["--due-date", "2027-13-01"], ["--due-date: ", "2027-13-01", "real calendar day"]),
+        (["--due-date", "10/05/2027"], ["--due-date: ", "10/05/2027", "dmy or mdy"]),
+        (["--lmp", "2026-08-03", "--cycle-length", "50"], ["--cycle-length: ", "50", "20-45"]),
+        (
+            ["--lmp", "2026-08-03", "--cycle-length", "x"],
+            ["--cycle-length: ", "'x'", "whole number"],
+        ),
+        (["--ga", "14w9d"], ["--ga: ", "14w9d", "14w3d"]),
+        (["--ga", "46w0d"], ["--ga: ", "46w0d", "44w6d"]),
+        (["--transfer", "2026-08-20"], ["--embryo-age: missing", "2-7", "with --transfer"]),
+        (["--transfer", "2026-08-20", "--embryo-age", "9"], ["--embryo-age: ", "9", "2-7"]),
+        # no dating: the flags that date a pregnancy, not the columns
+        ([], ["dating: none given", "--due-date, --lmp, --ga, --conception"]),
+        (
+            ["--lmp", "2026-08-03", "--due-date", "2027-05-10"],
+            ["dating: --due-date and --lmp given together; expected one way of dating"],
+        ),
+        # the issue: it blamed the value 30, not the combination
+        (
+            ["--due-date", "2027-05-10", "--crl", "30"],
+            ["dating: --due-date and --crl given together", "--lmp with a scan"],
+        ),
+        (
+            ["--due-date", "2027-05-10", "--cycle-length", "30"],
+            ["--cycle-length: ", "only with --lmp"],
+        ),
+        (["--due-date", "2027-05-10", "--fetuses", "9"], ["--fetuses: ", "9"]),
+        (["--due-date", "2027-05-10", "--fetuses", "two"], ["--fetuses: ", "two"]),
+        (
+            ["--due-date", "2027-05-10", "--risk-factor", "luck"],
+            ["--risk-factor: ", "luck", "trauma"],
+        ),
+        (
+            ["--due-date", "2027-05-10", "--cervical-length", "short"],
+            ["--cervical-length: ", "short", "35mm or 3.5cm"],
+        ),
+        (["--due-date", "2027-05-10", "--today", "tomorrow"], ["--today: ", "tomorrow"]),
         (
             ["--due-date", "2027-05-10", "--protocol", "missing.toml"],
             ["missing.toml", "no such file"],
         ),
         (["--due-date", "2027-05-10", "--format", "pdf"], ["format", "pdf"]),
-        (["--due-date", "2027-05-10", "--plan-id", ""], ["plan_id"]),
+        (["--due-date", "2027-05-10", "--plan-id", ""], ["--plan-id: "]),
         (["--bogus"], ["--bogus"]),
         (
             ["--due-date", "2027-05-10", "--short-cervix", "--no-short-cervix"],
@@ -286,11 +308,11 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
                 "--cerclage-type",
                 "purse-string",
             ],
-            ["cerclage_type", "'purse-string'", "transvaginal or transabdominal"],
+            ["--cerclage-type: ", "'purse-string'", "transvaginal or transabdominal"],
         ),
         (  # a type without the day of the stitch would be silently ignored
             ["--due-date", "2027-05-10", "--cerclage-type", "transvaginal"],
-            ["cerclage_type", "cerclage_placed_on"],
+            ["--cerclage-type: ", "only with --cerclage-placed-on"],
         ),
     ],
 )
@@ -366,3 +388,188 @@ def test_protocol_flag_uses_a_clinic_file(
     assert code == 0
     placement = next(m for m in json.loads(out)["milestones"] if m["id"] == "cerclage-placement")
     assert (placement["start"], placement["start_ga"]) == ("2026-11-02", "13w0d")
+
+
+# -- -o FILE picks the format by its extension (issue: text went into mine.ics) -------------
+
+DUE = ["--due-date", "2027-05-10"]
+
+
+@pytest.mark.parametrize(
+    ("name", "starts"),
+    [
+        ("mine.ics", b"BEGIN:VCALENDAR\r\n"),
+        ("MINE.ICS", b"BEGIN:VCALENDAR\r\n"),  # any case
+        ("plan.json", b'{\n  "protocol"'),
+        ("plan.csv", b"plan_id,milestone_id,"),
+        ("plan.html", b"<!DOCTYPE html>"),
+        ("plan.htm", b"<!DOCTYPE html>"),
+        ("plan.svg", b'<?xml version="1.0" encoding="UTF-8"?>\n<svg'),
+        ("plan.txt", b"Cervical insufficiency care timeline\n"),
+        ("plan", b"Cervical insufficiency care timeline\n"),  # no extension: text
+        ("plan.pdf", b"Cervical insufficiency care timeline\n"),  # not one of ours: text
+    ],
+)
+def test_the_output_file_extension_picks_the_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, starts: bytes
+) -> None:
+    code, _, err = run(capsys, *PLAN, *DUE, "-o", str(tmp_path / name))
+    assert (code, err) == (0, "")
+    assert (tmp_path / name).read_bytes().startswith(starts)
+
+
+def test_a_json_file_is_fhir_when_asked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from _support.tools import needs_fhir_extra
+
+    needs_fhir_extra()
+    for name, fmt in (("bundle.json", ["--format", "fhir"]), ("bundle.fhir.json", [])):
+        code, _, err = run(capsys, *PLAN, *DUE, *fmt, "-o", str(tmp_path / name))
+        assert (code, err) == (0, "")
+        assert json.loads((tmp_path / name).read_bytes())["resourceType"] == "Bundle"
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "fits"),
+    [
+        ("mine.csv", "ics", "csv"),
+        ("mine.ics", "text", "ics"),
+        ("mine.json", "html", "json or fhir"),
+        ("mine.fhir.json", "json", "fhir"),
+    ],
+)
+def test_a_format_the_file_contradicts_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, fmt: str, fits: str
+) -> None:
+    code, out, err = run(capsys, *PLAN, *DUE, "--format", fmt, "-o", str(tmp_path / name))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith(f"care-timeline: error: --format: {fmt!r}")
+    assert name in err and f"expected {fits} for a " in err
+    assert not (tmp_path / name).exists()
+
+
+def test_diff_picks_its_format_from_the_file_too(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for name in ("before.json", "after.json"):
+        assert main([*PLAN, *DUE, "--plan-id", "p", "-o", str(tmp_path / name)]) == 0
+    argv = ["diff", str(tmp_path / "before.json"), str(tmp_path / "after.json")]
+    assert main([*argv, "-o", str(tmp_path / "changes.csv")]) == 0
+    assert (tmp_path / "changes.csv").read_bytes().startswith(b"milestone_id,")
+    assert main([*argv, "-o", str(tmp_path / "changes.ics")]) == 2  # diff writes no calendar
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "-o" in err and "changes.ics" in err, err
+
+
+# -- errors in the user's words (issue: fields named, not the flags typed) -----------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["plan", "--duedate", "2027-05-10"],
+            "care-timeline: unrecognized arguments: --duedate 2027-05-10; did you mean --due-date?",
+        ),
+        (
+            ["plan", "--due-date", "2027-05-10", "--cervical-lenght", "30mm"],
+            "care-timeline: unrecognized arguments: --cervical-lenght 30mm; did you mean "
+            "--cervical-length?",
+        ),
+        (
+            ["plan", "--due-date", "2027-05-10", "--twins"],
+            "care-timeline: unrecognized arguments: --twins; for --twins, write --fetuses 2",
+        ),
+        (
+            ["pln", "--due-date", "2027-05-10"],
+            "care-timeline: argument COMMAND: invalid choice: 'pln' (choose from 'plan', "
+            "'batch', 'upcoming', 'diff', 'protocol', 'key'); did you mean 'plan'?",
+        ),
+        (["plan", "--zzz"], "care-timeline: unrecognized arguments: --zzz"),  # nothing close
+    ],
+)
+def test_a_misspelt_flag_or_command_gets_a_suggestion(
+    capsys: pytest.CaptureFixture[str], argv: list[str], line: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out, err) == (2, "", line + "\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "listed"),
+    [
+        ([], ["plan", "batch", "upcoming", "diff", "protocol", "key"]),
+        (["protocol"], ["show", "validate"]),
+        (["key"], ["new"]),
+    ],
+)
+def test_no_command_lists_the_commands(
+    capsys: pytest.CaptureFixture[str], argv: list[str], listed: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")  # a usage error: a script that runs it bare fails
+    assert err.startswith("usage: care-timeline")
+    lines = [line.split() for line in err.splitlines()]
+    for command in listed:  # each with its one-line help
+        assert any(len(words) > 1 and words[0] == command for words in lines), command
+
+
+def test_a_flag_typed_in_another_form_is_named_as_typed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, *PLAN, "--due-date", "2027-05-10", "--cervical-length-mm", "3.5")
+    assert code == 2 and err.startswith("care-timeline: error: --cervical-length-mm: '3.5'")
+    # a yes/no fact is named by its flag, and a "no" by its --no- flag
+    code, _, err = run(
+        capsys,
+        *PLAN,
+        "--due-date",
+        "2027-05-10",
+        "--no-short-cervix",
+        "--short-cervix-on",
+        "2026-11-20",
+    )
+    assert err == (
+        "care-timeline: error: --short-cervix-on: '2026-11-20' is not valid; expected it only "
+        "with --short-cervix (the day a short cervix was found)\n"
+    )
+
+
+def test_a_batch_names_its_columns(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a", "due_date": "2027-05-10", "crl": "30"},
+        {"id": "b"},
+        {
+            "id": "c",
+            "due_date": "2027-05-10",
+            "short_cervix": "no",
+            "short_cervix_on": "2026-11-20",
+        },
+    ]
+    errors = [r for r in ct.plan_many(rows, ct.RowOptions(today="2026-11-24"))]
+    assert [(e.id, e.message) for e in errors if isinstance(e, ct.RowError)] == [
+        (
+            "a",
+            "dating: due_date and crl given together; expected one way of dating (lmp with a "
+            "scan, crl or scan_ga with scan_date, reconciles the two)",
+        ),
+        (
+            "b",
+            "dating: none given; expected one way of dating: due_date, lmp, ga, conception, "
+            "transfer, crl, scan_ga",
+        ),
+        (
+            "c",
+            "short_cervix_on: '2026-11-20' is not valid; expected it only with short_cervix "
+            "yes (the day a short cervix was found)",
+        ),
+    ]
+
+
+def test_the_fields_api_names_fields_as_asked() -> None:
+    fields = {"due_date": "2027-05-10", "lmp": "2026-08-03"}
+    with pytest.raises(ct.DatingError, match=r"^dating: due_date and lmp given together"):
+        ct.dating_from_fields(fields, today=date(2026, 11, 24))
+    with pytest.raises(ct.DatingError, match=r"^dating: the due date and the LMP given together"):
+        ct.dating_from_fields(
+            fields, today=date(2026, 11, 24), names={"due_date": "the due date", "lmp": "the LMP"}
+        )

@@ -106,7 +106,7 @@ def test_a_clinic_file_composes_by_its_path(
         ),
         (
             [*BOTH, "--protocol", "who-anc-2016"],
-            "care-timeline: error: protocol: 'who-anc-2016' is not valid; expected each protocol "
+            "care-timeline: error: --protocol: 'who-anc-2016' is not valid; expected each protocol "
             "once in a plan",
         ),
         (
@@ -132,7 +132,7 @@ def test_a_file_in_another_language_is_refused(
         capsys, *PLAN, "--protocol", "cervical-insufficiency", "--protocol", str(turkish)
     )
     assert code == 2
-    assert err.startswith("care-timeline: error: protocol: 'tr-dob-2014' is in 'tr' and ")
+    assert err.startswith("care-timeline: error: --protocol: 'tr-dob-2014' is in 'tr' and ")
     code, _, err = run(capsys, *PLAN, "--protocol", str(turkish), "--language", "en")
     assert code == 2
     assert err == (

@@ -13,14 +13,15 @@ from care_timeline.cli import main
 
 PLAN = ["plan", "--due-date", "2027-05-10", "--today", "2026-11-24"]
 
+# Each error names the flag the user typed.
 BAD = [
-    (["--timestamp", "banana"], "timestamp"),
-    (["--timestamp", "2026-11-24T08:00:00"], "timestamp"),  # no offset: no instant
-    (["--remind-days-before", "99"], "remind-days-before"),  # 0-28
-    (["--remind-at", "25:00"], "remind-at"),
-    (["--no-reminders", "--remind-at", "09:00"], "reminders"),
-    (["--calendar-name", "bell\x07"], "calendar_name"),
-    (["--calendar-name", "   "], "calendar_name"),
+    (["--timestamp", "banana"], "--timestamp: "),
+    (["--timestamp", "2026-11-24T08:00:00"], "--timestamp: "),  # no offset: no instant
+    (["--remind-days-before", "99"], "--remind-days-before: "),  # 0-28
+    (["--remind-at", "25:00"], "--remind-at: "),
+    (["--no-reminders", "--remind-at", "09:00"], "--no-reminders cannot be combined"),
+    (["--calendar-name", "bell\x07"], "--calendar-name: "),
+    (["--calendar-name", "   "], "--calendar-name: "),
 ]
 
 

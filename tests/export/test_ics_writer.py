@@ -328,7 +328,7 @@ def stored_edits(draw: st.DrawFn, plan: ct.Plan) -> ct.Plan:
     update: dict[str, Any] = {}
     if draw(st.booleans()):
         update["clinician_note"] = draw(any_text)
-    if draw(st.booleans()):
+    if plan.ended_on is None and draw(st.booleans()):  # a plan that ended has none
         update["warning_signs"] = tuple(draw(st.lists(any_text, max_size=3)))
     items = []
     for item in plan.milestones:
@@ -469,7 +469,7 @@ def plans(draw: st.DrawFn) -> ct.Plan:
         profile, today = draw(urgent_cases(day_zero, factors))
     else:
         # an ended plan may lie in the past: its today long after 44w6d
-        days = (0, LAST_DAY + 120) if ended else (-100, LAST_DAY)
+        days = (0, LAST_DAY + 120) if ended else (0, LAST_DAY)
         profile, today = draw(cases(day_zero, factors=factors, days=days))
     end: dict[str, Any] = {}
     if ended:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from array import array
 from bisect import bisect_left
 from pathlib import Path
@@ -33,11 +34,48 @@ _WINDOWS_DEVICES = frozenset(
 )
 
 
+PLAIN_LENGTH = 200
+"""The longest a stem written in plain letters gets (a plan id is at most 200
+characters; with the hash and the extension, a name stays under 255 bytes)."""
+_LETTERS = str.maketrans(
+    {
+        "ı": "i",  # Turkish dotless i: no decomposition gives it a plain letter
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "TH",
+    }
+)
+
+
+def _plain_letters(plan_id: str) -> str:
+    """The id with its letters written without their accents (``İrem Doğan`` is
+    ``Irem Dogan``, ``Émilie`` is ``Emilie``), so a file name still reads as the name;
+    what has no plain form stays as it is (and becomes ``_``). A letter may become two
+    (``ß``, ``ss``), but the whole is cut at :data:`PLAIN_LENGTH` characters (or the
+    id's own length), so a name stays within what file systems take."""
+    decomposed = unicodedata.normalize("NFKD", plan_id.translate(_LETTERS))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain[: max(len(plan_id), PLAIN_LENGTH)]
+
+
 def file_name(plan_id: str, format: str) -> str:
     """The file a plan id's export is written to: ``{id}.{format}`` when the id is
-    safe as it is, else the id with every other character replaced by ``_`` and
-    ``~`` plus a hash of the whole id inserted before the first ``.``, so two ids
-    never share a name.
+    safe as it is, else the id with its letters written without accents, every other
+    character replaced by ``_``, and ``~`` plus a hash of the whole id inserted before
+    the first ``.``, so two ids never share a name (the hash is of the id as given,
+    so an ASCII id's name is what it always was).
 
     Unsafe as it is: any character but ``A-Z a-z 0-9 . _ -``, a leading ``.`` or
     ``-``, the batch's own ``errors`` and ``manifest``, and a Windows device name
@@ -49,8 +87,10 @@ def file_name(plan_id: str, format: str) -> str:
     ('clinic-42.7781.ics', 'clinic-42_7781~466f0795c66a.ics')
     >>> file_name("CON.txt", "ics")
     'CON~09c8cc7edcae.txt.ics'
+    >>> file_name("İrem Doğan", "ics")
+    'Irem_Dogan~d4d0f693d26b.ics'
     """
-    stem = _UNSAFE.sub("_", plan_id)
+    stem = _UNSAFE.sub("_", plan_id if plan_id.isascii() else _plain_letters(plan_id))
     first = stem.split(".")[0].lower()
     if (
         stem != plan_id

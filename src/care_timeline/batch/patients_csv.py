@@ -24,15 +24,23 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, BinaryIO
 
-from ..errors import PatientsFileError
-from ..fields import FIELDS, FieldValue
+from ..errors import BatchError, PatientsFileError
+from ..fields import COLUMN_ALIASES, FIELDS, FieldValue
 from ..safe_text import for_terminal
 
-__all__ = ["MAX_CELL", "PatientRow", "PatientRows", "count_patients", "read_patients"]
+__all__ = [
+    "MAX_CELL",
+    "PatientRow",
+    "PatientRows",
+    "column_key",
+    "count_patients",
+    "ignored_columns",
+    "read_patients",
+]
 
 MAX_CELL = 128 * 1024
 """The longest cell, in characters (the ``csv`` module's own limit): a cell this
@@ -62,13 +70,20 @@ class PatientRows(Iterator[PatientRow]):
     """The rows of a patients file that :func:`read_patients` checked, read as they
     are asked for. ``count`` is the number of rows (for a progress bar)."""
 
-    def __init__(self, name: str, handle: BinaryIO, header: tuple[str, ...], count: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        handle: BinaryIO,
+        header: tuple[str, ...],
+        count: int,
+        ignored: frozenset[str] = frozenset(),
+    ) -> None:
         self.name = name
         self.header = header
         self.count = count
         """Rows after the header that are not empty."""
         self._handle = handle
-        self._rows = _rows(name, handle, header)
+        self._rows = _rows(name, handle, header, ignored)
 
     def __iter__(self) -> PatientRows:
         return self
@@ -82,14 +97,17 @@ class PatientRows(Iterator[PatientRow]):
         self._handle.close()
 
 
-def read_patients(path: str | os.PathLike[str]) -> PatientRows:
+def read_patients(
+    path: str | os.PathLike[str], *, ignore_columns: Iterable[str] = ()
+) -> PatientRows:
     """The rows of a patients CSV file (UTF-8, with or without a BOM), checked as a
     whole first and then read lazily.
 
     The header is checked: every column must be one of
     :data:`care_timeline.fields.FIELDS` (written in any case, ``-`` or ``_``),
     because a misspelt column would silently drop a fact, and ``id`` must be
-    there. Then every row is checked for what would make rows run into each
+    there; a column named in ``ignore_columns`` (a clinic export's ``name`` or
+    ``phone``, say) is left out of the check and of the rows, unread. Then every row is checked for what would make rows run into each
     other or could not be read at all: bytes that are not UTF-8, a quote that
     is never closed or closes before other text, a quoted cell that runs over
     a line end, a cell over :data:`MAX_CELL` characters. Rows with nothing in
@@ -101,16 +119,45 @@ def read_patients(path: str | os.PathLike[str]) -> PatientRows:
     file as a whole, naming its line, and ``OSError`` for a file that cannot be
     read; both before any row is handed out.
     """
+    ignored = frozenset(ignored_columns(ignore_columns))
     name = os.fspath(path)
     shown = for_terminal(name)
     handle = _rereadable(name)
     try:
-        header, count = _check(shown, handle)
+        header, count = _check(shown, handle, ignored)
         handle.seek(0)
     except BaseException:
         handle.close()
         raise
-    return PatientRows(shown, handle, header, count)
+    return PatientRows(shown, handle, header, count, ignored)
+
+
+def ignored_columns(names: Iterable[str]) -> tuple[str, ...]:
+    """Columns to leave unread, as a header names them (any case, ``-`` or ``_``):
+    ``["Phone", "first-name"]`` is ``("phone", "first_name")``. ``id`` cannot be one
+    (every row needs it); a name no header has is simply not there to ignore.
+
+    >>> ignored_columns(["Phone", "first-name", "phone"])
+    ('phone', 'first_name')
+    """
+    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
+        raise BatchError(
+            field="ignore_columns",
+            value=names,
+            allowed="a list of column names, like ['name', 'phone']",
+        )
+    found: list[str] = []
+    for given in names:
+        column = column_key(given) if isinstance(given, str) else ""
+        if not column or column == "id":
+            raise BatchError(
+                field="ignore_columns",
+                value=given,
+                allowed="a column's name other than id (every row needs its id)",
+            )
+        if column not in found:
+            found.append(column)
+    return tuple(found)
 
 
 def _rereadable(name: str) -> BinaryIO:
@@ -138,13 +185,13 @@ def _text(handle: BinaryIO) -> io.TextIOWrapper:
     return io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
 
 
-def _check(shown: str, handle: BinaryIO) -> tuple[tuple[str, ...], int]:
+def _check(shown: str, handle: BinaryIO, ignored: frozenset[str]) -> tuple[tuple[str, ...], int]:
     """The first pass: the header, and the number of non-empty rows after it, or
     a :class:`PatientsFileError` naming the first fault's line."""
     text = _text(handle)
     try:
         records = _records(shown, text)
-        header = _header(shown, next(records, None))
+        header = _header(shown, next(records, None), ignored)
         count = sum(1 for _, cells in records if any(cell.strip() for cell in cells))
     except UnicodeDecodeError:
         raise _not_utf8(shown, handle) from None
@@ -215,32 +262,44 @@ def _not_utf8(shown: str, handle: BinaryIO) -> PatientsFileError:
     )
 
 
-def _column(cell: str) -> str:
+def column_key(cell: str) -> str:
+    """A column's name as the header is read: any case, ``-`` or ``_``, spaces around."""
     return cell.strip().lower().replace("-", "_")
 
 
-def _header(shown: str, record: tuple[int, list[str]] | None) -> tuple[str, ...]:
+def _header(
+    shown: str, record: tuple[int, list[str]] | None, ignored: frozenset[str]
+) -> tuple[str, ...]:
     cells = record[1] if record is not None else None
     if not cells or not any(cell.strip() for cell in cells):
         raise PatientsFileError(f"{shown}: no header row; expected column names like id,due_date")
-    columns = tuple(_column(cell) for cell in cells)
+    columns = tuple(column_key(cell) for cell in cells)
     for number, column in enumerate(columns, start=1):
         if not column:
             raise PatientsFileError(f"{shown}: column {number} has no name")
-        if column not in FIELDS:
+        if column in ignored:
+            continue
+        if column not in FIELDS and column not in COLUMN_ALIASES:
             raise PatientsFileError(
                 f"{shown}: unknown column {for_terminal(cells[number - 1].strip())!r}; "
-                f"expected column names from: {', '.join(FIELDS)}"
+                f"expected column names from: {', '.join(FIELDS)}; other data (a name, "
+                "a phone) is left unread with --ignore-column NAME (ignore_columns=)"
             )
         if column in columns[: number - 1]:
             raise PatientsFileError(f"{shown}: column {column!r} appears twice")
+        now = COLUMN_ALIASES.get(column)
+        if now is not None and now in columns:
+            raise PatientsFileError(
+                f"{shown}: columns {column!r} and {now!r} are the same fact ({column!r} is "
+                f"its earlier name); keep {now!r}"
+            )
     if "id" not in columns:
         raise PatientsFileError(f"{shown}: no 'id' column; every row needs an id")
     return columns
 
 
 def _rows(
-    shown: str, handle: BinaryIO, header: tuple[str, ...]
+    shown: str, handle: BinaryIO, header: tuple[str, ...], ignored: frozenset[str]
 ) -> Generator[PatientRow, None, None]:
     """The second pass: the rows the first pass checked, one at a time."""
     with handle:
@@ -253,7 +312,11 @@ def _rows(
                     continue
                 if len(cells) > len(header) and not any(c.strip() for c in cells[len(header) :]):
                     cells = cells[: len(header)]
-                fields: dict[str, FieldValue] = dict(zip(header, cells, strict=False))
+                fields: dict[str, FieldValue] = {
+                    column: cell
+                    for column, cell in zip(header, cells, strict=False)
+                    if column not in ignored
+                }
                 problem = None
                 if len(cells) != len(header):
                     problem = f"{len(cells)} cells; the header has {len(header)}"

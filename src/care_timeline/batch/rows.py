@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,13 +21,13 @@ from ..errors import (
     PlanError,
     ProtocolError,
 )
-from ..fields import FIELDS, FieldValue, plan_from_fields
+from ..fields import COLUMN_ALIASES, FIELDS, FieldValue, plan_from_fields
 from ..plan_model import Plan
 from ..protocol import Protocol
 from ..safe_text import for_message
 from ._pool import parse_jobs, run_in_order
 from .file_names import SeenIds, file_name
-from .patients_csv import PatientRow
+from .patients_csv import PatientRow, column_key, ignored_columns
 
 __all__ = [
     "BatchSettings",
@@ -81,12 +81,16 @@ class RowOptions:
     (a list of protocols or shipped protocols' names, as :func:`~care_timeline.plan`
     takes: ``protocols`` then holds them all, ``protocol`` the first);
     ``date_order`` (``"dmy"`` or ``"mdy"``) reads the rows' dates like
-    ``10/05/2027``, which are refused without it.
+    ``10/05/2027``, which are refused without it; ``ignore_columns`` names columns
+    of other data (a clinic export's ``name``, ``phone``) that rows may hold and that
+    are left unread (pass the same to :func:`read_patients`, whose header check would
+    refuse them): any other column that is not a field makes its row bad, so a
+    misspelt fact never vanishes.
 
     >>> from datetime import date
-    >>> options = RowOptions(today="24/11/2026", date_order="dmy")
-    >>> options.today, options.protocol.id
-    (datetime.date(2026, 11, 24), 'cervical-insufficiency')
+    >>> options = RowOptions(today="24/11/2026", date_order="dmy", ignore_columns=["Phone"])
+    >>> options.today, options.protocol.id, options.ignore_columns
+    (datetime.date(2026, 11, 24), 'cervical-insufficiency', ('phone',))
     >>> [each.id for each in RowOptions(today=date(2026, 11, 24),
     ...                                 protocol=["cervical-insufficiency", "who-anc-2016"]).protocols]
     ['cervical-insufficiency', 'who-anc-2016']
@@ -98,6 +102,7 @@ class RowOptions:
     protocols: tuple[Protocol, ...]
     """Every protocol each row's plan is made of (one, unless composed)."""
     date_order: DateOrder | None
+    ignore_columns: tuple[str, ...]
 
     def __init__(
         self,
@@ -105,6 +110,7 @@ class RowOptions:
         today: date | str,
         protocol: ProtocolChoice = None,
         date_order: DateOrder | None = None,
+        ignore_columns: Sequence[str] = (),
     ) -> None:
         if date_order not in (None, "dmy", "mdy"):
             raise DateInputError(
@@ -124,12 +130,16 @@ class RowOptions:
         object.__setattr__(self, "protocol", chosen[0])
         object.__setattr__(self, "protocols", chosen)
         object.__setattr__(self, "date_order", date_order)
+        object.__setattr__(self, "ignore_columns", ignored_columns(ignore_columns))
 
     def __repr__(self) -> str:
         # The protocols by their names: the whole of one would fill a screen.
         refs = [f"<Protocol {each.id!r} version {each.version}>" for each in self.protocols]
         shown = refs[0] if len(refs) == 1 else "[" + ", ".join(refs) + "]"
-        return f"RowOptions(today={self.today!r}, protocol={shown}, date_order={self.date_order!r})"
+        return (
+            f"RowOptions(today={self.today!r}, protocol={shown}, date_order={self.date_order!r}, "
+            f"ignore_columns={self.ignore_columns!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -148,16 +158,22 @@ class BatchSettings:
 
 
 def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
+    options = settings.options
     fields = row.fields
     try:
         if row.problem is not None:
             raise PatientsFileError(f"row: {row.problem}", field="row")
+        if options.ignore_columns:
+            fields = {
+                key: value
+                for key, value in fields.items()
+                if not isinstance(key, str) or column_key(key) not in options.ignore_columns
+            }
         for key in fields:
-            if key not in FIELDS:
+            if key not in FIELDS and key not in COLUMN_ALIASES:
                 raise PatientsFileError(
                     f"{key}: not a field; expected fields from: {', '.join(FIELDS)}", field=key
                 )
-        options = settings.options
         return plan_from_fields(
             fields,
             today=options.today,

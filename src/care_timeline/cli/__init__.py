@@ -14,14 +14,16 @@ value and what is allowed; never a traceback.
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import care_timeline as ct
 from care_timeline.safe_text import for_terminal
 
 from ._commands import COMMANDS, EXIT_OK, EXIT_USAGE
-from ._parser import PROG, UsageError, build_parser, command_named
+from ._mistakes import flag_names
+from ._parser import PROG, CommandNeeded, UsageError, build_parser, command_named
 
 __all__ = ["main", "main_exit"]
 
@@ -30,13 +32,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     words = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(only=command_named(words))
+    flags = flag_names(parser, words)
     try:
         args = parser.parse_args(words)
+        args.flags = flags
         return COMMANDS[args.command](args)
+    except CommandNeeded as err:
+        sys.stderr.write(str(err))  # the list of commands, as --help shows it
     except UsageError as err:
         _print_error(str(err))
     except ct.CareTimelineError as err:
-        _print_error(f"{PROG}: error: {err}")
+        _print_error(f"{PROG}: error: {in_flags(err, flags)}")
     except OSError as err:
         _print_error(f"{PROG}: error: {_os_error(err)}")
     except SystemExit as exit_:  # --help and --version
@@ -44,6 +50,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return EXIT_USAGE
+
+
+_QUOTED_OR_FIELD = re.compile(
+    r"""(?<!\w)'(?:[^'\\]|\\.)*'|(?<!\w)"(?:[^"\\]|\\.)*"|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b(?: (?:yes|no)\b)?"""
+)
+"""A quoted value (left as it is), or a field's name with an underscore (a word no
+sentence of a message has otherwise), with the yes or no that may follow it."""
+
+
+def in_flags(err: ct.CareTimelineError, flags: Mapping[str, str]) -> str:
+    """The error's message in the command line's words: the field it starts with as
+    the flag the user typed (``--cerclage-placed-on:``, not ``cerclage_placed_on:``),
+    and every other field named in it (``only with --lmp``) too. A patients file's or a
+    protocol file's message names its columns and keys, which are the user's words
+    there, and is left as it is."""
+    message = str(err)
+    if isinstance(err, ct.PatientsFileError | ct.ProtocolError):
+        return message
+    head, field = "", err.field
+    if field and field in flags and message.startswith(f"{field}:"):
+        head, message = flags[field] + ":", message[len(field) + 1 :]
+
+    def named(found: re.Match[str]) -> str:
+        word = found[0]
+        if word[0] in "'\"" or word in flags:  # a value; a yes/no fact's "x yes" is its flag
+            return flags.get(word, word)
+        field, _, answer = word.partition(" ")
+        return flags.get(field, field) + (f" {answer}" if answer else "")
+
+    return head + _QUOTED_OR_FIELD.sub(named, message)
 
 
 def _os_error(err: OSError) -> str:

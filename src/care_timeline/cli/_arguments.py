@@ -17,6 +17,7 @@ __all__ = [
     "add_common_arguments",
     "add_dating_arguments",
     "add_end_arguments",
+    "add_ignore_column_argument",
     "add_profile_arguments",
     "add_uid_key_argument",
 ]
@@ -66,7 +67,10 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("what is known (leave a fact out when it is unknown)")
     for name, (fact, info) in facts().items():
         column = fact.column or name
-        flag = "--" + column.replace("_", "-")
+        flags = ["--" + column.replace("_", "-")]
+        if fact.flag:
+            flags.insert(0, "--" + fact.flag)  # the column's name is a flag too
+        flag = flags[0]
         kind = fact_kind(info)
         if kind == "yes-no":
             group.add_argument(
@@ -85,7 +89,7 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
                 help=fact.help,
             )
         else:
-            group.add_argument(flag, dest=column, metavar=fact.metavar, help=fact.help)
+            group.add_argument(*flags, dest=column, metavar=fact.metavar, help=fact.help)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -143,6 +147,19 @@ def add_calendar_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--remind-at", metavar="HH:MM", help="the reminder's time (default 09:00)")
     group.add_argument("--no-reminders", action="store_true", help="write no reminders")
+
+
+def add_ignore_column_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ignore-column",
+        dest="ignore_columns",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="leave this column of the patients file unread, like a clinic export's name or "
+        "phone (repeat for several); any other column that is not a flag's name is refused, "
+        "so a misspelt fact never vanishes",
+    )
 
 
 def add_uid_key_argument(parser: argparse.ArgumentParser) -> None:

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import care_timeline as ct
 from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
+from care_timeline.export import output_format
 from care_timeline.files import write_atomic
 from care_timeline.protocol import find_protocol
+from care_timeline.safe_text import for_terminal
 from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
 from ._parser import PROG
@@ -110,6 +112,18 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
         protocol=_choice(_protocols(args)),
         date_order=args.date_order,
         plan_id=args.plan_id,
+        names=args.flags,
+    )
+
+
+def _row_options(
+    args: argparse.Namespace, today: date, protocol: ct.Protocol | list[ct.Protocol]
+) -> ct.RowOptions:
+    return ct.RowOptions(
+        today=today,
+        protocol=protocol,
+        date_order=args.date_order,
+        ignore_columns=args.ignore_columns,
     )
 
 
@@ -125,6 +139,7 @@ def _emit(data: bytes, output: str | None) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    args.format = output_format(args.output, args.format)
     calendar = _calendar_options(args)
     plan = _plan(args)
     _emit(ct.render(plan, args.format, calendar), args.output)
@@ -136,11 +151,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
 
-    planning = ct.RowOptions(
-        today=_today(args), protocol=_choice(_protocols(args)), date_order=args.date_order
-    )
+    planning = _row_options(args, _today(args), _choice(_protocols(args)))
     jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
-    rows = ct.read_patients(args.patients)
+    rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
     bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
@@ -176,9 +189,9 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(spec.id for each in protocols for spec in each.milestones))
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
-    wanted = parse_applicability(args.applicability)
-    planning = ct.RowOptions(today=today, protocol=_choice(protocols), date_order=args.date_order)
-    rows = ct.read_patients(args.patients)
+    wanted = parse_applicability(args.applicability, language_tag=protocol.language)
+    planning = _row_options(args, today, _choice(protocols))
+    rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
     bad: list[ct.RowError] = []
 
     def good() -> Iterator[ct.Plan]:
@@ -258,7 +271,21 @@ def _read_plan(path: str, field: str) -> ct.Plan:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+    args.format = output_format(args.output, args.format, formats=ct.DIFF_FORMATS)
+    paths = {"old": args.old, "new": args.new}
+    try:
+        changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+    except ct.QueryError as err:
+        path = paths.get(err.field or "")
+        if path is None or not err.message.startswith(f"{err.field}:"):
+            raise
+        # The argument is the file the user named, not the API's "new".
+        raise ct.QueryError(
+            f"{for_terminal(path)}:{err.message[len(err.field or '') + 1 :]}",
+            field=err.field,
+            value=err.value,
+            allowed=err.allowed,
+        ) from None
     _emit(ct.render_diff(changes, args.format), args.output)
     return EXIT_OK
 

@@ -13,6 +13,7 @@ from ._arguments import (
     add_common_arguments,
     add_dating_arguments,
     add_end_arguments,
+    add_ignore_column_argument,
     add_profile_arguments,
     add_uid_key_argument,
 )
@@ -25,8 +26,9 @@ from ._examples import (
     PROTOCOL_EXAMPLE,
     UPCOMING_EXAMPLE,
 )
+from ._mistakes import suggestion
 
-__all__ = ["PROG", "UsageError", "build_parser", "command_named"]
+__all__ = ["PROG", "CommandNeeded", "UsageError", "build_parser", "command_named"]
 
 PROG = "care-timeline"
 
@@ -38,9 +40,19 @@ class UsageError(Exception):
     """A command line argparse could not read; reported as one line, exit 2."""
 
 
+class CommandNeeded(Exception):
+    """No command (``care-timeline``, ``care-timeline protocol``): the commands there
+    are, as ``--help`` lists them, on stderr, exit 2 (a script that runs the program
+    bare gets a failure, a person the list)."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+        if message.startswith("the following arguments are required: ") and message.endswith(
+            ("COMMAND", "ACTION")
+        ):
+            raise CommandNeeded(self.format_help())
+        raise UsageError(f"{self.prog}: {message}{suggestion(self, message)}")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -89,7 +101,10 @@ def _plan_arguments(plan: _Parser) -> None:
     add_common_arguments(plan)
     plan.add_argument("--plan-id", metavar="ID", help="the clinic's id for this plan")
     plan.add_argument(
-        "--format", choices=ct.FORMATS, default="text", help="output format (default: text)"
+        "--format",
+        choices=ct.FORMATS,
+        help="output format (default: the one -o FILE's extension names, like .ics, .json, "
+        ".html; else text)",
     )
     plan.add_argument(
         "--timestamp",
@@ -99,7 +114,13 @@ def _plan_arguments(plan: _Parser) -> None:
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
     add_calendar_arguments(plan)
     add_uid_key_argument(plan)
-    plan.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    plan.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of stdout; its extension picks the format (a --format it "
+        "contradicts is refused)",
+    )
     plan.set_defaults(command="plan")
 
 
@@ -131,6 +152,7 @@ def _batch_arguments(batch: _Parser) -> None:
         metavar="TEXT",
         help="the name of every calendar (default: the protocol's title)",
     )
+    add_ignore_column_argument(batch)
     add_calendar_arguments(batch)
     add_uid_key_argument(batch)
     add_common_arguments(batch)
@@ -152,7 +174,8 @@ def _upcoming_arguments(upcoming: _Parser) -> None:
         "--applicability",
         default=",".join(ct.ON_TIMELINE),
         metavar="LIST",
-        help="comma-separated, from applies,discuss,not-applicable (default: applies,discuss)",
+        help="comma-separated, from applies,discuss,not-applicable, or the words the table "
+        "writes in --language (default: applies,discuss)",
     )
     upcoming.add_argument(
         "--status",
@@ -173,6 +196,7 @@ def _upcoming_arguments(upcoming: _Parser) -> None:
         default="table",
         help="a table to read, or CSV for a spreadsheet (default: table)",
     )
+    add_ignore_column_argument(upcoming)
     add_common_arguments(upcoming)
     upcoming.set_defaults(command="upcoming")
 
@@ -181,9 +205,17 @@ def _diff_arguments(diff: _Parser) -> None:
     diff.add_argument("old", metavar="OLD.json", help="the earlier plan")
     diff.add_argument("new", metavar="NEW.json", help="the later plan")
     diff.add_argument(
-        "--format", choices=ct.DIFF_FORMATS, default="text", help="output format (default: text)"
+        "--format",
+        choices=ct.DIFF_FORMATS,
+        help="output format (default: the one -o FILE's extension names, .json or .csv; else text)",
     )
-    diff.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    diff.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write here instead of stdout; its extension picks the format (a --format it "
+        "contradicts is refused)",
+    )
     diff.set_defaults(command="diff")
 
 

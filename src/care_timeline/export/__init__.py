@@ -11,6 +11,8 @@ costs start-up time that a text or JSON export should not pay).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..calendar_options import DEFAULT_REMINDER, CalendarOptions
@@ -27,8 +29,10 @@ __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_REMINDER",
     "FORMATS",
+    "FILE_EXTENSIONS",
     "check_format",
     "csv_columns",
+    "output_format",
     "protocol_to_fhir",
     "render",
     "to_csv",
@@ -84,6 +88,65 @@ def csv_columns(plan: Plan) -> tuple[str, ...]:
     """The header of ``plan``'s CSV: :data:`COMPOSED_CSV_COLUMNS` for a composed plan,
     else :data:`CSV_COLUMNS`."""
     return COMPOSED_CSV_COLUMNS if plan.protocols else CSV_COLUMNS
+
+
+FILE_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    ".fhir.json": ("fhir",),
+    ".json": ("json", "fhir"),
+    ".txt": ("text",),
+    ".csv": ("csv",),
+    ".ics": ("ics",),
+    ".html": ("html",),
+    ".htm": ("html",),
+    ".svg": ("svg",),
+}
+"""The formats a file's extension stands for (any case), the one it picks first: a
+``.json`` file is a plan's JSON unless FHIR is asked for, and ``.fhir.json`` is FHIR."""
+
+
+def output_format(
+    output: str | os.PathLike[str] | None,
+    format: str | None,
+    *,
+    formats: Sequence[str] = FORMATS,
+    default: str = "text",
+) -> str:
+    """The format to write to ``output``: ``format`` when given, else the one the
+    file's extension stands for (:data:`FILE_EXTENSIONS`), else ``default``. A
+    ``format`` the extension contradicts (``ics`` into ``plan.csv``), or an extension
+    whose formats are none of ``formats``, is an :class:`ExportError`: the file would
+    hold what its name says it does not.
+
+    >>> output_format("mine.ics", None), output_format("b.json", "fhir"), output_format(None, None)
+    ('ics', 'fhir', 'text')
+    """
+    if format is not None and format not in formats:
+        raise ExportError(field="format", value=format, allowed="one of " + ", ".join(formats))
+    name = "" if output is None else os.fspath(output)
+    lower = os.path.basename(name).lower()
+    extension = next((ext for ext in FILE_EXTENSIONS if lower.endswith(ext)), None)
+    if extension is None or lower == extension:
+        return default if format is None else format
+    fitting = [known for known in FILE_EXTENSIONS[extension] if known in formats]
+    if not fitting:
+        raise ExportError(
+            field="output",
+            value=name,
+            allowed=f"a file this command can write: {', '.join(formats)} (a {extension} file "
+            f"holds {' or '.join(FILE_EXTENSIONS[extension])})",
+        )
+    if format is None:
+        return fitting[0]
+    if format not in fitting:
+        raise ExportError(
+            f"format: {format!r} does not fit the file {name!r}; expected "
+            f"{' or '.join(fitting)} for a {extension} file, or no format (the extension "
+            "picks it)",
+            field="format",
+            value=format,
+            allowed=f"{' or '.join(fitting)} for a {extension} file",
+        )
+    return format
 
 
 def check_format(format: str) -> None:
