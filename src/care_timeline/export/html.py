@@ -18,6 +18,7 @@ from ..safe_text import for_xml
 from ..wording import Words, page_title
 from . import _markup as markup
 from ._markup import Element
+from ._qr import qr_code
 from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
 from .chart import build_chart
 
@@ -62,7 +63,17 @@ tr.not-applicable td.what {{ text-decoration: line-through; }}
 .ended {{ font-weight: bold; margin-bottom: 4pt; }}
 .note {{ border: 1pt solid {INK}; padding: 3pt 6pt; margin-top: 4pt; font-weight: bold; }}
 footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
+.subscribe {{ display: flex; gap: 6pt; align-items: center; margin-top: 4pt;
+  border: 0.5pt solid {RULE}; padding: 3pt 6pt; break-inside: avoid; }}
+.subscribe h2 {{ margin-top: 0; }}
+.subscribe svg.qr {{ flex: none; }}
+.address {{ font-family: 'Liberation Mono', 'DejaVu Sans Mono', monospace;
+  overflow-wrap: anywhere; }}
 """
+
+QR_SIZE = "32mm"
+"""The printed QR code: 0.8 to 1 mm a module for an address of a published feed,
+which a phone's camera reads from a hand's length away."""
 
 # Belt and braces: even if a link slipped into the page, the browser loads nothing.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
@@ -78,7 +89,7 @@ def _line_break(parent: Element, tail: str) -> None:
     _sub(parent, "br").tail = tail
 
 
-def render(plan: Plan, title: str | None = None) -> str:
+def render(plan: Plan, title: str | None = None, subscribe_url: str | None = None) -> str:
     w = Words.of(plan)
     name = page_title(plan, title)
     html = Element("html", {"lang": plan.protocol.language})
@@ -120,6 +131,8 @@ def render(plan: Plan, title: str | None = None) -> str:
         if plan.urgent_advice:
             _sub(signs, "p", for_xml(plan.urgent_advice), class_="urgent")
     _sub(body, "p", for_xml(plan.clinician_note), class_="note")
+    if subscribe_url is not None:
+        _subscription(body, subscribe_url, w)
 
     _sub(body, "h2", w.t(words.MILESTONES))
     _table(body, plan, w)
@@ -130,6 +143,17 @@ def render(plan: Plan, title: str | None = None) -> str:
             _sub(gone, "li", for_xml(item.title))
     _sub(body, "footer", for_xml(w.protocol_line(plan, on_page=True)))
     return "<!DOCTYPE html>\n" + markup.html(html) + "\n"
+
+
+def _subscription(body: Element, address: str, w: Words) -> None:
+    """The calendar's subscription: its address as a QR code and in words (checked
+    when the options were built: a plain ASCII web address)."""
+    box = _sub(body, "section", class_="subscribe")
+    box.append(qr_code(address, size=QR_SIZE, label=w.t(words.SUBSCRIBE_QR_LABEL, address=address)))
+    text = _sub(box, "div")
+    _sub(text, "h2", w.t(words.SUBSCRIBE_HEADING))
+    _sub(text, "p", w.t(words.SUBSCRIBE_HOW))
+    _sub(text, "p", w.t(words.SUBSCRIBE_ADDRESS, address=address), class_="address")
 
 
 def _css_content(template: str) -> str:
