@@ -23,6 +23,7 @@ from ._examples import (
     KEY_EXAMPLE,
     PLAN_EXAMPLE,
     PROTOCOL_EXAMPLE,
+    PUBLISH_EXAMPLE,
     UPCOMING_EXAMPLE,
 )
 
@@ -97,6 +98,12 @@ def _plan_arguments(plan: _Parser) -> None:
         help="fixes the calendar's DTSTAMP (or SOURCE_DATE_EPOCH); checked with any --format",
     )
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
+    plan.add_argument(
+        "--subscribe-url",
+        metavar="URL",
+        help="with --format html: the calendar's subscription address (https:// or "
+        "webcal://), shown on the page in words and as a QR code for a phone's camera",
+    )
     add_calendar_arguments(plan)
     add_uid_key_argument(plan)
     plan.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
@@ -135,6 +142,63 @@ def _batch_arguments(batch: _Parser) -> None:
     add_uid_key_argument(batch)
     add_common_arguments(batch)
     batch.set_defaults(command="batch")
+
+
+def _publish_arguments(publish: _Parser) -> None:
+    publish.add_argument(
+        "patients", metavar="PATIENTS.csv", help="one row per patient; columns are the flag names"
+    )
+    publish.add_argument(
+        "--site",
+        required=True,
+        metavar="DIR",
+        help="the folder a web server serves: one feed per patient, nothing else",
+    )
+    publish.add_argument(
+        "--links",
+        required=True,
+        metavar="FILE",
+        help="the CSV file of each patient's addresses to send (outside DIR); errors.csv, "
+        "revocations.csv and publish-cache.csv go beside it",
+    )
+    publish.add_argument(
+        "--base-url",
+        required=True,
+        metavar="URL",
+        help="the https:// address DIR is served at",
+    )
+    publish.add_argument(
+        "--revoke",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="give this patient a new address and stop serving the old one (a leaked "
+        "link); may be given more than once",
+    )
+    publish.add_argument(
+        "--pages",
+        metavar="DIR",
+        help="also write each patient's printable page, with her subscription's QR code, "
+        "into this folder (outside the site)",
+    )
+    publish.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
+    publish.add_argument(
+        "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
+    )
+    publish.add_argument(
+        "--timestamp",
+        metavar="ISO-UTC",
+        help="the DTSTAMP of the feeds that change (or SOURCE_DATE_EPOCH; default: now)",
+    )
+    publish.add_argument(
+        "--calendar-name",
+        metavar="TEXT",
+        help="the name of every calendar (default: the protocol's title)",
+    )
+    add_calendar_arguments(publish)
+    add_uid_key_argument(publish, required=True)
+    add_common_arguments(publish)
+    publish.set_defaults(command="publish", format="ics")
 
 
 def _upcoming_arguments(upcoming: _Parser) -> None:
@@ -265,6 +329,16 @@ _COMMANDS = {
         "go to OUT/errors.csv (exit status 1).",
         epilog=BATCH_EXAMPLE,
         add_arguments=_batch_arguments,
+    ),
+    "publish": _Command(
+        help="serve every patient's calendar as a subscription that follows her plan",
+        description="Write each row's calendar into the folder a web server serves (--site), "
+        "at an address made with the clinic's key that nobody can guess, and list each "
+        "patient's addresses in --links for the clinic to send. A feed whose calendar did "
+        "not change is left untouched; bad rows go to errors.csv beside the links file "
+        "(exit status 1). See docs/calendars.md.",
+        epilog=PUBLISH_EXAMPLE,
+        add_arguments=_publish_arguments,
     ),
     "upcoming": _Command(
         help="who has which milestone in a date range",
