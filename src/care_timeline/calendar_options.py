@@ -350,6 +350,10 @@ class CalendarOptions:
     ``subscribe_url`` is the address the calendar is served at (``https://`` or
     ``webcal://``): the printable page then shows it in words and as a QR code
     to scan with a phone's camera (:func:`~care_timeline.to_html`).
+    ``calendar_uid=False`` leaves out the calendar's own ``UID`` (RFC 7986; the
+    events keep theirs): vdirsyncer's ``http`` storage takes the first ``UID`` of
+    a calendar for each of its events, keeping one event of the whole calendar.
+    Published feeds leave it out (:func:`~care_timeline.publish`).
     """
 
     timestamp: datetime | None
@@ -359,6 +363,7 @@ class CalendarOptions:
     private: bool
     omit: tuple[Applicability, ...]
     subscribe_url: str | None = None
+    calendar_uid: bool = True
 
     def __init__(
         self,
@@ -370,9 +375,11 @@ class CalendarOptions:
         private: bool = False,
         omit: Iterable[Applicability] | str | None = (),
         subscribe_url: str | None = None,
+        calendar_uid: bool = True,
     ) -> None:
-        if not isinstance(private, bool):
-            raise ExportError(field="private", value=repr(private), allowed="True or False")
+        for name, flag in (("private", private), ("calendar_uid", calendar_uid)):
+            if not isinstance(flag, bool):
+                raise ExportError(field=name, value=repr(flag), allowed="True or False")
         checked = {
             "timestamp": None if timestamp is None else check_timestamp(timestamp),
             "calendar_name": None if calendar_name is None else check_calendar_name(calendar_name),
@@ -383,6 +390,7 @@ class CalendarOptions:
             "subscribe_url": None
             if subscribe_url is None
             else check_web_address(subscribe_url, field="subscribe_url", schemes=SUBSCRIBE_SCHEMES),
+            "calendar_uid": calendar_uid,
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)

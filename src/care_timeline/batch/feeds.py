@@ -84,21 +84,34 @@ def _stamp_of(data: bytes) -> datetime | None:
         return None
 
 
-def _calendar(settings: FeedSettings, plan: Plan, path: Path) -> tuple[str, bytes | None]:
-    """The feed's status and its new bytes (None when the file stays as it is)."""
+def _calendar(settings: FeedSettings, plan: Plan, path: Path) -> tuple[str, bytes | None, int]:
+    """The feed's status, its new bytes (None when the file stays as it is) and the
+    modification time of the file it replaces (0 for a new one)."""
     calendar = settings.batch.calendar
     assert calendar is not None and calendar.timestamp is not None
     try:
-        old = path.read_bytes()
+        with path.open("rb") as handle:
+            old, mtime_ns = handle.read(), os.fstat(handle.fileno()).st_mtime_ns
     except FileNotFoundError:
-        return "new", render(plan, "ics", calendar)
+        return "new", render(plan, "ics", calendar), 0
     stamp = _stamp_of(old)
     if stamp is not None:
         if render(plan, "ics", dataclasses.replace(calendar, timestamp=stamp)) == old:
-            return "unchanged", None
+            return "unchanged", None, mtime_ns
         if stamp >= calendar.timestamp:  # SEQUENCE must grow: one second after the file's
             calendar = dataclasses.replace(calendar, timestamp=stamp + timedelta(seconds=1))
-    return "changed", render(plan, "ics", calendar)
+    return "changed", render(plan, "ics", calendar), mtime_ns
+
+
+def _later_second(path: Path, before_ns: int) -> None:
+    """Give a rewritten feed a modification time in a later whole second than the
+    file it replaced: web servers make ``Last-Modified`` and (nginx) the ``ETag``
+    from whole seconds and the size, so a feed rewritten within the same second at
+    the same size would otherwise look unchanged to a conditional request."""
+    info = os.stat(path)
+    second = 10**9
+    if info.st_mtime_ns // second <= before_ns // second:
+        os.utime(path, ns=(info.st_atime_ns, (before_ns // second + 1) * second))
 
 
 def _page(settings: FeedSettings, plan: Plan, address: str, path: Path) -> bytes | None:
@@ -148,6 +161,7 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
         to_plan.append(number)
     planned = plan_chunk(settings.batch, [chunk[number].entry for number in to_plan])
     files: list[tuple[Path, bytes]] = []
+    replaced: list[tuple[Path, int]] = []
     for number, made in zip(to_plan, planned, strict=True):
         item = chunk[number]
         if isinstance(made, RowError):
@@ -156,7 +170,7 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
         path = folder / f"{item.address}{FEED_SUFFIX}"
         page_path = None if pages is None else pages / _page_name(item.entry)
         try:
-            status, data = _calendar(settings, made.plan, path)
+            status, data, before_ns = _calendar(settings, made.plan, path)
             page = (
                 None if page_path is None else _page(settings, made.plan, item.address, page_path)
             )
@@ -166,12 +180,16 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
             continue
         if data is not None:
             files.append((path, data))
+            if status == "changed":
+                replaced.append((path, before_ns))
         if page is not None and page_path is not None:
             files.append((page_path, page))
         outcomes[number] = FeedOutcome(
             made.line, made.id, item.address, status, digests[number], 0, 0, None, page is not None
         )
     write_files(files)
+    for path, before_ns in replaced:
+        _later_second(path, before_ns)
     done: list[FeedOutcome] = []
     for outcome in outcomes:
         assert outcome is not None
@@ -197,6 +215,14 @@ def run_context(settings: BatchSettings) -> bytes:
         options.today.isoformat(),
         repr(options.date_order),
         options.protocol.model_dump_json(),
-        repr((calendar.calendar_name, calendar.reminders, calendar.private, calendar.omit)),
+        repr(
+            (
+                calendar.calendar_name,
+                calendar.reminders,
+                calendar.private,
+                calendar.omit,
+                calendar.calendar_uid,
+            )
+        ),
     )
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).digest()

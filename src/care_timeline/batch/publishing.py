@@ -26,6 +26,7 @@ processes, in order), into a folder locked for one run at a time. What differs:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -280,7 +281,9 @@ def _check_calendar(calendar: object) -> CalendarOptions:
             value=None,
             allowed="a clinic's key",
         )
-    return calendar.stamped()  # one "now" for every feed of the run
+    # One "now" for every feed of the run; no calendar-level UID, which vdirsyncer's http
+    # storage would take for every event's (see CalendarOptions).
+    return dataclasses.replace(calendar.stamped(), calendar_uid=False)
 
 
 def publish(
