@@ -16,6 +16,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KHAL = shutil.which("khal")
+
+
+def program_env(root: Path) -> dict[str, str]:
+    """The environment a Python program of another environment (khal, vdirsyncer) runs
+    in: none of this one's Python variables, its XDG folders in ``root``, UTF-8."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
+    }
+    env.update(
+        XDG_CONFIG_HOME=str(root / "xdg-config"),
+        XDG_DATA_HOME=str(root / "xdg-data"),
+        LC_ALL="C.UTF-8",
+    )
+    return env
+
+
 SEP = "\x1f"
 DAY = "\x1e"
 FORMAT = SEP.join(("{uid}", "{status}", "{title}"))
@@ -70,16 +88,7 @@ class Khal:
 
     def run(self, *args: str) -> str:
         assert KHAL is not None
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
-        }
-        env.update(
-            XDG_CONFIG_HOME=str(self.root / "xdg-config"),
-            XDG_DATA_HOME=str(self.root / "xdg-data"),
-            LC_ALL="C.UTF-8",
-        )
+        env = program_env(self.root)
         done = subprocess.run(
             [KHAL, "-c", str(self.config), *args],
             stdin=subprocess.DEVNULL,

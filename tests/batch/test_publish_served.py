@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 
 import care_timeline as ct
-from _support.khal import KHAL, Khal
+from _support.khal import KHAL, Khal, program_env
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or next(
@@ -289,16 +289,12 @@ def vdirsyncer(
         f'[storage care_local]\ntype = "filesystem"\npath = "{calendar}/"\nfileext = ".ics"\n',
         encoding="utf-8",
     )
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
-    }
-    env.update(XDG_CONFIG_HOME=str(root / "xdg-config"), XDG_DATA_HOME=str(root / "xdg-data"))
     return subprocess.run(
         [VDIRSYNCER, "-c", str(config), *args],
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        env=env,
+        env=program_env(root),
         timeout=120,
         check=False,
     )

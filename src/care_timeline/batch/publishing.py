@@ -66,6 +66,7 @@ from .site import (
     check_site,
     previous_links,
     read_revocations,
+    revision_of,
     revocation_key,
     write_revocations,
 )
@@ -237,7 +238,7 @@ class _Run:
             if link.address not in gone:
                 continue
             gone.discard(link.address)
-            revision = revisions.get(revocation_key(link.id), Revocation(0, "")).revision
+            revision = revision_of(revisions, link.id).revision
             if feed_address(link.id, key, revision) != link.address:
                 continue  # an address revoked: reported as a revocation, not a fault
             line = self.seen.find(id_key(link.id, None))
@@ -341,7 +342,7 @@ def publish(
         revisions = read_revocations(site)
         changed = check_links(site, key, revisions, feeds)
         for row_id in revoked:
-            known = revisions.get(revocation_key(row_id), Revocation(0, ""))
+            known = revision_of(revisions, row_id)
             revisions[revocation_key(row_id)] = Revocation(
                 known.revision + 1, planning.today.isoformat()
             )
@@ -373,7 +374,7 @@ def _items(
             yield FeedItem(entry, "", None)
             continue
         row_id = entry[0].id
-        revision = revisions.get(revocation_key(row_id), Revocation(0, "")).revision
+        revision = revision_of(revisions, row_id).revision
         address = feed_address(row_id, key, revision)
         yield FeedItem(entry, address, cache.get(address))
 

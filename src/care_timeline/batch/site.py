@@ -24,7 +24,7 @@ import os
 import re
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -53,6 +53,7 @@ __all__ = [
     "is_feed_name",
     "previous_links",
     "read_revocations",
+    "revision_of",
     "revocation_key",
     "write_revocations",
 ]
@@ -305,6 +306,15 @@ def read_revocations(site: FeedSite) -> dict[str, Revocation]:
     return found
 
 
+NOT_REVOKED = Revocation(0, "")
+
+
+def revision_of(revocations: Mapping[str, Revocation], row_id: str) -> Revocation:
+    """An id's revocation record (revision 0 for an id never revoked: most of them,
+    found without making its key when nothing was ever revoked)."""
+    return revocations.get(revocation_key(row_id), NOT_REVOKED) if revocations else NOT_REVOKED
+
+
 def write_revocations(site: FeedSite, revocations: dict[str, Revocation]) -> None:
     """Write ``revocations.csv`` atomically, ids (:func:`revocation_key`) in order."""
     rows: list[tuple[str, ...]] = [REVOCATIONS_COLUMNS]
@@ -334,7 +344,7 @@ def check_links(site: FeedSite, key: bytes, revisions: dict[str, Revocation], fe
     healed = False
     for link in previous_links(site):
         rows += 1
-        known = revisions.get(revocation_key(link.id), Revocation(0, ""))
+        known = revision_of(revisions, link.id)
         for revision in range(known.revision + HEALING_REVISIONS + 1):
             if feed_address(link.id, key, revision) == link.address:
                 matched += 1
