@@ -267,22 +267,16 @@ def parse_omit(values: Iterable[Any] | str | None) -> tuple[Applicability, ...]:
 # -- web addresses ----------------------------------------------------------------
 
 MAX_WEB_ADDRESS_LENGTH = 500
-"""The longest address a page prints and codes: a QR code of it stays small enough
-for a phone's camera on a printed sheet."""
+"""The longest address a page prints and codes (a QR code a phone's camera reads)."""
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-"""Hosts on this computer: the only ones a plain ``http://`` address may name (to
-try a site out); anywhere else a patient's calendar goes over HTTPS."""
+"""The only hosts a plain ``http://`` address may name (to try a site out)."""
 
 
 def check_web_address(address: object, *, field: str, schemes: tuple[str, ...] = ("https",)) -> str:
-    """A web address a patient is given: one of ``schemes`` (``http`` only for this
-    computer's own names, :data:`LOOPBACK_HOSTS`), a host, no user name or
-    password (the address is printed and sent), no spaces or control characters,
-    at most :data:`MAX_WEB_ADDRESS_LENGTH` characters.
-
-    >>> check_web_address("https://calendars.example.org/feeds/", field="base_url")
-    'https://calendars.example.org/feeds/'
-    """
+    """A web address a patient is given: one of ``schemes`` (``http`` only for
+    :data:`LOOPBACK_HOSTS`), a host, no user name or password (it is printed and
+    sent), no spaces or control characters, at most :data:`MAX_WEB_ADDRESS_LENGTH`
+    characters."""
     shown = schemes[0] if len(schemes) == 1 else ", ".join(schemes[:-1]) + " or " + schemes[-1]
     allowed = (
         f"a {shown}:// address with a host, without spaces, a user name or a password, "
@@ -316,8 +310,7 @@ def check_web_address(address: object, *, field: str, schemes: tuple[str, ...] =
 
 
 SUBSCRIBE_SCHEMES = ("https", "webcal")
-"""What a page's subscription address may be: a web address, or the same with
-``webcal://``, which asks a phone to subscribe."""
+"""A page's subscription address: ``webcal://`` asks a phone to subscribe."""
 
 
 # -- the options, together --------------------------------------------------------
@@ -350,10 +343,9 @@ class CalendarOptions:
     ``subscribe_url`` is the address the calendar is served at (``https://`` or
     ``webcal://``): the printable page then shows it in words and as a QR code
     to scan with a phone's camera (:func:`~care_timeline.to_html`).
-    ``calendar_uid=False`` leaves out the calendar's own ``UID`` (RFC 7986; the
-    events keep theirs): vdirsyncer's ``http`` storage takes the first ``UID`` of
-    a calendar for each of its events, keeping one event of the whole calendar.
-    Published feeds leave it out (:func:`~care_timeline.publish`).
+    ``calendar_uid=False`` leaves out the calendar's own ``UID`` (RFC 7986), which
+    vdirsyncer's ``http`` storage takes for each event's, keeping one event; a
+    published feed leaves it out (:func:`~care_timeline.publish`).
     """
 
     timestamp: datetime | None

@@ -63,6 +63,8 @@ tr.not-applicable td.what {{ text-decoration: line-through; }}
 .ended {{ font-weight: bold; margin-bottom: 4pt; }}
 .note {{ border: 1pt solid {INK}; padding: 3pt 6pt; margin-top: 4pt; font-weight: bold; }}
 footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
+"""
+SUBSCRIBE_CSS = f"""\
 .subscribe {{ display: flex; gap: 6pt; align-items: center; margin-top: 4pt;
   border: 0.5pt solid {RULE}; padding: 3pt 6pt; break-inside: avoid; }}
 .subscribe h2 {{ margin-top: 0; }}
@@ -70,6 +72,8 @@ footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
 .address {{ font-family: 'Liberation Mono', 'DejaVu Sans Mono', monospace;
   overflow-wrap: anywhere; }}
 """
+"""The subscription box's style, on a page that has one only (a page without one is
+as it was, byte for byte)."""
 
 QR_SIZE = "32mm"
 """The printed QR code: 0.8 to 1 mm a module for an address of a published feed,
@@ -98,7 +102,8 @@ def render(plan: Plan, title: str | None = None, subscribe_url: str | None = Non
     _sub(head, "meta", http_equiv="Content-Security-Policy", content=CONTENT_SECURITY_POLICY)
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _sub(head, "title", name)
-    _sub(head, "style", CSS.replace("{page_numbers}", _css_content(w.t(words.PAGE_NUMBERS))))
+    css = CSS if subscribe_url is None else CSS + SUBSCRIBE_CSS
+    _sub(head, "style", css.replace("{page_numbers}", _css_content(w.t(words.PAGE_NUMBERS))))
     body = _sub(html, "body")
 
     header = _sub(body, "header")
