@@ -201,6 +201,23 @@ def test_a_change_of_calendar_options_rewrites_every_feed(clinic: Clinic) -> Non
         assert b"CLASS:PRIVATE" in data
 
 
+def test_a_changed_protocol_is_published_though_every_row_is_as_it_was(clinic: Clinic) -> None:
+    clinic.publish(FIRST)
+    text = ct.default_protocol_text()
+    title = ct.default_protocol().title
+    assert title in text
+    protocol = ct.parse_protocol(text.replace(title, "Our clinic's cervical care plan", 1))
+    rows = ct.read_patients(clinic.patients)
+    options = ct.RowOptions(today=TODAY, protocol=protocol)
+    calendar = ct.CalendarOptions(timestamp=LATER, uid_key=KEY)
+    report = ct.publish(rows, clinic.site(), options, calendar=calendar, jobs=1)
+    rows.close()
+    # The cache knows the rows, but not this protocol: every feed is made again.
+    assert (report.changed, report.unchanged) == (3, 0)
+    for data, _ in clinic.feeds().values():
+        assert b"X-WR-CALNAME:Our clinic's cervical care plan\r\n" in data
+
+
 def test_a_feed_changed_by_hand_is_made_again(clinic: Clinic) -> None:
     clinic.publish(FIRST)
     path = clinic.site_folder / f"{clinic.address('7781')}.ics"

@@ -206,23 +206,34 @@ def _page_name(entry: Entry) -> str:
     return entry[1]
 
 
+_NOT_CONTENT = frozenset({"timestamp", "uid_key"})
+"""Calendar options a feed's content does not follow from here: the stamp is kept
+from the file or set when the content changes, and the key keys the digest itself."""
+
+
 def run_context(settings: BatchSettings) -> bytes:
-    """What every feed's content follows from besides its row, as one digest."""
+    """What every feed's content follows from besides its row, as one digest: the
+    package's code and every field of the rows' options and of the calendar's (but
+    its stamp and key), whatever fields they have, so a new option can never leave
+    a feed unplanned when it changes."""
     calendar, options = settings.calendar, settings.options
     assert calendar is not None
-    parts = (
-        code_fingerprint().hex(),
-        options.today.isoformat(),
-        repr(options.date_order),
-        options.protocol.model_dump_json(),
-        repr(
-            (
-                calendar.calendar_name,
-                calendar.reminders,
-                calendar.private,
-                calendar.omit,
-                calendar.calendar_uid,
-            )
-        ),
-    )
+    parts = [code_fingerprint().hex()]
+    for value in (options, calendar):
+        parts.extend(
+            f"{field.name}={_described(getattr(value, field.name))}"
+            for field in dataclasses.fields(value)
+            if field.name not in _NOT_CONTENT
+        )
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).digest()
+
+
+def _described(value: object) -> str:
+    """A value as text that changes whenever it does: a model (a protocol) as its
+    whole JSON, a tuple item by item, anything else by its ``repr``."""
+    dump = getattr(value, "model_dump_json", None)
+    if callable(dump):
+        return str(dump())
+    if isinstance(value, tuple | list):
+        return "[" + ",".join(_described(item) for item in value) + "]"
+    return repr(value)
