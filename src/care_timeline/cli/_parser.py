@@ -26,6 +26,7 @@ from ._examples import (
     PUBLISH_EXAMPLE,
     UPCOMING_EXAMPLE,
 )
+from ._publish_arguments import add_publish_arguments
 
 __all__ = ["PROG", "UsageError", "build_parser", "command_named"]
 
@@ -142,63 +143,6 @@ def _batch_arguments(batch: _Parser) -> None:
     add_uid_key_argument(batch)
     add_common_arguments(batch)
     batch.set_defaults(command="batch")
-
-
-def _publish_arguments(publish: _Parser) -> None:
-    publish.add_argument(
-        "patients", metavar="PATIENTS.csv", help="one row per patient; columns are the flag names"
-    )
-    publish.add_argument(
-        "--site",
-        required=True,
-        metavar="DIR",
-        help="the folder a web server serves: one feed per patient, nothing else",
-    )
-    publish.add_argument(
-        "--links",
-        required=True,
-        metavar="FILE",
-        help="the CSV file of each patient's addresses to send (outside DIR); errors.csv, "
-        "revocations.csv and publish-cache.csv go beside it",
-    )
-    publish.add_argument(
-        "--base-url",
-        required=True,
-        metavar="URL",
-        help="the https:// address DIR is served at",
-    )
-    publish.add_argument(
-        "--revoke",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="give this patient a new address and stop serving the old one (a leaked "
-        "link); may be given more than once",
-    )
-    publish.add_argument(
-        "--pages",
-        metavar="DIR",
-        help="also write each patient's printable page, with her subscription's QR code, "
-        "into this folder (outside the site)",
-    )
-    publish.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
-    publish.add_argument(
-        "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
-    )
-    publish.add_argument(
-        "--timestamp",
-        metavar="ISO-UTC",
-        help="the DTSTAMP of the feeds that change (or SOURCE_DATE_EPOCH; default: now)",
-    )
-    publish.add_argument(
-        "--calendar-name",
-        metavar="TEXT",
-        help="the name of every calendar (default: the protocol's title)",
-    )
-    add_calendar_arguments(publish)
-    add_uid_key_argument(publish, required=True)
-    add_common_arguments(publish)
-    publish.set_defaults(command="publish", format="ics")
 
 
 def _upcoming_arguments(upcoming: _Parser) -> None:
@@ -338,7 +282,7 @@ _COMMANDS = {
         "not change is left untouched; bad rows go to errors.csv beside the links file "
         "(exit status 1). See docs/calendars.md.",
         epilog=PUBLISH_EXAMPLE,
-        add_arguments=_publish_arguments,
+        add_arguments=add_publish_arguments,
     ),
     "upcoming": _Command(
         help="who has which milestone in a date range",
