@@ -100,12 +100,15 @@ from .vocabulary import (
 if TYPE_CHECKING:
     from .batch import (
         BatchReport,
+        FeedSite,
         PatientRow,
         PatientRows,
         PlanResult,
+        PublishReport,
         RowError,
         RowOptions,
         plan_many,
+        publish,
         read_patients,
         write_batch,
     )
@@ -128,6 +131,9 @@ _LAZY = {
     "plan_many": "batch",
     "read_patients": "batch",
     "write_batch": "batch",
+    "FeedSite": "batch",
+    "PublishReport": "batch",
+    "publish": "batch",
     "MilestoneChange": "plan_diff",
     "PlanDiff": "plan_diff",
     "diff": "plan_diff",
@@ -237,6 +243,10 @@ __all__ = [
     "plan_many",
     "read_patients",
     "write_batch",
+    # subscription feeds: a served folder of calendars that follow each plan
+    "FeedSite",
+    "PublishReport",
+    "publish",
     # questions across plans
     "QUERY_STATUSES",
     "QueryStatus",

@@ -33,12 +33,14 @@ __all__ = [
     "LATEST_TIMESTAMP",
     "MAX_CALENDAR_NAME_LENGTH",
     "MAX_REMIND_DAYS_BEFORE",
+    "MAX_WEB_ADDRESS_LENGTH",
     "OMITTABLE",
     "SEQUENCE_EPOCH",
     "CalendarOptions",
     "check_calendar_name",
     "check_reminder",
     "check_timestamp",
+    "check_web_address",
     "parse_epoch",
     "parse_omit",
     "parse_reminder",
@@ -262,6 +264,55 @@ def parse_omit(values: Iterable[Any] | str | None) -> tuple[Applicability, ...]:
     return tuple(chosen)
 
 
+# -- web addresses ----------------------------------------------------------------
+
+MAX_WEB_ADDRESS_LENGTH = 500
+"""The longest address a page prints and codes (a QR code a phone's camera reads)."""
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+"""The only hosts a plain ``http://`` address may name (to try a site out)."""
+
+
+def check_web_address(address: object, *, field: str, schemes: tuple[str, ...] = ("https",)) -> str:
+    """A web address a patient is given: one of ``schemes`` (``http`` only for
+    :data:`LOOPBACK_HOSTS`), a host, no user name or password (it is printed and
+    sent), no spaces or control characters, at most :data:`MAX_WEB_ADDRESS_LENGTH`
+    characters."""
+    shown = schemes[0] if len(schemes) == 1 else ", ".join(schemes[:-1]) + " or " + schemes[-1]
+    allowed = (
+        f"a {shown}:// address with a host, without spaces, a user name or a password, "
+        f"at most {MAX_WEB_ADDRESS_LENGTH} characters (http:// only for localhost)"
+    )
+    if not isinstance(address, str):
+        raise ExportError(field=field, value=repr(address), allowed=allowed)
+    from urllib.parse import urlsplit  # here: only a site or a page with its address needs it
+
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        raise ExportError(field=field, value=address, allowed=allowed) from None
+    scheme = parts.scheme.lower()
+    fits = (
+        0 < len(address) <= MAX_WEB_ADDRESS_LENGTH
+        and address.isascii()
+        and address.isprintable()
+        and " " not in address
+        and host is not None
+        and parts.username is None
+        and parts.password is None
+        and (scheme in schemes or (scheme == "http" and host.lower() in LOOPBACK_HOSTS))
+        and address.lower().startswith(scheme + "://")
+    )
+    if not fits:
+        raise ExportError(field=field, value=address, allowed=allowed)
+    return address
+
+
+SUBSCRIBE_SCHEMES = ("https", "webcal")
+"""A page's subscription address: ``webcal://`` asks a phone to subscribe."""
+
+
 # -- the options, together --------------------------------------------------------
 
 
@@ -289,6 +340,12 @@ class CalendarOptions:
     ("Pregnancy care: check"), the details staying in its description; ``omit``
     (``"not-applicable"``, as text or a list) leaves out the milestones that do
     not apply instead of writing them as cancelled one-day events.
+    ``subscribe_url`` is the address the calendar is served at (``https://`` or
+    ``webcal://``): the printable page then shows it in words and as a QR code
+    to scan with a phone's camera (:func:`~care_timeline.to_html`).
+    ``calendar_uid=False`` leaves out the calendar's own ``UID`` (RFC 7986), which
+    vdirsyncer's ``http`` storage takes for each event's, keeping one event; a
+    published feed leaves it out (:func:`~care_timeline.publish`).
     """
 
     timestamp: datetime | None
@@ -297,6 +354,8 @@ class CalendarOptions:
     uid_key: bytes | None = field(repr=False)  # a secret: never in a log
     private: bool
     omit: tuple[Applicability, ...]
+    subscribe_url: str | None = None
+    calendar_uid: bool = True
 
     def __init__(
         self,
@@ -307,9 +366,12 @@ class CalendarOptions:
         uid_key: bytes | None = None,
         private: bool = False,
         omit: Iterable[Applicability] | str | None = (),
+        subscribe_url: str | None = None,
+        calendar_uid: bool = True,
     ) -> None:
-        if not isinstance(private, bool):
-            raise ExportError(field="private", value=repr(private), allowed="True or False")
+        for name, flag in (("private", private), ("calendar_uid", calendar_uid)):
+            if not isinstance(flag, bool):
+                raise ExportError(field=name, value=repr(flag), allowed="True or False")
         checked = {
             "timestamp": None if timestamp is None else check_timestamp(timestamp),
             "calendar_name": None if calendar_name is None else check_calendar_name(calendar_name),
@@ -317,6 +379,10 @@ class CalendarOptions:
             "uid_key": check_uid_key(uid_key),
             "private": private,
             "omit": parse_omit(omit),
+            "subscribe_url": None
+            if subscribe_url is None
+            else check_web_address(subscribe_url, field="subscribe_url", schemes=SUBSCRIBE_SCHEMES),
+            "calendar_uid": calendar_uid,
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)

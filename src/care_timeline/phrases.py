@@ -140,6 +140,18 @@ DATE_ROW = N_("Date")
 DISCUSS_KEY = N_("Hollow, dashed: to discuss")
 """The chart legend's entry for milestones to discuss."""
 
+SUBSCRIBE_HEADING = N_("Follow this plan in your calendar")
+"""The printable page's box with the calendar's subscription address and its QR code."""
+SUBSCRIBE_HOW = N_(
+    "Scan the code with your phone's camera, or add the address below to your calendar "
+    "as a subscription (in Google Calendar: Other calendars, From URL). Your calendar then "
+    "changes by itself when your plan changes."
+)
+SUBSCRIBE_ADDRESS = N_("Address: {address}")
+"""The subscription address in words, for typing it in."""
+SUBSCRIBE_QR_LABEL = N_("QR code of the address {address}")
+"""What a screen reader says for the QR code."""
+
 # -- sentences ---------------------------------------------------------------------------
 
 PLAN_ENDED = {

@@ -37,6 +37,7 @@ def test_every_command_is_here() -> None:
         "care-timeline",
         "plan",
         "batch",
+        "publish",
         "upcoming",
         "diff",
         "key",

@@ -482,7 +482,7 @@ def test_diff_picks_its_format_from_the_file_too(
         (
             ["pln", "--due-date", "2027-05-10"],
             "care-timeline: argument COMMAND: invalid choice: 'pln' (choose from 'plan', "
-            "'batch', 'upcoming', 'diff', 'protocol', 'key'); did you mean 'plan'?",
+            "'batch', 'publish', 'upcoming', 'diff', 'protocol', 'key'); did you mean 'plan'?",
         ),
         (["plan", "--zzz"], "care-timeline: unrecognized arguments: --zzz"),  # nothing close
     ],

@@ -20,120 +20,23 @@ The pregnancy is due 2027-05-10, so day 0 is 2026-08-03; by hand: 16w0d = +112 =
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import care_timeline as ct
 from _support.ics import parse
+from _support.khal import KHAL, Khal, Line
 from care_timeline.cli import main
 
-KHAL = shutil.which("khal")
 pytestmark = pytest.mark.skipif(
     KHAL is None, reason="khal is not installed (a real calendar client; .ci/run installs it)"
 )
 
-SEP = "\x1f"
-DAY = "\x1e"
-FORMAT = SEP.join(("{uid}", "{status}", "{title}"))
-CONFIG = """\
-[calendars]
-[[care]]
-path = {calendar}
-type = calendar
-
-[sqlite]
-path = {cache}
-
-[locale]
-local_timezone = Europe/London
-default_timezone = Europe/London
-timeformat = %H:%M
-dateformat = %Y-%m-%d
-longdateformat = %Y-%m-%d
-datetimeformat = %Y-%m-%d %H:%M
-longdatetimeformat = %Y-%m-%d %H:%M
-firstweekday = 0
-unicode_symbols = False
-
-[default]
-default_calendar = care
-"""
 DUE = ct.parse_date("2027-05-10")
 PREGNANCY = ("2026-08-03", "2027-06-30")
 """Every day any milestone can fall on."""
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of ``khal list``: an event on one day."""
-
-    uid: str
-    status: str
-    """khal's ``{status}``: ``CONFIRMED``, ``TENTATIVE`` or ``CANCELLED``, as the file says."""
-    day: str
-    """The day it is listed under (a multi-day event is listed under each of its days)."""
-    title: str
-
-
-class Khal:
-    """khal with a configuration, calendar and cache of its own in ``root``."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.calendar = root / "calendars" / "care"
-        self.calendar.mkdir(parents=True)  # khal does not make it
-        self.config = root / "khal.conf"
-        self.config.write_text(
-            CONFIG.format(calendar=self.calendar, cache=root / "khal.db"), encoding="utf-8"
-        )
-
-    def run(self, *args: str) -> str:
-        assert KHAL is not None
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")
-        }
-        env.update(
-            XDG_CONFIG_HOME=str(self.root / "xdg-config"),
-            XDG_DATA_HOME=str(self.root / "xdg-data"),
-            LC_ALL="C.UTF-8",
-        )
-        done = subprocess.run(
-            [KHAL, "-c", str(self.config), *args],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, (args, done.stdout, done.stderr)
-        return done.stdout
-
-    def import_file(self, path: Path) -> None:
-        assert self.run("import", "--batch", "-a", "care", str(path)) == ""
-
-    def list(self, start: str, end: str, *, once: bool = False) -> list[Line]:
-        args = ["list", "--day-format", DAY + "{date}", "--format", FORMAT]
-        out = self.run(*args, *(["--once"] if once else []), start, end)
-        lines, day = [], ""
-        for text in out.split("\n"):  # (str.splitlines would also split at DAY)
-            if text.startswith(DAY):  # a day's heading, then its events
-                day = text[len(DAY) :]
-            elif text.strip():
-                uid, status, title = (part.strip() for part in text.split(SEP))
-                lines.append(Line(uid, status, day, title))
-        return lines
-
-    def files(self) -> int:
-        return len(list(self.calendar.glob("*.ics")))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 import zlib
 from datetime import date
@@ -916,3 +917,121 @@ def test_trimester_bands_come_from_the_protocol() -> None:
     )
     svg = ct.to_svg(plan)
     assert "Drittes Trimester" in svg and "Third trimester" not in svg
+
+
+# -- the subscription's QR code ---------------------------------------------------------
+
+SUBSCRIBE = "webcal://calendars.example.org/feeds/ktksouk5gsy6hkuowvrbh7zhkl6zq6h2.ics"
+ZBARIMG = shutil.which("zbarimg")
+
+
+def qr_modules(page: str) -> set[tuple[int, int]]:
+    """The dark modules the page's QR code draws: each ``M x y h n v 1 h -n z`` of its
+    path is a run of ``n`` modules in row ``y`` from column ``x``."""
+    found = re.search(r'<svg [^>]*class="qr"[^>]*>.*?<path d="([^"]+)"', page)
+    assert found is not None, "no QR code on the page"
+    modules = set()
+    for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", found[1]):
+        modules.update((int(x) + i, int(y)) for i in range(int(n)))
+    assert "".join(re.findall(r"M\d+ \d+h\d+v1h-\d+z", found[1])) == found[1]
+    return modules
+
+
+def test_the_page_shows_the_subscription_in_words_and_as_a_qr_code() -> None:
+    import segno
+
+    page = ct.to_html(example_plan(), subscribe_url=SUBSCRIBE)
+    parsed = Page(page)
+    assert "Follow this plan in your calendar" in parsed.text
+    assert f"Address: {SUBSCRIBE}" in parsed.text
+    # The drawn modules are the code's dark modules, inside a quiet zone of four.
+    code = segno.make_qr(SUBSCRIBE, error="m")
+    expected = {
+        (x + 4, y + 4)
+        for y, row in enumerate(code.matrix_iter(scale=1, border=0))
+        for x, dark in enumerate(row)
+        if dark
+    }
+    assert qr_modules(page) == expected
+    side = len(code.matrix) + 8
+    assert f'viewBox="0 0 {side} {side}"' in page
+    assert code.error in ("M", "Q", "H")  # level M at least
+    # Without an address, no box and no code: the page is as it was.
+    assert ct.to_html(example_plan()) == ct.render(example_plan(), "html").decode()
+    assert 'class="qr"' not in ct.to_html(example_plan())
+    options = ct.CalendarOptions(subscribe_url=SUBSCRIBE)
+    assert ct.render(example_plan(), "html", options).decode() == page
+
+
+def test_the_subscription_box_is_in_the_plan_s_language() -> None:
+    plan = ct.plan(ct.Dating.from_due_date(DUE), today=TODAY, language="tr")
+    text = Page(ct.to_html(plan, subscribe_url=SUBSCRIBE)).text
+    assert "Bu planı takviminizde izleyin" in text and f"Adres: {SUBSCRIBE}" in text
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://calendars.example.org/x.ics",  # not https, not this computer
+        "javascript:alert(1)",
+        "https://user:secret@calendars.example.org/x.ics",
+        "webcal://calendars.example.org/a b.ics",
+        "https://calendars.example.org/" + "a" * 500,
+        "https://calendars.example.org/é.ics",
+        "",
+    ],
+)
+def test_a_subscription_address_that_cannot_be_printed_safely_is_refused(address: str) -> None:
+    with pytest.raises(ct.ExportError, match="subscribe_url"):
+        ct.to_html(example_plan(), subscribe_url=address)
+    with pytest.raises(ct.ExportError, match="subscribe_url"):
+        ct.CalendarOptions(subscribe_url=address)
+
+
+def test_plan_subscribe_url_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["plan", "--due-date", "2027-05-10", "--today", "2026-11-24"]
+    page = tmp_path / "page.html"
+    assert main([*argv, "--format", "html", "--subscribe-url", SUBSCRIBE, "-o", str(page)]) == 0
+    assert f"Address: {SUBSCRIBE}" in page.read_text(encoding="utf-8")
+    assert main([*argv, "--format", "ics", "--subscribe-url", SUBSCRIBE]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "subscribe-url" in err and "--format html" in err
+    assert main([*argv, "--format", "html", "--subscribe-url", "http://example.org/"]) == 2
+    assert "--subscribe-url: 'http://example.org/' is not valid" in capsys.readouterr().err
+
+
+def test_segno_is_loaded_only_for_a_page_with_an_address() -> None:
+    probe = (
+        "import sys; from care_timeline.cli import main; main(sys.argv[1:]); "
+        "print('segno' in sys.modules, file=sys.stderr)"
+    )
+    argv = ["plan", "--due-date", "2027-05-10", "--today", "2026-11-24", "--format", "html"]
+    for extra, loaded in (([], "False"), (["--subscribe-url", SUBSCRIBE], "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *argv, *extra],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stderr.strip().splitlines()[-1] == loaded
+
+
+@needs_browser
+@pytest.mark.skipif(ZBARIMG is None, reason="no zbarimg (install the `zbar-tools` package)")
+def test_the_printed_qr_code_reads_back_as_the_address(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(ct.to_html(example_plan(), subscribe_url=SUBSCRIBE), encoding="utf-8")
+    shot = tmp_path / "page.png"
+    assert BROWSER is not None and ZBARIMG is not None
+    SCRIPT.screenshot(BROWSER, page, shot, window=(1240, 1754))
+    read = subprocess.run(
+        [ZBARIMG, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(shot)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.splitlines() == [SUBSCRIBE]

@@ -14,6 +14,9 @@ come back in row order, so the same file gives the same output every time.
   ``manifest.csv`` beside them (:func:`write_batch`);
 - :mod:`.folder` locks the folder for one batch, removes a killed run's
   leftovers and moves files whose row is now bad or gone to ``stale/``;
+- :mod:`.publishing` publishes each row's calendar as a subscription feed
+  (:func:`publish`) into a served folder (:class:`FeedSite`, :mod:`.site`),
+  leaving the feeds that did not change untouched (:mod:`.feed_cache`);
 - :mod:`._pool` runs the work on every core, in order (:func:`parse_jobs`:
   how many).
 """
@@ -21,7 +24,9 @@ come back in row order, so the same file gives the same output every time.
 from ._pool import MAX_JOBS, parse_jobs
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, file_name
 from .patients_csv import PatientRow, PatientRows, count_patients, read_patients
+from .publishing import PublishReport, publish
 from .rows import PlanResult, RowError, RowOptions, plan_many
+from .site import FeedSite
 from .writer import BatchReport, write_batch
 
 __all__ = [
@@ -30,15 +35,18 @@ __all__ = [
     "MAX_JOBS",
     "STALE_FOLDER",
     "BatchReport",
+    "FeedSite",
     "PatientRow",
     "PatientRows",
     "PlanResult",
+    "PublishReport",
     "RowError",
     "RowOptions",
     "count_patients",
     "file_name",
     "parse_jobs",
     "plan_many",
+    "publish",
     "read_patients",
     "write_batch",
 ]

@@ -162,10 +162,11 @@ def add_ignore_column_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_uid_key_argument(parser: argparse.ArgumentParser) -> None:
+def add_uid_key_argument(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    needed = "; needed: it also makes the feeds' addresses" if required else ""
     parser.add_argument(
         "--uid-key",
         metavar="FILE",
         help="the clinic's key file (`key new`): calendar UIDs and FHIR identifiers that "
-        f"cannot be traced back to the plan id (default: the file named by {UID_KEY_ENV})",
+        f"cannot be traced back to the plan id (default: the file named by {UID_KEY_ENV})" + needed,
     )

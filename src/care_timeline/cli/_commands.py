@@ -102,6 +102,7 @@ def _calendar_options(args: argparse.Namespace) -> ct.CalendarOptions:
         uid_key=_uid_key(args),
         private=args.private,
         omit=args.omit,
+        subscribe_url=getattr(args, "subscribe_url", None),
     )
 
 
@@ -140,6 +141,12 @@ def _emit(data: bytes, output: str | None) -> None:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     args.format = output_format(args.output, args.format)
+    if args.subscribe_url is not None and args.format != "html":
+        raise ct.ExportError(
+            field="subscribe-url",
+            value=args.format,
+            allowed="--format html (the printable page shows it)",
+        )
     calendar = _calendar_options(args)
     plan = _plan(args)
     _emit(ct.render(plan, args.format, calendar), args.output)
@@ -173,6 +180,37 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     if args.format in KEYED_FORMATS and calendar.uid_key is None and not args.quiet:
         sys.stderr.write(UID_NOTE)
     if not report.ok or not args.quiet:
+        sys.stderr.write(report.summary(PROG))
+    return EXIT_OK if report.ok else EXIT_BAD_ROWS
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
+
+    planning = _row_options(args, _today(args), _choice(_protocols(args)))
+    site = ct.FeedSite(args.site, links=args.links, base_url=args.base_url, pages=args.pages)
+    jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
+    if calendar.uid_key is None:
+        raise ct.BatchError(
+            f"--uid-key: publish needs the clinic's key file (or {UID_KEY_ENV} naming it): it "
+            f"makes the addresses nobody can guess; make one once with `{PROG} key new -o FILE`",
+            field="uid-key",
+        )
+    if Path(args.patients).resolve() == site.links.resolve():
+        raise ct.BatchError(
+            field="links", value=args.links, allowed="a file other than the patients file"
+        )
+    rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
+    bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
+    try:
+        report = ct.publish(
+            rows, site, planning, calendar=calendar, revoke=args.revoke, jobs=jobs, progress=bar
+        )
+    finally:
+        rows.close()
+        if bar is not None:
+            bar.close()
+    if not report.ok or not args.quiet or report.revoked:
         sys.stderr.write(report.summary(PROG))
     return EXIT_OK if report.ok else EXIT_BAD_ROWS
 
@@ -324,6 +362,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "diff": _cmd_diff,
     "plan": _cmd_plan,
     "batch": _cmd_batch,
+    "publish": _cmd_publish,
     "upcoming": _cmd_upcoming,
     "protocol show": _cmd_protocol_show,
     "protocol list": _cmd_protocol_list,

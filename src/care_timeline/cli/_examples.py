@@ -13,6 +13,12 @@ BATCH_EXAMPLE = """examples:
   care-timeline batch examples/patients.csv --out tables --format csv --jobs 2 --quiet --today 2026-11-24
 """
 
+PUBLISH_EXAMPLE = """examples:
+  care-timeline key new -o clinic.key
+  care-timeline publish examples/patients.csv --site site --links links.csv --base-url https://calendars.example.org/feeds/ --uid-key clinic.key --today 2026-11-24
+  care-timeline publish examples/patients.csv --site site --links links.csv --base-url https://calendars.example.org/feeds/ --uid-key clinic.key --revoke clinic-42/7781 --today 2026-11-24
+"""
+
 UPCOMING_EXAMPLE = """examples:
   care-timeline upcoming examples/patients.csv --from 2026-12-01 --to 2026-12-31 --today 2026-11-24
   care-timeline upcoming examples/patients.csv --from 2026-11-24 --to 2026-11-30 --milestone cervical-monitoring --format csv --today 2026-11-24

@@ -24,9 +24,11 @@ from ._examples import (
     KEY_EXAMPLE,
     PLAN_EXAMPLE,
     PROTOCOL_EXAMPLE,
+    PUBLISH_EXAMPLE,
     UPCOMING_EXAMPLE,
 )
 from ._mistakes import suggestion
+from ._publish_arguments import add_publish_arguments
 
 __all__ = ["PROG", "CommandNeeded", "UsageError", "build_parser", "command_named"]
 
@@ -112,6 +114,12 @@ def _plan_arguments(plan: _Parser) -> None:
         help="fixes the calendar's DTSTAMP (or SOURCE_DATE_EPOCH); checked with any --format",
     )
     plan.add_argument("--calendar-name", metavar="TEXT", help="the calendar's or page's title")
+    plan.add_argument(
+        "--subscribe-url",
+        metavar="URL",
+        help="with --format html: the calendar's subscription address (https:// or "
+        "webcal://), shown on the page in words and as a QR code for a phone's camera",
+    )
     add_calendar_arguments(plan)
     add_uid_key_argument(plan)
     plan.add_argument(
@@ -317,6 +325,16 @@ _COMMANDS = {
         "go to OUT/errors.csv (exit status 1).",
         epilog=BATCH_EXAMPLE,
         add_arguments=_batch_arguments,
+    ),
+    "publish": _Command(
+        help="serve every patient's calendar as a subscription that follows her plan",
+        description="Write each row's calendar into the folder a web server serves (--site), "
+        "at an address made with the clinic's key that nobody can guess, and list each "
+        "patient's addresses in --links for the clinic to send. A feed whose calendar did "
+        "not change is left untouched; bad rows go to errors.csv beside the links file "
+        "(exit status 1). See docs/calendars.md.",
+        epilog=PUBLISH_EXAMPLE,
+        add_arguments=add_publish_arguments,
     ),
     "upcoming": _Command(
         help="who has which milestone in a date range",

@@ -33,6 +33,7 @@ __all__ = [
     "check_format",
     "csv_columns",
     "output_format",
+    "feed_address",
     "protocol_to_fhir",
     "render",
     "to_csv",
@@ -207,13 +208,21 @@ def _options(options: object) -> CalendarOptions:
     return options
 
 
-def to_html(plan: Plan, *, title: str | None = None) -> str:
+def to_html(plan: Plan, *, title: str | None = None, subscribe_url: str | None = None) -> str:
     """The printable page: one self-contained HTML file (inline CSS and SVG, nothing
     fetched) with the timeline, the milestone table, the warning signs and the
-    clinician note, for one A4 or Letter page. ``title`` defaults to the protocol's."""
+    clinician note, for one A4 or Letter page. ``title`` defaults to the protocol's.
+    ``subscribe_url`` (``https://`` or ``webcal://``, checked as
+    :class:`~care_timeline.CalendarOptions` checks it) adds the calendar's
+    subscription: the address in words and as a QR code for a phone's camera."""
+    from ..calendar_options import SUBSCRIBE_SCHEMES, check_web_address
     from .html import render as html
 
-    return html(plan, title=title)
+    if subscribe_url is not None:
+        subscribe_url = check_web_address(
+            subscribe_url, field="subscribe_url", schemes=SUBSCRIBE_SCHEMES
+        )
+    return html(plan, title=title, subscribe_url=subscribe_url)
 
 
 def to_svg(plan: Plan, *, title: str | None = None) -> str:
@@ -234,6 +243,18 @@ def to_fhir(plan: Plan, *, uid_key: bytes | None = None) -> bytes:
     return fhir(plan, uid_key=check_uid_key(uid_key))
 
 
+def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
+    """The name (32 characters, ``a-z`` and ``2-7``) of a plan's published
+    subscription feed: a keyed hash of the plan id and the address's revision
+    under the clinic's key (see :func:`~care_timeline.publish`)."""
+    from ._ids import feed_address as address
+
+    checked = check_uid_key(key)
+    if checked is None:
+        raise ExportError(field="uid_key", value=None, allowed="a clinic's key (bytes)")
+    return address(plan_id, checked, revision)
+
+
 def protocol_to_fhir(protocol: Protocol) -> bytes:
     """The protocol as a FHIR R4 Bundle of its PlanDefinition and the CodeSystem of
     its milestone ids, as JSON bytes. Needs the optional extra ``care-timeline[fhir]``."""
@@ -246,9 +267,10 @@ def render(plan: Plan, format: str, options: CalendarOptions | None = None) -> b
     """The plan in one of :data:`FORMATS`, as the bytes of a file.
 
     ``options`` (a :class:`~care_timeline.CalendarOptions`) are the calendar's
-    for ``ics`` (see :func:`to_ics`); its ``uid_key`` keys ``fhir`` too, and its
-    ``calendar_name`` titles the page (``html``, ``svg``); other formats ignore
-    them. One function for the command line and for batches, so a batch's file
+    for ``ics`` (see :func:`to_ics`); its ``uid_key`` keys ``fhir`` too, its
+    ``calendar_name`` titles the page (``html``, ``svg``) and its
+    ``subscribe_url`` puts the calendar's address on the page; other formats
+    ignore them. One function for the command line and for batches, so a batch's file
     is byte for byte the single export.
     """
     chosen = _options(options)
@@ -261,7 +283,9 @@ def render(plan: Plan, format: str, options: CalendarOptions | None = None) -> b
 
         return ics(plan, chosen)
     if format == "html":
-        return to_html(plan, title=chosen.calendar_name).encode()
+        from .html import render as html
+
+        return html(plan, chosen.calendar_name, chosen.subscribe_url).encode()
     if format == "svg":
         return to_svg(plan, title=chosen.calendar_name).encode()
     if format == "text":

@@ -17,6 +17,7 @@ equals another.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from typing import TYPE_CHECKING
@@ -24,7 +25,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..plan_model import Milestone, NoLongerPlanned, Plan
 
-__all__ = ["UID_DOMAIN", "event_uid", "keyed_hash", "plan_token", "plan_uid"]
+__all__ = [
+    "FEED_ADDRESS_BYTES",
+    "UID_DOMAIN",
+    "event_uid",
+    "feed_address",
+    "keyed_hash",
+    "plan_token",
+    "plan_uid",
+]
 
 UID_DOMAIN = "@care-timeline"
 
@@ -70,3 +79,28 @@ def event_uid(plan: Plan, milestone_id: str, key: bytes | None = None) -> str:
         )
         owner = next((item.protocol for item in items if item.id == milestone_id), None)
     return plan_uid(plan, f"milestone\x00{milestone_id}", key, protocol_id=owner)
+
+
+FEED_ADDRESS_BYTES = 20
+"""A feed's address carries 160 bits of the keyed hash: 32 characters of base32."""
+
+
+def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
+    """The name under which a plan's subscription feed is published: the first
+    :data:`FEED_ADDRESS_BYTES` bytes of an HMAC-SHA256 under the clinic's key of the
+    plan id and its address's revision (0, then one more for each revocation),
+    in lowercase base32: 32 letters ``a-z`` and digits ``2-7``, safe in a URL and
+    in a file name on any system, whatever it does with case.
+
+    The same id, key and revision give the same address on every run; a new
+    revision gives an unrelated one. Without the key nobody can tell whose it is
+    or check a guessed id against it; its label differs from every UID's, so an
+    address never equals an identifier written into a calendar.
+
+    >>> address = feed_address("7781", bytes(32))
+    >>> len(address), address == feed_address("7781", bytes(32)), address == feed_address("7781", bytes(32), 1)
+    (32, True, False)
+    """
+    text = f"care-timeline\x00feed-address-1\x00{revision}\x00{plan_id}"
+    digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+    return base64.b32encode(digest[:FEED_ADDRESS_BYTES]).decode("ascii").lower()

@@ -18,6 +18,7 @@ from ..safe_text import for_xml
 from ..wording import Words, page_title
 from . import _markup as markup
 from ._markup import Element
+from ._qr import qr_code
 from ._style import BAND, FONT_FAMILY, INK, MUTED, PAPER, RULE
 from ._svg import fixed
 from .chart import WIDTH, build_chart
@@ -82,6 +83,20 @@ footer {{ color: {MUTED}; font-size: 8pt; margin-top: 4pt; }}
   td.when {{ white-space: normal; }}
 }}
 """
+SUBSCRIBE_CSS = f"""\
+.subscribe {{ display: flex; gap: 6pt; align-items: center; margin-top: 4pt;
+  border: 0.5pt solid {RULE}; padding: 3pt 6pt; break-inside: avoid; }}
+.subscribe h2 {{ margin-top: 0; }}
+.subscribe svg.qr {{ flex: none; }}
+.address {{ font-family: 'Liberation Mono', 'DejaVu Sans Mono', monospace;
+  overflow-wrap: anywhere; }}
+"""
+"""The subscription box's style, on a page that has one only (a page without one is
+as it was, byte for byte)."""
+
+QR_SIZE = "32mm"
+"""The printed QR code: 0.8 to 1 mm a module for an address of a published feed,
+which a phone's camera reads from a hand's length away."""
 
 COMPOSED_CSS = f"""th.group {{ background: none; font-size: 9pt; padding-top: 5pt;
   border-bottom: 1pt solid {INK}; }}
@@ -103,7 +118,7 @@ def _line_break(parent: Element, tail: str) -> None:
     _sub(parent, "br").tail = tail
 
 
-def render(plan: Plan, title: str | None = None) -> str:
+def render(plan: Plan, title: str | None = None, subscribe_url: str | None = None) -> str:
     w = Words.of(plan)
     name = page_title(plan, title)
     html = Element("html", {"lang": plan.protocol.language})
@@ -113,6 +128,8 @@ def render(plan: Plan, title: str | None = None) -> str:
     _sub(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     _sub(head, "title", name)
     css = CSS + COMPOSED_CSS if plan.protocols else CSS
+    if subscribe_url is not None:
+        css += SUBSCRIBE_CSS
     _sub(head, "style", css.replace("{page_numbers}", _css_content(w.t(words.PAGE_NUMBERS))))
     body = _sub(html, "body")
 
@@ -146,6 +163,8 @@ def render(plan: Plan, title: str | None = None) -> str:
         if plan.urgent_advice:
             _sub(signs, "p", for_xml(plan.urgent_advice), class_="urgent")
     _sub(body, "p", for_xml(plan.clinician_note), class_="note")
+    if subscribe_url is not None:
+        _subscription(body, subscribe_url, w)
 
     _sub(body, "h2", w.t(words.MILESTONES))
     _table(body, plan, w)
@@ -156,6 +175,17 @@ def render(plan: Plan, title: str | None = None) -> str:
             _sub(gone, "li", for_xml(item.title))
     _sub(body, "footer", for_xml(w.protocol_line(plan, on_page=True)))
     return "<!DOCTYPE html>\n" + markup.html(html) + "\n"
+
+
+def _subscription(body: Element, address: str, w: Words) -> None:
+    """The calendar's subscription: its address as a QR code and in words (checked
+    when the options were built: a plain ASCII web address)."""
+    box = _sub(body, "section", class_="subscribe")
+    box.append(qr_code(address, size=QR_SIZE, label=w.t(words.SUBSCRIBE_QR_LABEL, address=address)))
+    text = _sub(box, "div")
+    _sub(text, "h2", w.t(words.SUBSCRIBE_HEADING))
+    _sub(text, "p", w.t(words.SUBSCRIBE_HOW))
+    _sub(text, "p", w.t(words.SUBSCRIBE_ADDRESS, address=address), class_="address")
 
 
 def _css_content(template: str) -> str:

@@ -103,7 +103,8 @@ def calendar(plan: Plan, options: CalendarOptions | None = None) -> Component:
     cal.add("X-WR-CALNAME", "text", name)
     # For subscriptions: how often a client should fetch the URL again.
     cal.add("REFRESH-INTERVAL", "duration", _REFRESH, ("VALUE", "DURATION"))
-    cal.add("UID", "text", plan_uid(plan, "calendar", key))
+    if chosen.calendar_uid:  # (see CalendarOptions: vdirsyncer takes it for every event's)
+        cal.add("UID", "text", plan_uid(plan, "calendar", key))
     cal.add("X-PUBLISHED-TTL", "duration", _REFRESH)
     for item in plan.milestones:
         cancelled = not item.on_timeline
