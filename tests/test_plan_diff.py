@@ -52,6 +52,10 @@ def test_a_five_day_redating_moves_every_milestone_five_days() -> None:
     text = ct.render_diff(changes, "text").decode()
     assert "Due date moved 5 days later" in text
     assert text.count("Moved 5 days later") == 10
+    # The monitoring window began 2026-11-23, today (11-24) inside it; moved to begin on
+    # 11-28, it is still ahead: its timing changed, said once ("Now now" read before).
+    assert "    Timing: coming up (was now)\n" in text
+    assert "Now now" not in text and "Now coming up" not in text
 
 
 def test_a_short_cervix_found_changes_applicability_and_says_why() -> None:
