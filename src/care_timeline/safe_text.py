@@ -15,7 +15,8 @@ LAYOUT = "\t\n"
 """Control characters that are layout, not control: tab and newline."""
 
 MESSAGE_LENGTH = 80
-"""Values quoted in an error message are cut to this many characters."""
+"""Values quoted in an error message are cut to this many characters, in the middle: a
+long path keeps its file name, a long value its start and its end."""
 
 
 @cache
@@ -67,18 +68,23 @@ def for_terminal(text: str) -> str:
 
 def for_message(value: Any, *, limit: int = MESSAGE_LENGTH) -> str:
     """A value as an error message quotes it: text in quotes (with line breaks
-    and other unprintable characters escaped), cut to ``limit`` characters.
+    and other unprintable characters escaped), cut in the middle to ``limit``
+    characters, so that a long path still ends with its file's name.
 
-    >>> print(for_message("14x3"), for_message(45), for_message("a" * 100)[-5:])
-    '14x3' 45 ...'
+    >>> print(for_message("14x3"), for_message(45), for_message("/a" * 60 + "/plan.ics")[-12:])
+    '14x3' 45 /a/plan.ics'
     """
     if isinstance(value, str):
-        text = value.replace("\n", "\\n").replace("\r", "\\r")
-        if len(text) > limit:
-            text = text[: limit - 3] + "..."
-        return repr(text)
+        return repr(_cut(value.replace("\n", "\\n").replace("\r", "\\r"), limit))
     try:
         text = for_terminal(str(value))
     except ValueError:  # an int too long to turn into text (over 4,300 digits)
         text = "a number too large to show"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head = (limit - 3) // 2
+    return text[:head] + "..." + text[len(text) - (limit - 3 - head) :]
