@@ -83,7 +83,7 @@ def test_errors_and_manifest_csv(tmp_path: Path) -> None:
     manifest = (tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8")
     assert live_formulas(errors) == [] and live_formulas(manifest) == []
     assert '1,";\'=1+1",due_date,' in errors
-    assert ';\'@SUM(A1)' in manifest
+    assert ";'@SUM(A1)" in manifest
 
 
 def test_the_diff_csv() -> None:

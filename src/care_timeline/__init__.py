@@ -108,7 +108,7 @@ if TYPE_CHECKING:
     )
     from .plan_diff import MilestoneChange, PlanDiff, diff, render_diff
     from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
-    from .replanning import replan
+    from .replanning import load_plan, replan
 
 __version__ = "0.1.0"
 
@@ -134,6 +134,7 @@ _LAZY = {
     "upcoming_csv": "query",
     "upcoming_table": "query",
     "replan": "replanning",
+    "load_plan": "replanning",
 }
 
 
@@ -186,6 +187,7 @@ __all__ = [
     "Trimester",
     "plan",
     "plan_json_schema",
+    "load_plan",
     "replan",
     # exports
     "BATCH_FORMATS",

@@ -21,6 +21,7 @@ language, and nothing else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,7 +69,14 @@ def locale_dirs() -> list[Path]:
     return _LOCALE_DIRS
 
 
+_LANGUAGE_NAME = re.compile(r"[a-z]{2,8}\Z")
+"""A catalog's folder name: a language subtag. A language that is anything else (a
+path, ``..``) has no catalog: catalogs come from the package's own folders only."""
+
+
 def _catalog_path(code: str) -> Path | None:
+    if not _LANGUAGE_NAME.match(code):
+        return None
     for folder in locale_dirs():
         path = folder / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
         if path.is_file():
@@ -103,7 +111,7 @@ def protocol_catalog(code: str) -> NullTranslations:
     from gettext import GNUTranslations, NullTranslations
 
     path = _package_locale() / code / "LC_MESSAGES" / f"{PROTOCOL_DOMAIN}.mo"
-    if code == SOURCE_LANGUAGE or not path.is_file():
+    if code == SOURCE_LANGUAGE or not _LANGUAGE_NAME.match(code) or not path.is_file():
         return NullTranslations()
     with path.open("rb") as handle:
         return GNUTranslations(handle)

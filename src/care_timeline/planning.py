@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ._deciding import decide, facts_of, ga_on, with_alternatives
+from .content import PLAN_ID_ALLOWED, check_plan_id
 from .dates import parse_date
 from .dating import MAX_GESTATIONAL_AGE, Dating
 from .errors import DatingError, PlanError, ProfileError
@@ -28,12 +29,9 @@ from .plan_model import (
 from .profile import Profile, ruptured
 from .protocol import check_default_language, default_protocol
 from .protocol.model import Protocol
-from .safe_text import control_character
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = ["plan"]
-
-MAX_PLAN_ID_LENGTH = 200
 
 
 def plan(
@@ -220,17 +218,10 @@ def _protocol(protocol: Protocol | None, language: str | None) -> Protocol:
 def _check_plan_id(plan_id: str | None) -> None:
     if plan_id is None:
         return
-    if (
-        not isinstance(plan_id, str)
-        or not plan_id.strip()
-        or len(plan_id) > MAX_PLAN_ID_LENGTH
-        or control_character(plan_id, allow="") is not None
-    ):
-        raise PlanError(
-            field="plan_id",
-            value=plan_id,
-            allowed=f"non-empty text of at most {MAX_PLAN_ID_LENGTH} characters, no control characters",
-        )
+    try:
+        check_plan_id(plan_id)
+    except ValueError:
+        raise PlanError(field="plan_id", value=plan_id, allowed=PLAN_ID_ALLOWED) from None
 
 
 DATED_FACTS = (

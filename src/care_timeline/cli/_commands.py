@@ -226,18 +226,17 @@ def _cmd_protocol_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_plan(path: str, field: str) -> ct.Plan:
-    text = Path(path).read_text(encoding="utf-8")
+def _read_plan(path: str, argument: str) -> ct.Plan:
+    """The plan file the argument names, read within the plan size limit; a fault
+    names the argument (OLD.json, NEW.json) and the file."""
     try:
-        return ct.Plan.model_validate_json(text)
-    except ct.PlanError as err:  # not a plan's JSON, or one whose dates contradict each other
-        raise ct.PlanError(
-            f"{path}: not a plan saved with --format json ({err})", field=field
-        ) from None
+        return ct.load_plan(path)
+    except ct.PlanError as err:  # unreadable, not a plan's JSON, or one that contradicts itself
+        raise ct.PlanError(f"{argument} {err}", field=argument) from None
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+    changes = ct.diff(_read_plan(args.old, "OLD.json"), _read_plan(args.new, "NEW.json"))
     _emit(ct.render_diff(changes, args.format), args.output)
     return EXIT_OK
 

@@ -7,6 +7,7 @@ from .loading import (
     default_protocol_text,
     load_protocol,
     parse_protocol,
+    read_protocol,
 )
 from .model import (
     Condition,
@@ -32,4 +33,5 @@ __all__ = [
     "default_protocol_text",
     "load_protocol",
     "parse_protocol",
+    "read_protocol",
 ]
