@@ -8,7 +8,8 @@ than left to be sent.
 - :func:`remove_leftovers` deletes the temporary ``.part`` files a killed run
   (``kill -9``, a power cut) left behind; under the lock no other batch can be
   writing them.
-- :func:`earlier_files` reads the previous run's ``manifest.csv``;
+- :func:`earlier_files` reads the previous run's ``manifest.csv`` (line by line,
+  no line longer than a patients file's);
   :func:`move_to_stale` moves a file whose row is now bad or gone into ``stale/``.
 """
 
@@ -26,9 +27,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
 
-from ..errors import BatchError
+from ..errors import BatchError, PatientsFileError
 from ..safe_text import for_terminal
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, is_file_name
+from .patients_csv import lines_within
 
 __all__ = [
     "LOCK_FILE",
@@ -152,7 +154,9 @@ def earlier_files(folder: Path) -> Iterator[EarlierFile]:
         return
     with handle:
         try:
-            reader = csv.reader(handle)
+            # Line by line within the patients file's limit: a manifest planted or cut
+            # without line breaks is read no further than one long line.
+            reader = csv.reader(lines_within(str(path), handle))
             if tuple(next(reader, ())) != MANIFEST_COLUMNS:
                 return
             for cells in reader:
@@ -161,7 +165,7 @@ def earlier_files(folder: Path) -> Iterator[EarlierFile]:
                 line, row_id, name, _, sha256 = cells
                 if is_file_name(name):
                     yield EarlierFile(line, _unquoted(row_id), name, sha256)
-        except (csv.Error, UnicodeDecodeError):
+        except (csv.Error, UnicodeDecodeError, PatientsFileError):
             return
 
 

@@ -12,31 +12,60 @@ memory stays flat however long the file is.
 
 Reading twice needs a file that can be read again: anything else (a pipe,
 ``/dev/stdin``) is first copied to a private temporary file, which is deleted
-when the rows are done.
+when the rows are done. The second pass reads the very bytes the first one
+checked: the first records a digest of every block of the file, and the second
+compares each block with it before any of its rows is handed out, so a file edited
+in place (or replaced, grown or cut) between the two is refused with "the file
+changed while it was read", never planned half old and half new.
+
+Reading is bounded: a file larger than :data:`MAX_FILE_BYTES` is refused before it
+is read (a pipe once that much has come), and so is a line longer than
+:data:`MAX_LINE` characters, so ``/dev/zero`` or a file with no line breaks stops
+at once rather than filling the memory or the disk.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import os
-import shutil
 import stat
 import tempfile
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, BinaryIO
 
 from ..errors import PatientsFileError
 from ..fields import FIELDS, FieldValue
+from ..files import size_text
 from ..safe_text import for_terminal
 
-__all__ = ["MAX_CELL", "PatientRow", "PatientRows", "count_patients", "read_patients"]
+__all__ = [
+    "MAX_CELL",
+    "MAX_FILE_BYTES",
+    "MAX_LINE",
+    "PatientRow",
+    "PatientRows",
+    "count_patients",
+    "lines_within",
+    "read_patients",
+]
 
 MAX_CELL = 128 * 1024
 """The longest cell, in characters (the ``csv`` module's own limit): a cell this
 long is a quote gone wrong, never a patient's fact."""
+MAX_LINE = 1024 * 1024
+"""The longest line, in characters, line break included: a line this long is not a
+patient's row (a row of every column is a few hundred characters), and nothing
+longer is ever held in memory."""
+MAX_FILE_BYTES = 1 << 30
+"""The largest patients file (1 GiB): about ten million patients at a hundred bytes
+a row. A larger regular file is refused before it is read; a pipe, once that much
+has come."""
+_BLOCK = 1 << 20
+"""The block whose digest the first reading records and the second compares."""
 _QUOTE_HINT = "a quote there is probably stray or missing its pair"
 
 
@@ -62,13 +91,29 @@ class PatientRows(Iterator[PatientRow]):
     """The rows of a patients file that :func:`read_patients` checked, read as they
     are asked for. ``count`` is the number of rows (for a progress bar)."""
 
-    def __init__(self, name: str, handle: BinaryIO, header: tuple[str, ...], count: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        handle: BinaryIO,
+        header: tuple[str, ...],
+        count: int,
+        digests: _Digests | None = None,
+    ) -> None:
         self.name = name
         self.header = header
         self.count = count
         """Rows after the header that are not empty."""
         self._handle = handle
-        self._rows = _rows(name, handle, header)
+        self._rows = _rows(name, handle, header, digests or _Digests())
+
+    def is_file(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` names the very file these rows are read from (a link to it,
+        another spelling of its name): an output there would overwrite them."""
+        try:
+            mine, other = os.fstat(self._handle.fileno()), os.stat(path)
+        except (OSError, ValueError):
+            return False
+        return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
 
     def __iter__(self) -> PatientRows:
         return self
@@ -103,27 +148,38 @@ def read_patients(path: str | os.PathLike[str]) -> PatientRows:
     """
     name = os.fspath(path)
     shown = for_terminal(name)
-    handle = _rereadable(name)
+    handle = _rereadable(name, shown)
+    digests = _Digests()
     try:
-        header, count = _check(shown, handle)
+        header, count = _check(shown, handle, digests)
         handle.seek(0)
     except BaseException:
         handle.close()
         raise
-    return PatientRows(shown, handle, header, count)
+    return PatientRows(shown, handle, header, count, digests)
 
 
-def _rereadable(name: str) -> BinaryIO:
+def _too_large(shown: str) -> PatientsFileError:
+    return PatientsFileError(
+        f"{shown}: larger than {size_text(MAX_FILE_BYTES)}; split it into several patients files"
+    )
+
+
+def _rereadable(name: str, shown: str) -> BinaryIO:
     """The file opened for reading twice: a regular file as it is, anything else
-    (a pipe, a terminal, a socket) copied into a private temporary file first."""
+    (a pipe, a terminal, a socket) copied into a private temporary file first, as
+    far as the limits allow."""
     source = open(name, "rb")  # noqa: SIM115 (returned, or closed below)
     try:
-        if stat.S_ISREG(os.fstat(source.fileno()).st_mode) and source.seekable():
+        info = os.fstat(source.fileno())
+        if stat.S_ISREG(info.st_mode) and source.seekable():
+            if info.st_size > MAX_FILE_BYTES:
+                raise _too_large(shown)
             return source
         copy = tempfile.TemporaryFile(prefix="care-timeline-")  # noqa: SIM115 (returned)
         try:
             with source:
-                shutil.copyfileobj(source, copy)
+                _copy_bounded(shown, source, copy)
             copy.seek(0)
         except BaseException:
             copy.close()
@@ -134,29 +190,113 @@ def _rereadable(name: str) -> BinaryIO:
         raise
 
 
-def _text(handle: BinaryIO) -> io.TextIOWrapper:
-    return io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+def _copy_bounded(shown: str, source: BinaryIO, copy: IO[bytes]) -> None:
+    """Copy a stream, stopping at :data:`MAX_FILE_BYTES` or at a line longer than a
+    line may be (counted in bytes, four to a character at most)."""
+    total = since_line_break = line_breaks = 0
+    while chunk := source.read(1 << 16):
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _too_large(shown)
+        last = chunk.rfind(b"\n")
+        since_line_break = len(chunk) - last - 1 if last >= 0 else since_line_break + len(chunk)
+        line_breaks += chunk.count(b"\n")
+        if since_line_break > 4 * MAX_LINE:
+            raise _long_line(shown, line_breaks + 1)
+        copy.write(chunk)
 
 
-def _check(shown: str, handle: BinaryIO) -> tuple[tuple[str, ...], int]:
+def _long_line(shown: str, line: int) -> PatientsFileError:
+    return PatientsFileError(
+        f"{shown}: line {line}: longer than {MAX_LINE:,} characters; no patient's row is "
+        "that long (is it a patients CSV file?)"
+    )
+
+
+@dataclass
+class _Digests:
+    """What the first reading saw: a digest of each block of the file."""
+
+    blocks: list[bytes] = field(default_factory=list)
+
+
+class _Changed(Exception):
+    """The second reading found bytes the first did not see."""
+
+
+class _Blocks(io.RawIOBase):
+    """The file read block by block: the first reading records each block's digest,
+    the second compares each block with it before giving any of its bytes."""
+
+    def __init__(self, handle: BinaryIO, digests: _Digests, *, record: bool) -> None:
+        super().__init__()
+        self._handle, self._digests, self._record = handle, digests, record
+        self._number = 0
+        self._block = b""
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._at == len(self._block):
+            self._block, self._at = self._next_block(), 0
+        size = min(len(buffer), len(self._block) - self._at)
+        buffer[:size] = self._block[self._at : self._at + size]
+        self._at += size
+        return size
+
+    def _next_block(self) -> bytes:
+        block = self._handle.read(_BLOCK)
+        digest = hashlib.blake2b(block, digest_size=16).digest()
+        seen = self._digests.blocks
+        if self._record:
+            if block:
+                seen.append(digest)
+        elif (
+            (not block and self._number < len(seen))
+            or (block and self._number >= len(seen))
+            or (block and seen[self._number] != digest)
+        ):
+            raise _Changed
+        self._number += 1 if block else 0
+        return block
+
+
+def _text(raw: io.RawIOBase) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
+
+
+def _check(shown: str, handle: BinaryIO, digests: _Digests) -> tuple[tuple[str, ...], int]:
     """The first pass: the header, and the number of non-empty rows after it, or
-    a :class:`PatientsFileError` naming the first fault's line."""
-    text = _text(handle)
+    a :class:`PatientsFileError` naming the first fault's line. It records the
+    digests the second pass compares."""
+    text = _text(_Blocks(handle, digests, record=True))
     try:
         records = _records(shown, text)
         header = _header(shown, next(records, None))
         count = sum(1 for _, cells in records if any(cell.strip() for cell in cells))
     except UnicodeDecodeError:
         raise _not_utf8(shown, handle) from None
-    finally:
-        text.detach()  # leave the file open for the second pass
     return header, count
+
+
+def lines_within(shown: str, text: IO[str], limit: int = MAX_LINE) -> Iterator[str]:
+    """The lines of ``text``, none longer than ``limit`` characters (its line break
+    included): a longer one is a :class:`PatientsFileError` naming its line, found
+    without ever holding more than ``limit`` characters of it."""
+    number = 0
+    while line := text.readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise _long_line(shown, number)
+        yield line
 
 
 def _records(shown: str, text: IO[str]) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on; a fault of quoting or size is a
     :class:`PatientsFileError` naming the line."""
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(lines_within(shown, text), strict=True)
     while True:
         start = reader.line_num + 1
         try:
@@ -240,11 +380,12 @@ def _header(shown: str, record: tuple[int, list[str]] | None) -> tuple[str, ...]
 
 
 def _rows(
-    shown: str, handle: BinaryIO, header: tuple[str, ...]
+    shown: str, handle: BinaryIO, header: tuple[str, ...], digests: _Digests
 ) -> Generator[PatientRow, None, None]:
-    """The second pass: the rows the first pass checked, one at a time."""
+    """The second pass: the rows the first pass checked, one at a time, from blocks
+    that are the very bytes it checked."""
     with handle:
-        text = _text(handle)
+        text = _text(_Blocks(handle, digests, record=False))
         try:
             records = _records(shown, text)
             next(records, None)  # the header
@@ -258,12 +399,10 @@ def _rows(
                 if len(cells) != len(header):
                     problem = f"{len(cells)} cells; the header has {len(header)}"
                 yield PatientRow(line, fields, problem)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, _Changed):
             raise PatientsFileError(f"{shown}: the file changed while it was read") from None
         except PatientsFileError as err:
             raise PatientsFileError(f"{err} (the file changed while it was read)") from None
-        finally:
-            text.detach()
 
 
 def count_patients(path: str | os.PathLike[str]) -> int | None:
