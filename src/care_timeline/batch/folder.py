@@ -10,7 +10,9 @@ than left to be sent.
   writing them.
 - :func:`earlier_files` reads the previous run's ``manifest.csv`` (line by line,
   no line longer than a patients file's);
-  :func:`move_to_stale` moves a file whose row is now bad or gone into ``stale/``.
+  :func:`move_to_stale` moves a file whose row is now bad or gone into ``stale/``,
+  which must be a folder of its own (:func:`check_stale_folder`: never a link out
+  of the batch's folder).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import errno
 import hashlib
 import os
 import re
+import stat as statmod
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +40,7 @@ __all__ = [
     "MANIFEST_COLUMNS",
     "EarlierFile",
     "FolderLock",
+    "check_stale_folder",
     "earlier_files",
     "file_sha256",
     "move_to_stale",
@@ -50,15 +54,35 @@ MANIFEST_COLUMNS = ("line", "id", "file", "status", "sha256")
 _PART = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.part")
 
 
+_HELD: set[int] = set()
+"""The descriptors of the locks this process holds."""
+
+
+def _drop_inherited_locks() -> None:
+    """In a process just forked (a batch's worker): close the lock descriptors it
+    inherited. An ``flock`` lasts while any descriptor of it is open, so a worker
+    that kept one would hold the folder's lock after the batch itself was killed."""
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 class FolderLock:
     """An exclusive lock on ``folder`` for one batch (a context manager); raises
     :class:`BatchError` when another batch holds it.
 
     On Linux and macOS it is an ``flock`` on the folder itself, so nothing is
-    left in it. On Windows it is a hidden file, ``.care-timeline-batch.lock``,
-    created exclusively and deleted by the system when it is closed, even when
-    the process is killed. Either way the lock goes with the process. On a file
-    system that has no locks (some network shares), the batch runs without one.
+    left in it; worker processes forked while it is held close their copy at
+    once, so only the batch's own process holds it. On Windows it is a hidden
+    file, ``.care-timeline-batch.lock``, created exclusively, not inherited, and
+    deleted by the system when it is closed, even when the process is killed.
+    Either way the lock goes with the process. On a file system that has no locks
+    (some network shares), the batch runs without one.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -68,6 +92,7 @@ class FolderLock:
     def __enter__(self) -> FolderLock:
         try:
             self._fd = _lock(self.folder)
+            _HELD.add(self._fd)
         except OSError as err:
             if err.errno in _NO_LOCKS:
                 return self  # a file system without locks (some network shares): run without
@@ -87,6 +112,7 @@ class FolderLock:
         traceback: TracebackType | None,
     ) -> None:
         if self._fd is not None:
+            _HELD.discard(self._fd)
             os.close(self._fd)  # closing releases the lock (and deletes the Windows file)
             self._fd = None
 
@@ -176,12 +202,45 @@ def _unquoted(cell: str) -> str:
     return cell[1:] if quoted else cell
 
 
+def check_stale_folder(folder: Path) -> None:
+    """Refuse a ``stale`` in ``folder`` that is not a folder of its own (a link, to a
+    folder elsewhere say, or a file): files moved aside must stay inside the batch's
+    folder, so the batch stops before it writes anything."""
+    stale = folder / STALE_FOLDER
+    try:
+        info = os.lstat(stale)
+    except FileNotFoundError:
+        return
+    if not statmod.S_ISDIR(info.st_mode):
+        what = "a link" if statmod.S_ISLNK(info.st_mode) else "not a folder"
+        raise BatchError(
+            f"{for_terminal(str(stale))}: {what}; the batch moves files aside only into a "
+            f"folder of its own inside {for_terminal(str(folder))}: remove it, or choose "
+            "another --out folder",
+            field="out",
+        )
+
+
 def move_to_stale(folder: Path, name: str) -> str:
     """Move ``folder/name`` into ``folder/stale/`` (replacing an older copy there);
-    the new place, relative to ``folder``."""
+    the new place, relative to ``folder``. ``stale`` must be a folder of its own
+    (:func:`check_stale_folder`), and on Linux and macOS the move goes through the
+    folder opened without following a link, so a link put in its place meanwhile
+    is refused rather than followed out of ``folder``."""
     stale = folder / STALE_FOLDER
-    stale.mkdir(exist_ok=True)
-    os.replace(folder / name, stale / name)
+    with contextlib.suppress(FileExistsError):
+        stale.mkdir()
+    check_stale_folder(folder)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    # (os.replace takes the same folder descriptors as os.rename, which says so)
+    if nofollow and hasattr(os, "O_DIRECTORY") and os.rename in os.supports_dir_fd:
+        fd = os.open(stale, os.O_RDONLY | os.O_DIRECTORY | nofollow)
+        try:
+            os.replace(folder / name, name, dst_dir_fd=fd)
+        finally:
+            os.close(fd)
+    else:  # pragma: no cover - Windows
+        os.replace(folder / name, stale / name)
     return f"{STALE_FOLDER}/{name}"
 
 

@@ -173,13 +173,21 @@ def plan_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[PlanResult |
     return results
 
 
-def id_key(plan_id: str, format: str | None) -> str:
-    """What two rows' ids must differ in: their text in Unicode's composed form
-    (``José`` typed either way is one id), and when writing files, their file
-    name in any case, because files that differ only in case overwrite each
-    other on the file systems of Windows and macOS."""
-    normal = unicodedata.normalize("NFC", plan_id)
-    return file_name(normal, format).lower() if format else normal
+def id_key(plan_id: str) -> str:
+    """What two rows' ids must differ in to be two patients: their text after
+    Unicode's compatibility normalisation and full case folding, NFKC and
+    ``str.casefold`` (``José`` typed with one accented letter or with ``e`` and a
+    combining accent, ``JOSÉ`` and ``josé``, ``ÇAĞLA`` and ``çağla``, ``STRASSE`` and
+    ``straße``, fullwidth ``ＡＢ`` and ``ab``), with the Turkish dotted and dotless i
+    (``İ``, ``ı``) counted as ``i``, as a clinic typing in Turkish and one typing in
+    English write the same name. Files of ids that differ only in case would also
+    overwrite each other on Windows and macOS, which ignore case in file names.
+
+    >>> id_key("GÜLŞEN ÖZTÜRK") == id_key("gülşen öztürk"), id_key("İREM") == id_key("irem")
+    (True, True)
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", plan_id).casefold())
+    return folded.replace("i\u0307", "i").replace("\u0131", "i")
 
 
 def _row(item: object, position: int) -> PatientRow:
@@ -217,7 +225,7 @@ def entries(
             continue
         name = file_name(plan_id, format) if format else ""
         normal = unicodedata.normalize("NFC", plan_id)
-        earlier = seen.add(id_key(plan_id, format), plan_id, row.line, normal)
+        earlier = seen.add(id_key(plan_id), plan_id, row.line, normal)
         if earlier is not None:
             shown = for_message(plan_id, limit=ID_SHOWN)
             if earlier.same_text:
@@ -229,8 +237,9 @@ def entries(
                 )
             else:
                 why = (
-                    f"id: {shown} differs only in case from the id on line {earlier.line}, "
-                    "and the two files would overwrite each other on some systems"
+                    f"id: {shown} differs only in case (or in how its letters are written) "
+                    f"from the id on line {earlier.line}: ids are compared ignoring case, as "
+                    "one patient's, whose files would overwrite each other on Windows and macOS"
                 )
             yield RowError(row.line, plan_id, "id", why + "; expected a different id on each row")
             continue

@@ -17,19 +17,20 @@ from ..csv_cells import csv_lines
 from ..errors import BatchError, CareTimelineError
 from ..export import BATCH_FORMATS, CSV_COLUMNS, check_format, render, to_csv
 from ..fields import FieldValue
-from ..files import AtomicFile, sync_folder, write_files
+from ..files import AtomicFile, same_file, sync_folder, write_files
 from ..safe_text import for_terminal
 from ._pool import parse_jobs, run_in_order
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
 from .folder import (
     MANIFEST_COLUMNS,
     FolderLock,
+    check_stale_folder,
     earlier_files,
     file_sha256,
     move_to_stale,
     remove_leftovers,
 )
-from .patients_csv import PatientRow
+from .patients_csv import PatientRow, PatientRows
 from .rows import (
     BatchSettings,
     Entry,
@@ -234,6 +235,12 @@ class _Run:
                 continue
             if earlier.file in self.written or not (self.folder / earlier.file).is_file():
                 continue
+            if self.written.in_other_case(earlier.file) and same_file(
+                self.folder / earlier.file, self.folder / earlier.file.swapcase()
+            ):
+                # A file system that ignores case: the name written this time, in
+                # other capitals, is this very file, already written anew.
+                continue
             why = self._why_not_written(earlier.id, earlier.file)
             moved, sha = self._move(earlier.file)
             self._manifest_row("", earlier.id, moved, "stale", sha)
@@ -253,9 +260,15 @@ class _Run:
         sync_folder(self.folder)
 
     def _why_not_written(self, row_id: str, name: str) -> str:
-        line = self.seen.find(id_key(row_id, self.format)) if row_id else None
+        key = id_key(row_id) if row_id else ""
+        line = self.seen.find(key) if row_id else None
         if line is None:
             return "no row has this id any more"
+        if not self.seen.same_text(key, row_id):
+            return (
+                f"the row with this id (line {line}) has it in other capitals (or its "
+                "letters written another way) now, so its file has another name"
+            )
         now = file_name(row_id, self.format)
         if now != name and now in self.written:
             return f"the row with this id (line {line}) is now written to {now}"
@@ -319,13 +332,14 @@ def write_batch(
         calendar = calendar.stamped()  # one "now" for every calendar of the batch
     workers = parse_jobs(jobs)
     sheet = None
+    folder = Path(out)
     if combined is not None:
         if format != "csv":
             raise BatchError(
                 field="combined", value=format, allowed="a combined sheet with format 'csv'"
             )
         sheet = Path(combined)
-    folder = Path(out)
+        _check_sheet(sheet, folder, rows)
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
         options=planning,
@@ -336,6 +350,7 @@ def write_batch(
     )
     report = BatchReport(out=folder, format=format, combined=sheet)
     with FolderLock(folder):
+        check_stale_folder(folder)
         remove_leftovers(folder, BATCH_FORMATS)
         run = _Run(folder, format, report, sheet)
         try:
@@ -345,6 +360,31 @@ def write_batch(
             run.discard()
             raise
     return report
+
+
+def _check_sheet(sheet: Path, folder: Path, rows: object) -> None:
+    """The combined sheet may not be a file the batch reads or writes itself: the
+    patients file it reads, or the ``errors.csv`` and ``manifest.csv`` it writes into
+    ``out`` (which would replace the sheet, or the sheet them)."""
+    shown = for_terminal(os.fspath(sheet))
+    if isinstance(rows, PatientRows) and rows.is_file(sheet):
+        raise BatchError(
+            f"combined: {shown} is the patients file the batch reads; writing the sheet "
+            "there would replace the clinic's list; choose another file",
+            field="combined",
+            value=os.fspath(sheet),
+            allowed="a file other than the patients file",
+        )
+    own = sheet.name.lower() in (ERRORS_FILE, MANIFEST_FILE)
+    here = os.path.abspath(sheet.parent or ".") == os.path.abspath(folder)
+    if own and (here or same_file(sheet.parent or ".", folder)):
+        raise BatchError(
+            f"combined: {shown} is the batch's own {sheet.name.lower()} in the --out folder, "
+            "which it writes too; choose another file",
+            field="combined",
+            value=os.fspath(sheet),
+            allowed=f"a file other than {ERRORS_FILE} and {MANIFEST_FILE} in the --out folder",
+        )
 
 
 def _write_rows(

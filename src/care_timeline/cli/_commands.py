@@ -13,7 +13,8 @@ from pathlib import Path
 
 import care_timeline as ct
 from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
-from care_timeline.files import write_atomic
+from care_timeline.files import same_file, write_atomic
+from care_timeline.safe_text import for_terminal
 from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
 from ._parser import PROG
@@ -71,13 +72,44 @@ KEYED_FORMATS = ("ics", "fhir")
 """The formats that write identifiers made from the plan id."""
 
 
+def _uid_key_file(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The key file a command reads, and how the user named it: --uid-key, else the
+    file the environment names."""
+    if args.uid_key:
+        return "--uid-key", args.uid_key
+    return UID_KEY_ENV, os.environ.get(UID_KEY_ENV, "").strip() or None
+
+
 def _uid_key(args: argparse.Namespace) -> bytes | None:
     """The key for identifiers made from the plan id (calendar UIDs, the FHIR
     CarePlan's identifier): --uid-key, else the file the environment names."""
     if args.format not in KEYED_FORMATS:
         return None  # no other format writes such identifiers
-    path = args.uid_key or os.environ.get(UID_KEY_ENV, "").strip() or None
+    _, path = _uid_key_file(args)
     return None if path is None else ct.load_uid_key(path)
+
+
+def _not_an_input(flag: str, output: str | None, inputs: dict[str, str | None]) -> None:
+    """Refuse an output that is a file the same command reads (the clinic's only key,
+    its protocol, its patients, a plan being compared): writing it would destroy the
+    input. The flags name both."""
+    if output is None:
+        return
+    for name, path in inputs.items():
+        if path is not None and same_file(output, path):
+            raise ct.ExportError(
+                f"{flag} {for_terminal(output)}: is the file given as {name}, which this "
+                "command reads; write to another file",
+                field=flag.lstrip("-"),
+                value=output,
+                allowed=f"a file other than {name}",
+            )
+
+
+def _read_inputs(args: argparse.Namespace) -> dict[str, str | None]:
+    """The files a planning command reads besides its rows: the key and the protocol."""
+    key_name, key_path = _uid_key_file(args)
+    return {key_name: key_path, "--protocol": args.protocol}
 
 
 UID_NOTE = (
@@ -123,6 +155,7 @@ def _emit(data: bytes, output: str | None) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    _not_an_input("-o", args.output, _read_inputs(args))
     calendar = _calendar_options(args)
     plan = _plan(args)
     _emit(ct.render(plan, args.format, calendar), args.output)
@@ -138,6 +171,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         today=_today(args), protocol=_protocol(args), date_order=args.date_order
     )
     jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
+    _not_an_input("--combined", args.combined, _read_inputs(args))
     rows = ct.read_patients(args.patients)
     bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
     try:
@@ -151,6 +185,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             progress=bar,
             combined=args.combined,
         )
+    except ct.BatchError as err:
+        if err.field != "combined":
+            raise
+        raise ct.BatchError(f"--{err}", field=err.field, value=err.value) from None
     finally:
         rows.close()
         if bar is not None:
@@ -236,6 +274,7 @@ def _read_plan(path: str, argument: str) -> ct.Plan:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
+    _not_an_input("-o", args.output, {"OLD.json": args.old, "NEW.json": args.new})
     changes = ct.diff(_read_plan(args.old, "OLD.json"), _read_plan(args.new, "NEW.json"))
     _emit(ct.render_diff(changes, args.format), args.output)
     return EXIT_OK
