@@ -21,6 +21,7 @@ language, and nothing else.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from datetime import date
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .phrases import GA_NOTATION, N_
@@ -201,9 +203,29 @@ def _written_date(day: date, pattern: str, locale: str) -> str:
     """Babel's writing of a date, kept: a chart writes the same few hundred days
     (week starts, months) for every patient due in the same months, and Babel
     takes microseconds a date."""
-    from babel.dates import format_date
+    written: str = _babel_dates().format_date(day, pattern, locale=locale)
+    return written
 
-    return format_date(day, pattern, locale=locale)
+
+@cache
+def _babel_dates() -> ModuleType:
+    """``babel.dates``, imported whatever ``TZ`` says. Babel reads the local time zone
+    as it is imported, and fails on a ``TZ`` that names no zone file (``TZ=/etc/passwd``,
+    a folder); a date written in words needs no time zone, so the import is made again
+    with ``TZ=UTC`` for that moment, and ``TZ`` is put back."""
+    try:
+        import babel.dates
+    except (ValueError, LookupError, OSError):
+        saved = os.environ.get("TZ")
+        os.environ["TZ"] = "UTC"
+        try:
+            import babel.dates
+        finally:
+            if saved is None:
+                del os.environ["TZ"]
+            else:
+                os.environ["TZ"] = saved
+    return babel.dates
 
 
 @cache

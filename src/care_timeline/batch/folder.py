@@ -8,6 +8,8 @@ than left to be sent.
 - :func:`remove_leftovers` deletes the temporary ``.part`` files a killed run
   (``kill -9``, a power cut) left behind; under the lock no other batch can be
   writing them.
+- :func:`check_sheet` refuses a combined sheet that is the patients file or the
+  batch's own ``errors.csv`` or ``manifest.csv``.
 - :func:`earlier_files` reads the previous run's ``manifest.csv`` (line by line,
   no line longer than a patients file's);
   :func:`move_to_stale` moves a file whose row is now bad or gone into ``stale/``,
@@ -31,15 +33,17 @@ from types import TracebackType
 from typing import NamedTuple
 
 from ..errors import BatchError, PatientsFileError
+from ..files import same_file
 from ..safe_text import for_terminal
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, is_file_name
-from .patients_csv import lines_within
+from .patients_csv import PatientRows, lines_within
 
 __all__ = [
     "LOCK_FILE",
     "MANIFEST_COLUMNS",
     "EarlierFile",
     "FolderLock",
+    "check_sheet",
     "check_stale_folder",
     "earlier_files",
     "file_sha256",
@@ -250,3 +254,28 @@ def file_sha256(path: Path) -> str:
         while chunk := handle.read(1 << 16):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def check_sheet(sheet: Path, folder: Path, rows: object) -> None:
+    """The combined sheet may not be a file the batch reads or writes itself: the
+    patients file it reads, or the ``errors.csv`` and ``manifest.csv`` it writes into
+    ``out`` (which would replace the sheet, or the sheet them)."""
+    shown = for_terminal(os.fspath(sheet))
+    if isinstance(rows, PatientRows) and rows.is_file(sheet):
+        raise BatchError(
+            f"combined: {shown} is the patients file the batch reads; writing the sheet "
+            "there would replace the clinic's list; choose another file",
+            field="combined",
+            value=os.fspath(sheet),
+            allowed="a file other than the patients file",
+        )
+    own = sheet.name.lower() in (ERRORS_FILE, MANIFEST_FILE)
+    here = os.path.abspath(sheet.parent or ".") == os.path.abspath(folder)
+    if own and (here or same_file(sheet.parent or ".", folder)):
+        raise BatchError(
+            f"combined: {shown} is the batch's own {sheet.name.lower()} in the --out folder, "
+            "which it writes too; choose another file",
+            field="combined",
+            value=os.fspath(sheet),
+            allowed=f"a file other than {ERRORS_FILE} and {MANIFEST_FILE} in the --out folder",
+        )

@@ -28,19 +28,19 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
 import os
 import stat
 import tempfile
 from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, BinaryIO
 
 from ..errors import PatientsFileError
 from ..fields import FIELDS, FieldValue
 from ..files import size_text
 from ..safe_text import for_terminal
+from ._same_bytes import Blocks, Changed, Digests
 
 __all__ = [
     "MAX_CELL",
@@ -64,8 +64,6 @@ MAX_FILE_BYTES = 1 << 30
 """The largest patients file (1 GiB): about ten million patients at a hundred bytes
 a row. A larger regular file is refused before it is read; a pipe, once that much
 has come."""
-_BLOCK = 1 << 20
-"""The block whose digest the first reading records and the second compares."""
 _QUOTE_HINT = "a quote there is probably stray or missing its pair"
 
 
@@ -97,14 +95,14 @@ class PatientRows(Iterator[PatientRow]):
         handle: BinaryIO,
         header: tuple[str, ...],
         count: int,
-        digests: _Digests | None = None,
+        digests: Digests | None = None,
     ) -> None:
         self.name = name
         self.header = header
         self.count = count
         """Rows after the header that are not empty."""
         self._handle = handle
-        self._rows = _rows(name, handle, header, digests or _Digests())
+        self._rows = _rows(name, handle, header, digests or Digests())
 
     def is_file(self, path: str | os.PathLike[str]) -> bool:
         """Whether ``path`` names the very file these rows are read from (a link to it,
@@ -149,7 +147,7 @@ def read_patients(path: str | os.PathLike[str]) -> PatientRows:
     name = os.fspath(path)
     shown = for_terminal(name)
     handle = _rereadable(name, shown)
-    digests = _Digests()
+    digests = Digests()
     try:
         header, count = _check(shown, handle, digests)
         handle.seek(0)
@@ -213,65 +211,15 @@ def _long_line(shown: str, line: int) -> PatientsFileError:
     )
 
 
-@dataclass
-class _Digests:
-    """What the first reading saw: a digest of each block of the file."""
-
-    blocks: list[bytes] = field(default_factory=list)
-
-
-class _Changed(Exception):
-    """The second reading found bytes the first did not see."""
-
-
-class _Blocks(io.RawIOBase):
-    """The file read block by block: the first reading records each block's digest,
-    the second compares each block with it before giving any of its bytes."""
-
-    def __init__(self, handle: BinaryIO, digests: _Digests, *, record: bool) -> None:
-        super().__init__()
-        self._handle, self._digests, self._record = handle, digests, record
-        self._number = 0
-        self._block = b""
-        self._at = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if self._at == len(self._block):
-            self._block, self._at = self._next_block(), 0
-        size = min(len(buffer), len(self._block) - self._at)
-        buffer[:size] = self._block[self._at : self._at + size]
-        self._at += size
-        return size
-
-    def _next_block(self) -> bytes:
-        block = self._handle.read(_BLOCK)
-        digest = hashlib.blake2b(block, digest_size=16).digest()
-        seen = self._digests.blocks
-        if self._record:
-            if block:
-                seen.append(digest)
-        elif (
-            (not block and self._number < len(seen))
-            or (block and self._number >= len(seen))
-            or (block and seen[self._number] != digest)
-        ):
-            raise _Changed
-        self._number += 1 if block else 0
-        return block
-
-
 def _text(raw: io.RawIOBase) -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
 
 
-def _check(shown: str, handle: BinaryIO, digests: _Digests) -> tuple[tuple[str, ...], int]:
+def _check(shown: str, handle: BinaryIO, digests: Digests) -> tuple[tuple[str, ...], int]:
     """The first pass: the header, and the number of non-empty rows after it, or
     a :class:`PatientsFileError` naming the first fault's line. It records the
     digests the second pass compares."""
-    text = _text(_Blocks(handle, digests, record=True))
+    text = _text(Blocks(handle, digests, record=True))
     try:
         records = _records(shown, text)
         header = _header(shown, next(records, None))
@@ -380,12 +328,12 @@ def _header(shown: str, record: tuple[int, list[str]] | None) -> tuple[str, ...]
 
 
 def _rows(
-    shown: str, handle: BinaryIO, header: tuple[str, ...], digests: _Digests
+    shown: str, handle: BinaryIO, header: tuple[str, ...], digests: Digests
 ) -> Generator[PatientRow, None, None]:
     """The second pass: the rows the first pass checked, one at a time, from blocks
     that are the very bytes it checked."""
     with handle:
-        text = _text(_Blocks(handle, digests, record=False))
+        text = _text(Blocks(handle, digests, record=False))
         try:
             records = _records(shown, text)
             next(records, None)  # the header
@@ -399,7 +347,7 @@ def _rows(
                 if len(cells) != len(header):
                     problem = f"{len(cells)} cells; the header has {len(header)}"
                 yield PatientRow(line, fields, problem)
-        except (UnicodeDecodeError, _Changed):
+        except (UnicodeDecodeError, Changed):
             raise PatientsFileError(f"{shown}: the file changed while it was read") from None
         except PatientsFileError as err:
             raise PatientsFileError(f"{err} (the file changed while it was read)") from None

@@ -24,13 +24,14 @@ from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenI
 from .folder import (
     MANIFEST_COLUMNS,
     FolderLock,
+    check_sheet,
     check_stale_folder,
     earlier_files,
     file_sha256,
     move_to_stale,
     remove_leftovers,
 )
-from .patients_csv import PatientRow, PatientRows
+from .patients_csv import PatientRow
 from .rows import (
     BatchSettings,
     Entry,
@@ -339,7 +340,7 @@ def write_batch(
                 field="combined", value=format, allowed="a combined sheet with format 'csv'"
             )
         sheet = Path(combined)
-        _check_sheet(sheet, folder, rows)
+        check_sheet(sheet, folder, rows)
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
         options=planning,
@@ -360,31 +361,6 @@ def write_batch(
             run.discard()
             raise
     return report
-
-
-def _check_sheet(sheet: Path, folder: Path, rows: object) -> None:
-    """The combined sheet may not be a file the batch reads or writes itself: the
-    patients file it reads, or the ``errors.csv`` and ``manifest.csv`` it writes into
-    ``out`` (which would replace the sheet, or the sheet them)."""
-    shown = for_terminal(os.fspath(sheet))
-    if isinstance(rows, PatientRows) and rows.is_file(sheet):
-        raise BatchError(
-            f"combined: {shown} is the patients file the batch reads; writing the sheet "
-            "there would replace the clinic's list; choose another file",
-            field="combined",
-            value=os.fspath(sheet),
-            allowed="a file other than the patients file",
-        )
-    own = sheet.name.lower() in (ERRORS_FILE, MANIFEST_FILE)
-    here = os.path.abspath(sheet.parent or ".") == os.path.abspath(folder)
-    if own and (here or same_file(sheet.parent or ".", folder)):
-        raise BatchError(
-            f"combined: {shown} is the batch's own {sheet.name.lower()} in the --out folder, "
-            "which it writes too; choose another file",
-            field="combined",
-            value=os.fspath(sheet),
-            allowed=f"a file other than {ERRORS_FILE} and {MANIFEST_FILE} in the --out folder",
-        )
 
 
 def _write_rows(

@@ -8,7 +8,9 @@
 - :mod:`._progress` draws the batch progress bar.
 
 Bad input exits with status 2 and one line on stderr naming the field, the
-value and what is allowed; never a traceback.
+value and what is allowed; never a traceback. So does output that cannot be
+written: a closed stdout, a pipe whose reader stopped, a full disk. Output is
+UTF-8 bytes whatever the locale (:mod:`._output`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import care_timeline as ct
 from care_timeline.safe_text import for_terminal
 
 from ._commands import COMMANDS, EXIT_OK, EXIT_USAGE
+from ._output import err
 from ._parser import PROG, UsageError, build_parser, command_named
 
 __all__ = ["main", "main_exit"]
@@ -59,7 +62,7 @@ def _os_error(err: OSError) -> str:
 
 def _print_error(message: str) -> None:
     """One line on stderr, however many lines the message had."""
-    sys.stderr.write(" ".join(message.split()) + "\n")
+    err(" ".join(message.split()) + "\n")
 
 
 def main_exit() -> None:

@@ -14,9 +14,11 @@ from pathlib import Path
 import care_timeline as ct
 from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
 from care_timeline.files import same_file, write_atomic
+from care_timeline.protocol import read_protocol
 from care_timeline.safe_text import for_terminal
 from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
+from ._output import err, out
 from ._parser import PROG
 from ._progress import progress_bar
 
@@ -145,8 +147,7 @@ def _plan(args: argparse.Namespace) -> ct.Plan:
 
 def _emit(data: bytes, output: str | None) -> None:
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        out(data)
     else:
         write_atomic(Path(output), data)
 
@@ -160,7 +161,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     plan = _plan(args)
     _emit(ct.render(plan, args.format, calendar), args.output)
     if args.format in KEYED_FORMATS and plan.plan_id is not None and calendar.uid_key is None:
-        sys.stderr.write(UID_NOTE)
+        err(UID_NOTE)
     return EXIT_OK
 
 
@@ -173,7 +174,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
     _not_an_input("--combined", args.combined, _read_inputs(args))
     rows = ct.read_patients(args.patients)
-    bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
+    bar = None if args.quiet or sys.stderr is None else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
             rows,
@@ -185,18 +186,18 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             progress=bar,
             combined=args.combined,
         )
-    except ct.BatchError as err:
-        if err.field != "combined":
+    except ct.BatchError as error:
+        if error.field != "combined":
             raise
-        raise ct.BatchError(f"--{err}", field=err.field, value=err.value) from None
+        raise ct.BatchError(f"--{error}", field=error.field, value=error.value) from None
     finally:
         rows.close()
         if bar is not None:
             bar.close()
     if args.format in KEYED_FORMATS and calendar.uid_key is None and not args.quiet:
-        sys.stderr.write(UID_NOTE)
+        err(UID_NOTE)
     if not report.ok or not args.quiet:
-        sys.stderr.write(report.summary(PROG))
+        err(report.summary(PROG))
     return EXIT_OK if report.ok else EXIT_BAD_ROWS
 
 
@@ -233,12 +234,11 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
         summary=args.summary,
     )
     if args.format == "csv":
-        sys.stdout.write(ct.upcoming_csv(found, language_tag=protocol.language))
+        out(ct.upcoming_csv(found, language_tag=protocol.language))
     else:
-        sys.stdout.write(ct.upcoming_table(found, start, end, language_tag=protocol.language))
-    sys.stdout.flush()
+        out(ct.upcoming_table(found, start, end, language_tag=protocol.language))
     for error in bad:
-        sys.stderr.write(f"{PROG}: {error}\n")
+        err(f"{PROG}: {error}\n")
     return EXIT_BAD_ROWS if bad else EXIT_OK
 
 
@@ -247,19 +247,26 @@ def _cmd_protocol_show(args: argparse.Namespace) -> int:
         _emit(ct.protocol_to_fhir(_protocol_from(args.file, args.language)), None)
         return EXIT_OK
     if args.file is None:
-        text = ct.default_protocol_text("en" if args.language is None else args.language)
-    else:
-        ct.load_protocol(args.file)
-        text = Path(args.file).read_text(encoding="utf-8")
-    sys.stdout.write(text)
+        out(ct.default_protocol_text("en" if args.language is None else args.language))
+        return EXIT_OK
+    # Read once (a pipe, /dev/stdin) and shown byte for byte as it was checked.
+    found = read_protocol(args.file)
+    if args.language is not None and args.language != found.protocol.language:
+        _protocol_from(None, args.language)  # an unknown language: refused as such
+        raise ct.PlanError(
+            field="language",
+            value=args.language,
+            allowed=f"the language of {args.file} ({found.protocol.language!r}), or none",
+        )
+    out(found.data)
     return EXIT_OK
 
 
 def _cmd_protocol_validate(args: argparse.Namespace) -> int:
     protocol = ct.load_protocol(args.file)
-    print(
-        f"{args.file}: valid protocol {protocol.id!r} version {protocol.version} "
-        f"with {len(protocol.milestones)} milestones"
+    out(
+        f"{for_terminal(args.file)}: valid protocol {protocol.id!r} version "
+        f"{protocol.version} with {len(protocol.milestones)} milestones\n"
     )
     return EXIT_OK
 
@@ -286,12 +293,11 @@ def _cmd_key_new(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         fd = sys.stdout.fileno()
-    except (OSError, ValueError):
-        fd = None  # not a file at all (captured in a test, say)
+    except (AttributeError, OSError, ValueError):
+        fd = None  # closed (out() says so), or not a file at all (captured in a test)
     if fd is not None:
         _make_private(fd)
-    sys.stdout.write(uid_key_text(ct.new_uid_key()))
-    sys.stdout.flush()
+    out(uid_key_text(ct.new_uid_key()))
     return EXIT_OK
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
-from typing import NamedTuple, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 import care_timeline as ct
 
@@ -25,6 +26,10 @@ from ._examples import (
     PROTOCOL_EXAMPLE,
     UPCOMING_EXAMPLE,
 )
+from ._output import err, out
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = ["PROG", "UsageError", "build_parser", "command_named"]
 
@@ -41,6 +46,15 @@ class UsageError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # --help and --version: UTF-8 bytes to stdout, as every command writes
+        if not message:
+            return
+        if file is None or file is sys.stdout:
+            out(message)
+        else:
+            err(message)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
