@@ -107,8 +107,8 @@ def test_the_edges_that_are_planned(dating: ct.Dating, today: date) -> None:
     [
         (["--due-date", "2020-05-10"], "due_date"),  # printed "381w2d" before
         (["--lmp", "2026-12-01"], "lmp"),  # printed "before 0w0d" before
-        # printed "165w4d" before; --on is the column ga_on, as every field is named
-        (["--ga", "14w3d", "--on", "2024-01-01"], "ga_on"),
+        # printed "165w4d" before; named by its flag --on (its batch column is ga_on)
+        (["--ga", "14w3d", "--on", "2024-01-01"], "--on"),
     ],
 )
 @pytest.mark.parametrize("format", ["text", "json"])

@@ -26,7 +26,7 @@ from .errors import CareTimelineError, DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
 from .ultrasound import Comparison, compare, ga_from_crl, suboptimal_dating_note
 
-__all__ = ["Dating", "DatingMethod"]
+__all__ = ["SUPPORTED_DATES", "Dating", "DatingMethod", "check_supported"]
 
 DatingMethod = Literal[
     "due-date",
@@ -409,17 +409,23 @@ def _shown(inputs: Mapping[str, InputValue]) -> str:
     return ", ".join(f"{key} {value}" for key, value in inputs.items())
 
 
-def _date(field: str, value: Any, *, bounded: bool = True) -> date:
-    # parse_date refuses a datetime: taking one would silently drop its time and zone.
-    day = parse_date(value, field=field, error=DatingError)
+def check_supported(day: date, *, field: str, error: type[CareTimelineError] = DatingError) -> date:
+    """``day`` if it lies in :data:`SUPPORTED_DATES` (1900-2199), else ``error`` naming
+    ``field`` (the argument, column or flag the day was given as)."""
     low, high = SUPPORTED_DATES
-    if bounded and not low <= day <= high:
-        raise DatingError(
+    if not low <= day <= high:
+        raise error(
             field=field,
             value=day.isoformat(),
             allowed=f"a date from {low.isoformat()} to {high.isoformat()}",
         )
     return day
+
+
+def _date(field: str, value: Any, *, bounded: bool = True) -> date:
+    # parse_date refuses a datetime: taking one would silently drop its time and zone.
+    day = parse_date(value, field=field, error=DatingError)
+    return check_supported(day, field=field) if bounded else day
 
 
 def _scan_ga(value: Any) -> GestationalAge:

@@ -58,8 +58,9 @@ def check_against_today(
     dating event after today, or a due date that puts today past 44w6d. The
     error names the input as ``names`` calls it (default: its own name)."""
     check_events(dating, today, names=names)
-    ga = dating.gestational_age_on(today)
-    if ga is not None and ga > MAX_GESTATIONAL_AGE:
+    # Counted in days: decades past the due date are no gestational age to write.
+    days = (today - dating.day_zero).days
+    if days > MAX_GESTATIONAL_AGE.total_days:
         input_name, day = anchor(dating)
         field = (names or {}).get(input_name, input_name)
         last = dating.date_at(MAX_GESTATIONAL_AGE)
@@ -69,8 +70,9 @@ def check_against_today(
             "pregnancy, that pregnancy's own today"
         )
         raise DatingError(
-            f"{field}: {day.isoformat()} puts today ({today.isoformat()}) at {ga}, past "
-            f"{MAX_GESTATIONAL_AGE} (reached on {last.isoformat()}); expected {allowed}",
+            f"{field}: {day.isoformat()} puts today ({today.isoformat()}) at "
+            f"{days // 7}w{days % 7}d, past {MAX_GESTATIONAL_AGE} (reached on "
+            f"{last.isoformat()}); expected {allowed}",
             field=field,
             value=day.isoformat(),
             allowed=allowed,

@@ -15,7 +15,7 @@ from typing import Any
 from ._deciding import decide, facts_of, ga_on, with_alternatives
 from .content import PLAN_ID_ALLOWED, check_plan_id
 from .dates import parse_date
-from .dating import MAX_GESTATIONAL_AGE, Dating
+from .dating import MAX_GESTATIONAL_AGE, Dating, check_supported
 from .errors import DatingError, PlanError, ProfileError
 from .ongoing import check_against_today, event_after, what
 from .plan_model import (
@@ -74,6 +74,7 @@ def plan(
         raise ProfileError(field="profile", value=type(profile).__name__, allowed="a Profile")
     protocol = _protocol(protocol, language)
     today = date.today() if today is None else parse_date(today, field="today", error=PlanError)
+    check_supported(today, field="today", error=PlanError)
     _check_plan_id(plan_id)
     end, cause = _end(ended_on, ended_because, dating, today)
     # A plan that records its end may lie in the past: the pregnancy was going on

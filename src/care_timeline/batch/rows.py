@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..calendar_options import CalendarOptions
 from ..dates import DateOrder, parse_date
+from ..dating import check_supported
 from ..errors import BatchError, CareTimelineError, DateInputError, PatientsFileError, PlanError
 from ..fields import FIELDS, FieldValue, plan_from_fields
 from ..plan_model import Plan
@@ -94,7 +95,11 @@ class RowOptions:
             raise DateInputError(
                 field="date_order", value=date_order, allowed="'dmy', 'mdy' or None"
             )
-        day = parse_date(today, field="today", date_order=date_order)
+        day = check_supported(
+            parse_date(today, field="today", date_order=date_order),
+            field="today",
+            error=DateInputError,
+        )
         if protocol is not None and not isinstance(protocol, Protocol):
             raise BatchError(
                 field="protocol",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import care_timeline as ct
 from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
+from care_timeline.dating import check_supported
 from care_timeline.files import same_file, write_atomic
 from care_timeline.protocol import read_protocol
 from care_timeline.safe_text import for_terminal
@@ -33,7 +34,21 @@ EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE = 0, 1, 2
 def _today(args: argparse.Namespace) -> date:
     if args.today is None:
         return date.today()
-    return ct.parse_date(args.today, field="today", date_order=args.date_order)
+    day = ct.parse_date(args.today, field="--today", date_order=args.date_order)
+    return check_supported(day, field="--today", error=ct.DateInputError)
+
+
+def _flag_named(error: ct.CareTimelineError, flag: str) -> ct.CareTimelineError:
+    """The same error, its message naming the flag the user typed instead of the
+    field it went into."""
+    message, prefix = str(error), f"{error.field}: "
+    text = flag + ": " + message.removeprefix(prefix) if message.startswith(prefix) else message
+    return type(error)(text, field=error.field, value=error.value, allowed=error.allowed)
+
+
+DATE_FLAGS = {"ga_on": "--on", "today": "--today"}
+"""Fields of a plan's dates whose flag is not their name with dashes (the day of
+--ga is the column ga_on; a day that defaulted to --today is named so)."""
 
 
 def _protocol(args: argparse.Namespace) -> ct.Protocol:
@@ -84,11 +99,20 @@ def _uid_key_file(args: argparse.Namespace) -> tuple[str, str | None]:
 
 def _uid_key(args: argparse.Namespace) -> bytes | None:
     """The key for identifiers made from the plan id (calendar UIDs, the FHIR
-    CarePlan's identifier): --uid-key, else the file the environment names."""
+    CarePlan's identifier): --uid-key, else the file the environment names. A fault
+    names the flag (or the variable) and the file."""
     if args.format not in KEYED_FORMATS:
         return None  # no other format writes such identifiers
-    _, path = _uid_key_file(args)
-    return None if path is None else ct.load_uid_key(path)
+    named, path = _uid_key_file(args)
+    if path is None:
+        return None
+    try:
+        return ct.load_uid_key(path)
+    except ct.ExportError as error:
+        raise ct.ExportError(f"{named} {error}", field=error.field) from None
+    except OSError as error:
+        why = for_terminal(error.strerror or str(error))
+        raise ct.ExportError(f"{named} {for_terminal(path)}: {why}", field="uid_key") from None
 
 
 def _not_an_input(flag: str, output: str | None, inputs: dict[str, str | None]) -> None:
@@ -136,13 +160,19 @@ def _calendar_options(args: argparse.Namespace) -> ct.CalendarOptions:
 
 
 def _plan(args: argparse.Namespace) -> ct.Plan:
-    return ct.plan_from_fields(
-        {name: getattr(args, name) for name in ct.FIELDS if name != "id"},
-        today=_today(args),
-        protocol=_protocol(args),
-        date_order=args.date_order,
-        plan_id=args.plan_id,
-    )
+    try:
+        return ct.plan_from_fields(
+            {name: getattr(args, name) for name in ct.FIELDS if name != "id"},
+            today=_today(args),
+            protocol=_protocol(args),
+            date_order=args.date_order,
+            plan_id=args.plan_id,
+        )
+    except ct.CareTimelineError as error:
+        flag = DATE_FLAGS.get(error.field or "")
+        if flag is None:
+            raise
+        raise _flag_named(error, flag) from None
 
 
 def _emit(data: bytes, output: str | None) -> None:
