@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple, NoReturn
+from typing import NamedTuple, NoReturn, Protocol
 
 import care_timeline as ct
 
@@ -28,15 +28,18 @@ from ._examples import (
 )
 from ._output import err, out
 
-if TYPE_CHECKING:
-    from _typeshed import SupportsWrite
-
 __all__ = ["PROG", "UsageError", "build_parser", "command_named"]
 
 PROG = "care-timeline"
 
 # Each command's --help ends with its own examples; tests/cli/test_help.py runs them
 # all, in order, in a folder holding a copy of examples/.
+
+
+class _Writes(Protocol):
+    """Anything argparse may print to (its own type for this is typeshed's only)."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 class UsageError(Exception):
@@ -47,7 +50,7 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
 
-    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+    def _print_message(self, message: str, file: _Writes | None = None) -> None:
         # --help and --version: UTF-8 bytes to stdout, as every command writes
         if not message:
             return
