@@ -7,14 +7,13 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 import care_timeline as ct
+from _support.limited import limited_run
 from care_timeline.cli import main
 from care_timeline.plan_model import MAX_PLAN_BYTES
 
@@ -36,24 +35,6 @@ def one_line(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 
 
 # -- diff: unbounded reads and files that are not UTF-8 ------------------------------------
-
-
-def limited_run(argv: list[str]) -> subprocess.CompletedProcess[str]:
-    """The command line in a process of its own with at most 1 GiB of memory, so that a
-    read without a limit fails there instead of taking the machine's memory."""
-    import resource
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-
-    return subprocess.run(
-        [sys.executable, "-m", "care_timeline", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=limit,
-        check=False,
-    )
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero on this system")

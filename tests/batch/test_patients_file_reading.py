@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
-import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -15,32 +13,12 @@ from pathlib import Path
 import pytest
 
 import care_timeline as ct
+from _support.limited import limited_run
 from care_timeline.batch import patients_csv
 from care_timeline.batch.patients_csv import MAX_LINE
 
 TODAY = date(2026, 11, 24)
 HEADER = b"id,due_date\n"
-
-
-def limited_run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The command line in a process of its own, with at most 1 GiB of memory and 64 MiB
-    per file written, so that a read or a copy without a limit fails there instead of
-    filling the machine's memory or disk."""
-    import resource
-
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (64 << 20, 64 << 20))
-
-    return subprocess.run(
-        [sys.executable, "-m", "care_timeline", *argv],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=limit,
-        cwd=cwd,
-        check=False,
-    )
 
 
 # -- bounded reading (class 3) ----------------------------------------------------------
