@@ -17,6 +17,7 @@ import care_timeline as ct
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX file descriptors")
 
 TODAY = "2026-11-24"
+RANGE = ["--from", "2026-11-01", "--to", "2027-06-01", "--today", TODAY]
 
 
 def run(
@@ -60,21 +61,7 @@ def test_turkish_output_is_utf8_bytes_under_any_locale(tmp_path: Path, env: dict
     shown = run(["protocol", "show", "--language", "tr"], env=env)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout == ct.default_protocol_text("tr").encode("utf-8")
-    listed = run(
-        [
-            "upcoming",
-            str(patients),
-            "--from",
-            "2026-11-01",
-            "--to",
-            "2027-06-01",
-            "--today",
-            TODAY,
-            "--language",
-            "tr",
-        ],
-        env=env,
-    )
+    listed = run(["upcoming", str(patients), *RANGE, "--language", "tr"], env=env)
     assert listed.returncode == 0, listed.stderr
     text = listed.stdout.decode("utf-8")  # UTF-8 bytes, not the locale's
     assert "İrem" in text
@@ -112,16 +99,7 @@ def test_protocol_show_of_a_pipe_prints_what_it_validated() -> None:
         ["protocol", "show"],
         ["protocol", "show", "--format", "fhir"],
         ["protocol", "validate", "clinic.toml"],
-        [
-            "upcoming",
-            "patients.csv",
-            "--from",
-            "2026-11-01",
-            "--to",
-            "2027-06-01",
-            "--today",
-            TODAY,
-        ],
+        ["upcoming", "patients.csv", *RANGE],
         ["diff", "old.json", "old.json"],
         ["key", "new"],
         ["--version"],
