@@ -18,7 +18,7 @@ from pydantic import AfterValidator, Field
 
 from ._i18n import SOURCE_LANGUAGE, available_languages, protocol_languages
 from ._model import FieldProblem
-from .safe_text import control_character
+from .safe_text import TEXT_OR_EMPTY_PATTERN, TEXT_PATTERN, control_character
 
 __all__ = [
     "ID_PATTERN",
@@ -42,6 +42,7 @@ __all__ = [
     "Version",
     "check_language",
     "check_plan_size",
+    "check_plan_texts",
     "check_plan_id",
     "check_text",
 ]
@@ -79,10 +80,6 @@ def check_text(text: str) -> str:
     if not text.strip():
         raise ValueError("text that is not blank")
     return text
-
-
-def _text_or_empty(text: str) -> str:
-    return text if text == "" else check_text(text)
 
 
 def check_plan_id(plan_id: str) -> str:
@@ -141,23 +138,17 @@ _KNOWN = {SOURCE_LANGUAGE}
 LANGUAGE_ALLOWED = "a language tag like 'en', 'tr' or 'tr-TR' (BCP 47) of a known language"
 
 
-def _rule_key_or_empty(key: str) -> str:
-    if len(key) > 200 or (key and not re.match(KEY_PATTERN.removesuffix("$") + r"\Z", key)):
-        raise ValueError(
-            "a rule key (lower-case id-like words joined by '+'), or empty in a plan "
-            "stored before rule keys existed"
-        )
-    return key
-
-
-Text = Annotated[str, AfterValidator(check_text)]
-"""Non-blank text without control characters (newline and tab are fine)."""
-TextOrEmpty = Annotated[str, AfterValidator(_text_or_empty)]
+Text = Annotated[str, Field(pattern=TEXT_PATTERN)]
+"""Non-blank text without control characters (newline and tab are fine): the rule of
+:func:`check_text`, as a pattern (a plan has some sixty texts, checked on every plan)."""
+TextOrEmpty = Annotated[str, Field(pattern=TEXT_OR_EMPTY_PATTERN)]
 """Empty (a field that plans stored before it existed leave empty), or :data:`Text`."""
 ItemId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 """The id of a protocol, a milestone or a risk factor."""
 RuleKey = Annotated[str, Field(pattern=KEY_PATTERN, max_length=200)]
-StoredRuleKey = Annotated[str, AfterValidator(_rule_key_or_empty)]
+StoredRuleKey = Annotated[
+    str, Field(pattern=KEY_PATTERN.replace("^", "^(", 1).removesuffix("$") + ")?$", max_length=200)
+]
 """A plan's ``reason_key``: a rule key, or empty in plans stored before keys existed."""
 Version = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
 LanguageTag = Annotated[str, AfterValidator(check_language)]
@@ -196,3 +187,36 @@ def check_plan_size(data: dict[Any, Any]) -> None:
             f"{total} dates of series",
             f"at most {MAX_PLAN_OCCURRENCES}, as many as a protocol's series make together",
         )
+
+
+_ITEM_TEXTS = {
+    "milestones": ("title", "description", "basis", "reason"),
+    "no_longer_planned": ("title",),
+    "trimesters": ("name",),
+}
+
+
+def check_plan_texts(data: dict[Any, Any]) -> None:
+    """The texts of a plan's raw table (JSON read, nothing else) that its milestones,
+    stages and milestones no longer planned hold: :func:`check_text`'s rule, the
+    protocol file's, with :class:`FieldProblem` naming the place. An item that is
+    already a model (one :func:`~care_timeline.plan` built from a checked protocol)
+    is not read again; a value that is not text is left to the field's own type."""
+    for key, names in _ITEM_TEXTS.items():
+        items = data.get(key)
+        if not isinstance(items, list | tuple):
+            continue
+        for number, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            texts = [(name, item.get(name)) for name in names]
+            notes = item.get("notes") if key == "milestones" else None
+            if isinstance(notes, list | tuple):
+                texts += [(f"notes[{index}]", note) for index, note in enumerate(notes)]
+            for name, text in texts:
+                if not isinstance(text, str):
+                    continue
+                try:
+                    check_text(text)
+                except ValueError as err:
+                    raise FieldProblem(f"{key}[{number}].{name}", text, str(err)) from None

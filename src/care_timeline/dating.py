@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import ModelWrapValidatorHandler, field_validator, model_validator
 
 from ._i18n import SOURCE_LANGUAGE, Language, language
 from ._model import CheckedModel, FieldProblem
@@ -87,13 +87,18 @@ class Dating(CheckedModel):
             raise ValueError(f"a due date from {low.isoformat()} to {high.isoformat()}")
         return day
 
-    @model_validator(mode="after")
-    def _made_from_inputs(self) -> Dating:
+    @model_validator(mode="wrap")
+    @classmethod
+    def _made_from_inputs(cls, data: Any, handler: ModelWrapValidatorHandler[Dating]) -> Dating:
         """A dating not made by a constructor (loaded from a stored plan, built by
         hand) is made again from its method and inputs, as the constructor would make
         it: its due date and its inputs must be the ones that gives. So a stored plan
         whose due date was edited, or whose inputs were (an LMP, a NaN cycle length),
-        is refused rather than planned with a due date its inputs contradict."""
+        is refused rather than planned with a due date its inputs contradict. (A
+        dating already built, put into a plan, was checked when it was built.)"""
+        if isinstance(data, Dating):
+            return data
+        self = handler(data)
         if _MAKING.get():
             return self
         token = _MAKING.set(True)

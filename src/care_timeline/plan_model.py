@@ -35,6 +35,7 @@ from .content import (
     TextOrEmpty,
     Version,
     check_plan_size,
+    check_plan_texts,
 )
 from .dating import SUPPORTED_DATES, Dating
 from .errors import CareTimelineError, PlanError, UnknownMilestoneError
@@ -88,7 +89,7 @@ class Milestone(FrozenModel):
     """One dated item of a plan: a window, a single day or a recurring series."""
 
     id: ItemId
-    title: Text
+    title: str
     kind: MilestoneKind
     category: Category
     start: date
@@ -102,15 +103,15 @@ class Milestone(FrozenModel):
     every_days: EveryDays | None
     """Days between occurrences of a series; null otherwise."""
     applicability: Applicability
-    reason: Text
+    reason: str
     reason_key: StoredRuleKey = ""
     """The stable key of the protocol rule that decided ``applicability`` and ``reason``
     (for matching in code; the reason's words may change between versions). Empty only
     in plans stored before rule keys existed."""
     timing: Timing
-    description: Text
-    basis: Text
-    notes: tuple[Text, ...]
+    description: str
+    basis: str
+    notes: tuple[str, ...]
     warning_signs: bool
     """Whether the plan's warning signs go with this milestone."""
     alternative: ItemId | None = None
@@ -130,7 +131,7 @@ class NoLongerPlanned(FrozenModel):
     which a calendar cancels what it had)."""
 
     id: ItemId
-    title: Text
+    title: str
     kind: MilestoneKind
     category: Category
     start: date
@@ -140,7 +141,7 @@ class NoLongerPlanned(FrozenModel):
 class Trimester(FrozenModel):
     """A stage of the pregnancy, dated."""
 
-    name: Text
+    name: str
     start: date
     end: date | None
     """Inclusive; null for the last stage, which has no end."""
@@ -201,9 +202,13 @@ class Plan(CheckedModel):
     def _bounded(cls, data: Any) -> Any:
         """No more milestones and dates than a protocol may make, counted before any
         field is read: a stored plan of a hundred thousand empty milestones is refused
-        at once, not after as many errors."""
+        at once, not after as many errors. Then the texts of its milestones, stages and
+        milestones no longer planned, as read (a milestone :func:`~care_timeline.plan`
+        built from a protocol's checked texts is not checked again: some sixty texts a
+        plan, on every plan)."""
         if isinstance(data, dict):
             check_plan_size(data)
+            check_plan_texts(data)
         return data
 
     @model_validator(mode="after")
