@@ -11,12 +11,12 @@ again on what a dating records.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
-from pydantic import ModelWrapValidatorHandler, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
 from ._i18n import SOURCE_LANGUAGE, Language, language
 from ._model import CheckedModel, FieldProblem
@@ -89,7 +89,7 @@ class Dating(CheckedModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _made_from_inputs(cls, data: Any, handler: ModelWrapValidatorHandler[Dating]) -> Dating:
+    def _made_from_inputs(cls, data: Any, handler: Callable[[Any], Dating]) -> Dating:
         """A dating not made by a constructor (loaded from a stored plan, built by
         hand) is made again from its method and inputs, as the constructor would make
         it: its due date and its inputs must be the ones that gives. So a stored plan

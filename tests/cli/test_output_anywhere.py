@@ -65,8 +65,9 @@ def test_turkish_output_is_utf8_bytes_under_any_locale(tmp_path: Path, env: dict
     assert listed.returncode == 0, listed.stderr
     text = listed.stdout.decode("utf-8")  # UTF-8 bytes, not the locale's
     assert "İrem" in text
-    for argv in (["--help"], ["plan", "--help"], ["--version"]):
-        assert run(argv, env=env).returncode == 0
+    if env is LEGACY[0]:  # --help and --version once, under ASCII (the narrowest)
+        for argv in (["--help"], ["plan", "--help"], ["--version"]):
+            assert run(argv, env=env).returncode == 0
 
 
 def test_protocol_show_copies_the_file_byte_for_byte(tmp_path: Path) -> None:
@@ -97,7 +98,6 @@ def test_protocol_show_of_a_pipe_prints_what_it_validated() -> None:
         ["plan", "--due-date", "2027-05-10", "--today", TODAY],
         ["plan", "--due-date", "2027-05-10", "--today", TODAY, "--format", "ics"],
         ["protocol", "show"],
-        ["protocol", "show", "--format", "fhir"],
         ["protocol", "validate", "clinic.toml"],
         ["upcoming", "patients.csv", *RANGE],
         ["diff", "old.json", "old.json"],
