@@ -199,8 +199,17 @@ def _edit(change: Any) -> Any:
 @pytest.mark.parametrize(
     ("edit", "field"),
     [
-        # a due date three years on, next to 2026 milestones (the example)
-        (_edit(lambda d: d["dating"].update(due_date="2030-05-10")), "gestational_age_today"),
+        # a due date three years on, next to 2026 milestones (the example); its
+        # input edited with it, or the dating alone contradicts itself
+        (
+            _edit(
+                lambda d: d["dating"].update(
+                    due_date="2030-05-10", inputs={"due_date": "2030-05-10"}
+                )
+            ),
+            "gestational_age_today",
+        ),
+        (_edit(lambda d: d["dating"].update(due_date="2030-05-10")), "dating.due_date"),
         (_edit(lambda d: d.update(gestational_age_today="17w0d")), "gestational_age_today"),
         (_edit(lambda d: d.update(gestational_age_today=None)), "gestational_age_today"),
         (_edit(lambda d: d["milestones"][0].update(start="2026-10-27")), "milestones[0].start_ga"),

@@ -25,7 +25,7 @@ NAME = "care_timeline"
 LAYERS: list[set[str]] = [
     {"safe_text", "vocabulary", "errors", "csv_cells"},
     {"_model", "files", "dates", "uid_keys", "calendar_options"},
-    {"gestational_age", "_i18n", "phrases"},
+    {"gestational_age", "_i18n", "phrases", "content"},
     {"ultrasound", "dating", "ongoing"},
     {"profile"},
     {"protocol"},

@@ -122,7 +122,7 @@ def test_cli_plans_a_past_pregnancy_that_ended_whatever_its_dating(
     stored = json.loads(out)
     assert stored["dating"]["due_date"] == "2027-05-22"
     assert (stored["ended_on"], stored["ended_because"]) == ("2027-05-02", "birth")
-    # Without the end, the same today is past 44w6d, named as the column it comes from.
+    # Without the end, the same today is past 44w6d, named by the flag it comes from.
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("care-timeline: error: --on: "), err

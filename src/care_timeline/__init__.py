@@ -114,7 +114,7 @@ if TYPE_CHECKING:
     )
     from .plan_diff import MilestoneChange, PlanDiff, diff, render_diff
     from .query import Upcoming, upcoming, upcoming_csv, upcoming_table
-    from .replanning import replan
+    from .replanning import load_plan, replan
 
 __version__ = "0.1.0"
 
@@ -143,6 +143,7 @@ _LAZY = {
     "upcoming_csv": "query",
     "upcoming_table": "query",
     "replan": "replanning",
+    "load_plan": "replanning",
 }
 
 
@@ -198,6 +199,7 @@ __all__ = [
     "Trimester",
     "plan",
     "plan_json_schema",
+    "load_plan",
     "replan",
     # exports
     "BATCH_FORMATS",

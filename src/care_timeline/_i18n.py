@@ -21,12 +21,15 @@ language, and nothing else.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .phrases import GA_NOTATION, N_
@@ -84,7 +87,14 @@ def locale_dirs() -> list[Path]:
     return _LOCALE_DIRS
 
 
+_LANGUAGE_NAME = re.compile(r"[a-z]{2,8}\Z")
+"""A catalog's folder name: a language subtag. A language that is anything else (a
+path, ``..``) has no catalog: catalogs come from the package's own folders only."""
+
+
 def _catalog_path(code: str) -> Path | None:
+    if not _LANGUAGE_NAME.match(code):
+        return None
     for folder in locale_dirs():
         path = folder / code / "LC_MESSAGES" / f"{DOMAIN}.mo"
         if path.is_file():
@@ -119,7 +129,7 @@ def protocol_catalog(code: str) -> NullTranslations:
     from gettext import GNUTranslations, NullTranslations
 
     path = _package_locale() / code / "LC_MESSAGES" / f"{PROTOCOL_DOMAIN}.mo"
-    if code == SOURCE_LANGUAGE or not path.is_file():
+    if code == SOURCE_LANGUAGE or not _LANGUAGE_NAME.match(code) or not path.is_file():
         return NullTranslations()
     with path.open("rb") as handle:
         return GNUTranslations(handle)
@@ -209,9 +219,29 @@ def _written_date(day: date, pattern: str, locale: str) -> str:
     """Babel's writing of a date, kept: a chart writes the same few hundred days
     (week starts, months) for every patient due in the same months, and Babel
     takes microseconds a date."""
-    from babel.dates import format_date
+    written: str = _babel_dates().format_date(day, pattern, locale=locale)
+    return written
 
-    return format_date(day, pattern, locale=locale)
+
+@cache
+def _babel_dates() -> ModuleType:
+    """``babel.dates``, imported whatever ``TZ`` says. Babel reads the local time zone
+    as it is imported, and fails on a ``TZ`` that names no zone file (``TZ=/etc/passwd``,
+    a folder); a date written in words needs no time zone, so the import is made again
+    with ``TZ=UTC`` for that moment, and ``TZ`` is put back."""
+    try:
+        import babel.dates
+    except (ValueError, LookupError, OSError):
+        saved = os.environ.get("TZ")
+        os.environ["TZ"] = "UTC"
+        try:
+            import babel.dates
+        finally:
+            if saved is None:
+                del os.environ["TZ"]
+            else:
+                os.environ["TZ"] = saved
+    return babel.dates
 
 
 @cache

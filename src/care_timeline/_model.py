@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from .errors import CareTimelineError, describe
+from .safe_text import PATTERN_MEANINGS
 
 __all__ = [
     "CheckedModel",
@@ -166,7 +167,7 @@ def allowed_text(error: ErrorDetails) -> str:
     if kind == "literal_error" and "expected" in ctx:
         return f"one of {ctx['expected']}"
     if kind == "string_pattern_mismatch" and "pattern" in ctx:
-        return f"text matching {ctx['pattern']}"
+        return PATTERN_MEANINGS.get(ctx["pattern"], f"text matching {ctx['pattern']}")
     if kind == "too_short" and "min_length" in ctx:
         return f"at least {ctx['min_length']} item(s)"
     message = error["msg"]

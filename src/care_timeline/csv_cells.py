@@ -12,10 +12,11 @@ never evaluate.
 Spreadsheets set to a language that writes decimal commas (German, French,
 Dutch and others) split CSV at ``;``, not ``,``, and then a cell starts after
 every ``;`` of a line, quoted or not. So a formula sign after a ``;`` (or a tab
-or line break, which some programs split at too) gets the same single quote:
-a plan id ``x;=1+1`` is written ``"x;'=1+1"``, which a ``,`` spreadsheet shows
-as one cell and a ``;`` spreadsheet as the text ``'=1+1`` after ``x``, never a
-formula. Every cell that holds anything but ASCII letters, digits, ``_``,
+or line break, which some programs split at too) gets the same single quote,
+also when that separator is the cell's very first character: a plan id
+``x;=1+1`` is written ``"x;'=1+1"``, which a ``,`` spreadsheet shows as one cell
+and a ``;`` spreadsheet as the text ``'=1+1`` after ``x``, never a formula, and
+``;=1+1`` is written ``";'=1+1"``. Every cell that holds anything but ASCII letters, digits, ``_``,
 ``.`` and ``-`` is quoted.
 """
 
@@ -42,17 +43,20 @@ _PLAIN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
 def neutralise(cell: str) -> str:
     """The cell as text a spreadsheet will not evaluate: a single quote before a
     formula sign at its start (after any blanks) and after every ``;``, tab or
-    line break. A plain number (``-2``, a shift in days) is left as it is: a
+    line break, the cell's first character included (``;=1+1`` is written
+    ``;'=1+1``). A plain number (``-2``, a shift in days) is left as it is: a
     spreadsheet reads it as the number it is, not as a formula.
 
     >>> neutralise("=HYPERLINK(\\"x\\")"), neutralise(" \\uff1d1+1"), neutralise("12w0d")
     ('\\'=HYPERLINK("x")', "' \\uff1d1+1", '12w0d')
-    >>> neutralise("x;=1+1"), neutralise("2026-11-23;2026-12-07"), neutralise("-2")
-    ("x;'=1+1", '2026-11-23;2026-12-07', '-2')
+    >>> neutralise("x;=1+1"), neutralise(";=1+1"), neutralise("-2")
+    ("x;'=1+1", ";'=1+1", '-2')
     """
     if _NUMBER.match(cell):
         return cell
-    cell = cell[:1] + _AFTER_SEPARATOR.sub(r"\1'", cell[1:])  # the start: below
+    # From the first character: a separator that starts the cell (";=1+1", a tab or a
+    # line break first) starts a cell of its own in a spreadsheet that splits there.
+    cell = _AFTER_SEPARATOR.sub(r"\1'", cell)
     if cell.startswith(FORMULA_STARTS):
         return "'" + cell
     blanks = _LEADING_BLANKS.match(cell)

@@ -1,24 +1,32 @@
 """Dating: every way into a pregnancy's timeline ends in one due date.
 
 Each constructor applies one rule from the product contract and remembers the
-method and the inputs, so a plan can say how it was dated.
+method and the inputs, so a plan can say how it was dated. A dating built any other
+way (loaded from a stored plan, written by hand) is made again by the constructors
+from its method and inputs, and must be the one they make.
+
+The constructors and that check are one piece: the check is the constructors, run
+again on what a dating records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import date, timedelta
 from typing import Any, ClassVar, Literal
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from ._i18n import SOURCE_LANGUAGE, Language, language
-from ._model import CheckedModel
+from ._model import CheckedModel, FieldProblem
+from .content import Text
 from .dates import parse_date
 from .errors import CareTimelineError, DatingError
 from .gestational_age import DAYS_TO_DUE_DATE, GestationalAge
 from .ultrasound import Comparison, compare, ga_from_crl, suboptimal_dating_note
 
-__all__ = ["Dating", "DatingMethod"]
+__all__ = ["SUPPORTED_DATES", "Dating", "DatingMethod", "check_supported"]
 
 DatingMethod = Literal[
     "due-date",
@@ -64,9 +72,12 @@ class Dating(CheckedModel):
     method: DatingMethod
     due_date: date
     inputs: dict[str, InputValue]
-    explanation: str | None = None
+    """What the constructor was given (and, for a reconciled dating, what it found):
+    a dating built or loaded any other way must hold the inputs its ``method``
+    records, and they must give its ``due_date`` (see :meth:`_made_from_inputs`)."""
+    explanation: Text | None = None
     """Why this dating was chosen, where a choice was made (reconciliation)."""
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
     """Remarks about the quality of the dating, for the plan's readers."""
 
     @field_validator("due_date", mode="before")
@@ -77,6 +88,56 @@ class Dating(CheckedModel):
         if not low <= day <= high:
             raise ValueError(f"a due date from {low.isoformat()} to {high.isoformat()}")
         return day
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _made_from_inputs(cls, data: Any, handler: Callable[[Any], Dating]) -> Dating:
+        """A dating not made by a constructor (loaded from a stored plan, built by
+        hand) is made again from its method and inputs, as the constructor would make
+        it: its due date and its inputs must be the ones that gives. So a stored plan
+        whose due date was edited, or whose inputs were (an LMP, a NaN cycle length),
+        is refused rather than planned with a due date its inputs contradict. (A
+        dating already built, put into a plan, was checked when it was built.)"""
+        if isinstance(data, Dating):
+            return data
+        self = handler(data)
+        if _MAKING.get():
+            return self
+        token = _MAKING.set(True)
+        try:
+            again = _made_again(self.method, self.inputs)
+        except CareTimelineError as err:
+            where = f"inputs.{err.field}" if err.field else "inputs"
+            raise FieldProblem(where, err.value, err.allowed or str(err)) from None
+        finally:
+            _MAKING.reset(token)
+        if again.due_date != self.due_date:
+            raise FieldProblem(
+                "due_date",
+                self.due_date.isoformat(),
+                f"{again.due_date.isoformat()}, the due date its inputs give "
+                f"({_shown(self.inputs)})",
+            )
+        for key in dict.fromkeys([*again.inputs, *self.inputs]):
+            if again.inputs.get(key) != self.inputs.get(key):
+                expected = again.inputs.get(key)
+                raise FieldProblem(
+                    f"inputs.{key}",
+                    self.inputs.get(key),
+                    "nothing (the method records no such input)"
+                    if expected is None
+                    else f"{expected!r}, as a {self.method} dating of these inputs records it",
+                )
+        return self
+
+    @classmethod
+    def _made(cls, **fields: Any) -> Dating:
+        """A dating a constructor made, from inputs it checked itself."""
+        token = _MAKING.set(True)
+        try:
+            return cls(**fields)
+        finally:
+            _MAKING.reset(token)
 
     @property
     def day_zero(self) -> date:
@@ -153,7 +214,7 @@ class Dating(CheckedModel):
     def from_due_date(cls, due_date: date | str) -> Dating:
         """The due date is given."""
         due = _date("due_date", due_date)
-        return cls(method="due-date", due_date=due, inputs={"due_date": due.isoformat()})
+        return cls._made(method="due-date", due_date=due, inputs={"due_date": due.isoformat()})
 
     @classmethod
     def from_lmp(cls, lmp: date | str, cycle_length: int = STANDARD_CYCLE_LENGTH) -> Dating:
@@ -165,7 +226,7 @@ class Dating(CheckedModel):
         start = _date("lmp", lmp)
         cycle = _int_in("cycle_length", cycle_length, CYCLE_LENGTH_RANGE, "days")
         due = start + timedelta(days=DAYS_TO_DUE_DATE + cycle - STANDARD_CYCLE_LENGTH)
-        return cls(
+        return cls._made(
             method="lmp", due_date=due, inputs={"lmp": start.isoformat(), "cycle_length": cycle}
         )
 
@@ -184,7 +245,7 @@ class Dating(CheckedModel):
             raise DatingError(field="ga", value=str(ga), allowed=f"0w0d-{MAX_GESTATIONAL_AGE}")
         day = _date("on", on)
         due = day + timedelta(days=DAYS_TO_DUE_DATE - ga.total_days)
-        return cls(
+        return cls._made(
             method="gestational-age",
             due_date=due,
             inputs={"ga": str(ga), "on": day.isoformat()},
@@ -194,7 +255,7 @@ class Dating(CheckedModel):
     def from_conception(cls, conception: date | str) -> Dating:
         """Conception + 266 days (GA = conceptional age + 2 weeks)."""
         day = _date("conception", conception)
-        return cls(
+        return cls._made(
             method="conception",
             due_date=day + timedelta(days=CONCEPTION_TO_DUE_DATE),
             inputs={"conception": day.isoformat()},
@@ -209,7 +270,7 @@ class Dating(CheckedModel):
         """
         day = _date("transfer", transfer)
         age = _int_in("embryo_age", embryo_age_days, EMBRYO_AGE_RANGE, "days")
-        return cls(
+        return cls._made(
             method="embryo-transfer",
             due_date=day + timedelta(days=CONCEPTION_TO_DUE_DATE - age),
             inputs={"transfer": day.isoformat(), "embryo_age": age},
@@ -246,7 +307,7 @@ class Dating(CheckedModel):
             scan_ga = _scan_ga(ga)
             inputs = {"scan_ga": str(scan_ga), "scan_date": day.isoformat()}
         note = suboptimal_dating_note(day, {"ultrasound": scan_ga})
-        return cls(
+        return cls._made(
             method="ultrasound",
             due_date=day + timedelta(days=DAYS_TO_DUE_DATE - scan_ga.total_days),
             inputs=inputs,
@@ -298,7 +359,7 @@ class Dating(CheckedModel):
         if result.redate:
             ages["ultrasound"] = us_ga
         note = suboptimal_dating_note(scan_day, ages)
-        return cls(
+        return cls._made(
             method="reconciled",
             due_date=chosen.due_date,
             inputs={
@@ -315,17 +376,63 @@ class Dating(CheckedModel):
         )
 
 
-def _date(field: str, value: Any, *, bounded: bool = True) -> date:
-    # parse_date refuses a datetime: taking one would silently drop its time and zone.
-    day = parse_date(value, field=field, error=DatingError)
+_MAKING: ContextVar[bool] = ContextVar("care_timeline_making_a_dating", default=False)
+"""Set while a constructor makes a dating: its inputs are the ones it checked."""
+
+
+def _made_again(method: str, inputs: Mapping[str, InputValue]) -> Dating:
+    """The dating a constructor makes from ``inputs`` by ``method``; a missing input
+    is a :class:`DatingError` naming it."""
+
+    def given(key: str) -> Any:
+        if key not in inputs:
+            raise DatingError(
+                field=key, value="nothing", allowed=f"a value (a {method} dating records it)"
+            )
+        return inputs[key]
+
+    def scan() -> Dating:
+        if "crl_mm" in inputs:
+            return Dating.from_ultrasound(scan_date=given("scan_date"), crl_mm=given("crl_mm"))
+        return Dating.from_ultrasound(scan_date=given("scan_date"), ga=given("scan_ga"))
+
+    if method == "due-date":
+        return Dating.from_due_date(given("due_date"))
+    if method == "lmp":
+        return Dating.from_lmp(given("lmp"), given("cycle_length"))
+    if method == "gestational-age":
+        return Dating.from_gestational_age(given("ga"), on=given("on"))
+    if method == "conception":
+        return Dating.from_conception(given("conception"))
+    if method == "embryo-transfer":
+        return Dating.from_embryo_transfer(given("transfer"), embryo_age_days=given("embryo_age"))
+    if method == "ultrasound":
+        return scan()
+    lmp = Dating.from_lmp(given("lmp"), given("cycle_length"))
+    return Dating.reconcile(lmp, scan())
+
+
+def _shown(inputs: Mapping[str, InputValue]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in inputs.items())
+
+
+def check_supported(day: date, *, field: str, error: type[CareTimelineError] = DatingError) -> date:
+    """``day`` if it lies in :data:`SUPPORTED_DATES` (1900-2199), else ``error`` naming
+    ``field`` (the argument, column or flag the day was given as)."""
     low, high = SUPPORTED_DATES
-    if bounded and not low <= day <= high:
-        raise DatingError(
+    if not low <= day <= high:
+        raise error(
             field=field,
             value=day.isoformat(),
             allowed=f"a date from {low.isoformat()} to {high.isoformat()}",
         )
     return day
+
+
+def _date(field: str, value: Any, *, bounded: bool = True) -> date:
+    # parse_date refuses a datetime: taking one would silently drop its time and zone.
+    day = parse_date(value, field=field, error=DatingError)
+    return check_supported(day, field=field) if bounded else day
 
 
 def _scan_ga(value: Any) -> GestationalAge:

@@ -211,7 +211,15 @@ def dating_from_fields(
     if method == "ga":
         ga = GestationalAge.parse(_text(fields, "ga") or "", field="ga")
         on = _date(fields, "ga_on", date_order) or today
-        dating = Dating.from_gestational_age(ga, on=on)
+        try:
+            dating = Dating.from_gestational_age(ga, on=on)
+        except DatingError as err:
+            if err.field != "on":
+                raise
+            # The library names its own parameter (on); here the field is ga_on, or
+            # today when ga_on was left out.
+            field = "ga_on" if _text(fields, "ga_on") is not None else "today"
+            raise DatingError(field=field, value=err.value, allowed=err.allowed) from None
         # plan() makes this check too, naming the API's "on"; here the column is ga_on.
         # A plan that ended may lie in the past: plan() checks its end against 44w6d.
         if _text(fields, "ended_on") is None:

@@ -1,21 +1,122 @@
-"""Writing files atomically: a reader sees the old file or the whole new one,
-never a half-written one (after a crash or Ctrl-C too).
+"""Files in and out: reading a whole file within a size limit, and writing files
+atomically (a reader sees the old file or the whole new one, never a half-written
+one, after a crash or Ctrl-C too).
 
-:func:`write_atomic` and :class:`AtomicFile` write one file; :func:`write_files`
-writes a batch's chunk of files with one wait for the disk instead of one a file.
+:func:`read_bounded` reads a file (a plan, a protocol, a pipe) only up to a limit,
+checked before parsing, and :func:`utf8_text` makes its bytes text or says why not
+in one line. :func:`write_atomic` and :class:`AtomicFile` write one file;
+:func:`write_files` writes a batch's chunk of files with one wait for the disk
+instead of one a file; :func:`same_file` tells an output that is one of a command's
+inputs.
 """
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["AtomicFile", "file_mode", "new_file_mode", "sync_folder", "write_atomic", "write_files"]
+from .errors import CareTimelineError
+from .safe_text import for_terminal
+
+__all__ = [
+    "AtomicFile",
+    "ErrorType",
+    "file_mode",
+    "new_file_mode",
+    "read_bounded",
+    "same_file",
+    "size_text",
+    "sync_folder",
+    "utf8_text",
+    "write_atomic",
+    "write_files",
+]
+
+ErrorType = Callable[..., CareTimelineError]
+"""The library's error a reader raises (``ProtocolError``, ``PlanError``...): called
+with the message and ``field=``."""
+
+
+def size_text(size: int) -> str:
+    """A limit in words: ``1 MiB``, ``4 KiB``, ``512 bytes``."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale and size % scale == 0:
+            return f"{size // scale} {unit}"
+    return f"{size:,} bytes"
+
+
+def read_bounded(
+    path: str | os.PathLike[str], limit: int, error: ErrorType, *, what: str, field: str
+) -> bytes:
+    """The bytes of a file, a pipe or ``/dev/stdin``, if there are at most ``limit``:
+    a regular file larger than that is refused before a byte is read, anything else
+    once ``limit`` + 1 bytes have come (``/dev/zero`` too). ``what`` names what the
+    file should be (``a plan``); every fault is one ``error`` naming the file, with
+    ``field``."""
+    name = os.fspath(path)
+    shown = for_terminal(name)
+    too_large = f"{shown}: larger than {size_text(limit)}; {what} is far smaller"
+    try:
+        with open(name, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                raise error(too_large, field=field)
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise error(f"{shown}: no such file", field=field) from None
+    except IsADirectoryError:
+        raise error(f"{shown}: a folder, not a file; expected {what}", field=field) from None
+    except OSError as err:
+        why = for_terminal(err.strerror or str(err))
+        raise error(f"{shown}: cannot be read ({why})", field=field) from None
+    if len(data) > limit:
+        raise error(too_large, field=field)
+    return data
+
+
+_UTF16 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def utf8_text(data: bytes, shown: str, error: ErrorType, *, field: str) -> str:
+    """``data`` as UTF-8 text (a leading byte-order mark skipped), or one ``error``
+    saying where it is not: a byte that is not UTF-8 (a file saved as Latin-1) by its
+    value and line, and UTF-16 or UTF-32 (as Windows PowerShell writes with
+    ``Out-File`` or ``>``) by name."""
+    if data.startswith(_UTF16):
+        raise error(
+            f"{shown}: UTF-16 text (as Windows PowerShell's Out-File and '>' write), not "
+            "UTF-8; save it as UTF-8",
+            field=field,
+        )
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise error(
+            f"{shown}: not UTF-8 text (a NUL byte on line {line}: UTF-16 without a "
+            "byte-order mark, or not text at all); save it as UTF-8",
+            field=field,
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise error(
+            f"{shown}: not UTF-8 text (byte {data[err.start]:#04x} on line {line})", field=field
+        ) from None
+
+
+def same_file(one: str | os.PathLike[str], other: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one existing file (through links, another spelling, or
+    another case on a file system that ignores case)."""
+    try:
+        return os.path.samefile(one, other)
+    except (OSError, ValueError):
+        return False
 
 
 def new_file_mode() -> int:

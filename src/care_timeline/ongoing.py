@@ -68,18 +68,22 @@ def check_against_today(
     day 0 or past 44w6d. The error names the input as ``names`` calls it (default:
     its own name), and both dates."""
     check_events(dating, today, names=names)
-    ga = dating.gestational_age_on(today)
-    if ga is not None and ga <= MAX_GESTATIONAL_AGE:
+    # Counted in days: decades past the due date are no gestational age to write.
+    days = (today - dating.day_zero).days
+    if 0 <= days <= MAX_GESTATIONAL_AGE.total_days:
         return
     input_name, day = anchor(dating)
     field = (names or {}).get(input_name, input_name)
-    if ga is None:
+    if days < 0:
         start = dating.day_zero
         where = f"before the pregnancy's day 0, 0w0d ({start.isoformat()})"
         allowed = f"{_WHAT[input_name]} on or before {(day - (start - today)).isoformat()}"
     else:
         last = dating.date_at(MAX_GESTATIONAL_AGE)
-        where = f"at {ga}, past {MAX_GESTATIONAL_AGE} (reached on {last.isoformat()})"
+        where = (
+            f"at {days // 7}w{days % 7}d, past {MAX_GESTATIONAL_AGE} (reached on "
+            f"{last.isoformat()})"
+        )
         allowed = (
             f"{_WHAT[input_name]} on or after {(day + (today - last)).isoformat()}, or, to "
             "plan a past pregnancy, that pregnancy's own today"

@@ -8,28 +8,44 @@ added, never renamed. The JSON Schema ships in the package as
 
 A plan loaded from JSON is checked to be one that :func:`~care_timeline.plan`
 could have made from its own due date and today (see :meth:`Plan._consistent`),
-so an app's stored plan cannot carry dates that contradict each other.
+so an app's stored plan cannot carry dates that contradict each other; its texts,
+ids and language follow the rules a protocol file's do (:mod:`.content`), and its
+size is bounded before it is read.
 
-One piece, though long: the JSON shape, its schema and that check come from the same
-models, and the check reads them together (each milestone's dates against the due date,
-the end and today; its protocol against the plan's; the order of them all).
+One piece, though long: the JSON shape, its schema and the checks of a loaded plan come
+from the same models, and each check is a rule across their fields (each milestone's
+dates against the due date, the end and today; its protocol against the plan's; the
+order of them all): a stored plan is only as safe as all of them together.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from pydantic import SerializerFunctionWrapHandler, model_serializer, model_validator
 
 from ._model import CheckedModel, FieldProblem, FrozenModel
-from .dating import Dating
+from .content import (
+    EveryDays,
+    ItemId,
+    LanguageTag,
+    PlanId,
+    StoredRuleKey,
+    Text,
+    TextOrEmpty,
+    Version,
+    check_plan_size,
+    check_plan_texts,
+)
+from .dating import SUPPORTED_DATES, Dating
 from .errors import CareTimelineError, PlanError, UnknownMilestoneError
 from .gestational_age import GestationalAge
 from .profile import Profile
 from .vocabulary import ON_TIMELINE, Applicability, Category, EndCause, MilestoneKind, Timing
 
 __all__ = [
+    "MAX_PLAN_BYTES",
     "Milestone",
     "NoLongerPlanned",
     "Plan",
@@ -40,6 +56,12 @@ __all__ = [
     "plan_json_schema",
     "timing_of",
 ]
+
+
+MAX_PLAN_BYTES = 8 * 1024 * 1024
+"""The largest plan JSON that is read (8 MiB): a plan of the largest protocol a clinic
+may load (1 MiB of texts, 200 milestones, 2,000 dates) is far smaller; the default
+protocol's plans are about 20 KB. Checked before the JSON is parsed."""
 
 
 def timing_of(start: date, end: date, today: date) -> Timing:
@@ -55,19 +77,19 @@ def timing_of(start: date, end: date, today: date) -> Timing:
 class ProtocolRef(FrozenModel):
     """Which protocol, and which version of it, a plan was made with."""
 
-    id: str
-    version: str
-    title: str
-    language: str = "en"
+    id: ItemId
+    version: Version
+    title: Text
+    language: LanguageTag = "en"
     """The protocol's language tag (its texts are in it)."""
-    source: str = ""
+    source: TextOrEmpty = ""
     """What the protocol is built from."""
 
 
 class Milestone(FrozenModel):
     """One dated item of a plan: a window, a single day or a recurring series."""
 
-    id: str
+    id: ItemId
     title: str
     kind: MilestoneKind
     category: Category
@@ -79,11 +101,11 @@ class Milestone(FrozenModel):
     end_ga: GestationalAge
     occurrences: tuple[date, ...]
     """The dates of a recurring series; empty for windows and days."""
-    every_days: int | None
+    every_days: EveryDays | None
     """Days between occurrences of a series; null otherwise."""
     applicability: Applicability
     reason: str
-    reason_key: str = ""
+    reason_key: StoredRuleKey = ""
     """The stable key of the protocol rule that decided ``applicability`` and ``reason``
     (for matching in code; the reason's words may change between versions). Empty only
     in plans stored before rule keys existed."""
@@ -93,7 +115,7 @@ class Milestone(FrozenModel):
     notes: tuple[str, ...]
     warning_signs: bool
     """Whether the plan's warning signs go with this milestone."""
-    alternative: str | None = None
+    alternative: ItemId | None = None
     """The id of the other milestone when this one and that one are a choice of either
     (both apply; the patient and the care team choose one); null otherwise."""
     protocol: str | None = None
@@ -113,7 +135,7 @@ class NoLongerPlanned(FrozenModel):
     it has no weeks and no timing, only what names it (and the day it was to start, on
     which a calendar cancels what it had)."""
 
-    id: str
+    id: ItemId
     title: str
     kind: MilestoneKind
     category: Category
@@ -150,17 +172,17 @@ class Plan(CheckedModel):
     profile: Profile | None = None
     """What was known about the patient when the plan was made (its inputs, with
     ``dating``); null only in plans stored before it was recorded."""
-    plan_id: str | None
+    plan_id: PlanId | None
     today: date
     gestational_age_today: GestationalAge | None
     """Null when today is before the pregnancy's day 0."""
     milestones: tuple[Milestone, ...]
     """Ordered by start date; equal starts keep the protocol's order."""
-    warning_signs: tuple[str, ...]
-    urgent_advice: str | None = None
+    warning_signs: tuple[Text, ...]
+    urgent_advice: Text | None = None
     """One sentence: when to call the maternity unit or go to hospital now; it goes
     with the warning signs. Null when the protocol has none."""
-    clinician_note: str
+    clinician_note: Text
     trimesters: tuple[Trimester, ...] = ()
     """The protocol's stages of pregnancy, dated for this plan."""
     ended_on: date | None = None
@@ -188,6 +210,34 @@ class Plan(CheckedModel):
                         item.pop("protocol", None)
         return data
 
+    @classmethod
+    def model_validate_json(cls, json_data: str | bytes | bytearray, **kwargs: Any) -> Self:
+        """A plan from its JSON, checked (:class:`PlanError` naming the field); JSON
+        longer than :data:`MAX_PLAN_BYTES` is refused before it is parsed."""
+        if isinstance(json_data, str | bytes | bytearray) and len(json_data) > MAX_PLAN_BYTES:
+            raise PlanError(
+                f"plan: {len(json_data):,} bytes of JSON; a plan is at most "
+                f"{MAX_PLAN_BYTES // (1024 * 1024)} MiB",
+                field="plan",
+                value=f"{len(json_data)} bytes",
+                allowed=f"at most {MAX_PLAN_BYTES} bytes",
+            )
+        return super().model_validate_json(json_data, **kwargs)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        """No more milestones and dates than a protocol may make, counted before any
+        field is read: a stored plan of a hundred thousand empty milestones is refused
+        at once, not after as many errors. Then the texts of its milestones, stages and
+        milestones no longer planned, as read (a milestone :func:`~care_timeline.plan`
+        built from a protocol's checked texts is not checked again: some sixty texts a
+        plan, on every plan)."""
+        if isinstance(data, dict):
+            check_plan_size(data)
+            check_plan_texts(data)
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> Plan:
         """Every date follows from the due date and today, as :func:`~care_timeline.plan`
@@ -198,6 +248,13 @@ class Plan(CheckedModel):
         self._check_protocols()
         dating = self.dating
         day_zero = dating.day_zero.toordinal()
+        low, high = SUPPORTED_DATES
+        if not low <= self.today <= high:
+            raise FieldProblem(
+                "today",
+                self.today.isoformat(),
+                f"a date from {low.isoformat()} to {high.isoformat()}",
+            )
 
         def ga_of(field: str, day: date, given: GestationalAge | None) -> None:
             days = day.toordinal() - day_zero

@@ -25,8 +25,9 @@ from .composition import (
     urgent_advice_of,
     warning_signs_of,
 )
+from .content import PLAN_ID_ALLOWED, check_plan_id
 from .dates import parse_date
-from .dating import MAX_GESTATIONAL_AGE, Dating
+from .dating import MAX_GESTATIONAL_AGE, Dating, check_supported
 from .errors import DatingError, PlanError, ProfileError
 from .ongoing import after_today, check_against_today, event_after, what
 from .plan_model import (
@@ -38,12 +39,9 @@ from .plan_model import (
 )
 from .profile import Profile, fact_kind, facts, ruptured
 from .protocol.model import Protocol
-from .safe_text import control_character
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = ["plan"]
-
-MAX_PLAN_ID_LENGTH = 200
 
 
 def plan(
@@ -98,6 +96,7 @@ def plan(
         raise ProfileError(field="profile", value=type(profile).__name__, allowed="a Profile")
     protocols = protocols_of(protocol, language)
     today = date.today() if today is None else parse_date(today, field="today", error=PlanError)
+    check_supported(today, field="today", error=PlanError)
     _check_plan_id(plan_id)
     end, cause = _end(ended_on, ended_because, dating, today)
     # A plan that records its end may lie in the past: the pregnancy was going on
@@ -235,17 +234,10 @@ def _end(
 def _check_plan_id(plan_id: str | None) -> None:
     if plan_id is None:
         return
-    if (
-        not isinstance(plan_id, str)
-        or not plan_id.strip()
-        or len(plan_id) > MAX_PLAN_ID_LENGTH
-        or control_character(plan_id, allow="") is not None
-    ):
-        raise PlanError(
-            field="plan_id",
-            value=plan_id,
-            allowed=f"non-empty text of at most {MAX_PLAN_ID_LENGTH} characters, no control characters",
-        )
+    try:
+        check_plan_id(plan_id)
+    except ValueError:
+        raise PlanError(field="plan_id", value=plan_id, allowed=PLAN_ID_ALLOWED) from None
 
 
 DATED_FACTS = tuple(name for name, (_, info) in facts().items() if fact_kind(info) == "date")

@@ -1,19 +1,50 @@
-"""Plans an app stored, planned again: :func:`replan` rebuilds a plan from its own
-JSON (the dating, profile, plan id and end it records) for another day."""
+"""Plans an app stored, read and planned again: :func:`load_plan` reads a plan file
+within its size limit, and :func:`replan` rebuilds a plan from its own JSON (the
+dating, profile, plan id and end it records) for another day."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from .composition import ProtocolChoice, protocols_of
 from .errors import PlanError
-from .plan_model import Plan
+from .files import read_bounded, utf8_text
+from .plan_model import MAX_PLAN_BYTES, Plan
 from .planning import plan
-from .protocol import default_languages, default_protocol, shipped_protocol, shipped_protocols
+from .protocol import (
+    default_languages,
+    default_protocol,
+    shipped_protocol,
+    shipped_protocols,
+)
+from .safe_text import for_terminal
 
-__all__ = ["replan"]
+__all__ = ["load_plan", "replan"]
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    """A plan saved as JSON (``plan.model_dump_json()``, ``care-timeline plan --format
+    json``) read from a file, a pipe or ``/dev/stdin`` and checked as it loads.
+
+    The file is read only up to :data:`~care_timeline.plan_model.MAX_PLAN_BYTES` (8 MiB;
+    a larger regular file is refused before a byte is read), must be UTF-8 (a byte-order
+    mark is skipped; Latin-1 or UTF-16 text is refused, saying so) and must be a plan
+    whose dates, texts and ids hold (see :meth:`Plan.model_validate_json`). Every fault
+    is one :class:`PlanError` whose message starts with the file's name.
+    """
+    name = os.fspath(path)
+    data = read_bounded(name, MAX_PLAN_BYTES, PlanError, what="a plan", field="plan")
+    shown = for_terminal(name)
+    text = utf8_text(data, shown, PlanError, field="plan")
+    try:
+        return Plan.model_validate_json(text)
+    except PlanError as err:
+        raise PlanError(
+            f"{shown}: {err}", field=err.field, value=err.value, allowed=err.allowed
+        ) from None
 
 
 def replan(

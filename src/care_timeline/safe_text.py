@@ -14,6 +14,21 @@ from typing import Any
 LAYOUT = "\t\n"
 """Control characters that are layout, not control: tab and newline."""
 
+_CONTROL = r"\x00-\x08\x0B-\x1F\x7F-\x9F"
+TEXT_PATTERN = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
+"""Text with something in it besides blanks, and no control character but tab and
+newline (the rule of :func:`control_character`), as a pattern checked without a call
+into Python for every text of every plan. (Lone surrogates never get this far: they
+are not text a pattern can read, and are refused as such.)"""
+TEXT_OR_EMPTY_PATTERN = f"^([^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*)?$"
+PATTERN_MEANINGS = {
+    TEXT_PATTERN: "text that is not blank and holds no control character (a line break "
+    "and a tab are fine)",
+    TEXT_OR_EMPTY_PATTERN: "empty, or text that is not blank and holds no control "
+    "character (a line break and a tab are fine)",
+}
+"""What a pattern allows, in words, for the error that names it."""
+
 MESSAGE_LENGTH = 80
 """Values quoted in an error message are cut to this many characters, in the middle: a
 long path keeps its file name, a long value its start and its end."""

@@ -110,10 +110,12 @@ def load_uid_key(path: str | os.PathLike[str]) -> bytes:
     shown = for_terminal(name)
     # Non-blocking, so that a named pipe given by mistake is refused, not waited on.
     fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):  # checked before the descriptor becomes a file
+        os.close(fd)
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise ExportError(f"{shown}: {what}; expected {_ALLOWED}", field="uid_key")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ExportError(f"{shown}: not a regular file; expected {_ALLOWED}", field="uid_key")
         if os.name != "nt" and not private_mode(info.st_mode):
             raise ExportError(
                 f"{shown}: others can read or change this key file "

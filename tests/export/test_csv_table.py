@@ -174,8 +174,8 @@ def test_without_a_plan_id_the_column_is_empty() -> None:
         ("+1", "'+1"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-        ("\t=1", "'\t=1"),  # some spreadsheets skip a leading tab
-        ("\r=1", "'\r=1"),
+        ("\t=1", "'\t'=1"),  # some spreadsheets skip a leading tab, others split at it
+        ("\r=1", "'\r'=1"),
         ("12w0d", "12w0d"),  # ordinary cells are left alone
         ("2026-11-23", "2026-11-23"),
         ("a=b", "a=b"),  # only the first character matters
@@ -236,7 +236,7 @@ def test_cli_csv_is_to_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         ("\u00a0=1+1", "'\u00a0=1+1"),  # a no-break space
         ("\u3000+1", "'\u3000+1"),  # an ideographic space
         ("\u200b@SUM(A1)", "'\u200b@SUM(A1)"),  # an invisible zero-width space
-        ("\n=1", "'\n=1"),
+        ("\n=1", "\n'=1"),  # a line break first starts a cell of its own
         ("\uff1d1+1", "'\uff1d1+1"),  # fullwidth =
         ("\uff0b1", "'\uff0b1"),  # fullwidth +
         ("\uff0d1", "'\uff0d1"),  # fullwidth -

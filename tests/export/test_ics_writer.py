@@ -143,14 +143,17 @@ def test_any_special_at_any_position_of_a_plan_text(special: str) -> None:
     plan = ct.plan(ct.Dating.from_due_date(date(2027, 5, 10)), today=TODAY, plan_id="p")
     first = plan.milestones[0]
     for text in _sweep(special):
-        # A stored plan's texts are not checked as a protocol's are: any text reaches
-        # the writer (the clinician note in the calendar and every event, a title in
-        # a SUMMARY and an alarm).
+        # A stored plan's texts follow a protocol's rules: a control character (a
+        # carriage return) is refused as the plan is made; any other text reaches the
+        # writer (the clinician note in the calendar and every event, a title in a
+        # SUMMARY and an alarm).
         item = first.model_copy(update={"title": text, "reason": text})
-        noted = plan.model_copy(
-            update={"clinician_note": text, "milestones": (item, *plan.milestones[1:])}
-        )
-        assert_same(noted, timestamp=T0)
+        update = {"clinician_note": text, "milestones": (item, *plan.milestones[1:])}
+        if "\r" in special:
+            with pytest.raises(ct.PlanError, match="without control characters"):
+                plan.model_copy(update=update)
+            continue
+        assert_same(plan.model_copy(update=update), timestamp=T0)
 
 
 def test_a_byte_order_mark_starts_every_kind_of_text() -> None:
@@ -254,8 +257,9 @@ def _plain(text: str) -> str:
 
 protocol_text = hostile.map(_plain)
 reason_text = protocol_text.map(lambda text: text.replace("{", "(").replace("}", ")"))
-any_text = hostile.map(lambda text: text.replace("\\N", "\\ N"))
-"""For a stored plan's texts, which nothing checks: control characters too."""
+any_text = protocol_text
+"""For a stored plan's texts, which follow a protocol file's rules (no control
+characters but a tab and a line break)."""
 
 ages = st.integers(0, 44 * 7 + 6).map(lambda days: f"{days // 7}w{days % 7}d")
 
@@ -324,7 +328,8 @@ def datings(draw: st.DrawFn) -> ct.Dating:
 
 @st.composite
 def stored_edits(draw: st.DrawFn, plan: ct.Plan) -> ct.Plan:
-    """A stored plan's texts, which a protocol never checked, changed."""
+    """A stored plan's texts changed (within a protocol's rules, which a loaded plan's
+    texts follow too)."""
     update: dict[str, Any] = {}
     if draw(st.booleans()):
         update["clinician_note"] = draw(any_text)

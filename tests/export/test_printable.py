@@ -372,11 +372,29 @@ def test_no_today_marker_off_the_axis(today: date, explanation: str) -> None:
     assert explanation in Page(ct.to_html(plan)).text
 
 
+RECONCILED = {
+    # LMP 2026-07-24 gives 2027-04-30; on 2026-10-20 that is day 88 = 12w4d, and a CRL of
+    # 45 mm is 11w1d: 10 days apart, more than the 7 of the 9w0d-13w6d band, so the scan
+    # decides and the due date is 2026-10-20 + (280 - 78) days = 2027-05-10 (DUE)
+    "lmp": "2026-07-24",
+    "cycle_length": 28,
+    "crl_mm": 45.0,
+    "scan_date": "2026-10-20",
+    "chosen": "ultrasound",
+    "difference_days": 10,
+    "threshold_days": 7,
+    "lmp_ga_at_scan": "12w4d",
+    "ultrasound_ga_at_scan": "11w1d",
+}
+"""A reconciled dating's inputs, which must give its due date (a dating is made again
+from them when it is built by hand)."""
+
+
 def test_dating_explanation_and_notes_are_shown_escaped() -> None:
     dating = ct.Dating(
         method="reconciled",
         due_date=DUE,
-        inputs={"lmp": "2026-08-03"},
+        inputs=RECONCILED,
         explanation="The scan <b>and</b> the LMP differ by 9 days & more",
         notes=("Cycle <i>irregular</i>",),
     )
@@ -697,10 +715,10 @@ def tallest_plan() -> ct.Plan:
     dating = ct.Dating(
         method="reconciled",
         due_date=DUE,
-        inputs={"lmp": "2026-07-24", "crl_mm": 45.0, "scan_date": "2026-10-10"},
+        inputs=RECONCILED,
         explanation=(
             "ultrasound at 11w1d differs from LMP by 10 days (> 7): re-dated to ultrasound. "
-            "The scan on 2026-10-10 was at 9w5d by LMP; for scans at 9w0d-13w6d by LMP, "
+            "The scan on 2026-10-20 was at 12w4d by LMP; for scans at 9w0d-13w6d by LMP, "
             "ACOG Committee Opinion 700 re-dates when the difference is more than 7 days."
         ),
         notes=("No ultrasound before 22w0d: the dating of this pregnancy is suboptimal.",),

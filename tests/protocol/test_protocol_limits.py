@@ -75,7 +75,7 @@ def test_a_file_too_large_is_refused_unread(
     path = tmp_path / "clinic.toml"
     path.write_text(DEFAULT + "# padding\n" * 200_000, encoding="utf-8")  # about 2 MB
     err = one_line_error(capsys, ["protocol", "validate", str(path)])
-    assert "larger than 1024 KiB" in err
+    assert "larger than 1 MiB" in err
 
 
 def test_a_byte_order_mark_is_skipped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -1,10 +1,20 @@
 """Running work over chunks of rows on worker processes, results in row order,
 with only a few chunks in flight so memory stays flat however long the input;
-and how many workers (:func:`parse_jobs`)."""
+and how many workers (:func:`parse_jobs`).
+
+A worker dies with the batch: each watches the process that started it, and
+leaves at once when that process is gone, however it ended (``kill -9``, the OOM
+killer), rather than waiting for work that will never come. (A file it was
+writing then is a temporary ``.part`` file the next batch deletes; the files are
+written atomically.)
+"""
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from itertools import islice
@@ -61,11 +71,28 @@ _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
-def _ignore_interrupts() -> None:
+PARENT_CHECK_SECONDS = 0.1
+"""How often a worker checks that the process that started it is still there."""
+
+
+def _start_worker() -> None:
     # Ctrl-C reaches every process of the terminal's group: the main process
     # stops the batch, and the workers finish their current row's file so that
     # no file is cut short, instead of dying mid-write with tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_leave_with_parent, args=(os.getppid(),), name="watch-parent", daemon=True
+    ).start()
+
+
+def _leave_with_parent(parent: int) -> None:
+    """End this worker once the process that started it is gone: the worker is then
+    another process's child (``getppid`` changes; on Linux and macOS an orphan is
+    adopted at once). Polling needs nothing the system may lack (no ``prctl``, no
+    signal on the parent's death), so it works wherever the workers run."""
+    while parent != 1 and os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def run_in_order(
@@ -85,7 +112,7 @@ def run_in_order(
     # Imported here: a command that plans one patient should not pay for it.
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
     try:
         pending: deque[Future[list[_R]]] = deque()
         for chunk in chunks:

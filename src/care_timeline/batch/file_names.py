@@ -166,6 +166,11 @@ class SeenIds:
         _, entry = self._entry(self._hash(key))
         return self._lines[entry - 1] if entry else None
 
+    def same_text(self, key: str, exact: str) -> bool:
+        """Whether the row that had ``key`` had the id ``exact``, as it is."""
+        _, entry = self._entry(self._hash(key))
+        return bool(entry) and self._exact[entry - 1] == self._hash(exact) & 0xFFFFFFFF
+
     def add(self, key: str, exact: str, line: int, normal: str | None = None) -> Earlier | None:
         """Record ``key`` from ``line``. If it was there before: the earlier line,
         and whether the earlier ``exact`` (and ``normal``) text was the same."""
@@ -200,24 +205,44 @@ class SeenIds:
 
 
 class NameSet:
-    """The file names a batch wrote, 8 bytes each (a 64-bit hash), asked only once
-    the batch is done. A hash shared by two names (about 1 in 10**9 at 100,000
-    rows) would keep an earlier run's file in place rather than move it."""
+    """The file names a batch wrote, 16 bytes each (64-bit hashes of the name as it
+    is and in lower case), asked only once the batch is done. A hash shared by two
+    names (about 1 in 10**9 at 100,000 rows) would keep an earlier run's file in
+    place rather than move it."""
+
+    def __init__(self) -> None:
+        self._exact = _Hashes()
+        self._lower = _Hashes()
+
+    def add(self, name: str) -> None:
+        self._exact.add(name)
+        self._lower.add(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        """Whether this very name was written."""
+        return isinstance(name, str) and name in self._exact
+
+    def in_other_case(self, name: str) -> bool:
+        """Whether a name that differs from ``name`` only in case was written (on a
+        file system that ignores case, the two are one file)."""
+        return name.lower() in self._lower and name not in self._exact
+
+
+class _Hashes:
+    """64-bit hashes of texts, sorted when first asked."""
 
     def __init__(self) -> None:
         self._hashes = array("Q")
         self._sorted = True
 
-    def add(self, name: str) -> None:
-        self._hashes.append(SeenIds._hash(name.lower()))
+    def add(self, text: str) -> None:
+        self._hashes.append(SeenIds._hash(text))
         self._sorted = False
 
-    def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
+    def __contains__(self, text: str) -> bool:
         if not self._sorted:
             self._hashes = array("Q", sorted(self._hashes))
             self._sorted = True
-        wanted = SeenIds._hash(name.lower())
+        wanted = SeenIds._hash(text)
         index = bisect_left(self._hashes, wanted)
         return index < len(self._hashes) and self._hashes[index] == wanted

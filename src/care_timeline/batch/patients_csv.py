@@ -12,7 +12,16 @@ memory stays flat however long the file is.
 
 Reading twice needs a file that can be read again: anything else (a pipe,
 ``/dev/stdin``) is first copied to a private temporary file, which is deleted
-when the rows are done.
+when the rows are done. The second pass reads the very bytes the first one
+checked: the first records a digest of every block of the file, and the second
+compares each block with it before any of its rows is handed out, so a file edited
+in place (or replaced, grown or cut) between the two is refused with "the file
+changed while it was read", never planned half old and half new.
+
+Reading is bounded: a file larger than :data:`MAX_FILE_BYTES` is refused before it
+is read (a pipe once that much has come), and so is a line longer than
+:data:`MAX_LINE` characters, so ``/dev/zero`` or a file with no line breaks stops
+at once rather than filling the memory or the disk.
 """
 
 from __future__ import annotations
@@ -21,30 +30,41 @@ import codecs
 import csv
 import io
 import os
-import shutil
 import stat
 import tempfile
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, BinaryIO
 
-from ..errors import BatchError, PatientsFileError
-from ..fields import COLUMN_ALIASES, FIELDS, FieldValue
+from ..errors import PatientsFileError
+from ..fields import FieldValue
+from ..files import size_text
 from ..safe_text import for_terminal
+from ._same_bytes import Blocks, Changed, Digests
+from .columns import check_header, ignored_columns
 
 __all__ = [
     "MAX_CELL",
+    "MAX_FILE_BYTES",
+    "MAX_LINE",
     "PatientRow",
     "PatientRows",
-    "column_key",
     "count_patients",
-    "ignored_columns",
+    "lines_within",
     "read_patients",
 ]
 
 MAX_CELL = 128 * 1024
 """The longest cell, in characters (the ``csv`` module's own limit): a cell this
 long is a quote gone wrong, never a patient's fact."""
+MAX_LINE = 1024 * 1024
+"""The longest line, in characters, line break included: a line this long is not a
+patient's row (a row of every column is a few hundred characters), and nothing
+longer is ever held in memory."""
+MAX_FILE_BYTES = 1 << 30
+"""The largest patients file (1 GiB): about ten million patients at a hundred bytes
+a row. A larger regular file is refused before it is read; a pipe, once that much
+has come."""
 _QUOTE_HINT = "a quote there is probably stray or missing its pair"
 
 
@@ -77,13 +97,23 @@ class PatientRows(Iterator[PatientRow]):
         header: tuple[str, ...],
         count: int,
         ignored: frozenset[str] = frozenset(),
+        digests: Digests | None = None,
     ) -> None:
         self.name = name
         self.header = header
         self.count = count
         """Rows after the header that are not empty."""
         self._handle = handle
-        self._rows = _rows(name, handle, header, ignored)
+        self._rows = _rows(name, handle, header, ignored, digests or Digests())
+
+    def is_file(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``path`` names the very file these rows are read from (a link to it,
+        another spelling of its name): an output there would overwrite them."""
+        try:
+            mine, other = os.fstat(self._handle.fileno()), os.stat(path)
+        except (OSError, ValueError):
+            return False
+        return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
 
     def __iter__(self) -> PatientRows:
         return self
@@ -122,55 +152,38 @@ def read_patients(
     ignored = frozenset(ignored_columns(ignore_columns))
     name = os.fspath(path)
     shown = for_terminal(name)
-    handle = _rereadable(name)
+    handle = _rereadable(name, shown)
+    digests = Digests()
     try:
-        header, count = _check(shown, handle, ignored)
+        header, count = _check(shown, handle, ignored, digests)
         handle.seek(0)
     except BaseException:
         handle.close()
         raise
-    return PatientRows(shown, handle, header, count, ignored)
+    return PatientRows(shown, handle, header, count, ignored, digests)
 
 
-def ignored_columns(names: Iterable[str]) -> tuple[str, ...]:
-    """Columns to leave unread, as a header names them (any case, ``-`` or ``_``):
-    ``["Phone", "first-name"]`` is ``("phone", "first_name")``. ``id`` cannot be one
-    (every row needs it); a name no header has is simply not there to ignore.
-
-    >>> ignored_columns(["Phone", "first-name", "phone"])
-    ('phone', 'first_name')
-    """
-    if isinstance(names, str | bytes) or not isinstance(names, Iterable):
-        raise BatchError(
-            field="ignore_columns",
-            value=names,
-            allowed="a list of column names, like ['name', 'phone']",
-        )
-    found: list[str] = []
-    for given in names:
-        column = column_key(given) if isinstance(given, str) else ""
-        if not column or column == "id":
-            raise BatchError(
-                field="ignore_columns",
-                value=given,
-                allowed="a column's name other than id (every row needs its id)",
-            )
-        if column not in found:
-            found.append(column)
-    return tuple(found)
+def _too_large(shown: str) -> PatientsFileError:
+    return PatientsFileError(
+        f"{shown}: larger than {size_text(MAX_FILE_BYTES)}; split it into several patients files"
+    )
 
 
-def _rereadable(name: str) -> BinaryIO:
+def _rereadable(name: str, shown: str) -> BinaryIO:
     """The file opened for reading twice: a regular file as it is, anything else
-    (a pipe, a terminal, a socket) copied into a private temporary file first."""
+    (a pipe, a terminal, a socket) copied into a private temporary file first, as
+    far as the limits allow."""
     source = open(name, "rb")  # noqa: SIM115 (returned, or closed below)
     try:
-        if stat.S_ISREG(os.fstat(source.fileno()).st_mode) and source.seekable():
+        info = os.fstat(source.fileno())
+        if stat.S_ISREG(info.st_mode) and source.seekable():
+            if info.st_size > MAX_FILE_BYTES:
+                raise _too_large(shown)
             return source
         copy = tempfile.TemporaryFile(prefix="care-timeline-")  # noqa: SIM115 (returned)
         try:
             with source:
-                shutil.copyfileobj(source, copy)
+                _copy_bounded(shown, source, copy)
             copy.seek(0)
         except BaseException:
             copy.close()
@@ -181,29 +194,65 @@ def _rereadable(name: str) -> BinaryIO:
         raise
 
 
-def _text(handle: BinaryIO) -> io.TextIOWrapper:
-    return io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+def _copy_bounded(shown: str, source: BinaryIO, copy: IO[bytes]) -> None:
+    """Copy a stream, stopping at :data:`MAX_FILE_BYTES` or at a line longer than a
+    line may be (counted in bytes, four to a character at most)."""
+    total = since_line_break = line_breaks = 0
+    while chunk := source.read(1 << 16):
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _too_large(shown)
+        last = chunk.rfind(b"\n")
+        since_line_break = len(chunk) - last - 1 if last >= 0 else since_line_break + len(chunk)
+        line_breaks += chunk.count(b"\n")
+        if since_line_break > 4 * MAX_LINE:
+            raise _long_line(shown, line_breaks + 1)
+        copy.write(chunk)
 
 
-def _check(shown: str, handle: BinaryIO, ignored: frozenset[str]) -> tuple[tuple[str, ...], int]:
+def _long_line(shown: str, line: int) -> PatientsFileError:
+    return PatientsFileError(
+        f"{shown}: line {line}: longer than {MAX_LINE:,} characters; no patient's row is "
+        "that long (is it a patients CSV file?)"
+    )
+
+
+def _text(raw: io.RawIOBase) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
+
+
+def _check(
+    shown: str, handle: BinaryIO, ignored: frozenset[str], digests: Digests
+) -> tuple[tuple[str, ...], int]:
     """The first pass: the header, and the number of non-empty rows after it, or
-    a :class:`PatientsFileError` naming the first fault's line."""
-    text = _text(handle)
+    a :class:`PatientsFileError` naming the first fault's line. It records the
+    digests the second pass compares."""
+    text = _text(Blocks(handle, digests, record=True))
     try:
         records = _records(shown, text)
-        header = _header(shown, next(records, None), ignored)
+        header = check_header(shown, next(records, None), ignored)
         count = sum(1 for _, cells in records if any(cell.strip() for cell in cells))
     except UnicodeDecodeError:
         raise _not_utf8(shown, handle) from None
-    finally:
-        text.detach()  # leave the file open for the second pass
     return header, count
+
+
+def lines_within(shown: str, text: IO[str], limit: int = MAX_LINE) -> Iterator[str]:
+    """The lines of ``text``, none longer than ``limit`` characters (its line break
+    included): a longer one is a :class:`PatientsFileError` naming its line, found
+    without ever holding more than ``limit`` characters of it."""
+    number = 0
+    while line := text.readline(limit + 1):
+        number += 1
+        if len(line) > limit:
+            raise _long_line(shown, number)
+        yield line
 
 
 def _records(shown: str, text: IO[str]) -> Iterator[tuple[int, list[str]]]:
     """Each record with the line it starts on; a fault of quoting or size is a
     :class:`PatientsFileError` naming the line."""
-    reader = csv.reader(text, strict=True)
+    reader = csv.reader(lines_within(shown, text), strict=True)
     while True:
         start = reader.line_num + 1
         try:
@@ -262,48 +311,17 @@ def _not_utf8(shown: str, handle: BinaryIO) -> PatientsFileError:
     )
 
 
-def column_key(cell: str) -> str:
-    """A column's name as the header is read: any case, ``-`` or ``_``, spaces around."""
-    return cell.strip().lower().replace("-", "_")
-
-
-def _header(
-    shown: str, record: tuple[int, list[str]] | None, ignored: frozenset[str]
-) -> tuple[str, ...]:
-    cells = record[1] if record is not None else None
-    if not cells or not any(cell.strip() for cell in cells):
-        raise PatientsFileError(f"{shown}: no header row; expected column names like id,due_date")
-    columns = tuple(column_key(cell) for cell in cells)
-    for number, column in enumerate(columns, start=1):
-        if not column:
-            raise PatientsFileError(f"{shown}: column {number} has no name")
-        if column in ignored:
-            continue
-        if column not in FIELDS and column not in COLUMN_ALIASES:
-            raise PatientsFileError(
-                f"{shown}: unknown column {for_terminal(cells[number - 1].strip())!r}; "
-                f"expected column names from: {', '.join(FIELDS)}; other data (a name, "
-                "a phone) is left unread with --ignore-column NAME (ignore_columns=)"
-            )
-        if column in columns[: number - 1]:
-            raise PatientsFileError(f"{shown}: column {column!r} appears twice")
-        now = COLUMN_ALIASES.get(column)
-        if now is not None and now in columns:
-            raise PatientsFileError(
-                f"{shown}: columns {column!r} and {now!r} are the same fact ({column!r} is "
-                f"its earlier name); keep {now!r}"
-            )
-    if "id" not in columns:
-        raise PatientsFileError(f"{shown}: no 'id' column; every row needs an id")
-    return columns
-
-
 def _rows(
-    shown: str, handle: BinaryIO, header: tuple[str, ...], ignored: frozenset[str]
+    shown: str,
+    handle: BinaryIO,
+    header: tuple[str, ...],
+    ignored: frozenset[str],
+    digests: Digests,
 ) -> Generator[PatientRow, None, None]:
-    """The second pass: the rows the first pass checked, one at a time."""
+    """The second pass: the rows the first pass checked, one at a time, from blocks
+    that are the very bytes it checked."""
     with handle:
-        text = _text(handle)
+        text = _text(Blocks(handle, digests, record=False))
         try:
             records = _records(shown, text)
             next(records, None)  # the header
@@ -321,12 +339,10 @@ def _rows(
                 if len(cells) != len(header):
                     problem = f"{len(cells)} cells; the header has {len(header)}"
                 yield PatientRow(line, fields, problem)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, Changed):
             raise PatientsFileError(f"{shown}: the file changed while it was read") from None
         except PatientsFileError as err:
             raise PatientsFileError(f"{err} (the file changed while it was read)") from None
-        finally:
-            text.detach()
 
 
 def count_patients(path: str | os.PathLike[str]) -> int | None:

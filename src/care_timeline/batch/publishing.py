@@ -216,7 +216,7 @@ class _Run:
         if gone:
             self._name_removed(gone, revisions)
         for row_id in revoked:
-            if self.seen.find(id_key(row_id, None)) is None:
+            if self.seen.find(id_key(row_id)) is None:
                 self.report.unknown_revocations.append(row_id)
                 self._error(
                     "",
@@ -241,7 +241,7 @@ class _Run:
             revision = revision_of(revisions, link.id).revision
             if feed_address(link.id, key, revision) != link.address:
                 continue  # an address revoked: reported as a revocation, not a fault
-            line = self.seen.find(id_key(link.id, None))
+            line = self.seen.find(id_key(link.id))
             if line is None:
                 why = "no row has this id any more; its feed was removed from the site"
             else:

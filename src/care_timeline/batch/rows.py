@@ -13,6 +13,7 @@ from pathlib import Path
 from ..calendar_options import CalendarOptions
 from ..composition import ProtocolChoice, protocols_of
 from ..dates import DateOrder, parse_date
+from ..dating import check_supported
 from ..errors import (
     BatchError,
     CareTimelineError,
@@ -26,8 +27,9 @@ from ..plan_model import Plan
 from ..protocol import Protocol
 from ..safe_text import for_message
 from ._pool import parse_jobs, run_in_order
+from .columns import column_key, ignored_columns
 from .file_names import SeenIds, file_name
-from .patients_csv import PatientRow, column_key, ignored_columns
+from .patients_csv import PatientRow
 
 __all__ = [
     "BatchSettings",
@@ -116,7 +118,11 @@ class RowOptions:
             raise DateInputError(
                 field="date_order", value=date_order, allowed="'dmy', 'mdy' or None"
             )
-        day = parse_date(today, field="today", date_order=date_order)
+        day = check_supported(
+            parse_date(today, field="today", date_order=date_order),
+            field="today",
+            error=DateInputError,
+        )
         try:
             chosen = protocols_of(protocol)
         except (PlanError, ProtocolError) as err:  # one error for a batch's settings
@@ -210,13 +216,21 @@ def plan_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[PlanResult |
     return results
 
 
-def id_key(plan_id: str, format: str | None) -> str:
-    """What two rows' ids must differ in: their text in Unicode's composed form
-    (``José`` typed either way is one id), and when writing files, their file
-    name in any case, because files that differ only in case overwrite each
-    other on the file systems of Windows and macOS."""
-    normal = unicodedata.normalize("NFC", plan_id)
-    return file_name(normal, format).lower() if format else normal
+def id_key(plan_id: str) -> str:
+    """What two rows' ids must differ in to be two patients: their text after
+    Unicode's compatibility normalisation and full case folding, NFKC and
+    ``str.casefold`` (``José`` typed with one accented letter or with ``e`` and a
+    combining accent, ``JOSÉ`` and ``josé``, ``ÇAĞLA`` and ``çağla``, ``STRASSE`` and
+    ``straße``, fullwidth ``ＡＢ`` and ``ab``), with the Turkish dotted and dotless i
+    (``İ``, ``ı``) counted as ``i``, as a clinic typing in Turkish and one typing in
+    English write the same name. Files of ids that differ only in case would also
+    overwrite each other on Windows and macOS, which ignore case in file names.
+
+    >>> id_key("GÜLŞEN ÖZTÜRK") == id_key("gülşen öztürk"), id_key("İREM") == id_key("irem")
+    (True, True)
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", plan_id).casefold())
+    return folded.replace("i\u0307", "i").replace("\u0131", "i")
 
 
 def _row(item: object, position: int) -> PatientRow:
@@ -254,7 +268,7 @@ def entries(
             continue
         name = file_name(plan_id, format) if format else ""
         normal = unicodedata.normalize("NFC", plan_id)
-        earlier = seen.add(id_key(plan_id, format), plan_id, row.line, normal)
+        earlier = seen.add(id_key(plan_id), plan_id, row.line, normal)
         if earlier is not None:
             shown = for_message(plan_id, limit=ID_SHOWN)
             if earlier.same_text:
@@ -266,8 +280,9 @@ def entries(
                 )
             else:
                 why = (
-                    f"id: {shown} differs only in case from the id on line {earlier.line}, "
-                    "and the two files would overwrite each other on some systems"
+                    f"id: {shown} differs only in case (or in how its letters are written) "
+                    f"from the id on line {earlier.line}: ids are compared ignoring case, as "
+                    "one patient's, whose files would overwrite each other on Windows and macOS"
                 )
             yield RowError(row.line, plan_id, "id", why + "; expected a different id on each row")
             continue

@@ -24,13 +24,15 @@ from ..export import (
     to_csv,
 )
 from ..fields import FieldValue
-from ..files import AtomicFile, sync_folder, write_files
+from ..files import AtomicFile, same_file, sync_folder, write_files
 from ..safe_text import for_terminal
 from ._pool import parse_jobs, run_in_order
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
 from .folder import (
     MANIFEST_COLUMNS,
     FolderLock,
+    check_sheet,
+    check_stale_folder,
     earlier_files,
     file_sha256,
     move_to_stale,
@@ -246,6 +248,12 @@ class _Run:
                 continue
             if earlier.file in self.written or not (self.folder / earlier.file).is_file():
                 continue
+            if self.written.in_other_case(earlier.file) and same_file(
+                self.folder / earlier.file, self.folder / earlier.file.swapcase()
+            ):
+                # A file system that ignores case: the name written this time, in
+                # other capitals, is this very file, already written anew.
+                continue
             why = self._why_not_written(earlier.id, earlier.file)
             moved, sha = self._move(earlier.file)
             self._manifest_row("", earlier.id, moved, "stale", sha)
@@ -265,9 +273,15 @@ class _Run:
         sync_folder(self.folder)
 
     def _why_not_written(self, row_id: str, name: str) -> str:
-        line = self.seen.find(id_key(row_id, self.format)) if row_id else None
+        key = id_key(row_id) if row_id else ""
+        line = self.seen.find(key) if row_id else None
         if line is None:
             return "no row has this id any more"
+        if not self.seen.same_text(key, row_id):
+            return (
+                f"the row with this id (line {line}) has it in other capitals (or its "
+                "letters written another way) now, so its file has another name"
+            )
         now = file_name(row_id, self.format)
         if now != name and now in self.written:
             return f"the row with this id (line {line}) is now written to {now}"
@@ -331,13 +345,14 @@ def write_batch(
         calendar = calendar.stamped()  # one "now" for every calendar of the batch
     workers = parse_jobs(jobs)
     sheet = None
+    folder = Path(out)
     if combined is not None:
         if format != "csv":
             raise BatchError(
                 field="combined", value=format, allowed="a combined sheet with format 'csv'"
             )
         sheet = Path(combined)
-    folder = Path(out)
+        check_sheet(sheet, folder, rows)
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
         options=planning,
@@ -348,6 +363,7 @@ def write_batch(
     )
     report = BatchReport(out=folder, format=format, combined=sheet)
     with FolderLock(folder):
+        check_stale_folder(folder)
         remove_leftovers(folder, BATCH_FORMATS)
         # A batch of composed plans: the sheet has their protocol column too.
         columns = COMPOSED_CSV_COLUMNS if len(planning.protocols) > 1 else CSV_COLUMNS

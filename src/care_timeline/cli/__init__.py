@@ -5,10 +5,13 @@
   ``--help`` shows from :mod:`._examples`;
 - :mod:`._commands` runs each command through ``care_timeline``'s public names
   and the package's public modules (never a ``_private`` one);
-- :mod:`._progress` draws the batch progress bar.
+- :mod:`._progress` draws the batch progress bar, and :mod:`._mistakes` says what
+  a mistake meant (a misspelt flag's suggestion, each field as the flag typed).
 
 Bad input exits with status 2 and one line on stderr naming the field, the
-value and what is allowed; never a traceback.
+value and what is allowed; never a traceback. So does output that cannot be
+written: a closed stdout, a pipe whose reader stopped, a full disk. Output is
+UTF-8 bytes whatever the locale (:mod:`._output`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from care_timeline.safe_text import for_terminal
 
 from ._commands import COMMANDS, EXIT_OK, EXIT_USAGE
 from ._mistakes import flag_names
+from ._output import err
 from ._parser import PROG, CommandNeeded, UsageError, build_parser, command_named
 
 __all__ = ["main", "main_exit"]
@@ -37,14 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(words)
         args.flags = flags
         return COMMANDS[args.command](args)
-    except CommandNeeded as err:
-        sys.stderr.write(str(err))  # the list of commands, as --help shows it
-    except UsageError as err:
-        _print_error(str(err))
-    except ct.CareTimelineError as err:
-        _print_error(f"{PROG}: error: {in_flags(err, flags)}")
-    except OSError as err:
-        _print_error(f"{PROG}: error: {_os_error(err)}")
+    except CommandNeeded as error:
+        err(str(error))  # the list of commands, as --help shows it
+    except UsageError as error:
+        _print_error(str(error))
+    except ct.CareTimelineError as error:
+        _print_error(f"{PROG}: error: {in_flags(error, flags)}")
+    except OSError as error:
+        _print_error(f"{PROG}: error: {_os_error(error)}")
     except SystemExit as exit_:  # --help and --version
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     except KeyboardInterrupt:
@@ -95,7 +99,7 @@ def _os_error(err: OSError) -> str:
 
 def _print_error(message: str) -> None:
     """One line on stderr, however many lines the message had."""
-    sys.stderr.write(" ".join(message.split()) + "\n")
+    err(" ".join(message.split()) + "\n")
 
 
 def main_exit() -> None:

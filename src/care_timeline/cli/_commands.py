@@ -8,17 +8,17 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 import care_timeline as ct
-from care_timeline.calendar_options import parse_epoch, parse_reminder, parse_timestamp
 from care_timeline.export import output_format
 from care_timeline.files import write_atomic
-from care_timeline.protocol import find_protocol
+from care_timeline.protocol import read_protocol
 from care_timeline.safe_text import for_terminal
 from care_timeline.uid_keys import UID_KEY_ENV, uid_key_text
 
+from . import _reading as read
+from ._output import err, out
 from ._parser import PROG
 from ._progress import progress_bar
 
@@ -27,111 +27,9 @@ __all__ = ["COMMANDS", "EXIT_BAD_ROWS", "EXIT_OK", "EXIT_USAGE"]
 EXIT_OK, EXIT_BAD_ROWS, EXIT_USAGE = 0, 1, 2
 
 
-# -- reading the arguments ------------------------------------------------------
-
-
-def _today(args: argparse.Namespace) -> date:
-    if args.today is None:
-        return date.today()
-    return ct.parse_date(args.today, field="today", date_order=args.date_order)
-
-
-def _protocols(args: argparse.Namespace) -> list[ct.Protocol]:
-    """Each --protocol (a shipped one by name, or a clinic's file), or the default
-    protocol; in ``--language``, which a file must be written in (a page never mixes two
-    languages). Several compose one plan."""
-    given: list[str] = args.protocol or []
-    if not given:
-        return [_protocol_from(None, args.language)]
-    return [_protocol_from(value, args.language) for value in given]
-
-
-def _choice(protocols: list[ct.Protocol]) -> ct.Protocol | list[ct.Protocol]:
-    """What plan(protocol=...) takes: the protocol, or the list to compose."""
-    return protocols[0] if len(protocols) == 1 else protocols
-
-
-def _protocol_from(name_or_path: str | None, language: str | None) -> ct.Protocol:
-    """A shipped protocol by name (the default without one) in ``language``, or a
-    clinic's file; a file in another language than the one asked for is refused rather
-    than mixed with it."""
-    if name_or_path is None:
-        return ct.default_protocol("en" if language is None else language)
-    return find_protocol(name_or_path, language)
-
-
-def _timestamp(args: argparse.Namespace) -> datetime | None:
-    """--timestamp (checked whatever the format); for a calendar without it,
-    SOURCE_DATE_EPOCH; otherwise None (a calendar is then stamped when written)."""
-    if args.timestamp is not None:
-        return parse_timestamp(args.timestamp)
-    if args.format != "ics":
-        return None
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return parse_epoch(epoch) if epoch else None
-
-
-KEYED_FORMATS = ("ics", "fhir")
-"""The formats that write identifiers made from the plan id."""
-
-
-def _uid_key(args: argparse.Namespace) -> bytes | None:
-    """The key for identifiers made from the plan id (calendar UIDs, the FHIR
-    CarePlan's identifier): --uid-key, else the file the environment names."""
-    if args.format not in KEYED_FORMATS:
-        return None  # no other format writes such identifiers
-    path = args.uid_key or os.environ.get(UID_KEY_ENV, "").strip() or None
-    return None if path is None else ct.load_uid_key(path)
-
-
-UID_NOTE = (
-    f"{PROG}: note: without a key, calendar UIDs and FHIR identifiers are a plain hash of "
-    "the plan id, so anyone can check guessed ids against them; give a key with --uid-key "
-    f"FILE or {UID_KEY_ENV} (see 'UID keys' in docs/calendars.md)\n"
-)
-
-
-def _calendar_options(args: argparse.Namespace) -> ct.CalendarOptions:
-    """The export options, built (and so checked) once from the arguments, whatever
-    the format: the same --calendar-name is refused (control characters, only
-    blanks) or taken everywhere, and a bad --omit is refused before any plan."""
-    return ct.CalendarOptions(
-        timestamp=_timestamp(args),
-        calendar_name=args.calendar_name,
-        reminders=parse_reminder(args.remind_days_before, args.remind_at, off=args.no_reminders),
-        uid_key=_uid_key(args),
-        private=args.private,
-        omit=args.omit,
-        subscribe_url=getattr(args, "subscribe_url", None),
-    )
-
-
-def _plan(args: argparse.Namespace) -> ct.Plan:
-    return ct.plan_from_fields(
-        {name: getattr(args, name) for name in ct.FIELDS if name != "id"},
-        today=_today(args),
-        protocol=_choice(_protocols(args)),
-        date_order=args.date_order,
-        plan_id=args.plan_id,
-        names=args.flags,
-    )
-
-
-def _row_options(
-    args: argparse.Namespace, today: date, protocol: ct.Protocol | list[ct.Protocol]
-) -> ct.RowOptions:
-    return ct.RowOptions(
-        today=today,
-        protocol=protocol,
-        date_order=args.date_order,
-        ignore_columns=args.ignore_columns,
-    )
-
-
 def _emit(data: bytes, output: str | None) -> None:
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        out(data)
     else:
         write_atomic(Path(output), data)
 
@@ -147,21 +45,23 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             value=args.format,
             allowed="--format html (the printable page shows it)",
         )
-    calendar = _calendar_options(args)
-    plan = _plan(args)
+    read.not_an_input("-o", args.output, read.read_inputs(args))
+    calendar = read.calendar_options(args)
+    plan = read.plan(args)
     _emit(ct.render(plan, args.format, calendar), args.output)
-    if args.format in KEYED_FORMATS and plan.plan_id is not None and calendar.uid_key is None:
-        sys.stderr.write(UID_NOTE)
+    if args.format in read.KEYED_FORMATS and plan.plan_id is not None and calendar.uid_key is None:
+        err(read.UID_NOTE)
     return EXIT_OK
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
 
-    planning = _row_options(args, _today(args), _choice(_protocols(args)))
-    jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
+    planning = read.row_options(args, read.today(args), read.choice(read.protocols(args)))
+    jobs, calendar = parse_jobs(args.jobs), read.calendar_options(args)
+    read.not_an_input("--combined", args.combined, read.read_inputs(args))
     rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
-    bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
+    bar = None if args.quiet or sys.stderr is None else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.write_batch(
             rows,
@@ -173,23 +73,27 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             progress=bar,
             combined=args.combined,
         )
+    except ct.BatchError as error:
+        if error.field != "combined":
+            raise
+        raise ct.BatchError(f"--{error}", field=error.field, value=error.value) from None
     finally:
         rows.close()
         if bar is not None:
             bar.close()
-    if args.format in KEYED_FORMATS and calendar.uid_key is None and not args.quiet:
-        sys.stderr.write(UID_NOTE)
+    if args.format in read.KEYED_FORMATS and calendar.uid_key is None and not args.quiet:
+        err(read.UID_NOTE)
     if not report.ok or not args.quiet:
-        sys.stderr.write(report.summary(PROG))
+        err(report.summary(PROG))
     return EXIT_OK if report.ok else EXIT_BAD_ROWS
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
     from care_timeline.batch import parse_jobs  # here: only a batch loads the batch modules
 
-    planning = _row_options(args, _today(args), _choice(_protocols(args)))
+    planning = read.row_options(args, read.today(args), read.choice(read.protocols(args)))
     site = ct.FeedSite(args.site, links=args.links, base_url=args.base_url, pages=args.pages)
-    jobs, calendar = parse_jobs(args.jobs), _calendar_options(args)
+    jobs, calendar = parse_jobs(args.jobs), read.calendar_options(args)
     if calendar.uid_key is None:
         raise ct.BatchError(
             f"--uid-key: publish needs the clinic's key file (or {UID_KEY_ENV} naming it): it "
@@ -201,7 +105,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
             field="links", value=args.links, allowed="a file other than the patients file"
         )
     rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
-    bar = None if args.quiet else progress_bar(rows.count, sys.stderr)
+    bar = None if args.quiet or sys.stderr is None else progress_bar(rows.count, sys.stderr)
     try:
         report = ct.publish(
             rows, site, planning, calendar=calendar, revoke=args.revoke, jobs=jobs, progress=bar
@@ -211,14 +115,14 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if not report.ok or not args.quiet or report.revoked:
-        sys.stderr.write(report.summary(PROG))
+        err(report.summary(PROG))
     return EXIT_OK if report.ok else EXIT_BAD_ROWS
 
 
 def _cmd_upcoming(args: argparse.Namespace) -> int:
     from care_timeline.query import parse_applicability  # here: only upcoming loads queries
 
-    today, protocols = _today(args), _protocols(args)
+    today, protocols = read.today(args), read.protocols(args)
     protocol = protocols[0]
     start = ct.parse_date(args.start, field="from", date_order=args.date_order)
     end = ct.parse_date(args.end, field="to", date_order=args.date_order)
@@ -228,7 +132,7 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
     if args.milestone is not None and args.milestone not in ids:
         raise ct.QueryError(field="milestone", value=args.milestone, allowed=", ".join(ids))
     wanted = parse_applicability(args.applicability, language_tag=protocol.language)
-    planning = _row_options(args, today, _choice(protocols))
+    planning = read.row_options(args, today, read.choice(protocols))
     rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
     bad: list[ct.RowError] = []
 
@@ -249,28 +153,35 @@ def _cmd_upcoming(args: argparse.Namespace) -> int:
         summary=args.summary,
     )
     if args.format == "csv":
-        sys.stdout.write(ct.upcoming_csv(found, language_tag=protocol.language))
+        out(ct.upcoming_csv(found, language_tag=protocol.language))
     else:
-        sys.stdout.write(ct.upcoming_table(found, start, end, language_tag=protocol.language))
-    sys.stdout.flush()
+        out(ct.upcoming_table(found, start, end, language_tag=protocol.language))
     for error in bad:
-        sys.stderr.write(f"{PROG}: {error}\n")
+        err(f"{PROG}: {error}\n")
     return EXIT_BAD_ROWS if bad else EXIT_OK
 
 
 def _cmd_protocol_show(args: argparse.Namespace) -> int:
     if args.format == "fhir":
-        _emit(ct.protocol_to_fhir(_protocol_from(args.file, args.language)), None)
+        _emit(ct.protocol_to_fhir(read.protocol_from(args.file, args.language)), None)
         return EXIT_OK
     language = "en" if args.language is None else args.language
     if args.file is None:
-        text = ct.default_protocol_text(language)
-    elif args.file in ct.shipped_protocols():
-        text = ct.shipped_protocol_text(args.file, language)
-    else:
-        find_protocol(args.file)  # a file that is not a valid protocol is refused
-        text = Path(args.file).read_text(encoding="utf-8")
-    sys.stdout.write(text)
+        out(ct.default_protocol_text(language))
+        return EXIT_OK
+    if args.file in ct.shipped_protocols():
+        out(ct.shipped_protocol_text(args.file, language))
+        return EXIT_OK
+    # Read once (a pipe, /dev/stdin) and shown byte for byte as it was checked.
+    found = read_protocol(args.file)
+    if args.language is not None and args.language != found.protocol.language:
+        read.protocol_from(None, args.language)  # an unknown language: refused as such
+        raise ct.PlanError(
+            field="language",
+            value=args.language,
+            allowed=f"the language of {args.file} ({found.protocol.language!r}), or none",
+        )
+    out(found.data)
     return EXIT_OK
 
 
@@ -285,34 +196,34 @@ def _cmd_protocol_list(args: argparse.Namespace) -> int:
     name_width = max(len(name) for name, _, _ in rows)
     version_width = max(len(version) for _, version, _ in rows)
     for name, version, title in rows:
-        print(f"{name.ljust(name_width)}  {version.ljust(version_width)}  {title}")
+        out(f"{name.ljust(name_width)}  {version.ljust(version_width)}  {title}\n")
     return EXIT_OK
 
 
 def _cmd_protocol_validate(args: argparse.Namespace) -> int:
     protocol = ct.load_protocol(args.file)
-    print(
-        f"{args.file}: valid protocol {protocol.id!r} version {protocol.version} "
-        f"with {len(protocol.milestones)} milestones"
+    out(
+        f"{for_terminal(args.file)}: valid protocol {protocol.id!r} version "
+        f"{protocol.version} with {len(protocol.milestones)} milestones\n"
     )
     return EXIT_OK
 
 
-def _read_plan(path: str, field: str) -> ct.Plan:
-    text = Path(path).read_text(encoding="utf-8")
+def _read_plan(path: str, argument: str) -> ct.Plan:
+    """The plan file the argument names, read within the plan size limit; a fault
+    names the argument (OLD.json, NEW.json) and the file."""
     try:
-        return ct.Plan.model_validate_json(text)
-    except ct.PlanError as err:  # not a plan's JSON, or one whose dates contradict each other
-        raise ct.PlanError(
-            f"{path}: not a plan saved with --format json ({err})", field=field
-        ) from None
+        return ct.load_plan(path)
+    except ct.PlanError as err:  # unreadable, not a plan's JSON, or one that contradicts itself
+        raise ct.PlanError(f"{argument} {err}", field=argument) from None
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
     args.format = output_format(args.output, args.format, formats=ct.DIFF_FORMATS)
+    read.not_an_input("-o", args.output, {"OLD.json": args.old, "NEW.json": args.new})
     paths = {"old": args.old, "new": args.new}
     try:
-        changes = ct.diff(_read_plan(args.old, "old"), _read_plan(args.new, "new"))
+        changes = ct.diff(_read_plan(args.old, "OLD.json"), _read_plan(args.new, "NEW.json"))
     except ct.QueryError as err:
         path = paths.get(err.field or "")
         if path is None or not err.message.startswith(f"{err.field}:"):
@@ -334,12 +245,11 @@ def _cmd_key_new(args: argparse.Namespace) -> int:
         return EXIT_OK
     try:
         fd = sys.stdout.fileno()
-    except (OSError, ValueError):
-        fd = None  # not a file at all (captured in a test, say)
+    except (AttributeError, OSError, ValueError):
+        fd = None  # closed (out() says so), or not a file at all (captured in a test)
     if fd is not None:
         _make_private(fd)
-    sys.stdout.write(uid_key_text(ct.new_uid_key()))
-    sys.stdout.flush()
+    out(uid_key_text(ct.new_uid_key()))
     return EXIT_OK
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
-from typing import NamedTuple, NoReturn
+from typing import NamedTuple, NoReturn, Protocol
 
 import care_timeline as ct
 
@@ -28,6 +29,7 @@ from ._examples import (
     UPCOMING_EXAMPLE,
 )
 from ._mistakes import suggestion
+from ._output import err, out
 from ._publish_arguments import add_publish_arguments
 
 __all__ = ["PROG", "CommandNeeded", "UsageError", "build_parser", "command_named"]
@@ -36,6 +38,12 @@ PROG = "care-timeline"
 
 # Each command's --help ends with its own examples; tests/cli/test_help.py runs them
 # all, in order, in a folder holding a copy of examples/.
+
+
+class _Writes(Protocol):
+    """Anything argparse may print to (its own type for this is typeshed's only)."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 class UsageError(Exception):
@@ -55,6 +63,15 @@ class _Parser(argparse.ArgumentParser):
         ):
             raise CommandNeeded(self.format_help())
         raise UsageError(f"{self.prog}: {message}{suggestion(self, message)}")
+
+    def _print_message(self, message: str, file: _Writes | None = None) -> None:
+        # --help and --version: UTF-8 bytes to stdout, as every command writes
+        if not message:
+            return
+        if file is None or file is sys.stdout:
+            out(message)
+        else:
+            err(message)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -16,17 +16,20 @@ string replaced where it stands: the same windows and rules by construction.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib import resources
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
 from .._i18n import PROTOCOL_DOMAIN, SOURCE_LANGUAGE, protocol_catalog, protocol_languages
 from .._model import problem
+from ..content import MAX_MILESTONES, MAX_PLAN_OCCURRENCES, MAX_SERIES_OCCURRENCES
 from ..errors import ProtocolError
+from ..files import read_bounded, size_text, utf8_text
 from ..safe_text import for_terminal
 from .model import Protocol
 from .texts import translated_file, translated_table
@@ -48,13 +51,6 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 8
 """How deeply tables and arrays may nest (the default goes 6 deep: the file, its
 milestones, a milestone, its rules, a rule, the rule's conditions)."""
-MAX_MILESTONES = 200
-MAX_SERIES_OCCURRENCES = 320
-"""Dates one series may make: a daily series over the whole dated range (0w0d to
-44w6d) makes 315."""
-MAX_PLAN_OCCURRENCES = 2000
-"""Dates all series of a protocol may make together, so that no plan's exports
-grow past a few hundred kilobytes (the default makes 26)."""
 LIMITS = {
     "file bytes": MAX_FILE_BYTES,
     "nesting depth": MAX_DEPTH,
@@ -198,30 +194,27 @@ def load_protocol(path: str | PathLike[str]) -> Protocol:
     """Load and validate a clinic's protocol file (UTF-8, with or without a byte-order
     mark); any fault is a :class:`ProtocolError` naming the file and, where one is at
     fault, the milestone."""
-    file = Path(path)
-    shown = for_terminal(str(file))
-    try:
-        with file.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ProtocolError(f"{shown}: no such file", file=None, field="protocol") from None
-    except OSError as err:
-        why = for_terminal(err.strerror or str(err))
-        raise ProtocolError(f"{shown}: cannot be read ({why})", field="protocol") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ProtocolError(
-            f"{shown}: larger than {MAX_FILE_BYTES // 1024} KiB; a protocol file is far smaller",
-            field="protocol",
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise ProtocolError(
-            f"{shown}: not UTF-8 text (byte {data[err.start]:#04x} on line {line})",
-            field="protocol",
-        ) from None
-    return parse_protocol(text, source=shown)
+    return read_protocol(path).protocol
+
+
+class ProtocolFile(NamedTuple):
+    """A protocol file as read: the protocol, and the very bytes it was read from."""
+
+    protocol: Protocol
+    data: bytes
+
+
+def read_protocol(path: str | PathLike[str]) -> ProtocolFile:
+    """A protocol file read once (a file, a pipe, ``/dev/stdin``), within
+    :data:`MAX_FILE_BYTES`, and validated: the protocol and the bytes it came from, so
+    that what is shown of it is what was checked (``protocol show FILE``). Faults as
+    :func:`load_protocol`'s."""
+    shown = for_terminal(os.fspath(path))
+    data = read_bounded(
+        path, MAX_FILE_BYTES, ProtocolError, what="a protocol file", field="protocol"
+    )
+    text = utf8_text(data, shown, ProtocolError, field="protocol")
+    return ProtocolFile(parse_protocol(text, source=shown), data)
 
 
 def parse_protocol(text: str, *, source: str = "<protocol>") -> Protocol:
@@ -232,7 +225,7 @@ def parse_protocol(text: str, *, source: str = "<protocol>") -> Protocol:
     text = text.removeprefix("\ufeff")
     if len(text) > MAX_FILE_BYTES:
         raise ProtocolError(
-            f"larger than {MAX_FILE_BYTES // 1024} KiB; a protocol is far smaller", file=source
+            f"larger than {size_text(MAX_FILE_BYTES)}; a protocol is far smaller", file=source
         )
     import tomllib  # here, not at the top: importing the package does not need it
 

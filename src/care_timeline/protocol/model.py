@@ -11,12 +11,12 @@ import string
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, model_validator
 
 from .._model import FrozenModel
+from ..content import EveryDays, ItemId, LanguageTag, RuleKey, Text, Version
 from ..dating import MAX_GESTATIONAL_AGE
 from ..gestational_age import GestationalAge
-from ..safe_text import control_character
 from ..vocabulary import Applicability, Category, MilestoneKind
 
 NamedCondition = Literal[
@@ -80,25 +80,9 @@ REASON_FIELDS = frozenset(
         "membranes_ruptured_on",
     }
 )
-_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-_KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*(\+[a-z0-9][a-z0-9-]*)*$"
-"""A rule key: id-like words, joined by ``+`` (the form a default key takes)."""
 Comparison = Literal["less-than", "at-most"]
-
-
-def _plain_text(text: str) -> str:
-    # Protocol texts end up in calendars, CSV and HTML; control characters have no
-    # safe form in all of them, so they are refused at the door.
-    char = control_character(text)
-    if char is not None:
-        raise ValueError(f"text holds the control character {char!r}")
-    if not text.strip():
-        raise ValueError("text must not be blank")
-    return text
-
-
-Text = Annotated[str, AfterValidator(_plain_text)]
-"""Non-blank text without control characters (newline and tab are fine)."""
+# Texts, ids, keys, the language and a series' rhythm follow care_timeline.content's
+# rules, which a stored plan's fields follow too.
 
 
 def default_rule_key(when: Sequence[str]) -> str:
@@ -113,7 +97,7 @@ class Rule(FrozenModel):
 
     when: tuple[Condition, ...] = ()
     """All of these must hold; empty means "otherwise"."""
-    key: str = Field(pattern=_KEY_PATTERN, max_length=200)
+    key: RuleKey
     """A stable name for this row, unique within its milestone; plans carry it as
     ``reason_key``. Left out of the file, it is the conditions joined with ``+``, or
     ``otherwise`` for a rule without conditions."""
@@ -129,7 +113,7 @@ class Rule(FrozenModel):
     reason says why. A fact dated before the window: this rule decides as usual."""
     title: Text | None = None
     """A title of its own when this rule decides (an urgent item, say)."""
-    alternative: str | None = Field(default=None, pattern=_ID_PATTERN, max_length=64)
+    alternative: ItemId | None = None
     """Another milestone of the protocol that is the other option: when both apply by
     rules that name each other, a plan says they are a choice of either."""
 
@@ -160,12 +144,12 @@ class Rule(FrozenModel):
 class MilestoneSpec(FrozenModel):
     """A milestone as the protocol states it, in gestational ages."""
 
-    id: str = Field(pattern=_ID_PATTERN, max_length=64)
+    id: ItemId
     kind: MilestoneKind
     start: GestationalAge
     end: GestationalAge | None = None
     """Inclusive; a day may leave it out (it ends where it starts)."""
-    every_days: int | None = Field(default=None, ge=1, le=366)
+    every_days: EveryDays | None = None
     """For a series: days between occurrences."""
     category: Category
     title: Text
@@ -286,20 +270,18 @@ class Trimester(FrozenModel):
 
 
 class RiskFactor(FrozenModel):
-    id: str = Field(pattern=_ID_PATTERN, max_length=64)
+    id: ItemId
     label: Text
 
 
 class Protocol(FrozenModel):
     """A whole protocol: identity, texts, vocabulary and milestones."""
 
-    id: str = Field(pattern=_ID_PATTERN, max_length=64)
-    version: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")
+    id: ItemId
+    version: Version
     title: Text
-    language: str = Field(
-        default="en", pattern=r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$", max_length=35
-    )
-    """A language tag (BCP 47) for the protocol's texts."""
+    language: LanguageTag = "en"
+    """A language tag (BCP 47) of a known language, for the protocol's texts."""
     source: Text
     """The source the protocol is built from."""
     clinician_note: Text
