@@ -79,14 +79,16 @@ def test_a_today_free_plan_has_the_same_calendar_on_every_today_of_its_span(
         undated = {"short_cervix_on": None, "cervical_length_on": None}
         profile = ct.Profile.model_validate({**profile.model_dump(), **undated})
     dating, dated_on = ct.Dating.from_due_date(due), day_zero
+    fields = {"due_date": due.isoformat()}
     if by_ga:  # the same due date, from a gestational age found on a day by the first today
         dated_on = data.draw(st.dates(day_zero, first))
         age = ct.GestationalAge((dated_on - day_zero).days)
         dating = ct.Dating.from_gestational_age(age, on=dated_on)
+        fields = {"ga": str(age), "ga_on": dated_on.isoformat()}
     # An end on or after the day the pregnancy was dated by.
     ended_on = data.draw(st.dates(dated_on, first)) if ending == 0 else None
     plan, ics = calendar(dating, profile, protocols, first, ended_on)
-    until = today_free_until(plan, protocols)
+    until = today_free_until(fields, plan, protocols)
     assume(until is not None and until > first)
     assert until is not None
     last = min(until, first + timedelta(days=400))
@@ -124,7 +126,7 @@ def make(fields: dict[str, str], today: date) -> ct.Plan:
         # A gestational age on a day given: 14w3d on 2026-11-24 is day 101, so day 0 is
         # 2026-08-15 (Nov 24 - 24 = Oct 31, - 31 Oct = Sep 30, - 30 Sep = Aug 31, - 16) and
         # the due date 2027-05-22; 44w6d is 34 days on, 2027-06-25.
-        ({"ga": "14w3d", "ga_on": "2026-11-24"}, None),  # ga_on is today: as if not given
+        ({"ga": "14w3d", "ga_on": "2026-11-24"}, date(2027, 6, 25)),
         ({"ga": "14w3d", "ga_on": "2026-11-23"}, date(2027, 6, 24)),  # a day earlier
         # Facts with their days: nothing follows today.
         (
@@ -150,21 +152,17 @@ def make(fields: dict[str, str], today: date) -> ct.Plan:
 )
 def test_today_free_until(fields: dict[str, str], until: date | None) -> None:
     today = date(2026, 11, 24)
-    assert today_free_until(make(fields, today), [DEFAULT]) == until
+    assert today_free_until(fields, make(fields, today), [DEFAULT]) == until
 
 
 def test_an_undated_short_cervix_matters_only_to_a_protocol_that_asks_when() -> None:
     # The WHO schedule has no short-cervix rules: today changes nothing of its plan.
     who = ct.shipped_protocol("who-anc-2016")
-    plan = plan_from_fields(
-        {"due_date": "2027-05-10", "short_cervix": "yes"},
-        today=date(2026, 11, 24),
-        protocol=who,
-        plan_id="7781",
-    )
-    assert today_free_until(plan, [who]) == date(2027, 6, 13)
+    fields = {"due_date": "2027-05-10", "short_cervix": "yes"}
+    plan = plan_from_fields(fields, today=date(2026, 11, 24), protocol=who, plan_id="7781")
+    assert today_free_until(fields, plan, [who]) == date(2027, 6, 13)
     # Composed with the default, which asks, it matters again.
-    assert today_free_until(plan, [who, DEFAULT]) is None
+    assert today_free_until(fields, plan, [who, DEFAULT]) is None
 
 
 def test_what_the_rule_calls_today_bound_does_change_the_calendar() -> None:

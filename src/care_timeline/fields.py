@@ -432,19 +432,22 @@ def plan_from_fields(
     )
 
 
-def today_free_until(plan: Plan, protocols: Sequence[Protocol]) -> date | None:
-    """For a plan :func:`plan_from_fields` made with ``protocols`` (every protocol it is
-    composed of): the last today through which its fields plan, without an error, into
-    a plan that differs from it only in what it says of today (``today``,
+def today_free_until(
+    fields: Mapping[str, FieldValue], plan: Plan, protocols: Sequence[Protocol]
+) -> date | None:
+    """For a plan :func:`plan_from_fields` made from ``fields`` (as it read them: a
+    batch's ignored columns left out) with ``protocols`` (every protocol it is composed
+    of): the last today through which the fields plan, without an error, into a plan
+    that differs from it only in what it says of today (``today``,
     ``gestational_age_today`` and each milestone's ``timing``), from ``plan.today`` on
-    (an earlier today may refuse a day recorded after it); None when today changes
-    more than that, so the fields must be planned again on any other today:
+    (an earlier today may refuse a day recorded after it); None when today changes more
+    than that, so the fields must be planned again on any other today:
 
-    - the dating is a gestational age on today (``ga`` without ``ga_on``, or a
-      ``ga_on`` that is today: the same plan): the due date moves with today;
+    - the dating is a gestational age without its day (``ga`` without ``ga_on``): the
+      age is today's, and the due date moves with today;
     - a fact means something else on another today (undated broken waters, an undated
-      short cervix: ``today_matters`` in the engine, the one list of what today
-      does to the facts).
+      short cervix: ``today_matters`` in the engine, the one list of what today does
+      to the facts).
 
     Otherwise the day is the last one the pregnancy is planned on
     (``last_valid_today`` in :mod:`care_timeline.planning`: the day of 44w6d; no
@@ -458,8 +461,12 @@ def today_free_until(plan: Plan, protocols: Sequence[Protocol]) -> date | None:
     formats do show today.)
     """
     dating = plan.dating
-    if dating.method == "gestational-age" and dating.inputs.get("on") == plan.today.isoformat():
-        return None
+    if (
+        dating.method == "gestational-age"
+        and dating.inputs.get("on") == plan.today.isoformat()
+        and _text(fields, "ga_on") is None
+    ):
+        return None  # dated as of today (a ga_on that is today is a day like any other)
     profile = Profile() if plan.profile is None else plan.profile
     if any(today_matters(profile, each) for each in protocols):
         return None

@@ -128,6 +128,31 @@ def test_rows_whose_calendar_follows_the_day_are_planned_every_day(clinic: Clini
     assert clinic.feeds()[dated] == first[dated]
 
 
+def test_a_gestational_age_found_on_the_day_of_a_run_is_a_day_like_any_other(
+    clinic: Clinic,
+) -> None:
+    clinic.patients.write_text("id,ga,ga_on,fetuses\n7781,14w3d,2026-11-24,1\n")
+    clinic.publish(FIRST)
+    before = clinic.feeds()
+    report = clinic.publish(LATER, today="2026-11-25")
+    assert (report.planned, report.unchanged) == (0, 1)
+    assert clinic.feeds() == before
+
+
+def test_a_ga_on_column_the_run_ignores_leaves_the_age_as_of_today(clinic: Clinic) -> None:
+    clinic.patients.write_text("id,ga,ga_on,fetuses\n7781,14w3d,2026-11-24,1\n")
+    for stamp, today in ((FIRST, "2026-11-24"), (LATER, "2026-11-25")):
+        patients = ct.read_patients(clinic.patients)
+        options = ct.RowOptions(today=today, ignore_columns=["ga_on"])
+        calendar = ct.CalendarOptions(timestamp=stamp, uid_key=KEY)
+        report = ct.publish(patients, clinic.site(), options, calendar=calendar, jobs=1)
+        patients.close()
+        assert report.planned == 1
+    # Read without its day, 14w3d is the age on 2026-11-25: due 2027-05-23.
+    assert report.changed == 1
+    assert b"DTSTART;VALUE=DATE:20270523\r\n" in feed(clinic, "7781")
+
+
 def test_past_44w6d_a_row_is_planned_again_and_its_feed_taken_down(clinic: Clinic) -> None:
     rows(clinic, "7781,2027-05-10,,1,,,,", "7782,2027-06-01,,1,,,,")
     report = clinic.publish(FIRST, today="2027-06-13")  # 7781's last day: 44w6d

@@ -27,7 +27,7 @@ from ..fields import today_free_until
 from ..files import write_files
 from ..plan_model import Plan
 from .feed_cache import Cached, code_fingerprint, inputs_digest, unchanged
-from .rows import BatchSettings, Entry, RowError, plan_chunk, row_error
+from .rows import BatchSettings, Entry, RowError, RowOptions, plan_chunk, row_error
 from .site import FEED_SUFFIX, FeedSite
 
 __all__ = ["FeedItem", "FeedOutcome", "FeedSettings", "publish_chunk", "run_context"]
@@ -146,7 +146,8 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
     recorded are left alone; the others are planned, and a feed (and page) that
     changed is written, the chunk's files together. Runs in a worker."""
     folder, pages = settings.site.folder, settings.site.pages
-    today, protocols = settings.batch.options.today, settings.batch.options.protocols
+    options = settings.batch.options
+    today = options.today
     outcomes: list[FeedOutcome | None] = [None] * len(chunk)
     digests: dict[int, str] = {}
     to_plan: list[int] = []
@@ -218,7 +219,7 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
             None,
             page is not None,
             today,
-            today_free_until(made.plan, protocols),
+            _valid_until(options, item.entry, made.plan),
             planned=True,
         )
     write_files(files)
@@ -232,6 +233,15 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
             outcome = outcome._replace(size=info.st_size, mtime_ns=info.st_mtime_ns)
         done.append(outcome)
     return done
+
+
+def _valid_until(options: RowOptions, entry: Entry, plan: Plan) -> date | None:
+    """The last day a row's calendar stays the same, None when it follows the day (see
+    :mod:`.feed_cache`), from the fields as the row was planned from them: a ``ga_on``
+    column the batch ignores was not read."""
+    assert not isinstance(entry, RowError)
+    fields = {} if "ga_on" in options.ignore_columns else entry[0].fields
+    return today_free_until(fields, plan, options.protocols)
 
 
 def _page_name(entry: Entry) -> str:
