@@ -33,7 +33,7 @@ from .profile import Profile, preterm_birth, ruptured
 from .protocol.model import RISK_FACTOR_PREFIX, DateSource, MilestoneSpec, Protocol, Rule
 from .vocabulary import MilestoneKind
 
-__all__ = ["Decided", "Facts", "decide", "facts_of", "ga_on", "with_alternatives"]
+__all__ = ["Decided", "Facts", "decide", "facts_of", "ga_on", "today_matters", "with_alternatives"]
 
 
 @dataclass(frozen=True)
@@ -106,16 +106,29 @@ def _holds(condition: str, facts: Facts, end: date) -> bool:
     return _CONDITIONS[condition](facts, end)
 
 
-def facts_of(profile: Profile, protocol: Protocol, dating: Dating, today: date) -> Facts:
+def _short_cervix(profile: Profile, protocol: Protocol) -> tuple[bool | None, date | None]:
+    """Whether the cervix is short (stated, or a measured length the protocol calls
+    short; None: unknown), and the day that was found (None: not recorded)."""
     limits = protocol.short_cervix
     length = profile.cervical_length_mm
     if profile.short_cervix is not None:
-        short, found_on = profile.short_cervix, profile.short_cervix_on
-    elif length is not None and limits is not None:
+        return profile.short_cervix, profile.short_cervix_on
+    if length is not None and limits is not None:
         short = limits.is_short(length)
-        found_on = profile.cervical_length_on if short else None
-    else:  # unknown, or a protocol that reads no lengths (it has no short-cervix rules)
-        short, found_on = None, None
+        return short, profile.cervical_length_on if short else None
+    # Unknown, or a protocol that reads no lengths (it has no short-cervix rules).
+    return None, None
+
+
+def facts_of(profile: Profile, protocol: Protocol, dating: Dating, today: date) -> Facts:
+    """The profile as ``protocol``'s rules see it on ``today``.
+
+    Every use of ``today`` here must be named in :func:`today_matters`: a
+    publication leaves a feed as it is without planning it again on another day
+    when that says today does not matter."""
+    limits = protocol.short_cervix
+    length = profile.cervical_length_mm
+    short, found_on = _short_cervix(profile, protocol)
     found_early: bool | None = None
     at_most: bool | None = None
     if short is True and limits is not None:
@@ -125,7 +138,8 @@ def facts_of(profile: Profile, protocol: Protocol, dating: Dating, today: date) 
                 found_early = found_on < limit
             elif today < limit:
                 # An undated finding was known by today at the latest, so it was early
-                # if today is; after the limit, when it was found is unknown.
+                # if today is; after the limit, when it was found is unknown. (A use of
+                # today: named in today_matters.)
                 found_early = True
         if limits.progesterone_threshold_mm is not None:
             # A stated short cervix is trusted as short enough, unless a measured
@@ -134,8 +148,31 @@ def facts_of(profile: Profile, protocol: Protocol, dating: Dating, today: date) 
     born = preterm_birth(profile)
     week, history = profile.prior_preterm_birth_ga, protocol.prior_preterm_birth
     early = week is not None and history is not None and week < history.early_before
+    # Undated, the waters count as broken today. (A use of today: named in today_matters.)
     waters = (profile.membranes_ruptured_on or today) if ruptured(profile) else None
     return Facts(profile, short, found_on, found_early, at_most, born, early, waters)
+
+
+def today_matters(profile: Profile, protocol: Protocol) -> bool:
+    """Whether :func:`facts_of` may see this profile otherwise on another today: waters
+    recorded broken without their day (they count as broken today), or a short cervix
+    without the day it was found where the protocol asks whether it was found early (it
+    was, while today is before the limit). When it is False, ``today`` changes none of
+    the facts, and so no rule's decision and no milestone's days.
+
+    This is the one list of what ``today`` does in :func:`facts_of`: a new use of
+    ``today`` there must be added here, or a publication would leave a feed stale (see
+    :func:`care_timeline.fields.today_free_until`)."""
+    if ruptured(profile) and profile.membranes_ruptured_on is None:
+        return True
+    short, found_on = _short_cervix(profile, protocol)
+    limits = protocol.short_cervix
+    return (
+        short is True
+        and found_on is None
+        and limits is not None
+        and limits.found_early_before is not None
+    )
 
 
 def _decide(spec: MilestoneSpec, facts: Facts, end: date) -> Rule:

@@ -21,6 +21,7 @@ from typing import get_args
 
 from pydantic.fields import FieldInfo
 
+from ._deciding import today_matters
 from ._i18n import case_forms
 from .composition import ProtocolChoice
 from .dates import DateOrder, parse_date
@@ -29,8 +30,9 @@ from .errors import DatingError, PlanError, ProfileError
 from .gestational_age import GestationalAge
 from .ongoing import check_against_today, check_events
 from .plan_model import Plan
-from .planning import plan
+from .planning import last_valid_today, plan
 from .profile import Fact, FactKind, Profile, fact_kind, facts
+from .protocol import Protocol
 from .vocabulary import END_CAUSES, EndCause
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "parse_yes_no",
     "plan_from_fields",
     "profile_from_fields",
+    "today_free_until",
 ]
 
 FieldValue = str | bool | int | float | Sequence[str] | None
@@ -210,6 +213,7 @@ def dating_from_fields(
         return _lmp(fields, date_order)
     if method == "ga":
         ga = GestationalAge.parse(_text(fields, "ga") or "", field="ga")
+        # Without its day, the age is today's (a use of today: see today_free_until).
         on = _date(fields, "ga_on", date_order) or today
         try:
             dating = Dating.from_gestational_age(ga, on=on)
@@ -434,3 +438,44 @@ def plan_from_fields(
         ended_on=ended_on,
         ended_because=ended_because,
     )
+
+
+def today_free_until(
+    fields: Mapping[str, FieldValue], plan: Plan, protocols: Sequence[Protocol]
+) -> date | None:
+    """For a plan :func:`plan_from_fields` made from ``fields`` (as it read them: a
+    batch's ignored columns left out) with ``protocols`` (every protocol it is composed
+    of): the last today through which the fields plan, without an error, into a plan
+    that differs from it only in what it says of today (``today``,
+    ``gestational_age_today`` and each milestone's ``timing``), from ``plan.today`` on
+    (an earlier today may refuse a day recorded after it); None when today changes more
+    than that, so the fields must be planned again on any other today:
+
+    - the dating is a gestational age without its day (``ga`` without ``ga_on``): the
+      age is today's, and the due date moves with today;
+    - a fact means something else on another today (undated broken waters, an undated
+      short cervix: ``today_matters`` in the engine, the one list of what today does
+      to the facts).
+
+    Otherwise the day is the last one the pregnancy is planned on
+    (``last_valid_today`` in :mod:`care_timeline.planning`: the day of 44w6d; no
+    limit, ``date.max``, for a plan that ended).
+
+    A calendar (``.ics``) writes none of what a plan says of today: its events are
+    the milestones' days, titles, applicability and reasons, the plan's end, its
+    warning signs and notes, never its today, the gestational age today or a
+    milestone's timing. So on every today in that span the calendar's bytes are the
+    same, given the same stamp and key. (The printable page, the text and the other
+    formats do show today.)
+    """
+    dating = plan.dating
+    if (
+        dating.method == "gestational-age"
+        and dating.inputs.get("on") == plan.today.isoformat()
+        and _text(fields, "ga_on") is None
+    ):
+        return None  # dated as of today (a ga_on that is today is a day like any other)
+    profile = Profile() if plan.profile is None else plan.profile
+    if any(today_matters(profile, each) for each in protocols):
+        return None
+    return last_valid_today(dating, plan.ended_on)

@@ -41,7 +41,7 @@ from .profile import Profile, fact_kind, facts, ruptured
 from .protocol.model import Protocol
 from .vocabulary import END_CAUSES, EndCause
 
-__all__ = ["plan"]
+__all__ = ["last_valid_today", "plan"]
 
 
 def plan(
@@ -100,7 +100,8 @@ def plan(
     _check_plan_id(plan_id)
     end, cause = _end(ended_on, ended_because, dating, today)
     # A plan that records its end may lie in the past: the pregnancy was going on
-    # on the day it ended (no dating event after it, and no later than 44w6d).
+    # on the day it ended (no dating event after it, and no later than 44w6d). Every
+    # check of today here and in _end and _check_profile: see last_valid_today.
     check_against_today(dating, end or today)
     _check_profile(profile, protocols, dating, today)
     composed = len(protocols) > 1
@@ -229,6 +230,19 @@ def _end(
             "pregnancy was dated by)",
         )
     return day, next(known for known in END_CAUSES if known == cause)
+
+
+def last_valid_today(dating: Dating, ended_on: date | None) -> date:
+    """The last today on which :func:`plan` still plans a pregnancy it planned on an
+    earlier today, with the same dating, profile, protocols and end.
+
+    Every check :func:`plan` makes of its today holds on any later today once it held:
+    no dating event, dated fact or end after today, today not before day 0 (nor, for
+    undated broken waters, before it). The one that stops holding is 44w6d: a
+    pregnancy going on is refused from the day after it reaches 44w6d. A plan that
+    ended has its end checked against 44w6d instead of today, so it stays plannable
+    on every later today (``date.max``)."""
+    return date.max if ended_on is not None else dating.date_at(MAX_GESTATIONAL_AGE)
 
 
 def _check_plan_id(plan_id: str | None) -> None:

@@ -1,9 +1,10 @@
 """Publishing a chunk of rows on a worker: each row's feed made, compared with the
 file already served, and written only when it changed (see :mod:`.publishing`).
 
-A feed's content follows from its row and from what every row of the run shares
-(:func:`run_context`); a row whose inputs and file are as the cache recorded is
-not planned at all (:mod:`.feed_cache`). Otherwise the calendar is made with the
+A feed's content follows from its row, from what every row of the run shares
+(:func:`run_context`) and, for some rows, from the day; a row whose inputs and
+file are as the cache recorded, on a day the record covers, is not planned at all
+(:mod:`.feed_cache`). Otherwise the calendar is made with the
 stamp of the file already there: the same bytes mean the same content, and the
 file is left as it is (same bytes, same modification time). A calendar that
 changed gets the run's stamp, or one second after the file's when that is later,
@@ -16,16 +17,17 @@ import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import CareTimelineError
 from ..export import render
+from ..fields import today_free_until
 from ..files import write_files
 from ..plan_model import Plan
 from .feed_cache import Cached, code_fingerprint, inputs_digest, unchanged
-from .rows import BatchSettings, Entry, RowError, plan_chunk, row_error
+from .rows import BatchSettings, Entry, RowError, RowOptions, plan_chunk, row_error
 from .site import FEED_SUFFIX, FeedSite
 
 __all__ = ["FeedItem", "FeedOutcome", "FeedSettings", "publish_chunk", "run_context"]
@@ -65,6 +67,18 @@ class FeedOutcome(NamedTuple):
     error: RowError | None
     page: bool = False
     """Its printable page was written (new or changed)."""
+    today: date | None = None
+    """The day its row was planned for: the run's, or the cache's when not planned."""
+    valid_until: date | None = None
+    """The last day its calendar stays the same (see :mod:`.feed_cache`)."""
+    planned: bool = False
+    """Its row was planned in this run (not left as the cache recorded it)."""
+
+    def cache_line(self) -> tuple[str, ...]:
+        """Its line of the cache: what its feed was made from, for a good row."""
+        assert self.today is not None
+        made = Cached(self.inputs, self.size, self.mtime_ns, self.today, self.valid_until)
+        return made.line(self.address)
 
 
 _STAMP = b"\r\nDTSTAMP:"
@@ -132,6 +146,8 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
     recorded are left alone; the others are planned, and a feed (and page) that
     changed is written, the chunk's files together. Runs in a worker."""
     folder, pages = settings.site.folder, settings.site.pages
+    options = settings.batch.options
+    today = options.today
     outcomes: list[FeedOutcome | None] = [None] * len(chunk)
     digests: dict[int, str] = {}
     to_plan: list[int] = []
@@ -144,8 +160,14 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
         digest = inputs_digest(settings.key, settings.context, row.fields, row.problem)
         path = folder / f"{item.address}{FEED_SUFFIX}"
         cached = item.cached
-        fresh = cached is not None and cached.inputs == digest and unchanged(path, cached)
-        if pages is None and fresh and cached is not None:
+        # Pages show today: a row with one is always planned.
+        if (
+            pages is None
+            and cached is not None
+            and cached.inputs == digest
+            and cached.covers(today)
+            and unchanged(path, cached)
+        ):
             outcomes[number] = FeedOutcome(
                 row.line,
                 row.id,
@@ -155,6 +177,8 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
                 cached.size,
                 cached.mtime_ns,
                 None,
+                today=cached.today,
+                valid_until=cached.valid_until,
             )
             continue
         digests[number] = digest
@@ -185,7 +209,18 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
         if page is not None and page_path is not None:
             files.append((page_path, page))
         outcomes[number] = FeedOutcome(
-            made.line, made.id, item.address, status, digests[number], 0, 0, None, page is not None
+            made.line,
+            made.id,
+            item.address,
+            status,
+            digests[number],
+            0,
+            0,
+            None,
+            page is not None,
+            today,
+            _valid_until(options, item.entry, made.plan),
+            planned=True,
         )
     write_files(files)
     for path, before_ns in replaced:
@@ -200,30 +235,42 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
     return done
 
 
+def _valid_until(options: RowOptions, entry: Entry, plan: Plan) -> date | None:
+    """The last day a row's calendar stays the same, None when it follows the day (see
+    :mod:`.feed_cache`), from the fields as the row was planned from them: a ``ga_on``
+    column the batch ignores was not read."""
+    assert not isinstance(entry, RowError)
+    fields = {} if "ga_on" in options.ignore_columns else entry[0].fields
+    return today_free_until(fields, plan, options.protocols)
+
+
 def _page_name(entry: Entry) -> str:
     """The file name of a row's page (as a batch names its files)."""
     assert not isinstance(entry, RowError)
     return entry[1]
 
 
-_NOT_CONTENT = frozenset({"timestamp", "uid_key"})
+_NOT_OPTIONS = frozenset({"today"})
+"""Row options the digest leaves out: the day is in each record of the cache, which
+says on which days its calendar stays the same (:class:`.feed_cache.Cached`)."""
+_NOT_CALENDAR = frozenset({"timestamp", "uid_key"})
 """Calendar options a feed's content does not follow from here: the stamp is kept
 from the file or set when the content changes, and the key keys the digest itself."""
 
 
 def run_context(settings: BatchSettings) -> bytes:
-    """What every feed's content follows from besides its row, as one digest: the
-    package's code and every field of the rows' options and of the calendar's (but
-    its stamp and key), whatever fields they have, so a new option can never leave
-    a feed unplanned when it changes."""
+    """What every feed's content follows from besides its row and the day, as one
+    digest: the package's code and every field of the rows' options (but the day)
+    and of the calendar's (but its stamp and key), whatever fields they have, so a
+    new option can never leave a feed unplanned when it changes."""
     calendar, options = settings.calendar, settings.options
     assert calendar is not None
     parts = [code_fingerprint().hex()]
-    for value in (options, calendar):
+    for value, left_out in ((options, _NOT_OPTIONS), (calendar, _NOT_CALENDAR)):
         parts.extend(
             f"{field.name}={_described(getattr(value, field.name))}"
             for field in dataclasses.fields(value)
-            if field.name not in _NOT_CONTENT
+            if field.name not in left_out
         )
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).digest()
 

@@ -13,8 +13,8 @@ processes, in order), into a folder locked for one run at a time. What differs:
   equal, the file keeps its bytes and its modification time, so HTTP caches and
   conditional requests hold. A changed calendar gets the run's stamp (or one
   second after the file's, if that is later, so ``SEQUENCE`` always grows) and
-  replaces the file atomically. Rows whose inputs did not change at all are not
-  even planned (:mod:`.feed_cache`);
+  replaces the file atomically. Rows whose inputs did not change, on a day
+  their calendar stays the same, are not even planned (:mod:`.feed_cache`);
 - ``--revoke ID`` raises the id's revision, recorded in ``revocations.csv``
   before any feed is written; the old address's feed is removed;
 - after the run the folder holds exactly the feeds of this run's good rows: the
@@ -86,6 +86,8 @@ class PublishReport:
     changed: int = 0
     unchanged: int = 0
     """Feeds left as they were: same bytes, same modification time."""
+    planned: int = 0
+    """Good rows planned; the others were left as the cache recorded them."""
     pages: int = 0
     """Printable pages written (new or changed)."""
     bad_rows: int = 0
@@ -199,8 +201,8 @@ class _Run:
         self.served.add(outcome.address)
         https, webcal = self.site.https(outcome.address), self.site.webcal(outcome.address)
         self.links.write(csv_lines([(outcome.id, https, webcal)]).encode())
-        size, mtime = str(outcome.size), str(outcome.mtime_ns)
-        self.cache.write(csv_lines([(outcome.address, outcome.inputs, size, mtime)]).encode())
+        report.planned += outcome.planned
+        self.cache.write(csv_lines([outcome.cache_line()]).encode())
 
     def finish(self, revisions: Mapping[str, Revocation], revoked: list[str]) -> None:
         """Take down every feed no good row gave, name each (from the previous links
