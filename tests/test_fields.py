@@ -195,3 +195,21 @@ def test_a_turkish_batch_reads_evet_and_hayir(tmp_path: Path) -> None:
     b = ct.Plan.model_validate_json((out / "b.json").read_text(encoding="utf-8"))
     assert a.profile == ct.Profile(fetuses=1, prior_preterm_birth=True, short_cervix=False)
     assert b.profile == ct.Profile(fetuses=1, prior_preterm_birth=False)
+
+
+@pytest.mark.parametrize(
+    ("fields", "due"),
+    [
+        # 14w3d = 101 days on 2026-11-24: day 0 2026-08-15, due 280 days later
+        ({"ga": "14w3d"}, date(2027, 5, 22)),
+        ({"due_date": "2027-05-10"}, date(2027, 5, 10)),
+    ],
+)
+def test_plan_from_fields_reads_today_as_text_too(fields: dict[str, str], due: date) -> None:
+    """``today`` as text, like the fields' own dates (a gestational age on today raised a
+    TypeError before)."""
+    made = ct.plan_from_fields(fields, today="2026-11-24")
+    assert (made.today, made.dating.due_date) == (date(2026, 11, 24), due)
+    with pytest.raises(ct.PlanError, match="today: '24/11/2026'"):
+        ct.plan_from_fields(fields, today="24/11/2026")
+    assert ct.plan_from_fields(fields, today="24/11/2026", date_order="dmy") == made

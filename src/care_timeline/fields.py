@@ -416,16 +416,19 @@ def _names(fields: Mapping[str, FieldValue], column: str, fact: Fact) -> tuple[s
 def plan_from_fields(
     fields: Mapping[str, FieldValue],
     *,
-    today: date,
+    today: date | str,
     protocol: ProtocolChoice = None,
     date_order: DateOrder | None = None,
     plan_id: str | None = None,
     names: Mapping[str, str] | None = None,
 ) -> Plan:
     """A plan from the patient fields (a batch row, the command line's flags): its
-    dating, its profile and its end, read from the fields, and planned for ``today``.
-    The one way from fields to a plan, so a batch row and the same flags give the
-    same plan. ``names``: as for :func:`dating_from_fields`."""
+    dating, its profile and its end, read from the fields, and planned for ``today``
+    (a ``date``, or text read like the fields' dates). The one way from fields to a
+    plan, so a batch row and the same flags give the same plan. ``names``: as for
+    :func:`dating_from_fields`."""
+    if not isinstance(today, date):
+        today = parse_date(today, field="today", date_order=date_order, error=PlanError)
     dating = dating_from_fields(fields, today=today, date_order=date_order, names=names)
     profile = profile_from_fields(fields, date_order=date_order)
     ended_on, ended_because = end_from_fields(fields, date_order=date_order)
