@@ -12,10 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import care_timeline as ct
 from care_timeline.cli import main
-from care_timeline.csv_cells import neutralise
+from care_timeline.csv_cells import neutralise, unneutralise
 
 SIGNS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 TODAY = date(2026, 11, 24)
@@ -49,6 +51,33 @@ def live_formulas(text: str) -> list[str]:
 def test_a_separator_at_the_very_start(cell: str, shown: str) -> None:
     assert neutralise(cell) == shown
     assert live_formulas(f'"{shown}"\r\n') == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        (";=1+1", ";'=1+1"),
+        ("\t=1", "'\t'=1"),
+        ("x;\t=1", "x;'\t'=1"),  # a quote after each of two separators before the sign
+        ("A;=B", "A;'=B"),
+        ("\uff1dCD", "'\uff1dCD"),  # a fullwidth sign first
+        (" =1", "' =1"),
+        ("-2", "-2"),  # a number is left as it is
+        ("it's", "it's"),
+    ],
+)
+def test_a_neutralised_cell_is_read_back_as_it_was(cell: str, shown: str) -> None:
+    assert neutralise(cell) == shown
+    assert unneutralise(shown) == cell
+
+
+@given(st.text(alphabet=";\t\r\n =+-@'x1\uff1d\u200b\u00a0", max_size=10))
+def test_reading_back_inverts_neutralising(text: str) -> None:
+    cell = neutralise(text)
+    back = unneutralise(cell)
+    assert neutralise(back) == cell  # always a text that is written the same
+    if "'" not in text:  # and the text itself, unless it had a quote of its own
+        assert back == text
 
 
 def clinic_protocol() -> ct.Protocol:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["FORMULA_SIGNS", "FORMULA_STARTS", "csv_lines", "neutralise", "table"]
+__all__ = ["FORMULA_SIGNS", "FORMULA_STARTS", "csv_lines", "neutralise", "table", "unneutralise"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is neutralised."""
@@ -37,6 +37,11 @@ whose first visible character is one of them is neutralised too."""
 _BLANKS = r"[\s\u200b-\u200d\u2060\ufeff]*"
 _LEADING_BLANKS = re.compile(_BLANKS)
 _AFTER_SEPARATOR = re.compile(f"([;\t\r\n])(?={_BLANKS}[{re.escape(FORMULA_SIGNS)}])")
+# The quotes neutralise put in: after a separator, before blanks and a sign (blanks
+# that are separators themselves, a tab or a line break, then carry a quote too).
+_INSERTED_AFTER_SEPARATOR = re.compile(
+    f"([;\t\r\n])'(?=(?:{_BLANKS[:-1]}|(?<=[\t\r\n])')*[{re.escape(FORMULA_SIGNS)}])"
+)
 _PLAIN = re.compile(r"[A-Za-z0-9_.-]*", re.ASCII)
 
 
@@ -62,6 +67,25 @@ def neutralise(cell: str) -> str:
     blanks = _LEADING_BLANKS.match(cell)
     first = cell[blanks.end() if blanks else 0 :][:1]
     return "'" + cell if first and first in FORMULA_SIGNS else cell
+
+
+def unneutralise(cell: str) -> str:
+    """The text :func:`neutralise` made ``cell`` from: its quotes taken off again,
+    for a file the package wrote and reads back (a batch's manifest, a links
+    file). One text cannot be told apart: one that itself had a quote where
+    :func:`neutralise` puts one (``'=1`` gives ``'=1``, as ``=1`` does); it is read
+    as the one without. A cell :func:`neutralise` could not have written is
+    returned as it is.
+
+    >>> unneutralise("'=HYPERLINK(1)"), unneutralise("x;'=1+1"), unneutralise("' \uff1d1")
+    ('=HYPERLINK(1)', 'x;=1+1', ' \uff1d1')
+    """
+    if _NUMBER.match(cell):
+        return cell
+    text = _INSERTED_AFTER_SEPARATOR.sub(r"\1", cell)
+    if text.startswith("'"):
+        text = text[1:]
+    return text if neutralise(text) == cell else cell
 
 
 def _cell(text: str) -> str:

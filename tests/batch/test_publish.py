@@ -282,6 +282,46 @@ def test_revoking_an_id_no_row_has_is_reported(clinic: Clinic) -> None:
     assert clinic.errors()[1][1:3] == ["7718", "revoke"]
 
 
+def test_revoking_in_other_letter_case_revokes_her_address(clinic: Clinic) -> None:
+    clinic.publish(FIRST)
+    old = clinic.address("Ana Lima")
+    report = clinic.publish(LATER, revoke=("ANA LIMA", "ana lima"))  # one patient, twice
+    assert report.ok and report.unknown_revocations == []
+    new = clinic.address("Ana Lima")
+    assert new != old and new == ct.export.feed_address("Ana Lima", KEY, 1)
+    assert f"{old}.ics" not in clinic.feeds() and f"{new}.ics" in clinic.feeds()
+    revocations = (clinic.links.parent / "revocations.csv").read_text(encoding="utf-8")
+    assert revocations.splitlines()[1:] == ['"ana lima",1,2026-11-24']
+
+
+def test_an_id_re_typed_in_other_case_keeps_her_address(clinic: Clinic) -> None:
+    clinic.publish(FIRST)
+    address = clinic.address("Ana Lima")
+    renamed = {("ANA LİMA" if k == "Ana Lima" else k): v for k, v in PATIENTS.items()}
+    write_patients(clinic.patients, renamed)
+    report = clinic.publish(LATER)
+    assert report.ok and report.removed == 0
+    assert clinic.address("ANA LİMA") == address
+    assert clinic.errors() == [["line", "id", "field", "error"]]
+
+
+@pytest.mark.parametrize("row_id", ["A;=B", "\uff1dCD", "-x", "x; +1", "@home"])
+def test_ids_a_spreadsheet_would_evaluate_are_read_back_from_the_links_file(
+    clinic: Clinic, row_id: str
+) -> None:
+    write_patients(clinic.patients, {f'"{row_id}"' if ";" in row_id else row_id: "2027-05-10"})
+    first = clinic.publish(FIRST)
+    assert first.ok, clinic.errors()
+    address = ct.export.feed_address(row_id, KEY)
+    assert list(clinic.feeds()) == [f"{address}.ics"]
+    # The links file holds the id made safe for a spreadsheet, and the next run reads it back.
+    report = clinic.publish(LATER, revoke=(row_id,))
+    assert report.ok, clinic.errors()
+    assert list(clinic.feeds()) == [f"{ct.export.feed_address(row_id, KEY, 1)}.ics"]
+    again = clinic.publish(LATER + timedelta(days=1))
+    assert again.ok and again.unchanged == 1, clinic.errors()
+
+
 def test_a_removed_patient_s_feed_is_taken_down(clinic: Clinic) -> None:
     clinic.publish(FIRST)
     gone = clinic.address("clinic-42/7782")

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
 
+from ..csv_cells import unneutralise
 from ..errors import BatchError, PatientsFileError
 from ..files import same_file
 from ..safe_text import for_terminal
@@ -194,16 +195,9 @@ def earlier_files(folder: Path) -> Iterator[EarlierFile]:
                     continue
                 line, row_id, name, _, sha256 = cells
                 if is_file_name(name):
-                    yield EarlierFile(line, _unquoted(row_id), name, sha256)
+                    yield EarlierFile(line, unneutralise(row_id), name, sha256)
         except (csv.Error, UnicodeDecodeError, PatientsFileError):
             return
-
-
-def _unquoted(cell: str) -> str:
-    """An id as written before csv_table neutralised it (the quote it put before
-    a formula sign taken off again), as near as can be told."""
-    quoted = cell[:1] == "'" and cell[1:2] != "" and cell[1:2] in "=+-@\t\r"
-    return cell[1:] if quoted else cell
 
 
 def check_stale_folder(folder: Path) -> None:

@@ -35,7 +35,7 @@ from pathlib import Path
 from ..calendar_options import CalendarOptions
 from ..csv_cells import csv_lines
 from ..errors import BatchError
-from ..export import feed_address
+from ..export import feed_address, id_key
 from ..fields import FieldValue
 from ..files import AtomicFile, sync_folder
 from ..safe_text import for_message, for_terminal
@@ -53,7 +53,6 @@ from .rows import (
     check_options,
     check_rows,
     entries,
-    id_key,
 )
 from .site import (
     CACHE_FILE,

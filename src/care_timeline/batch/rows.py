@@ -22,6 +22,7 @@ from ..errors import (
     PlanError,
     ProtocolError,
 )
+from ..export import id_key
 from ..fields import COLUMN_ALIASES, FIELDS, FieldValue, plan_from_fields
 from ..plan_model import Plan
 from ..protocol import Protocol
@@ -216,23 +217,6 @@ def plan_chunk(settings: BatchSettings, chunk: list[Entry]) -> list[PlanResult |
     return results
 
 
-def id_key(plan_id: str) -> str:
-    """What two rows' ids must differ in to be two patients: their text after
-    Unicode's compatibility normalisation and full case folding, NFKC and
-    ``str.casefold`` (``José`` typed with one accented letter or with ``e`` and a
-    combining accent, ``JOSÉ`` and ``josé``, ``ÇAĞLA`` and ``çağla``, ``STRASSE`` and
-    ``straße``, fullwidth ``ＡＢ`` and ``ab``), with the Turkish dotted and dotless i
-    (``İ``, ``ı``) counted as ``i``, as a clinic typing in Turkish and one typing in
-    English write the same name. Files of ids that differ only in case would also
-    overwrite each other on Windows and macOS, which ignore case in file names.
-
-    >>> id_key("GÜLŞEN ÖZTÜRK") == id_key("gülşen öztürk"), id_key("İREM") == id_key("irem")
-    (True, True)
-    """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", plan_id).casefold())
-    return folded.replace("i\u0307", "i").replace("\u0131", "i")
-
-
 def _row(item: object, position: int) -> PatientRow:
     if isinstance(item, PatientRow):
         return item
@@ -256,7 +240,7 @@ def entries(
     """Each row with its file name, or the error that its id alone makes it.
 
     Duplicates are found here, in one process, in file order: the later row of
-    two with one id (see :func:`id_key`) is the bad one. ``seen`` collects the
+    two with one id (see :func:`~care_timeline.export.id_key`) is the bad one. ``seen`` collects the
     ids. An item that is not a row at all is a :class:`BatchError`.
     """
     seen = SeenIds() if seen is None else seen

@@ -23,16 +23,15 @@ import csv
 import os
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from ..calendar_options import check_web_address
-from ..csv_cells import csv_lines, neutralise
+from ..csv_cells import csv_lines, neutralise, unneutralise
 from ..errors import BatchError
-from ..export import feed_address
+from ..export import feed_address, id_key
 from ..files import write_atomic
 from ..safe_text import control_character, for_terminal
 from .file_names import ERRORS_FILE
@@ -248,16 +247,9 @@ def previous_links(site: FeedSite) -> Iterator[LinkRow]:
                     raise BatchError(
                         f"{not_ours} (line {reader.line_num})", field="links", value=str(path)
                     )
-                yield LinkRow(reader.line_num, _unquoted(row_id), name[: -len(FEED_SUFFIX)])
+                yield LinkRow(reader.line_num, unneutralise(row_id), name[: -len(FEED_SUFFIX)])
         except (csv.Error, UnicodeDecodeError):
             raise BatchError(not_ours, field="links", value=str(path)) from None
-
-
-def _unquoted(cell: str) -> str:
-    """An id as it was before the CSV writer neutralised it (the quote it put before
-    a formula sign taken off again)."""
-    quoted = cell[:1] == "'" and cell[1:2] != "" and cell[1:2] in "=+-@\t\r"
-    return cell[1:] if quoted else cell
 
 
 class Revocation(NamedTuple):
@@ -269,9 +261,10 @@ class Revocation(NamedTuple):
 
 def revocation_key(row_id: str) -> str:
     """What a revoked id is found by: the id as ``revocations.csv`` holds it (made
-    safe for a spreadsheet, as every CSV the package writes), in Unicode's composed
-    form, as a batch compares ids."""
-    return neutralise(unicodedata.normalize("NFC", row_id))
+    safe for a spreadsheet, as every CSV the package writes), in the form a batch
+    tells patients apart by (:func:`~care_timeline.export.id_key`), so ``AB12``
+    revokes the address of the row ``ab12``."""
+    return neutralise(id_key(row_id))
 
 
 def read_revocations(site: FeedSite) -> dict[str, Revocation]:
@@ -302,7 +295,7 @@ def read_revocations(site: FeedSite) -> dict[str, Revocation]:
                 "file from a copy",
                 field="revocations",
             )
-        found[cells[0]] = Revocation(int(cells[1]), cells[2])
+        found[revocation_key(unneutralise(cells[0]))] = Revocation(int(cells[1]), cells[2])
     return found
 
 
@@ -367,11 +360,12 @@ def check_links(site: FeedSite, key: bytes, revisions: dict[str, Revocation], fe
 
 
 def check_revoke(revoke: object) -> list[str]:
+    """The ids to revoke, each once (``AB12`` and ``ab12`` are one): ids as a
+    patients file has them."""
     if isinstance(revoke, str | bytes) or not isinstance(revoke, Iterable):
         raise BatchError(
             field="revoke", value=repr(revoke), allowed="a list of ids (an empty one: none)"
         )
-    """The ids to revoke, each once: ids as a patients file has them."""
     ids: list[str] = []
     for row_id in revoke:
         text = row_id.strip() if isinstance(row_id, str) else None
@@ -379,6 +373,6 @@ def check_revoke(revoke: object) -> list[str]:
             raise BatchError(
                 field="revoke", value=row_id, allowed="an id as the patients file has it"
             )
-        if text not in ids:
+        if all(id_key(text) != id_key(known) for known in ids):
             ids.append(text)
     return ids

@@ -20,6 +20,7 @@ from ..export import (
     COMPOSED_CSV_COLUMNS,
     CSV_COLUMNS,
     check_format,
+    id_key,
     render,
     to_csv,
 )
@@ -47,7 +48,6 @@ from .rows import (
     check_options,
     check_rows,
     entries,
-    id_key,
     plan_chunk,
     row_error,
 )

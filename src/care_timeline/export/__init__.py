@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..calendar_options import DEFAULT_REMINDER, CalendarOptions
 from ..errors import ExportError
 from ..uid_keys import check_uid_key
+from ._ids import id_key
 
 if TYPE_CHECKING:
     from ..plan_model import Plan
@@ -34,6 +35,7 @@ __all__ = [
     "csv_columns",
     "output_format",
     "feed_address",
+    "id_key",
     "protocol_to_fhir",
     "render",
     "to_csv",
@@ -246,7 +248,9 @@ def to_fhir(plan: Plan, *, uid_key: bytes | None = None) -> bytes:
 def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
     """The name (32 characters, ``a-z`` and ``2-7``) of a plan's published
     subscription feed: a keyed hash of the plan id and the address's revision
-    under the clinic's key (see :func:`~care_timeline.publish`)."""
+    under the clinic's key (see :func:`~care_timeline.publish`). Ids that differ only
+    in letter case or Unicode form (``JOSÉ``, ``josé``) are one patient and get one
+    address."""
     from ._ids import feed_address as address
 
     checked = check_uid_key(key)

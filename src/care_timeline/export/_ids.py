@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ __all__ = [
     "UID_DOMAIN",
     "event_uid",
     "feed_address",
+    "id_key",
     "keyed_hash",
     "plan_token",
     "plan_uid",
@@ -85,6 +87,23 @@ FEED_ADDRESS_BYTES = 20
 """A feed's address carries 160 bits of the keyed hash: 32 characters of base32."""
 
 
+def id_key(plan_id: str) -> str:
+    """What two rows' ids must differ in to be two patients: their text after
+    Unicode's compatibility normalisation and full case folding, NFKC and
+    ``str.casefold`` (``José`` typed with one accented letter or with ``e`` and a
+    combining accent, ``JOSÉ`` and ``josé``, ``ÇAĞLA`` and ``çağla``, ``STRASSE`` and
+    ``straße``, fullwidth ``ＡＢ`` and ``ab``), with the Turkish dotted and dotless i
+    (``İ``, ``ı``) counted as ``i``, as a clinic typing in Turkish and one typing in
+    English write the same name. Files of ids that differ only in case would also
+    overwrite each other on Windows and macOS, which ignore case in file names.
+
+    >>> id_key("GÜLŞEN ÖZTÜRK") == id_key("gülşen öztürk"), id_key("İREM") == id_key("irem")
+    (True, True)
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", plan_id).casefold())
+    return folded.replace("i\u0307", "i").replace("\u0131", "i")
+
+
 def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
     """The name under which a plan's subscription feed is published: the first
     :data:`FEED_ADDRESS_BYTES` bytes of an HMAC-SHA256 under the clinic's key of the
@@ -93,7 +112,8 @@ def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
     in a file name on any system, whatever it does with case.
 
     The same id, key and revision give the same address on every run; a new
-    revision gives an unrelated one. Without the key nobody can tell whose it is
+    revision gives an unrelated one. The id is taken as a batch tells patients
+    apart (:func:`id_key`): an id re-typed in other letter case keeps its address. Without the key nobody can tell whose it is
     or check a guessed id against it; its label differs from every UID's, so an
     address never equals an identifier written into a calendar.
 
@@ -101,6 +121,6 @@ def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
     >>> len(address), address == feed_address("7781", bytes(32)), address == feed_address("7781", bytes(32), 1)
     (32, True, False)
     """
-    text = f"care-timeline\x00feed-address-1\x00{revision}\x00{plan_id}"
+    text = f"care-timeline\x00feed-address-1\x00{revision}\x00{id_key(plan_id)}"
     digest = hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
     return base64.b32encode(digest[:FEED_ADDRESS_BYTES]).decode("ascii").lower()
