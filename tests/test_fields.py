@@ -213,3 +213,23 @@ def test_plan_from_fields_reads_today_as_text_too(fields: dict[str, str], due: d
     with pytest.raises(ct.PlanError, match="today: '24/11/2026'"):
         ct.plan_from_fields(fields, today="24/11/2026")
     assert ct.plan_from_fields(fields, today="24/11/2026", date_order="dmy") == made
+
+
+@pytest.mark.parametrize(
+    ("today", "due"),
+    [
+        # 20w0d on 2026-11-01: day 0 is 140 days earlier, 2026-06-14; due 280 days after it
+        ("2026-11-01", date(2027, 3, 21)),
+        (date(2026, 11, 1), date(2027, 3, 21)),
+    ],
+)
+def test_dating_from_fields_reads_today_as_text_too(today: str | date, due: date) -> None:
+    assert ct.dating_from_fields({"ga": "20w"}, today=today).due_date == due
+
+
+@pytest.mark.parametrize("today", ["01/11/2026", "", 20261101])
+def test_dating_from_fields_refuses_a_today_that_is_not_a_date(today: object) -> None:
+    # a bare TypeError before, from comparing a date with text
+    with pytest.raises(ct.DatingError) as caught:
+        ct.dating_from_fields({"ga": "20w"}, today=today)  # type: ignore[arg-type]
+    assert caught.value.field == "today"

@@ -187,14 +187,32 @@ def test_write_files_that_fails_leaves_no_temporary_file_and_names_the_file(
     assert list(tmp_path.iterdir()) == []  # nothing renamed, every temporary file gone
 
 
-def test_write_files_that_cannot_rename_keeps_the_files_already_in_place(tmp_path: Path) -> None:
-    (tmp_path / "b.ics").mkdir()  # b.ics cannot be replaced
+def test_write_files_that_cannot_rename_keeps_the_files_already_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.replace
+
+    def replace(source: str, target: Any) -> None:
+        if str(target).endswith("b.ics"):  # b.ics cannot be replaced (a full disk's rename)
+            raise OSError(errno.EIO, "input/output error", source)
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
     files = [(tmp_path / "a.ics", b"one"), (tmp_path / "b.ics", b"two"), (tmp_path / "c.ics", b"3")]
     with pytest.raises(OSError) as caught:
         write_files(files)
     assert caught.value.filename == str(tmp_path / "b.ics")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.ics", "b.ics"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.ics"]
     assert (tmp_path / "a.ics").read_bytes() == b"one"
+
+
+def test_write_files_refuses_a_folder_in_the_way_before_writing_anything(tmp_path: Path) -> None:
+    (tmp_path / "b.ics").mkdir()
+    files = [(tmp_path / "a.ics", b"one"), (tmp_path / "b.ics", b"two")]
+    with pytest.raises(OSError, match="is a folder") as caught:
+        write_files(files)
+    assert caught.value.filename == str(tmp_path / "b.ics")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["b.ics"]
 
 
 def _folder_sync_fails(monkeypatch: pytest.MonkeyPatch, code: int) -> None:
@@ -236,3 +254,41 @@ def test_a_folder_that_fails_to_sync_otherwise_is_named(
     with pytest.raises(OSError) as raised:
         sync_folder(tmp_path)
     assert raised.value.errno == errno.EIO and raised.value.filename == str(tmp_path)
+
+
+def test_a_fifo_a_folder_or_a_stream_is_never_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A rename over a device or a pipe replaced it with a file (as root, -o /dev/full
+    # replaced the device); over /dev/stdout it replaced the link with a file.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    stream = tmp_path / "stdout"
+    stream.symlink_to("/proc/self/fd/1")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for target, why in (
+        (fifo, "not a regular file"),
+        (folder, "is a folder"),
+        (stream, "a stream of this program"),
+    ):
+        with pytest.raises(OSError, match=why):
+            write_atomic(target, b"x")
+        code = main(
+            ["plan", "--due-date", "2027-05-10", "--today", "2026-11-24", "-o", str(target)]
+        )
+        err = capsys.readouterr().err
+        assert code == 2 and why in err and len(err.splitlines()) == 1
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and stream.is_symlink() and folder.is_dir()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder", "pipe", "stdout"]
+
+
+def test_a_link_to_a_regular_file_is_replaced_by_the_file(tmp_path: Path) -> None:
+    # The link itself is replaced, never the file elsewhere it points to.
+    elsewhere = tmp_path / "elsewhere.txt"
+    elsewhere.write_bytes(b"kept")
+    link = tmp_path / "plan.txt"
+    link.symlink_to(elsewhere)
+    write_atomic(link, b"new")
+    assert not link.is_symlink() and link.read_bytes() == b"new"
+    assert elsewhere.read_bytes() == b"kept"

@@ -81,6 +81,8 @@ EDITS: list[tuple[str, Edit, str]] = [
     ("milestone id", lambda d: d["milestones"][0].update(id="Due Date"), "milestones[0].id"),
     ("rule key", lambda d: d["milestones"][0].update(reason_key="x y"), "milestones[0].reason_key"),
     ("plan id", lambda d: d.update(plan_id="7781\r\nX"), "plan_id"),
+    # a day no gestational age is written for: an error naming no field before
+    ("far end", lambda d: d["milestones"][0].update(end="9999-12-31"), "milestones[0].end"),
 ]
 
 
@@ -93,6 +95,24 @@ def test_what_a_protocol_may_not_hold_a_stored_plan_may_not_hold(edit: Edit, fie
     error = refused(data)
     assert error.field == field, str(error)
     assert str(error).startswith(f"{field}: ")
+
+
+def test_a_plan_built_from_unchecked_parts_is_refused_too() -> None:
+    # A milestone, stage or protocol made by hand or copied with changes is checked as
+    # a stored one is: it reached the calendar and the terminal unchecked before.
+    made = ct.plan(ct.Dating.from_due_date(DUE), today=TODAY)
+    first = made.milestones[0]
+    attempts: list[tuple[str, Callable[[], object]]] = [
+        ("title", lambda: first.model_copy(update={"title": "a\x1b[2Jb"})),
+        ("title", lambda: ct.Milestone(**{**dict(first), "title": "a\x00"})),
+        ("reason", lambda: ct.Milestone.model_construct(**{**dict(first), "reason": " "})),
+        ("language", lambda: made.protocol.model_copy(update={"language": "en\nX:1"})),
+        ("name", lambda: made.trimesters[0].model_copy(update={"name": "first\x1b"})),
+    ]
+    for field, attempt in attempts:
+        with pytest.raises(ct.PlanError) as caught:
+            attempt()
+        assert caught.value.field == field
 
 
 @pytest.mark.parametrize(

@@ -168,7 +168,7 @@ def _date(fields: Mapping[str, FieldValue], name: str, order: DateOrder | None) 
 def dating_from_fields(
     fields: Mapping[str, FieldValue],
     *,
-    today: date,
+    today: date | str,
     date_order: DateOrder | None = None,
     names: Mapping[str, str] | None = None,
 ) -> Dating:
@@ -177,7 +177,9 @@ def dating_from_fields(
     Pass the end fields too (``ended_on``), as a batch row has them: a plan that ended
     may lie in the past. An error that names fields names them as ``names`` says (the
     command line passes its flags, ``--due-date`` for ``due_date``; default: the
-    columns)."""
+    columns). ``today``: a ``date``, or text read like the fields' dates."""
+    if not isinstance(today, date):
+        today = parse_date(today, field="today", date_order=date_order, error=DatingError)
     name_of = _namer(names)
     given = [name for name in _METHODS if _text(fields, name) is not None]
     if not given:

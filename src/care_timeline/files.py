@@ -145,8 +145,52 @@ def _temporary(path: Path) -> tuple[int, str]:
     folder's clean-up knows the form)."""
     import tempfile  # here: a command that writes to stdout need not load it
 
+    _check_replaceable(path)
     folder = path.parent if str(path.parent) else Path(".")
     return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse to write over anything but a regular file (or a link to one): a rename
+    over a device (``/dev/full``, ``/dev/stdout``), a pipe or a socket would replace it
+    with a file, and over a folder it fails half way. A missing ``path`` is fine."""
+    if _a_stream_of_this_process(path):
+        raise OSError(
+            errno.EINVAL,
+            "a stream of this program (like /dev/stdout), not a file, so it is not "
+            "replaced; leave out the output to write to stdout",
+            str(path),
+        )
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # none there (or unreadable): creating the file says what is wrong
+    if stat.S_ISDIR(info.st_mode):
+        raise OSError(errno.EISDIR, "is a folder; give a file's name", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(
+            errno.EINVAL,
+            "not a regular file (a device, a pipe or a socket), so it is not replaced; "
+            "give a file's name, or leave out the output to write to stdout",
+            str(path),
+        )
+
+
+def _a_stream_of_this_process(path: Path) -> bool:
+    """Whether ``path`` is a link that leads through ``/proc`` or ``/dev/fd`` (as
+    ``/dev/stdout`` does): a rename would replace the link itself, whatever the
+    stream is, even when it is a regular file."""
+    current, hops = os.fspath(path), 0
+    while hops < 40:  # the system's own limit on links in a row
+        try:
+            target = os.readlink(current)
+        except OSError:
+            return False  # not a link (or none there)
+        current = os.path.join(os.path.dirname(current), target)
+        if current.startswith(("/proc/", "/dev/fd/")):
+            return True
+        hops += 1
+    return False
 
 
 @contextlib.contextmanager

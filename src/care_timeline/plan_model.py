@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Self
 
 from pydantic import SerializerFunctionWrapHandler, model_serializer, model_validator
 
-from ._model import CheckedModel, FieldProblem, FrozenModel
+from ._model import CheckedModel, FieldProblem
 from .content import (
     EveryDays,
     ItemId,
@@ -40,7 +40,7 @@ from .content import (
 )
 from .dating import SUPPORTED_DATES, Dating
 from .errors import CareTimelineError, PlanError, UnknownMilestoneError
-from .gestational_age import GestationalAge
+from .gestational_age import MAX_DAYS, GestationalAge
 from .profile import Profile
 from .vocabulary import ON_TIMELINE, Applicability, Category, EndCause, MilestoneKind, Timing
 
@@ -74,8 +74,10 @@ def timing_of(start: date, end: date, today: date) -> Timing:
     return "current"
 
 
-class ProtocolRef(FrozenModel):
+class ProtocolRef(CheckedModel):
     """Which protocol, and which version of it, a plan was made with."""
+
+    library_error_type: ClassVar[type[CareTimelineError]] = PlanError
 
     id: ItemId
     version: Version
@@ -86,11 +88,13 @@ class ProtocolRef(FrozenModel):
     """What the protocol is built from."""
 
 
-class Milestone(FrozenModel):
+class Milestone(CheckedModel):
     """One dated item of a plan: a window, a single day or a recurring series."""
 
+    library_error_type: ClassVar[type[CareTimelineError]] = PlanError
+
     id: ItemId
-    title: str
+    title: Text
     kind: MilestoneKind
     category: Category
     start: date
@@ -104,15 +108,15 @@ class Milestone(FrozenModel):
     every_days: EveryDays | None
     """Days between occurrences of a series; null otherwise."""
     applicability: Applicability
-    reason: str
+    reason: Text
     reason_key: StoredRuleKey = ""
     """The stable key of the protocol rule that decided ``applicability`` and ``reason``
     (for matching in code; the reason's words may change between versions). Empty only
     in plans stored before rule keys existed."""
     timing: Timing
-    description: str
-    basis: str
-    notes: tuple[str, ...]
+    description: Text
+    basis: Text
+    notes: tuple[Text, ...]
     warning_signs: bool
     """Whether the plan's warning signs go with this milestone."""
     alternative: ItemId | None = None
@@ -130,13 +134,15 @@ class Milestone(FrozenModel):
         return self.applicability in ON_TIMELINE
 
 
-class NoLongerPlanned(FrozenModel):
+class NoLongerPlanned(CheckedModel):
     """A milestone that lay wholly after the day a plan ended: not planned any more, so
     it has no weeks and no timing, only what names it (and the day it was to start, on
     which a calendar cancels what it had)."""
 
+    library_error_type: ClassVar[type[CareTimelineError]] = PlanError
+
     id: ItemId
-    title: str
+    title: Text
     kind: MilestoneKind
     category: Category
     start: date
@@ -145,10 +151,12 @@ class NoLongerPlanned(FrozenModel):
     """In a composed plan: the id of the protocol it comes from (as ``Milestone.protocol``)."""
 
 
-class Trimester(FrozenModel):
+class Trimester(CheckedModel):
     """A stage of the pregnancy, dated."""
 
-    name: str
+    library_error_type: ClassVar[type[CareTimelineError]] = PlanError
+
+    name: Text
     start: date
     end: date | None
     """Inclusive; null for the last stage, which has no end."""
@@ -260,6 +268,15 @@ class Plan(CheckedModel):
             days = day.toordinal() - day_zero
             if given is not None and given.total_days == days:
                 return  # the usual case, without building a GestationalAge
+            if days > MAX_DAYS:  # a day no gestational age is written for (9999-12-31)
+                on = field.removesuffix("_ga") if field.endswith("_ga") else field
+                last = date.fromordinal(day_zero + MAX_DAYS)
+                raise FieldProblem(
+                    on,
+                    day.isoformat(),
+                    f"a day up to {last.isoformat()} ({GestationalAge(MAX_DAYS)}, the most a "
+                    f"gestational age is written with, for the due date {dating.due_date.isoformat()})",
+                )
             expected = dating.gestational_age_on(day)
             if expected != given:
                 raise FieldProblem(

@@ -37,7 +37,7 @@ from .plan_model import (
     Trimester,
     cut_at,
 )
-from .profile import Profile, fact_kind, facts, ruptured
+from .profile import Profile, fact_kind, facts
 from .protocol.model import Protocol
 from .vocabulary import END_CAUSES, EndCause
 
@@ -237,8 +237,7 @@ def last_valid_today(dating: Dating, ended_on: date | None) -> date:
     earlier today, with the same dating, profile, protocols and end.
 
     Every check :func:`plan` makes of its today holds on any later today once it held:
-    no dating event, dated fact or end after today, today not before day 0 (nor, for
-    undated broken waters, before it). The one that stops holding is 44w6d: a
+    no dating event, dated fact or end after today, today not before day 0. The one that stops holding is 44w6d: a
     pregnancy going on is refused from the day after it reaches 44w6d. A plan that
     ended has its end checked against 44w6d instead of today, so it stays plannable
     on every later today (``date.max``)."""
@@ -287,11 +286,3 @@ def _check_profile(
                 allowed=f"a date within the pregnancy, from day 0 ({first.isoformat()}) "
                 f"to {MAX_GESTATIONAL_AGE} ({last.isoformat()})",
             )
-    if ruptured(profile) and profile.membranes_ruptured_on is None and today < first:
-        # Undated, the waters broke by today; but today is before the pregnancy began.
-        raise ProfileError(
-            field="membranes_ruptured",
-            value="yes",
-            allowed=f"a today on or after the pregnancy's day 0 ({first.isoformat()}), "
-            "or the waters left unknown",
-        )

@@ -230,3 +230,21 @@ def test_records_are_read_back_as_written(tmp_path: Path) -> None:
         False,
     ]
     assert [last.covers(day + timedelta(days=n)) for n in (-1, 0, 1)] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("size", "mtime_ns"),
+    [("-1", "20"), (str(2**64), "20"), ("10", str(2**63)), ("10", str(-(2**63) - 1))],
+)
+def test_a_cache_with_numbers_out_of_range_is_ignored(
+    tmp_path: Path, size: str, mtime_ns: str
+) -> None:
+    # A size or time its array cannot hold raised an OverflowError: the cache is only a
+    # shortcut, so it is read as empty.
+    from care_timeline.batch.feed_cache import FeedCache
+
+    path = tmp_path / "publish-cache.csv"
+    lines = ["address,inputs,size,mtime_ns,today,valid_until"]
+    lines.append(f"a0,{'00' * 16},{size},{mtime_ns},2026-11-24,")
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="ascii")
+    assert len(FeedCache.load(path)) == 0

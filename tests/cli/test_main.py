@@ -290,6 +290,14 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             ["--due-date", "2027-05-10", "--no-prior-preterm-birth", "--prior-preterm-birth"],
             ["--prior-preterm-birth"],
         ),
+        (  # one fact under its two names: the last one silently won before
+            ["--due-date", "2027-05-10", "--cervical-length", "35mm", "--cervical-length-mm", "15"],
+            ["--cervical-length-mm: '15'", "'35mm'"],
+        ),
+        (  # the same flag twice with two values
+            ["--due-date", "2027-05-10", "--due-date", "2027-05-17"],
+            ["--due-date: '2027-05-17'", "'2027-05-10'"],
+        ),
         (
             [
                 "--due-date",

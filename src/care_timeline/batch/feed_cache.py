@@ -132,8 +132,8 @@ class FeedCache:
                     times.append(int(mtime_ns))
                     days.append(date.fromisoformat(today).toordinal())
                     until.append(date.fromisoformat(last).toordinal() if last else 0)
-        except (OSError, ValueError, UnicodeDecodeError, csv.Error):
-            return cls()
+        except (OSError, ValueError, OverflowError, UnicodeDecodeError, csv.Error):
+            return cls()  # a size or time out of its array's range among them
         if len(inputs) != _DIGEST_BYTES * len(slots):
             return cls()
         order = sorted(range(len(slots)), key=slots.__getitem__)

@@ -42,23 +42,58 @@ class _YesNo(argparse.BooleanOptionalAction):
             )
 
 
+class _Once(argparse.Action):
+    """A fact's value, given once: a second, different value (the same flag again, or
+    a fact's other name: ``--cervical-length`` and ``--cervical-length-mm``) is
+    refused rather than letting the last one silently win, as a batch refuses a row
+    with both columns."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        if before is not None and before != values:
+            parser.error(
+                f"argument {option_string}: {values!r} given, but an earlier flag gave "
+                f"this fact {before!r}; give one value"
+            )
+        setattr(namespace, self.dest, values)
+
+
 def add_dating_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("dating (exactly one way; --lmp with a scan reconciles them)")
-    group.add_argument("--due-date", metavar="D", help="the due date")
-    group.add_argument("--lmp", metavar="D", help="first day of the last menstrual period")
+    group.add_argument("--due-date", action=_Once, metavar="D", help="the due date")
     group.add_argument(
-        "--cycle-length", metavar="N", help="cycle length in days, 20-45 (default 28)"
+        "--lmp", action=_Once, metavar="D", help="first day of the last menstrual period"
     )
-    group.add_argument("--ga", metavar="NwDd", help="gestational age, like 14w3d")
-    group.add_argument("--on", dest="ga_on", metavar="D", help="the day of --ga (default: --today)")
-    group.add_argument("--conception", metavar="D", help="conception date")
-    group.add_argument("--transfer", metavar="D", help="embryo transfer date")
-    group.add_argument("--embryo-age", metavar="N", help="embryo age at transfer in days, 2-7")
     group.add_argument(
-        "--crl", metavar="MM", help="crown-rump length at a first-trimester scan, 10-84 mm"
+        "--cycle-length", action=_Once, metavar="N", help="cycle length in days, 20-45 (default 28)"
     )
-    group.add_argument("--scan-ga", metavar="NwDd", help="gestational age from a scan report")
-    group.add_argument("--scan-date", metavar="D", help="the day of the --crl or --scan-ga scan")
+    group.add_argument("--ga", action=_Once, metavar="NwDd", help="gestational age, like 14w3d")
+    group.add_argument(
+        "--on", action=_Once, dest="ga_on", metavar="D", help="the day of --ga (default: --today)"
+    )
+    group.add_argument("--conception", action=_Once, metavar="D", help="conception date")
+    group.add_argument("--transfer", action=_Once, metavar="D", help="embryo transfer date")
+    group.add_argument(
+        "--embryo-age", action=_Once, metavar="N", help="embryo age at transfer in days, 2-7"
+    )
+    group.add_argument(
+        "--crl",
+        action=_Once,
+        metavar="MM",
+        help="crown-rump length at a first-trimester scan, 10-84 mm",
+    )
+    group.add_argument(
+        "--scan-ga", action=_Once, metavar="NwDd", help="gestational age from a scan report"
+    )
+    group.add_argument(
+        "--scan-date", action=_Once, metavar="D", help="the day of the --crl or --scan-ga scan"
+    )
 
 
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +124,9 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
                 help=fact.help,
             )
         else:
-            group.add_argument(*flags, dest=column, metavar=fact.metavar, help=fact.help)
+            group.add_argument(
+                *flags, dest=column, action=_Once, metavar=fact.metavar, help=fact.help
+            )
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,10 +153,14 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 def add_end_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("a plan that ended (what was still to come is cancelled)")
     group.add_argument(
-        "--ended-on", metavar="D", help="the day the plan ended (a birth, a loss, another end)"
+        "--ended-on",
+        action=_Once,
+        metavar="D",
+        help="the day the plan ended (a birth, a loss, another end)",
     )
     group.add_argument(
         "--ended-because",
+        action=_Once,
         metavar="WHY",
         help="why: " + ", ".join(ct.END_CAUSES) + " (default with --ended-on: other)",
     )
