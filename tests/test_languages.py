@@ -367,7 +367,7 @@ def test_language_in_the_api_and_on_the_command_line(capsys: pytest.CaptureFixtu
     assert main(argv) == 0
     assert capsys.readouterr().out == ct.to_text(plan)
     assert main([*argv[:-1], "xx"]) == 2
-    assert capsys.readouterr().err == f"care-timeline: error: {UNKNOWN_LANGUAGE}\n"
+    assert capsys.readouterr().err == f"care-timeline: error: --{UNKNOWN_LANGUAGE}\n"
     assert main(["protocol", "show", "--language", "tr"]) == 0
     assert capsys.readouterr().out == ct.default_protocol_text("tr")
 
@@ -404,4 +404,4 @@ def test_one_error_for_a_language_the_default_protocol_is_not_shipped_in(
 )
 def test_one_error_on_the_command_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
-    assert capsys.readouterr().err == f"care-timeline: error: {UNKNOWN_LANGUAGE}\n"
+    assert capsys.readouterr().err == f"care-timeline: error: --{UNKNOWN_LANGUAGE}\n"

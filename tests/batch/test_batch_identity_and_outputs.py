@@ -144,6 +144,23 @@ def test_combined_may_not_be_the_patients_file(
     assert patients.read_text(encoding="utf-8") == text  # the clinic's list, untouched
 
 
+@pytest.mark.parametrize("name", ["errors.csv", "manifest.csv"])
+def test_a_patients_file_in_the_folder_is_never_one_the_batch_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    # The clinic's list saved as errors.csv in --out was replaced by the batch's own.
+    out = tmp_path / "out"
+    out.mkdir()
+    patients = out / name
+    text = "id,due_date\na,2027-05-10\n"
+    patients.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, *batch(out, patients))
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"is the patients file the run reads, and also the run's {name}" in err
+    assert patients.read_text(encoding="utf-8") == text
+    assert sorted(path.name for path in out.iterdir()) == [name]
+
+
 def test_output_may_not_be_the_uid_key_or_the_protocol(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -561,6 +561,25 @@ def test_the_links_file_is_never_the_patients_file(
     assert clinic.patients.read_bytes() == before
 
 
+@pytest.mark.parametrize("name", ["errors.csv", "revocations.csv", "publish-cache.csv"])
+def test_a_patients_file_beside_the_links_is_never_one_the_run_writes(
+    clinic: Clinic, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    # The clinic's list saved as errors.csv beside the links file was replaced by the
+    # run's own errors.csv (in the library too, not only on the command line).
+    patients = clinic.links.parent / name
+    patients.parent.mkdir(parents=True)
+    patients.write_bytes(clinic.patients.read_bytes())
+    before = patients.read_bytes()
+    clinic.patients = patients
+    with pytest.raises(ct.BatchError, match="is the patients file the run reads") as caught:
+        clinic.publish()
+    assert caught.value.field == "links"
+    assert cli(clinic) == 2
+    assert f"the run's {name}" in capsys.readouterr().err
+    assert patients.read_bytes() == before and not clinic.site_folder.exists()
+
+
 def test_feeds_keep_their_mode(clinic: Clinic) -> None:
     clinic.publish(FIRST)
     path = clinic.site_folder / f"{clinic.address('7781')}.ics"
@@ -568,3 +587,18 @@ def test_feeds_keep_their_mode(clinic: Clinic) -> None:
     write_patients(clinic.patients, {**PATIENTS, "7781": "2027-05-17"})
     clinic.publish(LATER)
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize("field", ["site", "links", "pages"])
+def test_a_path_with_a_nul_is_the_library_s_error(tmp_path: Path, field: str) -> None:
+    # A bare ValueError ("embedded null byte") before.
+    given: dict[str, object] = {
+        "site": tmp_path / "site",
+        "links": tmp_path / "links.csv",
+        "pages": tmp_path / "pages",
+    }
+    given[field] = f"{tmp_path}/x\x00y"
+    folder = given.pop("site")
+    with pytest.raises(ct.BatchError) as caught:
+        ct.FeedSite(folder, base_url=BASE, **given)  # type: ignore[arg-type]
+    assert caught.value.field == field

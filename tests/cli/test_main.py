@@ -294,6 +294,10 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             ["--due-date", "2027-05-10", "--cervical-length", "35mm", "--cervical-length-mm", "15"],
             ["--cervical-length-mm: '15'", "'35mm'"],
         ),
+        (  # named as the flag, not as the protocol's key
+            ["--due-date", "2027-05-10", "--language", "xx"],
+            ["--language: 'xx'", "en, tr"],
+        ),
         (  # the same flag twice with two values
             ["--due-date", "2027-05-10", "--due-date", "2027-05-17"],
             ["--due-date: '2027-05-17'", "'2027-05-10'"],

@@ -111,7 +111,7 @@ def test_a_clinic_file_composes_by_its_path(
         ),
         (
             ["--protocol", "who-anc-2016", "--language", "de"],
-            "care-timeline: error: language: 'de' is not valid; expected one of en, tr",
+            "care-timeline: error: --language: 'de' is not valid; expected one of en, tr",
         ),
     ],
 )
@@ -136,7 +136,7 @@ def test_a_file_in_another_language_is_refused(
     code, _, err = run(capsys, *PLAN, "--protocol", str(turkish), "--language", "en")
     assert code == 2
     assert err == (
-        f"care-timeline: error: language: 'en' is not valid; expected the language of {turkish} "
+        f"care-timeline: error: --language: 'en' is not valid; expected the language of {turkish} "
         "('tr'), or none\n"
     )
     # in Turkish, with the default protocol named, it composes

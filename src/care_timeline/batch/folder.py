@@ -250,6 +250,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def check_not_written(rows: object, outputs: dict[str, Path], field: str) -> None:
+    """Refuse a patients file that is one of the files the run writes (``outputs``,
+    each by what it is: its ``errors.csv`` beside the links file, say): the run
+    would replace the clinic's list with its own output."""
+    if not isinstance(rows, PatientRows):
+        return
+    for what, path in outputs.items():
+        if rows.is_file(path):
+            shown = for_terminal(os.fspath(path))
+            raise BatchError(
+                f"{field}: {shown} is the patients file the run reads, and also the run's "
+                f"{what}, which it writes; move the patients file elsewhere",
+                field=field,
+                value=os.fspath(path),
+                allowed=f"a patients file other than the run's {what}",
+            )
+
+
 def check_sheet(sheet: Path, folder: Path, rows: object) -> None:
     """The combined sheet may not be a file the batch reads or writes itself: the
     patients file it reads, or the ``errors.csv`` and ``manifest.csv`` it writes into

@@ -43,7 +43,7 @@ from ._pool import parse_jobs, run_in_order
 from .feed_cache import CACHE_COLUMNS, FeedCache
 from .feeds import FeedItem, FeedOutcome, FeedSettings, publish_chunk, run_context
 from .file_names import NameSet, SeenIds
-from .folder import FolderLock, remove_leftovers
+from .folder import FolderLock, check_not_written, remove_leftovers
 from .patients_csv import PatientRow
 from .rows import (
     ID_SHOWN,
@@ -331,6 +331,7 @@ def publish(
     assert key is not None
     revoked = check_revoke(revoke)
     workers = parse_jobs(jobs)
+    check_not_written(rows, site.written_beside(), "links")
     for folder in (site.folder, site.links.parent, site.pages):
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)

@@ -167,11 +167,20 @@ class FeedSite:
     def beside_links(self, name: str) -> Path:
         return self.links.parent / name
 
+    def written_beside(self) -> dict[str, Path]:
+        """The files a run writes outside the site, by what each is."""
+        return {"links file": self.links} | {
+            name: self.beside_links(name) for name in _BESIDE_LINKS
+        }
+
 
 def _path(value: object, field: str) -> str:
     if not isinstance(value, str | os.PathLike) or not os.fspath(value):
         raise BatchError(field=field, value=repr(value), allowed="a path")
-    return os.fsdecode(os.fspath(value))
+    text = os.fsdecode(os.fspath(value))
+    if "\x00" in text:  # no system takes it; os.path would raise a bare ValueError
+        raise BatchError(field=field, value=repr(text), allowed="a path without a NUL character")
+    return text
 
 
 def _folder(value: object, field: str) -> Path:

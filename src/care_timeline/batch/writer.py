@@ -32,6 +32,7 @@ from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenI
 from .folder import (
     MANIFEST_COLUMNS,
     FolderLock,
+    check_not_written,
     check_sheet,
     check_stale_folder,
     earlier_files,
@@ -353,6 +354,9 @@ def write_batch(
             )
         sheet = Path(combined)
         check_sheet(sheet, folder, rows)
+    check_not_written(
+        rows, {ERRORS_FILE: folder / ERRORS_FILE, MANIFEST_FILE: folder / MANIFEST_FILE}, "out"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     settings = BatchSettings(
         options=planning,

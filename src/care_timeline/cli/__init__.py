@@ -70,6 +70,8 @@ def in_flags(err: ct.CareTimelineError, flags: Mapping[str, str]) -> str:
     protocol file's message names its columns and keys, which are the user's words
     there, and is left as it is."""
     message = str(err)
+    if isinstance(err, ct.ProtocolError) and message.startswith("language:"):
+        return "--" + message  # the language asked for: --language (a file's starts with its name)
     if isinstance(err, ct.PatientsFileError | ct.ProtocolError):
         return message
     head, field = "", err.field

@@ -100,10 +100,6 @@ def _cmd_publish(args: argparse.Namespace) -> int:
             f"makes the addresses nobody can guess; make one once with `{PROG} key new -o FILE`",
             field="uid-key",
         )
-    if Path(args.patients).resolve() == site.links.resolve():
-        raise ct.BatchError(
-            field="links", value=args.links, allowed="a file other than the patients file"
-        )
     rows = ct.read_patients(args.patients, ignore_columns=planning.ignore_columns)
     bar = None if args.quiet or sys.stderr is None else progress_bar(rows.count, sys.stderr)
     try:
