@@ -265,12 +265,16 @@ def test_a_fifo_a_folder_or_a_stream_is_never_replaced(
     os.mkfifo(fifo)
     stream = tmp_path / "stdout"
     stream.symlink_to("/proc/self/fd/1")
+    relative = tmp_path / "relative"  # the same, reached by a relative link
+    relative.symlink_to(Path(os.path.relpath("/proc/self/fd/1", tmp_path)))
     folder = tmp_path / "folder"
     folder.mkdir()
     for target, why in (
         (fifo, "not a regular file"),
         (folder, "is a folder"),
         (stream, "a stream of this program"),
+        (relative, "a stream of this program"),
+        (Path("/dev/fd/1"), "a stream of this program"),
     ):
         with pytest.raises(OSError, match=why):
             write_atomic(target, b"x")
@@ -280,7 +284,13 @@ def test_a_fifo_a_folder_or_a_stream_is_never_replaced(
         err = capsys.readouterr().err
         assert code == 2 and why in err and len(err.splitlines()) == 1
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and stream.is_symlink() and folder.is_dir()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder", "pipe", "stdout"]
+    assert relative.is_symlink()
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "folder",
+        "pipe",
+        "relative",
+        "stdout",
+    ]
 
 
 def test_a_link_to_a_regular_file_is_replaced_by_the_file(tmp_path: Path) -> None:

@@ -332,3 +332,15 @@ def test_json_longer_than_the_limit_is_refused_before_it_is_parsed() -> None:
             ct.Plan.model_validate_json(given)
         assert caught.value.field == "plan"
         assert "a plan is at most 8 MiB" in str(caught.value)
+
+
+def test_a_milestone_no_longer_planned_far_ahead_is_refused() -> None:
+    # 9999-12-31 loaded, and then the calendar raised an OverflowError.
+    data = stored(ended_on=date(2026, 11, 20), ended_because="loss")
+    assert data["no_longer_planned"], "the plan that ended has milestones no longer planned"
+    data["no_longer_planned"][0]["start"] = "9999-12-31"
+    error = refused(data)
+    assert error.field == "no_longer_planned[0].start"
+    # the last day a gestational age is written for: 999w6d = 6999 days after day 0
+    # (2026-08-03), 2045-10-01
+    assert "2045-10-01" in str(error)

@@ -346,7 +346,8 @@ def test_fields_name_crl_not_crl_mm() -> None:
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["plan", "--today", "2026-11-24", *argv])
+    today = [] if "--today" in argv else ["--today", "2026-11-24"]  # given once
+    code = main(["plan", *today, *argv])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -254,7 +254,7 @@ def decide(
     if spec.every_days is not None:
         occurrences = _series(start, end, spec.every_days)
         start, end = occurrences[0], occurrences[-1]
-    item = Milestone(
+    item = Milestone._made(
         id=spec.id,
         title=rule.title or spec.title,
         kind=kind,
@@ -298,7 +298,7 @@ def with_alternatives(decided: list[Decided]) -> list[Milestone]:
         )
         item = entry.item
         if mutual and other is not None:
-            item = item.model_copy(update={"alternative": other.item.id})
+            item = item._changed(alternative=other.item.id)
         milestones.append(item)
     return milestones
 

@@ -85,6 +85,20 @@ class CheckedModel(FrozenModel):
     def _converted(cls, err: ValidationError) -> CareTimelineError:
         return library_error(err, cls.library_error_type, known_fields=cls.model_fields)
 
+    @classmethod
+    def _made(cls, **values: Any) -> Self:
+        """Built by the library itself (a plan's parts, some twenty a plan): checked as
+        :meth:`model_validate` checks, straight by pydantic's validator (a fault here is
+        the library's own bug, not the user's input, so it is not translated)."""
+        made: Self = cls.__pydantic_validator__.validate_python(values)
+        return made
+
+    def _changed(self, **changes: Any) -> Self:
+        """A copy with ``changes`` the library computed from checked values (a window
+        cut at a plan's end: days and weeks it counted), not checked again: pydantic's
+        own copy. Never for a value from outside (that is :meth:`replace`)."""
+        return super().model_copy(update=changes)
+
     def replace(self, **changes: Any) -> Self:
         """This value with ``changes`` (field names and their new values), checked as a
         new value is: ``profile.replace(fetuses=2)``. A name that is not a field, or a

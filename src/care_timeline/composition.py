@@ -88,7 +88,7 @@ def protocols_of(protocol: object, language: str | None = None) -> tuple[Protoco
 
 def protocol_ref(protocol: Protocol) -> ProtocolRef:
     """What a plan records of a protocol it was made with."""
-    return ProtocolRef(
+    return ProtocolRef._made(
         id=protocol.id,
         version=protocol.version,
         title=protocol.title,

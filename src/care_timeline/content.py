@@ -42,7 +42,6 @@ __all__ = [
     "Version",
     "check_language",
     "check_plan_size",
-    "check_plan_texts",
     "check_plan_id",
     "check_text",
 ]
@@ -187,36 +186,3 @@ def check_plan_size(data: dict[Any, Any]) -> None:
             f"{total} dates of series",
             f"at most {MAX_PLAN_OCCURRENCES}, as many as a protocol's series make together",
         )
-
-
-_ITEM_TEXTS = {
-    "milestones": ("title", "description", "basis", "reason"),
-    "no_longer_planned": ("title",),
-    "trimesters": ("name",),
-}
-
-
-def check_plan_texts(data: dict[Any, Any]) -> None:
-    """The texts of a plan's raw table (JSON read, nothing else) that its milestones,
-    stages and milestones no longer planned hold: :func:`check_text`'s rule, the
-    protocol file's, with :class:`FieldProblem` naming the place. An item that is
-    already a model (one :func:`~care_timeline.plan` built from a checked protocol)
-    is not read again; a value that is not text is left to the field's own type."""
-    for key, names in _ITEM_TEXTS.items():
-        items = data.get(key)
-        if not isinstance(items, list | tuple):
-            continue
-        for number, item in enumerate(items):
-            if not isinstance(item, dict):
-                continue
-            texts = [(name, item.get(name)) for name in names]
-            notes = item.get("notes") if key == "milestones" else None
-            if isinstance(notes, list | tuple):
-                texts += [(f"notes[{index}]", note) for index, note in enumerate(notes)]
-            for name, text in texts:
-                if not isinstance(text, str):
-                    continue
-                try:
-                    check_text(text)
-                except ValueError as err:
-                    raise FieldProblem(f"{key}[{number}].{name}", text, str(err)) from None

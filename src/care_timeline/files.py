@@ -180,16 +180,15 @@ def _a_stream_of_this_process(path: Path) -> bool:
     """Whether ``path`` is a link that leads through ``/proc`` or ``/dev/fd`` (as
     ``/dev/stdout`` does): a rename would replace the link itself, whatever the
     stream is, even when it is a regular file."""
-    current, hops = os.fspath(path), 0
-    while hops < 40:  # the system's own limit on links in a row
+    current = os.path.normpath(os.path.abspath(path))
+    for _ in range(40):  # the system's own limit on links in a row
+        if current.startswith(("/proc/", "/dev/fd/")):
+            return True  # the name itself (/dev/fd/1), or where a link led
         try:
             target = os.readlink(current)
         except OSError:
             return False  # not a link (or none there)
-        current = os.path.join(os.path.dirname(current), target)
-        if current.startswith(("/proc/", "/dev/fd/")):
-            return True
-        hops += 1
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
     return False
 
 

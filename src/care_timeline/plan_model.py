@@ -36,7 +36,6 @@ from .content import (
     TextOrEmpty,
     Version,
     check_plan_size,
-    check_plan_texts,
 )
 from .dating import SUPPORTED_DATES, Dating
 from .errors import CareTimelineError, PlanError, UnknownMilestoneError
@@ -237,13 +236,11 @@ class Plan(CheckedModel):
     def _bounded(cls, data: Any) -> Any:
         """No more milestones and dates than a protocol may make, counted before any
         field is read: a stored plan of a hundred thousand empty milestones is refused
-        at once, not after as many errors. Then the texts of its milestones, stages and
-        milestones no longer planned, as read (a milestone :func:`~care_timeline.plan`
-        built from a protocol's checked texts is not checked again: some sixty texts a
-        plan, on every plan)."""
+        at once, not after as many errors. (The texts of its milestones, stages and
+        milestones no longer planned are checked by their own models, however they are
+        made: :data:`~care_timeline.content.Text`.)"""
         if isinstance(data, dict):
             check_plan_size(data)
-            check_plan_texts(data)
         return data
 
     @model_validator(mode="after")
@@ -264,19 +261,22 @@ class Plan(CheckedModel):
                 f"a date from {low.isoformat()} to {high.isoformat()}",
             )
 
-        def ga_of(field: str, day: date, given: GestationalAge | None) -> None:
-            days = day.toordinal() - day_zero
-            if given is not None and given.total_days == days:
-                return  # the usual case, without building a GestationalAge
-            if days > MAX_DAYS:  # a day no gestational age is written for (9999-12-31)
-                on = field.removesuffix("_ga") if field.endswith("_ga") else field
+        def within(field: str, day: date) -> None:
+            """A day a gestational age is written for (not 9999-12-31, say)."""
+            if day.toordinal() - day_zero > MAX_DAYS:
                 last = date.fromordinal(day_zero + MAX_DAYS)
                 raise FieldProblem(
-                    on,
+                    field,
                     day.isoformat(),
                     f"a day up to {last.isoformat()} ({GestationalAge(MAX_DAYS)}, the most a "
                     f"gestational age is written with, for the due date {dating.due_date.isoformat()})",
                 )
+
+        def ga_of(field: str, day: date, given: GestationalAge | None) -> None:
+            days = day.toordinal() - day_zero
+            if given is not None and given.total_days == days:
+                return  # the usual case, without building a GestationalAge
+            within(field.removesuffix("_ga"), day)
             expected = dating.gestational_age_on(day)
             if expected != given:
                 raise FieldProblem(
@@ -339,6 +339,7 @@ class Plan(CheckedModel):
                 )
         for number, gone in enumerate(self.no_longer_planned):
             at = f"no_longer_planned[{number}]"
+            within(f"{at}.start", gone.start)
             if end is None or gone.start <= end:
                 raise FieldProblem(
                     f"{at}.start",
@@ -487,13 +488,8 @@ def cut_at(item: Milestone, day: date, due_date: date, today: date) -> Milestone
     last = occurrences[-1] if occurrences else day
     ga = GestationalAge.between(due_date, last)
     assert ga is not None  # on or after the milestone's start, so after day 0
-    return item.model_copy(
-        update={
-            "end": last,
-            "end_ga": ga,
-            "occurrences": occurrences,
-            "timing": timing_of(item.start, last, today),
-        }
+    return item._changed(
+        end=last, end_ga=ga, occurrences=occurrences, timing=timing_of(item.start, last, today)
     )
 
 

@@ -115,7 +115,7 @@ def plan(
     milestones.sort(key=lambda item: item.start)
     staged = next((each for each in protocols if each.trimesters), protocols[0])
     trimesters = [
-        Trimester(
+        Trimester._made(
             name=stage.name,
             start=dating.date_at(stage.start),
             end=None if stage.end is None else dating.date_at(stage.end),
@@ -158,14 +158,14 @@ def _until(end: date, milestones: list[Milestone], dating: Dating, today: date) 
         update: dict[str, Any] = {"warning_signs": False}
         if item.alternative is not None and item.alternative not in ids:
             update["alternative"] = None
-        shown.append(cut_at(item, end, dating.due_date, today).model_copy(update=update))
+        shown.append(cut_at(item, end, dating.due_date, today)._changed(**update))
     return shown
 
 
 def _after(end: date, milestones: list[Milestone]) -> tuple[NoLongerPlanned, ...]:
     """The milestones that lay wholly after a plan's end: no longer planned."""
     return tuple(
-        NoLongerPlanned(
+        NoLongerPlanned._made(
             id=item.id,
             title=item.title,
             kind=item.kind,
@@ -186,7 +186,7 @@ def _stages_until(end: date, stages: list[Trimester], dating: Dating) -> list[Tr
         if stage.start > end:
             break
         if stage.end is None or stage.end > end:
-            stage = stage.model_copy(update={"end": end, "end_ga": ga_on(dating, end)})
+            stage = stage._changed(end=end, end_ga=ga_on(dating, end))
         shown.append(stage)
     return shown
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -601,4 +602,22 @@ def test_a_path_with_a_nul_is_the_library_s_error(tmp_path: Path, field: str) ->
     folder = given.pop("site")
     with pytest.raises(ct.BatchError) as caught:
         ct.FeedSite(folder, base_url=BASE, **given)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda: ct.export.feed_address(123, KEY), "plan_id"),  # type: ignore[arg-type]
+        (lambda: ct.export.feed_address(None, KEY), "plan_id"),  # type: ignore[arg-type]
+        (lambda: ct.export.feed_address("7781", KEY, -1), "revision"),
+        (lambda: ct.export.id_key(b"ab"), "plan_id"),  # type: ignore[arg-type]
+    ],
+)
+def test_an_address_of_what_is_not_an_id_is_the_library_s_error(
+    call: Callable[[], object], field: str
+) -> None:
+    # A bare TypeError from the case folding before.
+    with pytest.raises(ct.ExportError) as caught:
+        call()
     assert caught.value.field == field

@@ -303,6 +303,10 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             ["--due-date: '2027-05-17'", "'2027-05-10'"],
         ),
         (
+            ["--due-date", "2027-05-10", "--today", "2026-11-24", "--today", "2026-11-25"],
+            ["--today: '2026-11-25'", "'2026-11-24'"],
+        ),
+        (
             [
                 "--due-date",
                 "2027-05-10",

@@ -138,7 +138,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         + " (default: en; a --protocol file brings its own)",
     )
     parser.add_argument("--date-order", choices=("dmy", "mdy"), help="how to read 10/05/2027")
-    parser.add_argument("--today", metavar="D", help="the plan's today (default: the real today)")
+    parser.add_argument(
+        "--today", action=_Once, metavar="D", help="the plan's today (default: the real today)"
+    )
     parser.add_argument(
         "--protocol",
         action="append",

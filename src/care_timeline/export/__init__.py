@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from ..calendar_options import DEFAULT_REMINDER, CalendarOptions
 from ..errors import ExportError
 from ..uid_keys import check_uid_key
-from ._ids import id_key
 
 if TYPE_CHECKING:
     from ..plan_model import Plan
@@ -245,6 +244,17 @@ def to_fhir(plan: Plan, *, uid_key: bytes | None = None) -> bytes:
     return fhir(plan, uid_key=check_uid_key(uid_key))
 
 
+def id_key(plan_id: str) -> str:
+    """What two ids must differ in to be two patients: their text with letter case and
+    Unicode's forms set aside (``JOSÉ`` and ``josé``, ``İREM`` and ``irem`` are one);
+    a batch tells its rows apart by it, and a feed's address is made from it."""
+    from ._ids import id_key as key_of
+
+    if not isinstance(plan_id, str):
+        raise ExportError(field="plan_id", value=plan_id, allowed="an id (text)")
+    return key_of(plan_id)
+
+
 def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
     """The name (32 characters, ``a-z`` and ``2-7``) of a plan's published
     subscription feed: a keyed hash of the plan id and the address's revision
@@ -256,6 +266,12 @@ def feed_address(plan_id: str, key: bytes, revision: int = 0) -> str:
     checked = check_uid_key(key)
     if checked is None:
         raise ExportError(field="uid_key", value=None, allowed="a clinic's key (bytes)")
+    if not isinstance(plan_id, str):
+        raise ExportError(field="plan_id", value=plan_id, allowed="an id (text)")
+    if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+        raise ExportError(
+            field="revision", value=repr(revision), allowed="a whole number, 0 or more"
+        )
     return address(plan_id, checked, revision)
 
 
