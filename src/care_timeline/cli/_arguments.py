@@ -19,6 +19,7 @@ __all__ = [
     "add_end_arguments",
     "add_ignore_column_argument",
     "add_profile_arguments",
+    "add_rows_arguments",
     "add_uid_key_argument",
 ]
 
@@ -190,6 +191,22 @@ def add_calendar_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--remind-at", metavar="HH:MM", help="the reminder's time (default 09:00)")
     group.add_argument("--no-reminders", action="store_true", help="write no reminders")
+
+
+def add_rows_arguments(parser: argparse.ArgumentParser, *, timestamp_help: str) -> None:
+    """What every command that plans a patients file's rows takes (``batch``,
+    ``publish``): workers, quiet, the calendars' stamp and name, columns to ignore."""
+    parser.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
+    )
+    parser.add_argument("--timestamp", metavar="ISO-UTC", help=timestamp_help)
+    parser.add_argument(
+        "--calendar-name",
+        metavar="TEXT",
+        help="the name of every calendar (default: the protocol's title)",
+    )
+    add_ignore_column_argument(parser)
 
 
 def add_ignore_column_argument(parser: argparse.ArgumentParser) -> None:

@@ -16,6 +16,7 @@ from ._arguments import (
     add_end_arguments,
     add_ignore_column_argument,
     add_profile_arguments,
+    add_rows_arguments,
     add_uid_key_argument,
 )
 from ._examples import (
@@ -157,27 +158,16 @@ def _batch_arguments(batch: _Parser) -> None:
     batch.add_argument(
         "--format", choices=ct.BATCH_FORMATS, default="ics", help="file format (default: ics)"
     )
-    batch.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
     batch.add_argument(
         "--combined",
         metavar="FILE",
         help="with --format csv: one sheet for the whole batch (a row per patient and "
         "milestone) instead of a file per patient",
     )
-    batch.add_argument(
-        "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
+    add_rows_arguments(
+        batch,
+        timestamp_help="fixes the calendars' DTSTAMP (or SOURCE_DATE_EPOCH); checked with any --format",
     )
-    batch.add_argument(
-        "--timestamp",
-        metavar="ISO-UTC",
-        help="fixes the calendars' DTSTAMP (or SOURCE_DATE_EPOCH); checked with any --format",
-    )
-    batch.add_argument(
-        "--calendar-name",
-        metavar="TEXT",
-        help="the name of every calendar (default: the protocol's title)",
-    )
-    add_ignore_column_argument(batch)
     add_calendar_arguments(batch)
     add_uid_key_argument(batch)
     add_common_arguments(batch)

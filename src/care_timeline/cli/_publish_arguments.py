@@ -8,7 +8,7 @@ import argparse
 from ._arguments import (
     add_calendar_arguments,
     add_common_arguments,
-    add_ignore_column_argument,
+    add_rows_arguments,
     add_uid_key_argument,
 )
 
@@ -54,21 +54,10 @@ def add_publish_arguments(publish: argparse.ArgumentParser) -> None:
         help="also write each patient's printable page, with her subscription's QR code, "
         "into this folder (outside the site)",
     )
-    publish.add_argument("--jobs", metavar="N", help="worker processes (default: every core)")
-    publish.add_argument(
-        "--quiet", action="store_true", help="no progress bar, and no summary unless rows were bad"
+    add_rows_arguments(
+        publish,
+        timestamp_help="the DTSTAMP of the feeds that change (or SOURCE_DATE_EPOCH; default: now)",
     )
-    publish.add_argument(
-        "--timestamp",
-        metavar="ISO-UTC",
-        help="the DTSTAMP of the feeds that change (or SOURCE_DATE_EPOCH; default: now)",
-    )
-    publish.add_argument(
-        "--calendar-name",
-        metavar="TEXT",
-        help="the name of every calendar (default: the protocol's title)",
-    )
-    add_ignore_column_argument(publish)
     add_calendar_arguments(publish)
     add_uid_key_argument(publish, required=True)
     add_common_arguments(publish)
