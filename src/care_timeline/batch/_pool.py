@@ -11,6 +11,7 @@ written atomically.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -25,7 +26,14 @@ from ..errors import BatchError
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-__all__ = ["CHUNKS_IN_FLIGHT_PER_JOB", "CHUNK_ROWS", "MAX_JOBS", "parse_jobs", "run_in_order"]
+__all__ = [
+    "CHUNKS_IN_FLIGHT_PER_JOB",
+    "CHUNK_ROWS",
+    "MAX_JOBS",
+    "parse_jobs",
+    "run_each",
+    "run_in_order",
+]
 
 CHUNK_ROWS = 32
 """Rows per task sent to a worker: enough to make the hand-over cheap, few
@@ -123,3 +131,24 @@ def run_in_order(
             yield pending.popleft().result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_each(
+    work: Callable[[_S, list[_T]], list[_R]],
+    settings: _S,
+    items: Iterator[_T],
+    workers: int,
+    take: Callable[[_R], None],
+    progress: Callable[[int], None] | None,
+) -> None:
+    """:func:`run_in_order` to the end: each result handed to ``take`` in order, and
+    ``progress`` told how many items are done after each chunk. The pool is shut
+    down however it ends (an error in ``take``, Ctrl-C)."""
+    done = 0
+    with contextlib.closing(run_in_order(work, settings, items, workers)) as chunks:
+        for results in chunks:
+            for result in results:
+                take(result)
+            done += len(results)
+            if progress is not None:
+                progress(done)

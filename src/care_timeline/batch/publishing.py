@@ -25,7 +25,6 @@ processes, in order), into a folder locked for one run at a time. What differs:
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -39,7 +38,7 @@ from ..export import feed_address, id_key
 from ..fields import FieldValue
 from ..files import AtomicFile, sync_folder
 from ..safe_text import for_message, for_terminal
-from ._pool import parse_jobs, run_in_order
+from ._pool import parse_jobs, run_each
 from .feed_cache import CACHE_COLUMNS, FeedCache
 from .feeds import FeedItem, FeedOutcome, FeedSettings, publish_chunk, run_context
 from .file_names import NameSet, SeenIds
@@ -389,12 +388,5 @@ def _publish_rows(
     workers: int,
     progress: Callable[[int], None] | None,
 ) -> None:
-    done = 0
     todo = _items(run, rows, revisions, cache)
-    with contextlib.closing(run_in_order(publish_chunk, run.settings, todo, workers)) as chunks:
-        for outcomes in chunks:
-            for outcome in outcomes:
-                run.add(outcome)
-            done += len(outcomes)
-            if progress is not None:
-                progress(done)
+    run_each(publish_chunk, run.settings, todo, workers, run.add, progress)

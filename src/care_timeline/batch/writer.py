@@ -4,7 +4,6 @@ file of an earlier run whose row is now bad or gone moved to ``stale/``, and
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -27,7 +26,7 @@ from ..export import (
 from ..fields import FieldValue
 from ..files import AtomicFile, same_file, sync_folder, write_files
 from ..safe_text import for_terminal
-from ._pool import parse_jobs, run_in_order
+from ._pool import parse_jobs, run_each
 from .file_names import ERRORS_FILE, MANIFEST_FILE, STALE_FOLDER, NameSet, SeenIds, file_name
 from .folder import (
     MANIFEST_COLUMNS,
@@ -388,12 +387,5 @@ def _write_rows(
     workers: int,
     progress: Callable[[int], None] | None,
 ) -> None:
-    done = 0
     todo = entries(rows, settings.format, run.seen)
-    with contextlib.closing(run_in_order(_write_chunk, settings, todo, workers)) as chunks:
-        for outcomes in chunks:
-            for outcome in outcomes:
-                run.add(outcome)
-            done += len(outcomes)
-            if progress is not None:
-                progress(done)
+    run_each(_write_chunk, settings, todo, workers, run.add, progress)
