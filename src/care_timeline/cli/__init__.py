@@ -67,16 +67,15 @@ def in_flags(err: ct.CareTimelineError, flags: Mapping[str, str]) -> str:
     """The error's message in the command line's words: the field it starts with as
     the flag the user typed (``--cerclage-placed-on:``, not ``cerclage_placed_on:``),
     and every other field named in it (``only with --lmp``) too. A patients file's or a
-    protocol file's message names its columns and keys, which are the user's words
-    there, and is left as it is."""
+    protocol file's message starts with the file's name and names its columns and keys,
+    which are the user's words there: only a message about a flag's own value
+    (``--language xx``) has its head put in the flag's words."""
     message = str(err)
-    if isinstance(err, ct.ProtocolError) and message.startswith("language:"):
-        return "--" + message  # the language asked for: --language (a file's starts with its name)
-    if isinstance(err, ct.PatientsFileError | ct.ProtocolError):
-        return message
     head, field = "", err.field
     if field and field in flags and message.startswith(f"{field}:"):
         head, message = flags[field] + ":", message[len(field) + 1 :]
+    if isinstance(err, ct.PatientsFileError | ct.ProtocolError):
+        return head + message
 
     def named(found: re.Match[str]) -> str:
         word = found[0]
