@@ -65,7 +65,6 @@ from .site import (
     previous_links,
     read_revocations,
     revision_of,
-    revocation_key,
     write_revocations,
 )
 from .writer import ERROR_COLUMNS, SUMMARY_ROWS
@@ -344,9 +343,7 @@ def publish(
         changed = check_links(site, key, revisions, feeds)
         for row_id in revoked:
             known = revision_of(revisions, row_id)
-            revisions[revocation_key(row_id)] = Revocation(
-                known.revision + 1, planning.today.isoformat()
-            )
+            revisions[id_key(row_id)] = Revocation(known.revision + 1, planning.today.isoformat())
             report.revoked.append(row_id)
         if changed or revoked:  # recorded before any feed is written under a new address
             write_revocations(site, revisions)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..calendar_options import check_web_address
-from ..csv_cells import csv_lines, neutralise, unneutralise
+from ..csv_cells import csv_lines, unneutralise
 from ..errors import BatchError
 from ..export import feed_address, id_key
 from ..files import write_atomic
@@ -53,7 +53,6 @@ __all__ = [
     "previous_links",
     "read_revocations",
     "revision_of",
-    "revocation_key",
     "write_revocations",
 ]
 
@@ -268,18 +267,11 @@ class Revocation(NamedTuple):
     revoked_on: str
 
 
-def revocation_key(row_id: str) -> str:
-    """What a revoked id is found by: the id as ``revocations.csv`` holds it (made
-    safe for a spreadsheet, as every CSV the package writes), in the form a batch
-    tells patients apart by (:func:`~care_timeline.export.id_key`), so ``AB12``
-    revokes the address of the row ``ab12``."""
-    return neutralise(id_key(row_id))
-
-
 def read_revocations(site: FeedSite) -> dict[str, Revocation]:
     """``revocations.csv`` beside the links file: each revoked id's revision (ids
     never revoked have revision 0 and are not listed), keyed by
-    :func:`revocation_key`. Refused when it cannot be read as one, since a lost
+    :func:`~care_timeline.export.id_key` (``AB12`` revokes the row ``ab12``'s address).
+    Refused when it cannot be read as one, since a lost
     revocation would bring a leaked address back."""
     path = site.beside_links(REVOCATIONS_FILE)
     shown = for_terminal(str(path))
@@ -304,7 +296,7 @@ def read_revocations(site: FeedSite) -> dict[str, Revocation]:
                 "file from a copy",
                 field="revocations",
             )
-        found[revocation_key(unneutralise(cells[0]))] = Revocation(int(cells[1]), cells[2])
+        found[id_key(unneutralise(cells[0]))] = Revocation(int(cells[1]), cells[2])
     return found
 
 
@@ -314,11 +306,12 @@ NOT_REVOKED = Revocation(0, "")
 def revision_of(revocations: Mapping[str, Revocation], row_id: str) -> Revocation:
     """An id's revocation record (revision 0 for an id never revoked: most of them,
     found without making its key when nothing was ever revoked)."""
-    return revocations.get(revocation_key(row_id), NOT_REVOKED) if revocations else NOT_REVOKED
+    return revocations.get(id_key(row_id), NOT_REVOKED) if revocations else NOT_REVOKED
 
 
 def write_revocations(site: FeedSite, revocations: dict[str, Revocation]) -> None:
-    """Write ``revocations.csv`` atomically, ids (:func:`revocation_key`) in order."""
+    """Write ``revocations.csv`` atomically, ids (as :func:`~care_timeline.export.id_key`
+    gives them) in order; the CSV writer makes them safe for a spreadsheet."""
     rows: list[tuple[str, ...]] = [REVOCATIONS_COLUMNS]
     rows.extend(
         (row_id, str(r.revision), r.revoked_on) for row_id, r in sorted(revocations.items())
@@ -351,7 +344,7 @@ def check_links(site: FeedSite, key: bytes, revisions: dict[str, Revocation], fe
             if feed_address(link.id, key, revision) == link.address:
                 matched += 1
                 if revision > known.revision:
-                    revisions[revocation_key(link.id)] = Revocation(revision, known.revoked_on)
+                    revisions[id_key(link.id)] = Revocation(revision, known.revoked_on)
                     healed = True
                 break
         if not matched and rows >= _CHECKED_FIRST:
