@@ -27,7 +27,7 @@ from ..fields import today_free_until
 from ..files import write_files
 from ..plan_model import Plan
 from .feed_cache import Cached, code_fingerprint, inputs_digest, unchanged
-from .rows import BatchSettings, Entry, RowError, RowOptions, plan_chunk, row_error
+from .rows import BatchSettings, Entry, RowError, RowOptions, plan_chunk, read_fields, row_error
 from .site import FEED_SUFFIX, FeedSite
 
 __all__ = ["FeedItem", "FeedOutcome", "FeedSettings", "publish_chunk", "run_context"]
@@ -237,11 +237,10 @@ def publish_chunk(settings: FeedSettings, chunk: list[FeedItem]) -> list[FeedOut
 
 def _valid_until(options: RowOptions, entry: Entry, plan: Plan) -> date | None:
     """The last day a row's calendar stays the same, None when it follows the day (see
-    :mod:`.feed_cache`), from the fields as the row was planned from them: a ``ga_on``
-    column the batch ignores was not read."""
+    :mod:`.feed_cache`), from the fields as the row was planned from them (a column
+    the batch ignores was not read)."""
     assert not isinstance(entry, RowError)
-    fields = {} if "ga_on" in options.ignore_columns else entry[0].fields
-    return today_free_until(fields, plan, options.protocols)
+    return today_free_until(read_fields(entry[0], options), plan, options.protocols)
 
 
 def _page_name(entry: Entry) -> str:

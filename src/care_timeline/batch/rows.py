@@ -42,6 +42,7 @@ __all__ = [
     "check_rows",
     "entries",
     "plan_chunk",
+    "read_fields",
     "plan_many",
     "row_error",
 ]
@@ -164,18 +165,23 @@ class BatchSettings:
     into a file of its own."""
 
 
+def read_fields(row: PatientRow, options: RowOptions) -> Mapping[str, FieldValue]:
+    """The row's fields as a batch reads them: without the columns it ignores."""
+    if not options.ignore_columns:
+        return row.fields
+    return {
+        key: value
+        for key, value in row.fields.items()
+        if not isinstance(key, str) or column_key(key) not in options.ignore_columns
+    }
+
+
 def _plan_row(row: PatientRow, settings: BatchSettings) -> Plan | RowError:
     options = settings.options
-    fields = row.fields
+    fields = read_fields(row, options)
     try:
         if row.problem is not None:
             raise PatientsFileError(f"row: {row.problem}", field="row")
-        if options.ignore_columns:
-            fields = {
-                key: value
-                for key, value in fields.items()
-                if not isinstance(key, str) or column_key(key) not in options.ignore_columns
-            }
         for key in fields:
             if key not in FIELDS and key not in COLUMN_ALIASES:
                 raise PatientsFileError(
